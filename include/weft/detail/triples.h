@@ -1,0 +1,262 @@
+// weft::detail — the pieces of weft::load_triples: a chunked line reader, field
+// parsers and a duplicate-key finder. Every error is a weft::Error whose message starts
+// with "<path>: " or "<path>:<line>: ".
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "weft/detail/error.h"
+#include "weft/detail/splitmix64.h"
+
+namespace weft::detail {
+
+// "(3, 4)"
+template <class Int, std::size_t N>
+std::string format_tuple(const std::array<Int, N>& v) {
+  std::string s = "(";
+  for (std::size_t d = 0; d < N; ++d) {
+    if (d > 0) s += ", ";
+    s += std::to_string(v[d]);
+  }
+  return s + ")";
+}
+
+// A token as it appears in an error message: quoted, non-printable bytes as \xNN, and
+// cut after 40 bytes so that a binary file does not flood the terminal.
+inline std::string quote_token(std::string_view token) {
+  constexpr std::size_t kMaxShown = 40;
+  std::string s = "'";
+  for (std::size_t i = 0; i < token.size() && i < kMaxShown; ++i) {
+    const unsigned char c = static_cast<unsigned char>(token[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      s += static_cast<char>(c);
+    } else {
+      static constexpr char kHex[] = "0123456789abcdef";
+      s += "\\x";
+      s += kHex[c >> 4];
+      s += kHex[c & 0xf];
+    }
+  }
+  if (token.size() > kMaxShown) s += "...";
+  return s + "'";
+}
+
+inline bool is_field_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+// Reads a file line by line through a 4 MiB buffer. A line is the bytes before a '\n'
+// (or before the end of the file); lines longer than kMaxLineBytes are an error, so the
+// buffer never grows and a binary file cannot exhaust memory.
+class LineReader {
+ public:
+  static constexpr std::size_t kBufferBytes = std::size_t{4} << 20;
+  static constexpr std::size_t kMaxLineBytes = std::size_t{1} << 20;
+
+  explicit LineReader(std::string path) : path_(std::move(path)) {
+    errno = 0;
+    file_.reset(std::fopen(path_.c_str(), "rb"));
+    if (!file_) throw Error(path_ + ": cannot open: " + std::strerror(errno));
+    buffer_.reset(new char[kBufferBytes]);
+  }
+
+  // Sets `line` to the next line (valid until the next call) and returns true, or
+  // returns false at the end of the file.
+  bool next(std::string_view& line) {
+    for (;;) {
+      const char* first = buffer_.get() + begin_;
+      const std::size_t available = end_ - begin_;
+      if (const void* nl = std::memchr(first, '\n', available)) {
+        const std::size_t length = static_cast<std::size_t>(static_cast<const char*>(nl) - first);
+        line = std::string_view(first, length);
+        begin_ += length + 1;
+        ++line_number_;
+        return true;
+      }
+      if (available > kMaxLineBytes) {
+        throw Error(path_ + ":" + std::to_string(line_number_ + 1) + ": line longer than " +
+                    std::to_string(kMaxLineBytes) + " bytes");
+      }
+      if (at_eof_) {
+        if (available == 0) return false;
+        line = std::string_view(first, available);  // last line without '\n'
+        begin_ = end_;
+        ++line_number_;
+        return true;
+      }
+      refill();
+    }
+  }
+
+  // 1-based number of the line last returned by next().
+  std::int64_t line_number() const { return line_number_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  struct FileCloser {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+
+  // Moves the unfinished line to the front of the buffer and reads after it.
+  void refill() {
+    const std::size_t kept = end_ - begin_;
+    if (begin_ > 0 && kept > 0) std::memmove(buffer_.get(), buffer_.get() + begin_, kept);
+    begin_ = 0;
+    end_ = kept;
+    errno = 0;
+    const std::size_t n = std::fread(buffer_.get() + end_, 1, kBufferBytes - end_, file_.get());
+    end_ += n;
+    if (n == 0) {
+      if (std::ferror(file_.get())) throw Error(path_ + ": cannot read: " + std::strerror(errno));
+      at_eof_ = true;
+    }
+  }
+
+  std::string path_;
+  std::unique_ptr<std::FILE, FileCloser> file_;
+  std::unique_ptr<char[]> buffer_;
+  std::size_t begin_ = 0;  // first unread byte
+  std::size_t end_ = 0;    // one past the last byte read
+  bool at_eof_ = false;
+  std::int64_t line_number_ = 0;
+};
+
+// Splits `line` at blanks into at most `max_fields` fields and returns how many fields
+// the line has in total (which may exceed max_fields).
+inline std::size_t split_fields(std::string_view line, std::string_view* fields,
+                                std::size_t max_fields) {
+  std::size_t count = 0;
+  std::size_t i = 0;
+  const std::size_t n = line.size();
+  for (;;) {
+    while (i < n && is_field_space(line[i])) ++i;
+    if (i == n) return count;
+    const std::size_t start = i;
+    while (i < n && !is_field_space(line[i])) ++i;
+    if (count < max_fields) fields[count] = line.substr(start, i - start);
+    ++count;
+  }
+}
+
+// Parses a key field: a non-negative decimal integer. Returns an error text or nothing.
+inline std::optional<std::string> parse_key(std::string_view field, std::size_t dim,
+                                            std::int64_t& key) {
+  const char* first = field.data();
+  const char* last = first + field.size();
+  const auto [ptr, ec] = std::from_chars(first, last, key);
+  const std::string what = "key " + std::to_string(dim);
+  if (ec == std::errc::result_out_of_range) return what + " is out of range: " + quote_token(field);
+  if (ec != std::errc() || ptr != last) return what + " is not an integer: " + quote_token(field);
+  if (key < 0) return what + " is negative: " + quote_token(field);
+  return std::nullopt;
+}
+
+// Parses a floating-point number in [first, last) like std::from_chars, for standard
+// libraries without the floating-point overloads: strtold on a NUL-terminated copy. It
+// differs from from_chars in what strtold also accepts (a leading '+', hexadecimal,
+// the locale's decimal point).
+template <class T>
+std::from_chars_result parse_floating_with_strtod(const char* first, const char* last, T& value) {
+  const std::string copy(first, last);
+  if (copy.empty() || is_field_space(copy[0])) return {first, std::errc::invalid_argument};
+  char* end = nullptr;
+  errno = 0;
+  const long double v = std::strtold(copy.c_str(), &end);
+  const char* ptr = first + (end - copy.c_str());
+  if (ptr == first) return {first, std::errc::invalid_argument};
+  if (errno == ERANGE ||
+      (std::isfinite(v) && std::fabs(v) > static_cast<long double>(std::numeric_limits<T>::max()))) {
+    return {ptr, std::errc::result_out_of_range};
+  }
+  value = static_cast<T>(v);
+  return {ptr, std::errc()};
+}
+
+template <class T>
+std::from_chars_result parse_floating(const char* first, const char* last, T& value) {
+#if defined(__cpp_lib_to_chars)
+  return std::from_chars(first, last, value, std::chars_format::general);
+#else
+  return parse_floating_with_strtod(first, last, value);
+#endif
+}
+
+// Parses the value field into T (floating: finite decimal number; integral: decimal
+// integer in range). Returns an error text or nothing.
+template <class T>
+std::optional<std::string> parse_value(std::string_view field, T& value) {
+  const char* first = field.data();
+  const char* last = first + field.size();
+  std::from_chars_result r;
+  if constexpr (std::is_floating_point_v<T>) {
+    r = parse_floating(first, last, value);
+  } else {
+    r = std::from_chars(first, last, value);
+  }
+  if (r.ec == std::errc::result_out_of_range) return "value is out of range: " + quote_token(field);
+  if constexpr (std::is_floating_point_v<T>) {
+    if (r.ec != std::errc()) return "value is not a number: " + quote_token(field);
+    if (r.ptr != last) return "value has trailing characters: " + quote_token(field);
+    if (!std::isfinite(value)) return "value is not finite: " + quote_token(field);
+  } else {
+    if (r.ec != std::errc() || r.ptr != last) return "value is not an integer: " + quote_token(field);
+  }
+  return std::nullopt;
+}
+
+template <std::size_t N>
+std::uint64_t hash_key(const std::array<std::int64_t, N>& key) {
+  std::uint64_t h = 0;
+  for (std::size_t d = 0; d < N; ++d) h = mix64(h + static_cast<std::uint64_t>(key[d]) * kSplitmix64Gamma);
+  return h;
+}
+
+// Open-addressing set of entry positions (0 = empty slot, else position + 1) with linear
+// probing at load factor at most 0.7.
+template <class Slot, class E>
+std::optional<std::pair<std::size_t, std::size_t>> find_duplicate_key_with(const std::vector<E>& entries) {
+  std::size_t capacity = 16;
+  while (capacity * 7 < entries.size() * 10) capacity *= 2;
+  std::vector<Slot> table(capacity, Slot{0});
+  const std::size_t mask = capacity - 1;
+  for (std::size_t j = 0; j < entries.size(); ++j) {
+    std::size_t h = static_cast<std::size_t>(hash_key(entries[j].key)) & mask;
+    while (table[h] != 0) {
+      const std::size_t i = static_cast<std::size_t>(table[h]) - 1;
+      if (entries[i].key == entries[j].key) return std::make_pair(i, j);
+      h = (h + 1) & mask;
+    }
+    table[h] = static_cast<Slot>(j + 1);
+  }
+  return std::nullopt;
+}
+
+// Returns positions i < j of two entries with equal keys, j as small as possible (so the
+// reported line is the first repeated one in file order), or nothing if keys are unique.
+template <class E>
+std::optional<std::pair<std::size_t, std::size_t>> find_duplicate_key(const std::vector<E>& entries) {
+  if (entries.size() < std::numeric_limits<std::uint32_t>::max()) {
+    return find_duplicate_key_with<std::uint32_t>(entries);
+  }
+  return find_duplicate_key_with<std::uint64_t>(entries);
+}
+
+}  // namespace weft::detail
