@@ -1,0 +1,25 @@
+//===- BuildLoopModel.h - From annotated loops in the AST to LoopModels ---===//
+#ifndef WEFT_FRONTEND_BUILDLOOPMODEL_H
+#define WEFT_FRONTEND_BUILDLOOPMODEL_H
+
+#include "LoopModel.h"
+
+#include <vector>
+
+namespace clang {
+class ASTContext;
+}
+
+namespace weft {
+
+/// Attaches every `#pragma weft` of the main file to the loop statement that follows it
+/// and builds that loop's model. A pragma that is not followed by a for loop, that sits
+/// outside a function body or in a template, or inside another annotated loop is an
+/// error reported through the context's diagnostics (the caller checks
+/// hasErrorOccurred()); no model is built for it.
+std::vector<LoopModel> build_loop_models(clang::ASTContext &context,
+                                         const std::vector<Pragma> &pragmas);
+
+} // namespace weft
+
+#endif // WEFT_FRONTEND_BUILDLOOPMODEL_H

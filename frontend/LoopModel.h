@@ -1,0 +1,224 @@
+//===- LoopModel.h - The loop model of one annotated loop ----------------===//
+//
+// The frontend's output and the analysis' input: everything weft knows about a loop
+// marked with `#pragma weft ...`, in terms that map one to one onto isl objects.
+//
+// Spaces. Every statement S of the loop lives in the space S[d0, ..., dn] whose
+// dimensions are the dims of the loop levels that enclose S, outermost first. A counted
+// loop level has one dim (its induction variable); a range-for over a SparseArray<T, N>
+// has N dims, the keys of the current entry (keys are unique, so the key vector
+// identifies the iteration). Parameters are integer variables of the enclosing function
+// that the loop never writes; they appear in isl strings as `[p0, p1] -> { ... }`.
+//
+//===----------------------------------------------------------------------===//
+#ifndef WEFT_FRONTEND_LOOPMODEL_H
+#define WEFT_FRONTEND_LOOPMODEL_H
+
+#include "clang/Basic/SourceLocation.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace clang {
+class SourceManager;
+class Stmt;
+class ValueDecl;
+} // namespace clang
+
+namespace weft {
+
+/// constant + sum over v of coeffs[v] * v, where each v names a loop dim or a parameter.
+/// Arithmetic is exact: an operation that would overflow int64 yields nullopt.
+struct AffineExpr {
+  std::map<std::string, int64_t> coeffs; ///< never holds a zero coefficient
+  int64_t constant = 0;
+
+  static AffineExpr constant_expr(int64_t c);
+  static AffineExpr variable(const std::string &name);
+
+  bool is_constant() const { return coeffs.empty(); }
+  std::optional<AffineExpr> plus(const AffineExpr &other) const;
+  std::optional<AffineExpr> minus(const AffineExpr &other) const;
+  std::optional<AffineExpr> times(int64_t factor) const;
+  /// Writes the expression in isl syntax, e.g. "2i + j - 1" as "2*i + j - 1".
+  std::string str() const;
+  bool operator==(const AffineExpr &other) const {
+    return constant == other.constant && coeffs == other.coeffs;
+  }
+};
+
+/// The `#pragma weft` directive that annotates a loop.
+enum class PragmaKind { ParallelFor, Pipeline };
+
+struct Pragma {
+  PragmaKind kind = PragmaKind::ParallelFor;
+  bool ordered = false;           ///< `parallel_for ordered`: keep source-order dependences
+  clang::SourceLocation location; ///< the `#` of the pragma line
+  std::string spelling;           ///< the pragma as written after `#pragma`, e.g. "weft parallel_for ordered"
+};
+
+const char *pragma_kind_name(PragmaKind kind);
+
+/// One level of the loop nest: the annotated loop itself or a loop nested in its body.
+enum class LevelKind {
+  Counted,     ///< for (i = lo; i < hi; i += step) with integer i
+  SparseRange, ///< for (auto &e : R) with R a weft::SparseArray
+  Unknown,     ///< any other loop (while, do, a range-for over another container, a for
+               ///< whose induction variable is written in the body): iteration count unknown
+};
+
+struct LoopLevel {
+  LevelKind kind = LevelKind::Unknown;
+  std::string var;               ///< the loop variable as written ("i", "k", "e"); may be empty
+  std::vector<std::string> dims; ///< isl names of this level's dims ({"i"}, {"key0", "key1"})
+  /// Display names of the dims for users: "i" or "key[0]".
+  std::vector<std::string> dim_labels;
+  int parent = -1;    ///< index of the enclosing level in LoopModel::levels, -1 for the annotated loop
+  unsigned depth = 0; ///< number of enclosing levels
+  /// Counted levels: the dim d ranges over  lower <= d <= upper  (both inclusive, either
+  /// may be absent when the bound is not affine) with  d = start + step * n, n >= 0.
+  std::optional<AffineExpr> lower, upper;
+  std::optional<AffineExpr> start;
+  int64_t step = 1;
+  /// Why a bound is missing or the level is Unknown, with the expression that caused it.
+  std::string imprecision;
+  std::string sparse_array; ///< SparseRange: the canonical name of the iterated array
+  clang::SourceRange range; ///< the whole loop statement
+  const clang::Stmt *stmt = nullptr;
+};
+
+/// A statement of the loop body: an expression statement, a declaration, a condition of
+/// an if/switch, or the header of a nested loop when the header reads memory.
+struct Statement {
+  unsigned id = 0;             ///< index in LoopModel::statements; ids follow source order
+  std::vector<unsigned> levels; ///< enclosing levels, outermost first (indices into levels)
+  /// Source-order position, levels.size() + 1 entries: position[0] is 0 (the annotated
+  /// loop itself) and position[k + 1] orders the statement's ancestor within the body of
+  /// levels[k] (0 is the loop header, body items count from 1). With the level dims it
+  /// gives the 2d+1 schedule [position[0], dims of levels[0], position[1], ...,
+  /// position[n]]: source order is the lexicographic order of these vectors.
+  std::vector<unsigned> position;
+  bool conditional = false; ///< may not execute in every iteration (if, ?:, after continue/break)
+  /// isl set of the iterations that execute the statement (over-approximated when a
+  /// bound is not affine or the statement is conditional), e.g.
+  /// "[K] -> { S2[key0, key1, k] : key0 >= 0 and key1 >= 0 and 0 <= k <= -1 + K }".
+  std::string domain;
+  std::string text; ///< the statement's source text, on one line
+  clang::SourceRange range;
+};
+
+/// What kind of storage an access goes to.
+enum class ArrayKind {
+  DistArray,   ///< weft::DistArray<T, N>, accessed as A(i, j)
+  SparseArray, ///< weft::SparseArray<T, N>, accessed through the range-for entry (e.value)
+  CArray,      ///< T A[n][m], accessed as A[i][j]
+  Vector,      ///< std::vector<T> (or nested vectors, std::array), accessed as v[i]
+  Pointer,     ///< a pointer indexed as p[i]: the storage it points to is unknown
+  Accumulator, ///< weft::Accumulator<T, Op>: a reduction variable
+  Buffer,      ///< weft::Buffer<T, N>: relaxed (buffered) writes to a target DistArray
+  Scalar,      ///< an arithmetic (or enum, or pointer-valued) variable
+  Object,      ///< any other variable (a class object), accessed only as a whole
+};
+
+const char *array_kind_name(ArrayKind kind);
+
+struct ArrayInfo {
+  std::string name; ///< canonical name: references to another array resolve to its name
+  ArrayKind kind = ArrayKind::Scalar;
+  unsigned rank = 0;        ///< number of subscripts of an element access
+  std::string element_type; ///< as written by clang, e.g. "float"
+  /// The name may denote the same storage as another array of the loop (a reference
+  /// parameter, a reference initialised from something weft cannot follow, a pointer).
+  bool may_alias = false;
+  std::string buffer_target; ///< Buffer: the canonical name of the DistArray it updates
+  /// Declared inside the annotated loop: there is one copy per iteration of the levels
+  /// enclosing the declaration, so every access carries those levels' dims as leading
+  /// subscripts (privatization by expansion). `rank` counts them too.
+  bool local = false;
+  unsigned private_dims = 0; ///< for locals: how many leading subscripts are those dims
+  const clang::ValueDecl *decl = nullptr;
+  clang::SourceLocation declared_at;
+};
+
+enum class AccessKind {
+  Read,
+  Write,
+  Reduce,       ///< `acc += x` on an Accumulator: combined with the accumulator's operator
+  BufferUpdate, ///< `buf(i, j) += x` on a Buffer: applied to the target with apply_fn
+};
+
+const char *access_kind_name(AccessKind kind);
+
+/// One subscript of an access: affine when weft understands it exactly.
+struct Subscript {
+  std::optional<AffineExpr> affine;
+  std::string text;    ///< the expression as written (for generated subscripts, the dim name)
+  std::string unknown; ///< when not affine: why, naming the offending sub-expression
+  clang::SourceRange range;
+};
+
+struct Access {
+  unsigned array = 0; ///< index in LoopModel::arrays
+  AccessKind kind = AccessKind::Read;
+  std::vector<Subscript> subscripts; ///< one per dimension of the array; empty for scalars
+  /// The access may touch any element (a method such as fill(), a pointer passed away, an
+  /// element whose address escapes).
+  bool whole_array = false;
+  bool may = false; ///< may not happen in every execution of its statement
+  unsigned statement = 0;
+  std::string text; ///< the access expression as written
+  clang::SourceRange range;
+
+  bool is_write() const { return kind != AccessKind::Read; }
+  bool all_affine() const;
+};
+
+/// A call inside the loop body.
+struct Call {
+  std::string callee; ///< qualified name, or the callee expression's text
+  /// The call may read or write memory weft cannot see: its body is not visible, or it
+  /// writes through a pointer/reference parameter or to a global.
+  bool unknown_effects = false;
+  std::string why; ///< for unknown_effects: the reason in words
+  unsigned statement = 0;
+  clang::SourceRange range;
+};
+
+/// A jump that leaves the annotated loop or makes its trip count data dependent.
+struct EarlyExit {
+  std::string what; ///< "break", "return", "goto", "throw"
+  clang::SourceRange range;
+};
+
+/// Everything known about one annotated loop.
+struct LoopModel {
+  Pragma pragma;
+  clang::SourceRange range; ///< the annotated loop statement
+  /// Integer parameters (sizes) used in bounds and subscripts, in order of first use.
+  std::vector<std::string> params;
+  std::vector<LoopLevel> levels; ///< levels[0] is the annotated loop; parents come first
+  std::vector<Statement> statements;
+  std::vector<ArrayInfo> arrays;
+  std::vector<Access> accesses; ///< in source order within each statement
+  std::vector<Call> calls;
+  std::vector<EarlyExit> early_exits;
+
+  /// isl set of the annotated loop's own iterations, over levels[0]'s dims.
+  std::string iteration_space() const;
+  /// isl set named `tuple` over the dims of `nest` (level indices, outermost first),
+  /// constrained by each level's bounds.
+  std::string domain_of(const std::vector<unsigned> &nest, const std::string &tuple) const;
+};
+
+/// Writes the model as indented text, one fact per line (weftc --emit=model).
+std::string print_model(const LoopModel &model, const clang::SourceManager &sm);
+
+/// "file:line:col" of a location, as clang prints it.
+std::string location_string(clang::SourceLocation loc, const clang::SourceManager &sm);
+
+} // namespace weft
+
+#endif // WEFT_FRONTEND_LOOPMODEL_H

@@ -1,0 +1,98 @@
+//===- Parse.cpp - Parsing annotated source files with clang -------------===//
+
+#include "Parse.h"
+
+#include "Pragmas.h"
+
+#include "clang/AST/ASTConsumer.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendAction.h"
+#include "clang/Lex/Preprocessor.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/Tooling.h"
+
+namespace weft {
+
+namespace {
+
+class PipelineConsumer : public clang::ASTConsumer {
+public:
+  PipelineConsumer(clang::CompilerInstance &ci, std::string path,
+                   const std::vector<Pragma> &pragmas,
+                   llvm::function_ref<bool(ParsedFile &)> per_file, bool &ok)
+      : ci_(ci), path_(std::move(path)), pragmas_(pragmas), per_file_(per_file), ok_(ok) {}
+
+  void HandleTranslationUnit(clang::ASTContext &context) override {
+    // A file with errors has an incomplete AST: nothing is built from it.
+    if (context.getDiagnostics().hasErrorOccurred()) {
+      ok_ = false;
+      return;
+    }
+    ParsedFile file{path_, ci_, context, pragmas_};
+    if (!per_file_(file) || context.getDiagnostics().hasErrorOccurred())
+      ok_ = false;
+  }
+
+private:
+  clang::CompilerInstance &ci_;
+  std::string path_;
+  const std::vector<Pragma> &pragmas_;
+  llvm::function_ref<bool(ParsedFile &)> per_file_;
+  bool &ok_;
+};
+
+class PipelineAction : public clang::ASTFrontendAction {
+public:
+  PipelineAction(llvm::function_ref<bool(ParsedFile &)> per_file, bool &ok)
+      : per_file_(per_file), ok_(ok) {}
+
+  bool BeginSourceFileAction(clang::CompilerInstance &ci) override {
+    pragmas_.clear();
+    // The preprocessor owns its handlers.
+    ci.getPreprocessor().AddPragmaHandler(new WeftPragmaHandler(pragmas_));
+    return true;
+  }
+
+  std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance &ci,
+                                                        llvm::StringRef file) override {
+    return std::make_unique<PipelineConsumer>(ci, file.str(), pragmas_, per_file_, ok_);
+  }
+
+private:
+  llvm::function_ref<bool(ParsedFile &)> per_file_;
+  bool &ok_;
+  std::vector<Pragma> pragmas_;
+};
+
+class PipelineActionFactory : public clang::tooling::FrontendActionFactory {
+public:
+  PipelineActionFactory(llvm::function_ref<bool(ParsedFile &)> per_file, bool &ok)
+      : per_file_(per_file), ok_(ok) {}
+  std::unique_ptr<clang::FrontendAction> create() override {
+    return std::make_unique<PipelineAction>(per_file_, ok_);
+  }
+
+private:
+  llvm::function_ref<bool(ParsedFile &)> per_file_;
+  bool &ok_;
+};
+
+} // namespace
+
+bool parse_files(const clang::tooling::CompilationDatabase &db,
+                 const std::vector<std::string> &files, const Options &options,
+                 llvm::function_ref<bool(ParsedFile &)> per_file) {
+  using namespace clang::tooling;
+  ClangTool tool(db, files);
+  tool.appendArgumentsAdjuster(getInsertArgumentAdjuster(
+      {"-std=c++17", "-resource-dir=" + options.resource_dir}, ArgumentInsertPosition::BEGIN));
+  tool.appendArgumentsAdjuster(
+      getInsertArgumentAdjuster({"-I" + options.include_dir}, ArgumentInsertPosition::END));
+  bool ok = true;
+  PipelineActionFactory factory(per_file, ok);
+  int status = tool.run(&factory);
+  return ok && status == 0;
+}
+
+} // namespace weft

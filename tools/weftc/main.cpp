@@ -1,0 +1,154 @@
+//===- weftc - the weft compiler driver -----------------------------------===//
+//
+//   weftc [options] <file.cpp>... [-- <compiler args>]
+//   weftc [options] -p <build dir> <file.cpp>...
+//
+// Reads as the pipeline: parse -> loop models (frontend) -> output.
+//
+//===----------------------------------------------------------------------===//
+
+#include "BuildLoopModel.h"
+#include "LoopModel.h"
+#include "Options.h"
+#include "Parse.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace cl = llvm::cl;
+
+static cl::OptionCategory weftc_category("weftc options");
+
+static cl::list<std::string> source_paths(cl::Positional, cl::desc("<file.cpp>..."),
+                                          cl::OneOrMore, cl::cat(weftc_category));
+static cl::opt<std::string> build_path("p", cl::desc("Build directory with compile_commands.json"),
+                                       cl::value_desc("build dir"), cl::cat(weftc_category));
+static cl::opt<weft::Emit>
+    emit_kind("emit", cl::desc("What to write"), cl::init(weft::Emit::Model),
+              cl::values(clEnumValN(weft::Emit::Model, "model",
+                                    "the loop model of every annotated loop, as text")),
+              cl::cat(weftc_category));
+static cl::opt<std::string> output_path("o", cl::desc("Output file ('-' for standard output)"),
+                                        cl::value_desc("path"), cl::init("-"),
+                                        cl::cat(weftc_category));
+
+namespace {
+
+/// weft's user headers: next to an installed weftc (<prefix>/include), else the source tree.
+std::string find_include_dir(const char *argv0) {
+  std::string exe = llvm::sys::fs::getMainExecutable(argv0, reinterpret_cast<void *>(&find_include_dir));
+  llvm::SmallString<256> installed(llvm::sys::path::parent_path(llvm::sys::path::parent_path(exe)));
+  llvm::sys::path::append(installed, "include");
+  llvm::SmallString<256> header(installed);
+  llvm::sys::path::append(header, "weft", "weft.h");
+  if (llvm::sys::fs::exists(header))
+    return std::string(installed);
+  return WEFT_SOURCE_INCLUDE_DIR;
+}
+
+/// Writes `text` to `path` atomically: a temporary file in the same directory, renamed
+/// over the target once complete, so a failure never leaves a half-written file.
+bool write_output(const std::string &path, const std::string &text) {
+  if (path == "-") {
+    llvm::outs() << text;
+    llvm::outs().flush();
+    return true;
+  }
+  std::string temp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream out(temp, ec);
+    if (ec) {
+      llvm::errs() << "weftc: error: cannot write '" << temp << "': " << ec.message() << "\n";
+      return false;
+    }
+    out << text;
+    out.close();
+    if (out.has_error()) {
+      llvm::errs() << "weftc: error: writing '" << temp << "' failed: " << out.error().message()
+                   << "\n";
+      out.clear_error();
+      llvm::sys::fs::remove(temp);
+      return false;
+    }
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(temp, path)) {
+    llvm::errs() << "weftc: error: cannot rename '" << temp << "' to '" << path
+                 << "': " << ec.message() << "\n";
+    llvm::sys::fs::remove(temp);
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+int main(int argc, const char **argv) {
+  // Everything after `--` is the compiler command line shared by all files.
+  std::string db_error;
+  std::unique_ptr<clang::tooling::CompilationDatabase> db =
+      clang::tooling::FixedCompilationDatabase::loadFromCommandLine(argc, argv, db_error);
+  if (!db_error.empty()) {
+    llvm::errs() << "weftc: error: " << db_error << "\n";
+    return 1;
+  }
+  cl::HideUnrelatedOptions(weftc_category);
+  if (!cl::ParseCommandLineOptions(argc, argv,
+                                   "weft compiler: parallelizes loops annotated with "
+                                   "#pragma weft\n",
+                                   &llvm::errs()))
+    return 1;
+
+  if (!build_path.empty()) {
+    if (db) {
+      llvm::errs() << "weftc: error: give either -p <build dir> or '-- <compiler args>', not both\n";
+      return 1;
+    }
+    db = clang::tooling::CompilationDatabase::loadFromDirectory(build_path, db_error);
+    if (!db) {
+      llvm::errs() << "weftc: error: " << db_error << "\n";
+      return 1;
+    }
+  }
+  if (!db)
+    db = std::make_unique<clang::tooling::FixedCompilationDatabase>(".", std::vector<std::string>());
+
+  weft::Options options;
+  options.emit = emit_kind;
+  options.output = output_path;
+  options.include_dir = find_include_dir(argv[0]);
+  options.resource_dir = WEFT_CLANG_RESOURCE_DIR;
+  if (!llvm::sys::fs::is_directory(options.resource_dir)) {
+    llvm::errs() << "weftc: error: clang's resource directory '" << options.resource_dir
+                 << "' is missing (is clang-14 installed?)\n";
+    return 1;
+  }
+  for (const std::string &path : source_paths)
+    if (!llvm::sys::fs::exists(path)) {
+      llvm::errs() << "weftc: error: no such file: '" << path << "'\n";
+      return 1;
+    }
+
+  std::string out;
+  bool ok = weft::parse_files(*db, source_paths, options, [&](weft::ParsedFile &file) {
+    std::vector<weft::LoopModel> models = weft::build_loop_models(file.context, file.pragmas);
+    if (file.context.getDiagnostics().hasErrorOccurred())
+      return false;
+    out += "file " + file.path + ": " + std::to_string(models.size()) + " annotated loop" +
+           (models.size() == 1 ? "" : "s") + "\n";
+    for (const weft::LoopModel &model : models)
+      out += weft::print_model(model, file.context.getSourceManager());
+    return true;
+  });
+  // No output at all when any file failed: never a partial result.
+  if (!ok)
+    return 1;
+  return write_output(options.output, out) ? 0 : 1;
+}
