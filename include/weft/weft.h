@@ -155,6 +155,12 @@ class SparseArray {
   using const_iterator = typename std::vector<Entry<T, N>>::const_iterator;
   static constexpr std::size_t rank = N;
 
+  SparseArray() = default;
+  // Takes the entries as they are; throws weft::Error if a key component is negative.
+  explicit SparseArray(std::vector<Entry<T, N>> entries) : entries_(std::move(entries)) {
+    for (const Entry<T, N>& e : entries_) check_key(e.key, "weft::SparseArray");
+  }
+
   iterator begin() { return entries_.begin(); }
   iterator end() { return entries_.end(); }
   const_iterator begin() const { return entries_.begin(); }
@@ -164,12 +170,7 @@ class SparseArray {
 
   // Appends an entry; throws weft::Error if a key component is negative.
   void add(std::array<std::int64_t, N> key, T value) {
-    for (std::size_t d = 0; d < N; ++d) {
-      if (key[d] < 0) {
-        throw Error("weft::SparseArray::add: key " + detail::format_tuple(key) +
-                    " is negative in dimension " + std::to_string(d));
-      }
-    }
+    check_key(key, "weft::SparseArray::add");
     entries_.push_back(Entry<T, N>{key, value});
   }
 
@@ -187,6 +188,15 @@ class SparseArray {
   const std::vector<Entry<T, N>>& entries() const { return entries_; }
 
  private:
+  static void check_key(const std::array<std::int64_t, N>& key, const char* where) {
+    for (std::size_t d = 0; d < N; ++d) {
+      if (key[d] < 0) {
+        throw Error(std::string(where) + ": key " + detail::format_tuple(key) + " is negative in dimension " +
+                    std::to_string(d));
+      }
+    }
+  }
+
   std::vector<Entry<T, N>> entries_;
 };
 
@@ -205,19 +215,20 @@ SparseArray<T, N> load_triples(const std::string& path) {
                 "weft::load_triples needs an arithmetic value type");
   static_assert(N >= 1, "weft::load_triples needs rank N >= 1");
   constexpr std::size_t kFields = N + 1;
+  // After this many entries, reserve for the whole file at the bytes per line seen so far
+  // (memory is touched once instead of at every doubling; the guess may be short).
+  constexpr std::size_t kEstimateAfter = 4096;
 
   detail::LineReader reader(path);
   std::vector<Entry<T, N>> entries;
-  std::vector<std::int64_t> line_of_entry;
-  const auto fail = [&](const std::string& what) {
-    return Error(path + ":" + std::to_string(reader.line_number()) + ": " + what);
-  };
-
   std::string_view line;
   std::array<std::string_view, kFields> fields;
   while (reader.next(line)) {
     const std::size_t count = detail::split_fields(line, fields.data(), kFields);
-    if (count == 0 || fields[0][0] == '#') continue;
+    if (detail::is_skipped_line(count, fields[0])) continue;
+    const auto fail = [&](const std::string& what) {
+      return Error(path + ":" + std::to_string(reader.line_number()) + ": " + what);
+    };
     if (count != kFields) {
       throw fail(std::string(count < kFields ? "too few" : "too many") + " fields: expected " +
                  std::to_string(kFields) + " (" + std::to_string(N) + (N == 1 ? " key" : " keys") +
@@ -229,20 +240,19 @@ SparseArray<T, N> load_triples(const std::string& path) {
     }
     if (auto error = detail::parse_value(fields[N], entry.value)) throw fail(*error);
     entries.push_back(entry);
-    line_of_entry.push_back(reader.line_number());
+    if (entries.size() == kEstimateAfter && reader.file_size() > reader.offset()) {
+      const double per_byte = static_cast<double>(entries.size()) / static_cast<double>(reader.offset());
+      entries.reserve(static_cast<std::size_t>(1.02 * per_byte * static_cast<double>(reader.file_size())));
+    }
   }
 
   if (const auto dup = detail::find_duplicate_key(entries)) {
     const auto [first, second] = *dup;
-    throw Error(path + ":" + std::to_string(line_of_entry[second]) + ": duplicate key " +
-                detail::format_tuple(entries[second].key) + ", first on line " +
-                std::to_string(line_of_entry[first]));
+    const auto lines = detail::line_numbers_of_entries(path, kFields, std::array<std::size_t, 2>{first, second});
+    throw Error(path + ":" + std::to_string(lines[1]) + ": duplicate key " +
+                detail::format_tuple(entries[second].key) + ", first on line " + std::to_string(lines[0]));
   }
-
-  SparseArray<T, N> result;
-  result.reserve(static_cast<std::int64_t>(entries.size()));
-  for (const Entry<T, N>& e : entries) result.add(e.key, e.value);
-  return result;
+  return SparseArray<T, N>(std::move(entries));
 }
 
 // ---------------------------------------------------------------------------------------

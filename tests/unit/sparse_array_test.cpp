@@ -66,4 +66,17 @@ TEST(SparseArray, AddRejectsANegativeKey) {
   EXPECT_EQ(R.size(), 0);
 }
 
+TEST(SparseArray, TakesAVectorOfEntriesAndChecksTheirKeys) {
+  std::vector<weft::Entry<float, 2>> entries{{{1, 2}, 3.0f}, {{4, 0}, 5.0f}};
+  const weft::SparseArray<float, 2> R(std::move(entries));
+  EXPECT_EQ(R.size(), 2);
+  EXPECT_EQ(R.shape(), (Key2{5, 3}));
+  try {
+    weft::SparseArray<float, 2> bad(std::vector<weft::Entry<float, 2>>{{{-1, 0}, 1.0f}});
+    FAIL() << "no error";
+  } catch (const weft::Error& e) {
+    EXPECT_STREQ(e.what(), "weft::SparseArray: key (-1, 0) is negative in dimension 0");
+  }
+}
+
 }  // namespace

@@ -76,6 +76,12 @@ class LineReader {
     file_.reset(std::fopen(path_.c_str(), "rb"));
     if (!file_) throw Error(path_ + ": cannot open: " + std::strerror(errno));
     buffer_.reset(new char[kBufferBytes]);
+    // The size is only a hint for reserving memory: unknown (-1) for pipes.
+    if (std::fseek(file_.get(), 0, SEEK_END) == 0) {
+      file_size_ = std::ftell(file_.get());
+      if (std::fseek(file_.get(), 0, SEEK_SET) != 0) throw Error(path_ + ": cannot read: " + std::strerror(errno));
+    }
+    std::clearerr(file_.get());
   }
 
   // Sets `line` to the next line (valid until the next call) and returns true, or
@@ -88,6 +94,7 @@ class LineReader {
         const std::size_t length = static_cast<std::size_t>(static_cast<const char*>(nl) - first);
         line = std::string_view(first, length);
         begin_ += length + 1;
+        offset_ += static_cast<std::int64_t>(length + 1);
         ++line_number_;
         return true;
       }
@@ -99,6 +106,7 @@ class LineReader {
         if (available == 0) return false;
         line = std::string_view(first, available);  // last line without '\n'
         begin_ = end_;
+        offset_ += static_cast<std::int64_t>(available);
         ++line_number_;
         return true;
       }
@@ -108,6 +116,10 @@ class LineReader {
 
   // 1-based number of the line last returned by next().
   std::int64_t line_number() const { return line_number_; }
+  // Bytes of the file in the lines returned so far.
+  std::int64_t offset() const { return offset_; }
+  // Size of the file in bytes when it was opened, or -1 if unknown.
+  std::int64_t file_size() const { return file_size_; }
   const std::string& path() const { return path_; }
 
  private:
@@ -137,6 +149,8 @@ class LineReader {
   std::size_t end_ = 0;    // one past the last byte read
   bool at_eof_ = false;
   std::int64_t line_number_ = 0;
+  std::int64_t offset_ = 0;
+  std::int64_t file_size_ = -1;
 };
 
 // Splits `line` at blanks into at most `max_fields` fields and returns how many fields
@@ -156,17 +170,43 @@ inline std::size_t split_fields(std::string_view line, std::string_view* fields,
   }
 }
 
+// Blank lines and comment lines (first field starts with '#') carry no entry.
+inline bool is_skipped_line(std::size_t field_count, std::string_view first_field) {
+  return field_count == 0 || first_field[0] == '#';
+}
+
+// The line numbers of the entries at the given positions (in file order, counting only
+// lines that carry an entry) of a file that load_triples read without error. Rereading
+// is for the error path only; it spares load_triples a line number per entry.
+template <std::size_t K>
+std::array<std::int64_t, K> line_numbers_of_entries(const std::string& path, std::size_t fields_per_line,
+                                                    const std::array<std::size_t, K>& positions) {
+  LineReader reader(path);
+  std::array<std::int64_t, K> lines{};
+  std::vector<std::string_view> fields(fields_per_line);
+  std::string_view line;
+  std::size_t position = 0;
+  while (reader.next(line)) {
+    if (is_skipped_line(split_fields(line, fields.data(), fields_per_line), fields[0])) continue;
+    for (std::size_t k = 0; k < K; ++k) {
+      if (positions[k] == position) lines[k] = reader.line_number();
+    }
+    ++position;
+  }
+  return lines;
+}
+
 // Parses a key field: a non-negative decimal integer. Returns an error text or nothing.
 inline std::optional<std::string> parse_key(std::string_view field, std::size_t dim,
                                             std::int64_t& key) {
   const char* first = field.data();
   const char* last = first + field.size();
   const auto [ptr, ec] = std::from_chars(first, last, key);
-  const std::string what = "key " + std::to_string(dim);
-  if (ec == std::errc::result_out_of_range) return what + " is out of range: " + quote_token(field);
-  if (ec != std::errc() || ptr != last) return what + " is not an integer: " + quote_token(field);
-  if (key < 0) return what + " is negative: " + quote_token(field);
-  return std::nullopt;
+  if (ec == std::errc() && ptr == last && key >= 0) return std::nullopt;
+  const char* what = ec == std::errc::result_out_of_range ? " is out of range: "
+                     : ec != std::errc() || ptr != last   ? " is not an integer: "
+                                                          : " is negative: ";
+  return "key " + std::to_string(dim) + what + quote_token(field);
 }
 
 // Parses a floating-point number in [first, last) like std::from_chars, for standard
