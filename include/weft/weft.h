@@ -81,8 +81,8 @@ class DistArray {
     bool valid = lo < hi;
     if constexpr (std::is_floating_point_v<T>) valid = valid && std::isfinite(hi - lo);
     if (!valid) {
-      throw Error("weft::DistArray::randomize: invalid range [" + std::to_string(lo) + ", " +
-                  std::to_string(hi) + "): need lo < hi and a finite width");
+      throw Error("weft::DistArray::randomize: invalid range [" + detail::format_number(lo) + ", " +
+                  detail::format_number(hi) + "): need lo < hi and a finite width");
     }
     for (std::size_t n = 0; n < data_.size(); ++n) {
       data_[n] = detail::uniform_from_bits<T>(detail::splitmix64_at(seed, n), lo, hi);

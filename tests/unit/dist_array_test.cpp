@@ -158,7 +158,12 @@ TEST(DistArray, Splitmix64MatchesTheReferenceSequence) {
 
 TEST(DistArray, RandomizeRejectsAnEmptyOrInfiniteRange) {
   weft::DistArray<float, 1> A({4});
-  EXPECT_THROW(A.randomize(1, 1.0f, 1.0f), weft::Error);
+  try {
+    A.randomize(1, 1.5f, 1.5f);
+    FAIL() << "no error";
+  } catch (const weft::Error& e) {
+    EXPECT_STREQ(e.what(), "weft::DistArray::randomize: invalid range [1.5, 1.5): need lo < hi and a finite width");
+  }
   EXPECT_THROW(A.randomize(1, 2.0f, 1.0f), weft::Error);
   EXPECT_THROW(A.randomize(1, -3e38f, 3e38f), weft::Error);
   weft::DistArray<int, 1> B({4});

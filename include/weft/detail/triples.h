@@ -1,6 +1,6 @@
-// weft::detail — the pieces of weft::load_triples: a chunked line reader, field
-// parsers and a duplicate-key finder. Every error is a weft::Error whose message starts
-// with "<path>: " or "<path>:<line>: ".
+// weft::detail — the pieces of weft::load_triples (a chunked line reader, field parsers,
+// a duplicate-key finder) and the formatting of error messages. Every load_triples
+// error is a weft::Error whose message starts with "<path>: " or "<path>:<line>: ".
 #pragma once
 
 #include <algorithm>
@@ -37,6 +37,18 @@ std::string format_tuple(const std::array<Int, N>& v) {
     s += std::to_string(v[d]);
   }
   return s + ")";
+}
+
+// An arithmetic value as text: integers exactly, floating values with %.9g.
+template <class T>
+std::string format_number(T v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    char text[48];
+    std::snprintf(text, sizeof text, "%.9g", static_cast<double>(v));
+    return text;
+  } else {
+    return std::to_string(v);
+  }
 }
 
 // A token as it appears in an error message: quoted, non-printable bytes as \xNN, and
