@@ -99,10 +99,10 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 int run(const Options& opts) {
   const weft::SparseArray<float, 2> R = weft::load_triples<float, 2>(opts.train_path);
-  const weft::SparseArray<float, 2> T = weft::load_triples<float, 2>(opts.test_path);
+  const weft::SparseArray<float, 2> R_test = weft::load_triples<float, 2>(opts.test_path);
   if (R.size() == 0) throw weft::Error(opts.train_path + ": no ratings");
-  const int64_t num_users = std::max(R.shape()[0], T.shape()[0]);
-  const int64_t num_items = std::max(R.shape()[1], T.shape()[1]);
+  const int64_t num_users = std::max(R.shape()[0], R_test.shape()[0]);
+  const int64_t num_items = std::max(R.shape()[1], R_test.shape()[1]);
   const int K = opts.rank;
   const float lr = opts.lr;
   const float reg = opts.reg;
@@ -115,8 +115,8 @@ int run(const Options& opts) {
   std::printf("epoch,seconds,train_rmse,test_rmse\n");
   double train_seconds = 0.0;
   for (int epoch = 0; epoch < epochs; ++epoch) {
-    const auto start = std::chrono::steady_clock::now();
     weft::Accumulator<double> sq_err(0.0);
+    const auto start = std::chrono::steady_clock::now();
     #pragma weft parallel_for
     for (const auto& e : R) {
       const int64_t u = e.key[0], i = e.key[1];
@@ -133,14 +133,14 @@ int run(const Options& opts) {
 
     // Test RMSE of the current factors: an ordinary serial loop.
     double test_sq_err = 0.0;
-    for (const auto& e : T) {
+    for (const auto& e : R_test) {
       const int64_t u = e.key[0], i = e.key[1];
       float err = e.value;
       for (int k = 0; k < K; ++k) err -= W(u, k) * H(i, k);
       test_sq_err += static_cast<double>(err) * err;
     }
     const double train_rmse = std::sqrt(sq_err.value() / static_cast<double>(R.size()));
-    const double test_rmse = T.size() > 0 ? std::sqrt(test_sq_err / static_cast<double>(T.size())) : 0.0;
+    const double test_rmse = R_test.size() > 0 ? std::sqrt(test_sq_err / static_cast<double>(R_test.size())) : 0.0;
     std::printf("%d,%.3f,%.6f,%.6f\n", epoch + 1, train_seconds, train_rmse, test_rmse);
     std::fflush(stdout);
   }
