@@ -22,6 +22,7 @@
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
@@ -891,7 +892,9 @@ private:
     for (unsigned n = 1; taken.count(info.name); ++n)
       info.name = d->getNameAsString() + "_" + std::to_string(n);
     classify(info, d->getType());
-    if (const auto *vd = dyn_cast<VarDecl>(d); vd && declared_in_loop(vd) && local_scope_.count(vd)) {
+    // A reference declared in the loop names storage outside it: never privatized.
+    if (const auto *vd = dyn_cast<VarDecl>(d); vd && declared_in_loop(vd) && local_scope_.count(vd) &&
+                                               !vd->getType()->isReferenceType()) {
       info.local = true;
       for (unsigned l : local_scope_[vd])
         info.private_dims += m_.levels[l].dims.size();
@@ -915,6 +918,10 @@ private:
       return it->second;
     ArrayInfo info;
     info.name = spelling;
+    for (unsigned n = 1; std::any_of(m_.arrays.begin(), m_.arrays.end(),
+                                     [&](const ArrayInfo &a) { return a.name == info.name; });
+         ++n)
+      info.name = spelling + "_" + std::to_string(n);
     info.may_alias = true;
     info.declared_at = e->getBeginLoc();
     classify(info, e->getType());
@@ -1235,7 +1242,8 @@ private:
   }
 
   /// X.size() or X.shape()[d] of a weft array or std container the loop does not resize.
-  std::optional<AffineExpr> size_parameter(const Expr *e) {
+  /// `declare` false only tests the form, without adding a parameter.
+  std::optional<AffineExpr> size_parameter(const Expr *e, bool declare = true) {
     e = e->IgnoreParenImpCasts();
     std::string suffix;
     const CXXMemberCallExpr *call = dyn_cast<CXXMemberCallExpr>(e);
@@ -1262,6 +1270,8 @@ private:
     if (!is_weft(t, "DistArray") && !is_weft(t, "SparseArray") && !is_std_container(t))
       return std::nullopt;
     std::string name = vd->getNameAsString();
+    if (!declare)
+      return AffineExpr::constant_expr(0);
     return AffineExpr::variable(
         param("size:" + std::to_string(reinterpret_cast<uintptr_t>(vd)) + suffix, name + suffix));
   }
@@ -1328,8 +1338,7 @@ private:
       }
       if (u->getOpcode() == UO_Deref) {
         // *p: storage weft cannot name; the pointer itself is read.
-        unsigned a = array_of_expr(u->getSubExpr()->IgnoreParenImpCasts());
-        visit(u->getSubExpr(), Mode::Read, may);
+        unsigned a = array_for_object(u->getSubExpr()->IgnoreParenImpCasts(), may);
         record_mode(a, mode, {}, true, may, e);
         return;
       }
@@ -1342,6 +1351,8 @@ private:
       visit(c->getFalseExpr(), mode, true);
       return;
     }
+    if (size_parameter(e, /*declare=*/false))
+      return; // X.size(), X.shape()[d]: metadata the loop does not change
     if (const auto *ref = dyn_cast<DeclRefExpr>(e)) {
       visit_variable(ref, mode, may);
       return;
@@ -1569,8 +1580,10 @@ private:
     unsigned a;
     if (const auto *ref = dyn_cast<DeclRefExpr>(base)) {
       a = array_of(ref);
-    } else if (isa<MemberExpr>(base) || isa<CallExpr>(base)) {
-      visit(base, Mode::Read, may);
+    } else if (const auto *member = dyn_cast<MemberExpr>(base)) {
+      // obj.field[i]: the field is the array; obj->field[i] also reads the pointer.
+      if (member->isArrow())
+        visit(member->getBase(), Mode::Read, may);
       a = array_of_expr(base);
     } else {
       visit(base, Mode::Read, may);

@@ -19,18 +19,22 @@ namespace {
 class PipelineConsumer : public clang::ASTConsumer {
 public:
   PipelineConsumer(clang::CompilerInstance &ci, std::string path,
-                   const std::vector<Pragma> &pragmas,
+                   const std::vector<Pragma> &pragmas, const unsigned &pragma_errors,
                    llvm::function_ref<bool(ParsedFile &)> per_file, bool &ok)
-      : ci_(ci), path_(std::move(path)), pragmas_(pragmas), per_file_(per_file), ok_(ok) {}
+      : ci_(ci), path_(std::move(path)), pragmas_(pragmas), pragma_errors_(pragma_errors),
+        per_file_(per_file), ok_(ok) {}
 
   void HandleTranslationUnit(clang::ASTContext &context) override {
-    // A file with errors has an incomplete AST: nothing is built from it.
-    if (context.getDiagnostics().hasErrorOccurred()) {
+    // A file with C++ errors has an incomplete AST: nothing is built from it. Malformed
+    // pragmas were dropped already; the well-formed ones are still checked, so that one
+    // run reports every weft error.
+    clang::DiagnosticConsumer *client = context.getDiagnostics().getClient();
+    if (client->getNumErrors() > pragma_errors_) {
       ok_ = false;
       return;
     }
     ParsedFile file{path_, ci_, context, pragmas_};
-    if (!per_file_(file) || context.getDiagnostics().hasErrorOccurred())
+    if (!per_file_(file) || client->getNumErrors() > 0)
       ok_ = false;
   }
 
@@ -38,6 +42,7 @@ private:
   clang::CompilerInstance &ci_;
   std::string path_;
   const std::vector<Pragma> &pragmas_;
+  const unsigned &pragma_errors_;
   llvm::function_ref<bool(ParsedFile &)> per_file_;
   bool &ok_;
 };
@@ -49,20 +54,23 @@ public:
 
   bool BeginSourceFileAction(clang::CompilerInstance &ci) override {
     pragmas_.clear();
+    pragma_errors_ = 0;
     // The preprocessor owns its handlers.
-    ci.getPreprocessor().AddPragmaHandler(new WeftPragmaHandler(pragmas_));
+    ci.getPreprocessor().AddPragmaHandler(new WeftPragmaHandler(pragmas_, pragma_errors_));
     return true;
   }
 
   std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance &ci,
                                                         llvm::StringRef file) override {
-    return std::make_unique<PipelineConsumer>(ci, file.str(), pragmas_, per_file_, ok_);
+    return std::make_unique<PipelineConsumer>(ci, file.str(), pragmas_, pragma_errors_,
+                                              per_file_, ok_);
   }
 
 private:
   llvm::function_ref<bool(ParsedFile &)> per_file_;
   bool &ok_;
   std::vector<Pragma> pragmas_;
+  unsigned pragma_errors_ = 0;
 };
 
 class PipelineActionFactory : public clang::tooling::FrontendActionFactory {

@@ -9,8 +9,8 @@ namespace weft {
 
 namespace {
 
-void error(clang::Preprocessor &pp, clang::SourceLocation loc, const char *format,
-           llvm::StringRef arg0 = {}, llvm::StringRef arg1 = {}) {
+void report(clang::Preprocessor &pp, clang::SourceLocation loc, const char *format,
+            llvm::StringRef arg0 = {}, llvm::StringRef arg1 = {}) {
   clang::DiagnosticsEngine &diags = pp.getDiagnostics();
   unsigned id = diags.getDiagnosticIDs()->getCustomDiagID(clang::DiagnosticIDs::Error, format);
   auto builder = diags.Report(loc, id);
@@ -33,6 +33,10 @@ void discard_line(clang::Preprocessor &pp, clang::Token &tok) {
 void WeftPragmaHandler::HandlePragma(clang::Preprocessor &pp,
                                      clang::PragmaIntroducer introducer,
                                      clang::Token &first) {
+  auto error = [this](auto &&...args) {
+    ++errors_;
+    report(args...);
+  };
   clang::Token tok;
   pp.Lex(tok);
   if (tok.is(clang::tok::eod)) {

@@ -19,15 +19,17 @@ namespace weft {
 
 class WeftPragmaHandler : public clang::PragmaHandler {
 public:
-  /// Well-formed pragmas are appended to `pragmas` in source order.
-  explicit WeftPragmaHandler(std::vector<Pragma> &pragmas)
-      : clang::PragmaHandler("weft"), pragmas_(pragmas) {}
+  /// Well-formed pragmas are appended to `pragmas` in source order; each malformed one
+  /// is reported and counted in `errors`.
+  WeftPragmaHandler(std::vector<Pragma> &pragmas, unsigned &errors)
+      : clang::PragmaHandler("weft"), pragmas_(pragmas), errors_(errors) {}
 
   void HandlePragma(clang::Preprocessor &pp, clang::PragmaIntroducer introducer,
                     clang::Token &first) override;
 
 private:
   std::vector<Pragma> &pragmas_;
+  unsigned &errors_;
 };
 
 } // namespace weft

@@ -139,8 +139,6 @@ int main(int argc, const char **argv) {
   std::string out;
   bool ok = weft::parse_files(*db, source_paths, options, [&](weft::ParsedFile &file) {
     std::vector<weft::LoopModel> models = weft::build_loop_models(file.context, file.pragmas);
-    if (file.context.getDiagnostics().hasErrorOccurred())
-      return false;
     out += "file " + file.path + ": " + std::to_string(models.size()) + " annotated loop" +
            (models.size() == 1 ? "" : "s") + "\n";
     for (const weft::LoopModel &model : models)

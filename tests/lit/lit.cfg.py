@@ -1,0 +1,21 @@
+# lit configuration for weftc's tests. Substitutions:
+#   %weftc      the weftc under test
+#   %weft_src   the source tree (for tests that run on the samples)
+#   %cxx        the C++ compiler of the build
+# FileCheck, not and count come from LLVM 14's tools.
+import os
+import lit.formats
+
+config.name = "weftc"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".cpp", ".test"]
+config.excludes = ["Inputs"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(os.path.dirname(config.weftc), "..", "..", "tests", "lit")
+
+config.substitutions.append(("%weftc", config.weftc))
+config.substitutions.append(("%weft_src", config.weft_source_dir))
+config.substitutions.append(("%weft_include", config.weft_include_dir))
+config.substitutions.append(("%cxx", config.cxx))
+config.environment["PATH"] = os.pathsep.join(
+    [config.llvm_tools_dir, config.environment.get("PATH", "")])
