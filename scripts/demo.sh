@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# weft demo: builds the tools, generates the matrix-factorization data set and shows how
-# the serial mf sample converges.
+# weft demo: builds the tools, shows the loop model weftc builds for the matrix
+# factorization sample, generates its data set and shows how the serial sample converges.
 #
 #   bash scripts/demo.sh          (from anywhere; works in a fresh clone)
 #
@@ -28,9 +28,18 @@ setup() {
 }
 
 build() {
-  step "building weft-datagen and mf (Release) in $build"
+  step "building weftc, weft-datagen and mf (Release) in $build"
   cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$build" -j "$jobs" --target weft-datagen mf
+  cmake --build "$build" -j "$jobs" --target weftc weft-datagen mf
+}
+
+# What weftc sees in the sample's annotated loop: every access with its subscripts.
+show_loop_model() {
+  step "weftc --emit=model samples/mf/mf.cpp (the accesses of the annotated loop)"
+  "$build/tools/weftc/weftc" --emit=model "$repo/samples/mf/mf.cpp" -o "$results/mf.model"
+  grep -E '^(loop at|  level|  array|    (read|write|reduce|buffer-update) )' "$results/mf.model" |
+    sed -e "s|$repo/||g"
+  echo "(full model: $results/mf.model)"
 }
 
 # Generates the data unless data/ holds files made with the same arguments (recorded in
@@ -73,6 +82,8 @@ main() {
   cd "$repo"
   setup
   build
+  mkdir -p "$results"
+  show_loop_model
   generate_data
   run_serial "$results/mf_serial.csv"
   step "convergence"
