@@ -21,6 +21,7 @@
 #include "clang/AST/StmtCXX.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include <algorithm>
 #include <functional>
@@ -296,6 +297,7 @@ private:
   std::set<unsigned> tainted_;      ///< levels whose current iteration may end early
   std::set<unsigned> broken_levels_; ///< levels left by a break
   unsigned current_stmt_ = 0;
+  const Expr *use_site_ = nullptr; ///< the use of a structured binding being visited
   const Ctx *current_ctx_ = nullptr;
 
   //===--------------------------------------------------------------------===//
@@ -555,6 +557,12 @@ private:
     const VarDecl *var = r->getLoopVariable();
     const Expr *range = r->getRangeInit()->IgnoreParenImpCasts();
     std::string name = var ? var->getNameAsString() : "";
+    if (const auto *dd = dyn_cast_or_null<DecompositionDecl>(var)) {
+      std::vector<std::string> names;
+      for (const BindingDecl *b : dd->bindings())
+        names.push_back(b->getNameAsString());
+      name = "[" + llvm::join(names, ", ") + "]";
+    }
     const auto *ref = dyn_cast<DeclRefExpr>(range);
     if (!ref || !is_weft(range->getType(), "SparseArray") || !var) {
       unknown_level(id, "range-for over '" + text(range->getSourceRange()) +
@@ -705,10 +713,10 @@ private:
       return;
     }
     if (const auto *is = dyn_cast<IfStmt>(s)) {
-      unsigned id = statement_here(c, counter, SourceRange(is->getBeginLoc(), is->getRParenLoc()));
-      m_.statements[id].text = "if (" + text(is->getCond()->getSourceRange()) + ")";
       if (const auto *init = is->getInit())
         walk_stmt(init, c, counter);
+      unsigned id = statement_here(c, counter, SourceRange(is->getBeginLoc(), is->getRParenLoc()));
+      m_.statements[id].text = "if (" + text(is->getCond()->getSourceRange()) + ")";
       if (const VarDecl *cv = is->getConditionVariable())
         declare_local(cv, c, id);
       else
@@ -1050,6 +1058,8 @@ private:
   /// Reads and/or writes one access according to `mode` (read first, as `x += 1` does).
   void record_mode(unsigned array, Mode mode, const std::vector<Subscript> &subs, bool whole,
                    bool may, const Expr *e) {
+    if (use_site_)
+      e = use_site_;
     std::string spelling = text(e->getSourceRange());
     if (mode == Mode::Read || mode == Mode::ReadWrite)
       record(array, AccessKind::Read, subs, whole, may, spelling, e->getSourceRange());
@@ -1095,7 +1105,12 @@ private:
     } else {
       return std::nullopt;
     }
-    const auto *member = dyn_cast<MemberExpr>(base->IgnoreParenImpCasts());
+    base = base->IgnoreParenImpCasts();
+    if (const auto *ref = dyn_cast<DeclRefExpr>(base))
+      if (const auto *binding = dyn_cast<BindingDecl>(ref->getDecl()))
+        if (binding->getBinding())
+          base = binding->getBinding()->IgnoreParenImpCasts(); // auto &[key, value] : R
+    const auto *member = dyn_cast<MemberExpr>(base);
     if (!member || member->getMemberDecl()->getName() != "key")
       return std::nullopt;
     const auto *ref = dyn_cast<DeclRefExpr>(member->getBase()->IgnoreParenImpCasts());
@@ -1202,6 +1217,9 @@ private:
   }
 
   std::optional<AffineExpr> affine_variable(const DeclRefExpr *ref, std::string &why) {
+    if (const auto *binding = dyn_cast<BindingDecl>(ref->getDecl()))
+      if (const Expr *part = binding->getBinding())
+        return affine(part, why);
     const auto *vd = dyn_cast<VarDecl>(ref->getDecl());
     std::string name = ref->getDecl()->getNameAsString();
     if (!vd) {
@@ -1419,6 +1437,16 @@ private:
   }
 
   void visit_variable(const DeclRefExpr *ref, Mode mode, bool may) {
+    if (const auto *binding = dyn_cast<BindingDecl>(ref->getDecl())) {
+      // A structured binding names a part of its decomposed object.
+      if (const Expr *part = binding->getBinding()) {
+        const Expr *saved = use_site_;
+        use_site_ = ref; // accesses are reported where the binding is used
+        visit(part, mode, may);
+        use_site_ = saved;
+      }
+      return;
+    }
     const auto *vd = dyn_cast<VarDecl>(ref->getDecl());
     if (!vd)
       return; // functions, enumerators
