@@ -140,6 +140,28 @@ bool is_isl_keyword(const std::string &name) {
   return false;
 }
 
+/// The statement a case label, label or attribute stands before; nullptr for others.
+const Stmt *labelled(const Stmt *s) {
+  if (const auto *cs = dyn_cast<SwitchCase>(s))
+    return cs->getSubStmt();
+  if (const auto *ls = dyn_cast<LabelStmt>(s))
+    return ls->getSubStmt();
+  if (const auto *as = dyn_cast<AttributedStmt>(s))
+    return as->getSubStmt();
+  return nullptr;
+}
+
+/// The expression a cleanup or temporary wrapper holds; nullptr for others.
+const Expr *wrapped(const Expr *e) {
+  if (const auto *full = dyn_cast<FullExpr>(e))
+    return full->getSubExpr();
+  if (const auto *temp = dyn_cast<MaterializeTemporaryExpr>(e))
+    return temp->getSubExpr();
+  if (const auto *bind = dyn_cast<CXXBindTemporaryExpr>(e))
+    return bind->getSubExpr();
+  return nullptr;
+}
+
 //===----------------------------------------------------------------------===//
 // Step 1: attach pragmas to loops
 //===----------------------------------------------------------------------===//
@@ -737,16 +759,8 @@ private:
       walk_stmt(ss->getBody(), body, counter);
       return;
     }
-    if (const auto *cs = dyn_cast<SwitchCase>(s)) {
-      walk_stmt(cs->getSubStmt(), c, counter);
-      return;
-    }
-    if (const auto *ls = dyn_cast<LabelStmt>(s)) {
-      walk_stmt(ls->getSubStmt(), c, counter);
-      return;
-    }
-    if (const auto *as = dyn_cast<AttributedStmt>(s)) {
-      walk_stmt(as->getSubStmt(), c, counter);
+    if (const Stmt *inner = labelled(s)) {
+      walk_stmt(inner, c, counter);
       return;
     }
     if (isa<NullStmt>(s))
@@ -1303,17 +1317,8 @@ private:
     if (!e)
       return;
     e = e->IgnoreParens();
-    // Wrappers for temporaries and cleanups pass the mode through.
-    if (const auto *full = dyn_cast<FullExpr>(e)) {
-      visit(full->getSubExpr(), mode, may);
-      return;
-    }
-    if (const auto *temp = dyn_cast<MaterializeTemporaryExpr>(e)) {
-      visit(temp->getSubExpr(), mode, may);
-      return;
-    }
-    if (const auto *bind = dyn_cast<CXXBindTemporaryExpr>(e)) {
-      visit(bind->getSubExpr(), mode, may);
+    if (const Expr *inner = wrapped(e)) {
+      visit(inner, mode, may); // the wrapper passes the mode through
       return;
     }
 
