@@ -38,12 +38,11 @@ using namespace clang;
 // Small helpers
 //===----------------------------------------------------------------------===//
 
-void report(ASTContext &ctx, SourceLocation loc, DiagnosticsEngine::Level level,
-            const char *format, llvm::ArrayRef<std::string> args = {},
-            SourceRange highlight = {}) {
+void report(ASTContext &ctx, SourceLocation loc, DiagnosticsEngine::Level level, const char *format,
+            llvm::ArrayRef<std::string> args = {}, SourceRange highlight = {}) {
   DiagnosticsEngine &diags = ctx.getDiagnostics();
-  unsigned id = diags.getDiagnosticIDs()->getCustomDiagID(
-      static_cast<DiagnosticIDs::Level>(level), format);
+  unsigned id =
+      diags.getDiagnosticIDs()->getCustomDiagID(static_cast<DiagnosticIDs::Level>(level), format);
   auto builder = diags.Report(loc, id);
   for (const std::string &a : args)
     builder << a;
@@ -53,8 +52,9 @@ void report(ASTContext &ctx, SourceLocation loc, DiagnosticsEngine::Level level,
 
 std::string source_text(SourceRange range, const ASTContext &ctx) {
   const SourceManager &sm = ctx.getSourceManager();
-  CharSourceRange chars = CharSourceRange::getTokenRange(
-      sm.getExpansionRange(range.getBegin()).getBegin(), sm.getExpansionRange(range.getEnd()).getEnd());
+  CharSourceRange chars =
+      CharSourceRange::getTokenRange(sm.getExpansionRange(range.getBegin()).getBegin(),
+                                     sm.getExpansionRange(range.getEnd()).getEnd());
   std::string text = Lexer::getSourceText(chars, sm, ctx.getLangOpts()).str();
   // One line, single spaces: the model prints statements on one line.
   std::string out;
@@ -115,12 +115,12 @@ bool is_integer(QualType type) {
 /// Math functions without side effects (C and std:: spellings).
 bool is_pure_library_function(const FunctionDecl *fd) {
   static const std::set<std::string> names = {
-      "abs",   "fabs",  "fabsf", "sqrt",  "sqrtf", "exp",  "expf",  "exp2",  "expm1",
-      "log",   "logf",  "log2",  "log10", "log1p", "pow",  "powf",  "sin",   "cos",
-      "tan",   "tanh",  "tanhf", "sinh",  "cosh",  "atan", "atan2", "asin",  "acos",
-      "floor", "ceil",  "round", "trunc", "fmin",  "fmax", "fminf", "fmaxf", "fma",
-      "min",   "max",   "erf",   "erfc",  "hypot", "cbrt", "isnan", "isinf", "isfinite",
-      "lgamma", "tgamma", "copysign", "signbit", "fmod", "clamp"};
+      "abs",    "fabs",   "fabsf",    "sqrt",    "sqrtf", "exp",  "expf",  "exp2",  "expm1",
+      "log",    "logf",   "log2",     "log10",   "log1p", "pow",  "powf",  "sin",   "cos",
+      "tan",    "tanh",   "tanhf",    "sinh",    "cosh",  "atan", "atan2", "asin",  "acos",
+      "floor",  "ceil",   "round",    "trunc",   "fmin",  "fmax", "fminf", "fmaxf", "fma",
+      "min",    "max",    "erf",      "erfc",    "hypot", "cbrt", "isnan", "isinf", "isfinite",
+      "lgamma", "tgamma", "copysign", "signbit", "fmod",  "clamp"};
   const IdentifierInfo *id = fd->getIdentifier();
   if (!id || !names.count(id->getName().str()))
     return false;
@@ -128,10 +128,9 @@ bool is_pure_library_function(const FunctionDecl *fd) {
   return dc->isTranslationUnit() || dc->isStdNamespace() || fd->isInStdNamespace();
 }
 
-const char *const kIslKeywords[] = {"and", "or", "not", "exists", "mod", "floor", "ceil",
-                                    "floord", "ceild", "min", "max", "infty", "NaN",
-                                    "true", "false", "implies", "xor", "rat", "domain",
-                                    "range", "any", "Nan"};
+const char *const kIslKeywords[] = {
+    "and",   "or",  "not",  "exists", "mod",     "floor", "ceil", "floord", "ceild", "min", "max",
+    "infty", "NaN", "true", "false",  "implies", "xor",   "rat",  "domain", "range", "any", "Nan"};
 
 bool is_isl_keyword(const std::string &name) {
   for (const char *k : kIslKeywords)
@@ -254,9 +253,8 @@ private:
         writes[vd].push_back(by);
   }
   void structural(const Expr *object, const CXXMethodDecl *md) {
-    static const std::set<std::string> element_access = {"operator[]", "operator()", "at",
-                                                         "data",       "begin",      "end",
-                                                         "front",      "back"};
+    static const std::set<std::string> element_access = {
+        "operator[]", "operator()", "at", "data", "begin", "end", "front", "back"};
     if (!object || element_access.count(md->getNameAsString()))
       return;
     if (const auto *ref = dyn_cast<DeclRefExpr>(object->IgnoreParenImpCasts()))
@@ -269,7 +267,8 @@ enum class Mode { Read, Write, ReadWrite };
 
 class ModelBuilder {
 public:
-  ModelBuilder(ASTContext &ctx, LoopModel &model) : ctx_(ctx), sm_(ctx.getSourceManager()), m_(model) {}
+  ModelBuilder(ASTContext &ctx, LoopModel &model)
+      : ctx_(ctx), sm_(ctx.getSourceManager()), m_(model) {}
 
   void build(const Stmt *loop) {
     WriteScanner scan;
@@ -309,14 +308,14 @@ private:
 
   std::map<const VarDecl *, std::vector<const Expr *>> writes_;
   std::set<const VarDecl *> reshaped_;
-  std::map<const VarDecl *, unsigned> loop_var_level_; ///< loop variables -> their level
-  std::map<const VarDecl *, AffineExpr> constants_;    ///< locals holding an affine value
-  std::map<const VarDecl *, std::string> not_affine_;  ///< locals that do not, and why
+  std::map<const VarDecl *, unsigned> loop_var_level_;           ///< loop variables -> their level
+  std::map<const VarDecl *, AffineExpr> constants_;              ///< locals holding an affine value
+  std::map<const VarDecl *, std::string> not_affine_;            ///< locals that do not, and why
   std::map<const VarDecl *, std::vector<unsigned>> local_scope_; ///< locals -> nest at declaration
-  std::map<std::string, unsigned> array_index_;        ///< canonical key -> arrays index
-  std::map<std::string, std::string> param_names_;     ///< parameter key -> isl name
-  std::set<std::string> names_;                        ///< isl names in use
-  std::set<unsigned> tainted_;      ///< levels whose current iteration may end early
+  std::map<std::string, unsigned> array_index_;                  ///< canonical key -> arrays index
+  std::map<std::string, std::string> param_names_;               ///< parameter key -> isl name
+  std::set<std::string> names_;                                  ///< isl names in use
+  std::set<unsigned> tainted_;       ///< levels whose current iteration may end early
   std::set<unsigned> broken_levels_; ///< levels left by a break
   unsigned current_stmt_ = 0;
   const Expr *use_site_ = nullptr; ///< the use of a structured binding being visited
@@ -389,11 +388,13 @@ private:
     } else if (const auto *w = dyn_cast<WhileStmt>(loop)) {
       body = w->getBody();
       unknown_level(id, "a while loop has a data-dependent trip count", enclosing);
-      header_statement(inner, {w->getCond()}, loop, "while (" + text(w->getCond()->getSourceRange()) + ")");
+      header_statement(inner, {w->getCond()}, loop,
+                       "while (" + text(w->getCond()->getSourceRange()) + ")");
     } else if (const auto *d = dyn_cast<DoStmt>(loop)) {
       body = d->getBody();
       unknown_level(id, "a do-while loop has a data-dependent trip count", enclosing);
-      header_statement(inner, {d->getCond()}, loop, "while (" + text(d->getCond()->getSourceRange()) + ")");
+      header_statement(inner, {d->getCond()}, loop,
+                       "while (" + text(d->getCond()->getSourceRange()) + ")");
     }
 
     // Header accesses (beyond the induction variable and the parameters) execute with
@@ -419,9 +420,9 @@ private:
                          text(SourceRange(r->getBeginLoc(), r->getRParenLoc())));
     }
 
-    if (const auto *r = dyn_cast<CXXForRangeStmt>(loop); r && r->getLoopVariable() &&
-                                                         !loop_var_level_.count(r->getLoopVariable()) &&
-                                                         !r->getLoopVariable()->getType()->isReferenceType())
+    if (const auto *r = dyn_cast<CXXForRangeStmt>(loop);
+        r && r->getLoopVariable() && !loop_var_level_.count(r->getLoopVariable()) &&
+        !r->getLoopVariable()->getType()->isReferenceType())
       local_scope_[r->getLoopVariable()] = inner.nest; // a copy of the element per iteration
 
     if (body) {
@@ -479,20 +480,22 @@ private:
     // The step: ++v, v++, --v, v--, v += c, v -= c, v = v + c.
     std::optional<int64_t> step = increment_of(f->getInc(), var);
     if (!step || *step == 0) {
-      unknown_level(id, "the increment '" + (f->getInc() ? text(f->getInc()->getSourceRange()) : std::string()) +
-                            "' does not add a non-zero constant to '" + name + "'",
+      unknown_level(id,
+                    "the increment '" +
+                        (f->getInc() ? text(f->getInc()->getSourceRange()) : std::string()) +
+                        "' does not add a non-zero constant to '" + name + "'",
                     enclosing, name);
       return;
     }
     // Writes of v other than the increment itself change the trip count.
     for (const Expr *w : writes_[var])
-      if (!f->getInc() || !contains(f->getInc()->getSourceRange(),
-                                    sm_.getExpansionLoc(w->getBeginLoc()), sm_)) {
+      if (!f->getInc() ||
+          !contains(f->getInc()->getSourceRange(), sm_.getExpansionLoc(w->getBeginLoc()), sm_)) {
         if (isa<BinaryOperator>(w) && w == f->getInit())
           continue;
-        unknown_level(id, "'" + name + "' is written in the loop body by '" +
-                              text(w->getSourceRange()) + "'",
-                      enclosing, name);
+        unknown_level(
+            id, "'" + name + "' is written in the loop body by '" + text(w->getSourceRange()) + "'",
+            enclosing, name);
         return;
       }
     loop_var_level_[var] = id;
@@ -546,8 +549,8 @@ private:
         if (b && !bound && bound_why.empty())
           bound_why = "the bound overflows";
       } else {
-        bound_why = "the condition '" + text(cond->getSourceRange()) +
-                    "' does not compare '" + name + "' with a bound";
+        bound_why = "the condition '" + text(cond->getSourceRange()) + "' does not compare '" +
+                    name + "' with a bound";
       }
     } else {
       bound_why = "the condition " +
@@ -587,25 +590,27 @@ private:
     }
     const auto *ref = dyn_cast<DeclRefExpr>(range);
     if (!ref || !is_weft(range->getType(), "SparseArray") || !var) {
-      unknown_level(id, "range-for over '" + text(range->getSourceRange()) +
-                            "', which is not a weft::SparseArray variable",
+      unknown_level(id,
+                    "range-for over '" + text(range->getSourceRange()) +
+                        "', which is not a weft::SparseArray variable",
                     enclosing, name);
       range_vars_[var] = range;
       return;
     }
     {
-    LoopLevel &lv = m_.levels[id];
-    lv.kind = LevelKind::SparseRange;
-    lv.var = name;
-    const TemplateArgumentList *args = template_args(range->getType());
-    unsigned rank = args && args->size() > 1 && args->get(1).getKind() == TemplateArgument::Integral
-                        ? args->get(1).getAsIntegral().getZExtValue()
-                        : 1;
-    for (unsigned d = 0; d < rank; ++d) {
-      std::string dim = fresh_name("key" + std::to_string(d), enclosing);
-      lv.dims.push_back(dim);
-      lv.dim_labels.push_back("key[" + std::to_string(d) + "]");
-    }
+      LoopLevel &lv = m_.levels[id];
+      lv.kind = LevelKind::SparseRange;
+      lv.var = name;
+      const TemplateArgumentList *args = template_args(range->getType());
+      unsigned rank =
+          args && args->size() > 1 && args->get(1).getKind() == TemplateArgument::Integral
+              ? args->get(1).getAsIntegral().getZExtValue()
+              : 1;
+      for (unsigned d = 0; d < rank; ++d) {
+        std::string dim = fresh_name("key" + std::to_string(d), enclosing);
+        lv.dims.push_back(dim);
+        lv.dim_labels.push_back("key[" + std::to_string(d) + "]");
+      }
     }
     const Ctx *saved = current_ctx_;
     current_ctx_ = &c;
@@ -697,8 +702,8 @@ private:
   }
 
   /// A statement for the memory a loop header reads, if it reads any.
-  void header_statement(const Ctx &inner, const std::vector<const Expr *> &exprs,
-                        const Stmt *loop, const std::string &header) {
+  void header_statement(const Ctx &inner, const std::vector<const Expr *> &exprs, const Stmt *loop,
+                        const std::string &header) {
     size_t accesses = m_.accesses.size(), calls = m_.calls.size();
     Ctx c = inner;
     c.conditional = true;
@@ -915,8 +920,8 @@ private:
       info.name = d->getNameAsString() + "_" + std::to_string(n);
     classify(info, d->getType());
     // A reference declared in the loop names storage outside it: never privatized.
-    if (const auto *vd = dyn_cast<VarDecl>(d); vd && declared_in_loop(vd) && local_scope_.count(vd) &&
-                                               !vd->getType()->isReferenceType()) {
+    if (const auto *vd = dyn_cast<VarDecl>(d);
+        vd && declared_in_loop(vd) && local_scope_.count(vd) && !vd->getType()->isReferenceType()) {
       info.local = true;
       for (unsigned l : local_scope_[vd])
         info.private_dims += m_.levels[l].dims.size();
@@ -1027,8 +1032,8 @@ private:
     return canonical(ref->getDecl(), may_alias)->getNameAsString();
   }
 
-  void record(unsigned array, AccessKind kind, std::vector<Subscript> subscripts,
-              bool whole, bool may, std::string spelling, SourceRange range) {
+  void record(unsigned array, AccessKind kind, std::vector<Subscript> subscripts, bool whole,
+              bool may, std::string spelling, SourceRange range) {
     ArrayInfo &info = m_.arrays[array];
     if (info.rank == 0)
       whole = false;
@@ -1146,10 +1151,9 @@ private:
     e = e->IgnoreParens();
     if (const auto *cast = dyn_cast<CastExpr>(e)) {
       QualType to = cast->getType(), from = cast->getSubExpr()->getType();
-      bool value_preserving = cast->getCastKind() == CK_LValueToRValue ||
-                              cast->getCastKind() == CK_NoOp ||
-                              (cast->getCastKind() == CK_IntegralCast && is_integer(to) &&
-                               is_integer(from));
+      bool value_preserving =
+          cast->getCastKind() == CK_LValueToRValue || cast->getCastKind() == CK_NoOp ||
+          (cast->getCastKind() == CK_IntegralCast && is_integer(to) && is_integer(from));
       if (value_preserving)
         return affine(cast->getSubExpr(), why);
       if (!is_integer(to) || !is_integer(from)) {
@@ -1324,8 +1328,7 @@ private:
 
     if (const auto *cast = dyn_cast<CastExpr>(e)) {
       // An lvalue-to-rvalue conversion reads; other casts pass the mode through.
-      visit(cast->getSubExpr(), cast->getCastKind() == CK_LValueToRValue ? Mode::Read : mode,
-            may);
+      visit(cast->getSubExpr(), cast->getCastKind() == CK_LValueToRValue ? Mode::Read : mode, may);
       return;
     }
     if (const auto *b = dyn_cast<BinaryOperator>(e)) {
@@ -1516,7 +1519,6 @@ private:
     }
     record_mode(array, mode, subs, false, may, e);
   }
-
 
   void visit_member(const MemberExpr *member, Mode mode, bool may) {
     const Expr *base = member->getBase()->IgnoreParenImpCasts();
@@ -1719,8 +1721,8 @@ private:
       unsigned a = array_for_object(object, may);
       record_mode(a, m, {}, m_.arrays[a].rank > 0, may, call);
     };
-    static const std::set<std::string> metadata = {"shape", "size", "empty", "capacity",
-                                                   "max_delay", "rank"};
+    static const std::set<std::string> metadata = {"shape",    "size",      "empty",
+                                                   "capacity", "max_delay", "rank"};
     if (is_weft(t, "DistArray") || is_weft(t, "SparseArray") || is_weft(t, "Buffer") ||
         is_weft(t, "Accumulator") || is_std_container(t)) {
       if (metadata.count(method))
@@ -1801,10 +1803,12 @@ private:
       return vd && vd->hasLocalStorage() && !vd->getType()->isReferenceType() &&
              vd->getDeclContext() == fd;
     };
-    if (const auto *b = dyn_cast<BinaryOperator>(s); b && b->isAssignmentOp() && !local(b->getLHS()))
+    if (const auto *b = dyn_cast<BinaryOperator>(s);
+        b && b->isAssignmentOp() && !local(b->getLHS()))
       return "it writes '" + text(b->getLHS()->getSourceRange()) + "'";
     if (const auto *u = dyn_cast<UnaryOperator>(s);
-        u && (u->isIncrementDecrementOp() || u->getOpcode() == UO_AddrOf) && !local(u->getSubExpr()))
+        u && (u->isIncrementDecrementOp() || u->getOpcode() == UO_AddrOf) &&
+        !local(u->getSubExpr()))
       return "it writes '" + text(u->getSubExpr()->getSourceRange()) + "'";
     if (const auto *ref = dyn_cast<DeclRefExpr>(s))
       if (const auto *vd = dyn_cast<VarDecl>(ref->getDecl())) {
@@ -1821,7 +1825,8 @@ private:
           op && op->isAssignmentOp() && op->getNumArgs() > 0 && !local(op->getArg(0)))
         return "it writes '" + text(op->getArg(0)->getSourceRange()) + "'";
       if (const auto *mc = dyn_cast<CXXMemberCallExpr>(call))
-        if (const CXXMethodDecl *md = mc->getMethodDecl(); md && !md->isConst() && !md->isStatic()) {
+        if (const CXXMethodDecl *md = mc->getMethodDecl();
+            md && !md->isConst() && !md->isStatic()) {
           const Expr *object = mc->getImplicitObjectArgument();
           if (object && !local(object))
             return "it calls the non-const method '" + md->getNameAsString() + "' on '" +
@@ -1848,7 +1853,8 @@ private:
     Call record_call;
     record_call.statement = current_stmt_;
     record_call.range = call->getSourceRange();
-    record_call.callee = fd ? fd->getQualifiedNameAsString() : text(call->getCallee()->getSourceRange());
+    record_call.callee =
+        fd ? fd->getQualifiedNameAsString() : text(call->getCallee()->getSourceRange());
     if (!fd) {
       record_call.unknown_effects = true;
       record_call.why = "it calls through a function pointer";
@@ -1894,7 +1900,7 @@ private:
     if (writable && (bare->isLValue() || t->isPointerType())) {
       if (t->isPointerType() && !isa<UnaryOperator>(bare)) {
         visit(bare, Mode::Read, may);
-        escape_pointer(bare, may);
+        escape_pointer(bare);
       } else {
         escape(bare, may);
       }
@@ -1919,7 +1925,7 @@ private:
   }
 
   /// A pointer value passed where it may be written through: whatever it points to.
-  void escape_pointer(const Expr *pointer, bool may) {
+  void escape_pointer(const Expr *pointer) {
     unsigned a = array_of_expr(pointer);
     if (const auto *ref = dyn_cast<DeclRefExpr>(pointer))
       a = array_of(ref);
@@ -1927,7 +1933,7 @@ private:
   }
 
   std::map<const VarDecl *, const Expr *> range_vars_; ///< range-for variables of Unknown levels
-  std::map<unsigned, unsigned> sparse_arrays_;          ///< SparseRange level -> its array
+  std::map<unsigned, unsigned> sparse_arrays_;         ///< SparseRange level -> its array
 };
 
 } // namespace
@@ -1999,8 +2005,7 @@ std::vector<LoopModel> build_loop_models(ASTContext &ctx, const std::vector<Prag
         outer = &o;
     if (outer) {
       report(ctx, sm.getExpansionLoc(b.pragma->location), DiagnosticsEngine::Error,
-             "'#pragma %0' inside another annotated loop is not supported",
-             {b.pragma->spelling});
+             "'#pragma %0' inside another annotated loop is not supported", {b.pragma->spelling});
       report(ctx, sm.getExpansionLoc(outer->pragma->location), DiagnosticsEngine::Note,
              "the enclosing annotated loop is here");
       continue;

@@ -232,8 +232,8 @@ std::string location_string(clang::SourceLocation loc, const clang::SourceManage
 std::string print_model(const LoopModel &m, const clang::SourceManager &sm) {
   std::string text;
   llvm::raw_string_ostream os(text);
-  os << "loop at " << location_string(m.range.getBegin(), sm) << ": #pragma "
-     << m.pragma.spelling << "\n";
+  os << "loop at " << location_string(m.range.getBegin(), sm) << ": #pragma " << m.pragma.spelling
+     << "\n";
   os << "  kind: " << pragma_kind_name(m.pragma.kind) << (m.pragma.ordered ? " ordered" : "")
      << "\n";
   os << "  params: [" << join(m.params, ", ") << "]\n";
@@ -301,8 +301,7 @@ std::string print_model(const LoopModel &m, const clang::SourceManager &sm) {
     }
   }
   for (const EarlyExit &e : m.early_exits)
-    os << "  early exit: " << e.what << " at " << location_string(e.range.getBegin(), sm)
-       << "\n";
+    os << "  early exit: " << e.what << " at " << location_string(e.range.getBegin(), sm) << "\n";
   return os.str();
 }
 

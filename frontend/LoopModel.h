@@ -57,7 +57,7 @@ struct Pragma {
   PragmaKind kind = PragmaKind::ParallelFor;
   bool ordered = false;           ///< `parallel_for ordered`: keep source-order dependences
   clang::SourceLocation location; ///< the `#` of the pragma line
-  std::string spelling;           ///< the pragma as written after `#pragma`, e.g. "weft parallel_for ordered"
+  std::string spelling; ///< the pragma as written after `#pragma`, e.g. "weft parallel_for ordered"
 };
 
 const char *pragma_kind_name(PragmaKind kind);
@@ -76,7 +76,7 @@ struct LoopLevel {
   std::vector<std::string> dims; ///< isl names of this level's dims ({"i"}, {"key0", "key1"})
   /// Display names of the dims for users: "i" or "key[0]".
   std::vector<std::string> dim_labels;
-  int parent = -1;    ///< index of the enclosing level in LoopModel::levels, -1 for the annotated loop
+  int parent = -1; ///< index of the enclosing level in LoopModel::levels, -1 for the annotated loop
   unsigned depth = 0; ///< number of enclosing levels
   /// Counted levels: the dim d ranges over  lower <= d <= upper  (both inclusive, either
   /// may be absent when the bound is not affine) with  d = start + step * n, n >= 0.
@@ -93,7 +93,7 @@ struct LoopLevel {
 /// A statement of the loop body: an expression statement, a declaration, a condition of
 /// an if/switch, or the header of a nested loop when the header reads memory.
 struct Statement {
-  unsigned id = 0;             ///< index in LoopModel::statements; ids follow source order
+  unsigned id = 0;              ///< index in LoopModel::statements; ids follow source order
   std::vector<unsigned> levels; ///< enclosing levels, outermost first (indices into levels)
   /// Source-order position, levels.size() + 1 entries: position[0] is 0 (the annotated
   /// loop itself) and position[k + 1] orders the statement's ancestor within the body of

@@ -62,8 +62,8 @@ public:
 
   std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance &ci,
                                                         llvm::StringRef file) override {
-    return std::make_unique<PipelineConsumer>(ci, file.str(), pragmas_, pragma_errors_,
-                                              per_file_, ok_);
+    return std::make_unique<PipelineConsumer>(ci, file.str(), pragmas_, pragma_errors_, per_file_,
+                                              ok_);
   }
 
 private:

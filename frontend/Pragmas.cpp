@@ -30,8 +30,7 @@ void discard_line(clang::Preprocessor &pp, clang::Token &tok) {
 
 //   weft-pragma ::= 'weft' directive
 //   directive   ::= 'parallel_for' ['ordered'] | 'pipeline'
-void WeftPragmaHandler::HandlePragma(clang::Preprocessor &pp,
-                                     clang::PragmaIntroducer introducer,
+void WeftPragmaHandler::HandlePragma(clang::Preprocessor &pp, clang::PragmaIntroducer introducer,
                                      clang::Token &first) {
   auto error = [this](auto &&...args) {
     ++errors_;
@@ -45,8 +44,7 @@ void WeftPragmaHandler::HandlePragma(clang::Preprocessor &pp,
     return;
   }
   if (tok.isNot(clang::tok::identifier)) {
-    error(pp, tok.getLocation(),
-          "expected 'parallel_for' or 'pipeline' after '#pragma weft'");
+    error(pp, tok.getLocation(), "expected 'parallel_for' or 'pipeline' after '#pragma weft'");
     discard_line(pp, tok);
     return;
   }
@@ -75,14 +73,12 @@ void WeftPragmaHandler::HandlePragma(clang::Preprocessor &pp,
       continue;
     }
     if (clause == "ordered" && pragma.ordered)
-      error(pp, tok.getLocation(), "duplicate clause 'ordered' in '#pragma weft %0'",
-            directive);
+      error(pp, tok.getLocation(), "duplicate clause 'ordered' in '#pragma weft %0'", directive);
     else if (pragma.kind == PragmaKind::ParallelFor)
       error(pp, tok.getLocation(),
             "unknown clause '%0' in '#pragma weft parallel_for'; expected 'ordered'", clause);
     else
-      error(pp, tok.getLocation(), "'#pragma weft pipeline' takes no clauses; found '%0'",
-            clause);
+      error(pp, tok.getLocation(), "'#pragma weft pipeline' takes no clauses; found '%0'", clause);
     discard_line(pp, tok);
     return;
   }

@@ -26,8 +26,8 @@ namespace cl = llvm::cl;
 
 static cl::OptionCategory weftc_category("weftc options");
 
-static cl::list<std::string> source_paths(cl::Positional, cl::desc("<file.cpp>..."),
-                                          cl::OneOrMore, cl::cat(weftc_category));
+static cl::list<std::string> source_paths(cl::Positional, cl::desc("<file.cpp>..."), cl::OneOrMore,
+                                          cl::cat(weftc_category));
 static cl::opt<std::string> build_path("p", cl::desc("Build directory with compile_commands.json"),
                                        cl::value_desc("build dir"), cl::cat(weftc_category));
 static cl::opt<weft::Emit>
@@ -43,7 +43,8 @@ namespace {
 
 /// weft's user headers: next to an installed weftc (<prefix>/include), else the source tree.
 std::string find_include_dir(const char *argv0) {
-  std::string exe = llvm::sys::fs::getMainExecutable(argv0, reinterpret_cast<void *>(&find_include_dir));
+  std::string exe =
+      llvm::sys::fs::getMainExecutable(argv0, reinterpret_cast<void *>(&find_include_dir));
   llvm::SmallString<256> installed(llvm::sys::path::parent_path(llvm::sys::path::parent_path(exe)));
   llvm::sys::path::append(installed, "include");
   llvm::SmallString<256> header(installed);
@@ -108,7 +109,8 @@ int main(int argc, const char **argv) {
 
   if (!build_path.empty()) {
     if (db) {
-      llvm::errs() << "weftc: error: give either -p <build dir> or '-- <compiler args>', not both\n";
+      llvm::errs()
+          << "weftc: error: give either -p <build dir> or '-- <compiler args>', not both\n";
       return 1;
     }
     db = clang::tooling::CompilationDatabase::loadFromDirectory(build_path, db_error);
@@ -118,7 +120,8 @@ int main(int argc, const char **argv) {
     }
   }
   if (!db)
-    db = std::make_unique<clang::tooling::FixedCompilationDatabase>(".", std::vector<std::string>());
+    db =
+        std::make_unique<clang::tooling::FixedCompilationDatabase>(".", std::vector<std::string>());
 
   weft::Options options;
   options.emit = emit_kind;
