@@ -1334,7 +1334,12 @@ private:
     if (const auto *b = dyn_cast<BinaryOperator>(e)) {
       if (b->isAssignmentOp()) {
         visit(b->getRHS(), Mode::Read, may);
+        size_t first = m_.accesses.size();
         visit(b->getLHS(), b->getOpcode() == BO_Assign ? Mode::Write : Mode::ReadWrite, may);
+        if (b->getOpcode() == BO_AddAssign || b->getOpcode() == BO_SubAssign)
+          for (size_t i = first; i < m_.accesses.size(); ++i)
+            if (m_.accesses[i].range.getBegin() == b->getLHS()->IgnoreParens()->getBeginLoc())
+              m_.accesses[i].additive = true; // the target, not reads in its subscripts
         if (mode != Mode::Read)
           visit(b->getLHS(), mode, may);
         return;

@@ -284,7 +284,7 @@ std::string print_model(const LoopModel &m, const clang::SourceManager &sm) {
         continue;
       os << "    " << access_kind_name(a.kind) << " " << m.arrays[a.array].name;
       print_subscripts(os, a);
-      os << (a.may ? " (may)" : "") << " `" << a.text << "` at "
+      os << (a.may ? " (may)" : "") << (a.additive ? " (additive)" : "") << " `" << a.text << "` at "
          << location_string(a.range.getBegin(), sm) << "\n";
       for (size_t i = 0; i < a.subscripts.size(); ++i)
         if (!a.subscripts[i].affine)

@@ -168,6 +168,9 @@ struct Access {
   /// element whose address escapes).
   bool whole_array = false;
   bool may = false; ///< may not happen in every execution of its statement
+  /// The access is the target of `+=` or `-=`: an update that commutes with others of
+  /// its kind, which a weft::Accumulator or weft::Buffer could carry.
+  bool additive = false;
   unsigned statement = 0;
   std::string text; ///< the access expression as written
   clang::SourceRange range;

@@ -8,17 +8,22 @@ namespace weft {
 
 /// What weftc writes for each input file.
 enum class Emit {
-  Model, ///< the loop model of every annotated loop, as text (print_model)
+  Model,  ///< the loop model of every annotated loop, as text (print_model)
+  Report, ///< the verdict of every annotated loop, as JSON (write_report)
 };
 
 struct Options {
   Emit emit = Emit::Model;
   std::string output = "-"; ///< output path; "-" is standard output
+  bool explain = false;     ///< a note with the verdict for every loop, not only warnings
   /// Directory holding weft/weft.h, added to every compilation with -I.
   std::string include_dir;
   /// Clang's resource directory (builtin headers such as stddef.h); a LibTooling tool
   /// does not find it on its own.
   std::string resource_dir;
+  /// Bound on the isl operations spent on one loop's analysis: a loop that needs more
+  /// ends sequential with a diagnostic instead of hanging the compiler.
+  unsigned long isl_max_operations = 5000000;
 };
 
 } // namespace weft

@@ -3,14 +3,18 @@
 //   weftc [options] <file.cpp>... [-- <compiler args>]
 //   weftc [options] -p <build dir> <file.cpp>...
 //
-// Reads as the pipeline: parse -> loop models (frontend) -> output.
+// Reads as the pipeline: parse -> loop models (frontend) -> dependences -> schedule
+// (analysis) -> output.
 //
 //===----------------------------------------------------------------------===//
 
 #include "BuildLoopModel.h"
+#include "Dependences.h"
+#include "Explain.h"
 #include "LoopModel.h"
 #include "Options.h"
 #include "Parse.h"
+#include "Schedule.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/Tooling/CompilationDatabase.h"
@@ -33,8 +37,15 @@ static cl::opt<std::string> build_path("p", cl::desc("Build directory with compi
 static cl::opt<weft::Emit>
     emit_kind("emit", cl::desc("What to write"), cl::init(weft::Emit::Model),
               cl::values(clEnumValN(weft::Emit::Model, "model",
-                                    "the loop model of every annotated loop, as text")),
+                                    "the loop model of every annotated loop, as text"),
+                         clEnumValN(weft::Emit::Report, "report",
+                                    "the verdict of every annotated loop, as JSON")),
               cl::cat(weftc_category));
+static cl::opt<bool> explain("explain", cl::desc("Print a note for every loop, not only rejected ones"),
+                             cl::cat(weftc_category));
+static cl::opt<unsigned long> isl_max_operations(
+    "isl-max-operations", cl::desc("Bound on isl operations per loop (0: unbounded)"),
+    cl::init(weft::Options().isl_max_operations), cl::cat(weftc_category));
 static cl::opt<std::string> output_path("o", cl::desc("Output file ('-' for standard output)"),
                                         cl::value_desc("path"), cl::init("-"),
                                         cl::cat(weftc_category));
@@ -126,6 +137,8 @@ int main(int argc, const char **argv) {
   weft::Options options;
   options.emit = emit_kind;
   options.output = output_path;
+  options.explain = explain;
+  options.isl_max_operations = isl_max_operations;
   options.include_dir = find_include_dir(argv[0]);
   options.resource_dir = WEFT_CLANG_RESOURCE_DIR;
   if (!llvm::sys::fs::is_directory(options.resource_dir)) {
@@ -140,14 +153,25 @@ int main(int argc, const char **argv) {
     }
 
   std::string out;
+  nlohmann::json reports = nlohmann::json::array();
   bool ok = weft::parse_files(*db, source_paths, options, [&](weft::ParsedFile &file) {
+    const clang::SourceManager &sm = file.context.getSourceManager();
     std::vector<weft::LoopModel> models = weft::build_loop_models(file.context, file.pragmas);
     out += "file " + file.path + ": " + std::to_string(models.size()) + " annotated loop" +
            (models.size() == 1 ? "" : "s") + "\n";
-    for (const weft::LoopModel &model : models)
-      out += weft::print_model(model, file.context.getSourceManager());
+    nlohmann::json report = {{"file", file.path}, {"loops", nlohmann::json::array()}};
+    for (const weft::LoopModel &model : models) {
+      weft::Dependences deps = weft::compute_dependences(model, options);
+      weft::Schedule schedule = weft::choose_schedule(model, deps);
+      weft::explain_schedule(file.context, model, deps, schedule, options.explain);
+      out += weft::print_model(model, sm);
+      report["loops"].push_back(weft::report_loop(model, deps, schedule, sm));
+    }
+    reports.push_back(report);
     return true;
   });
+  if (options.emit == weft::Emit::Report)
+    out = (reports.size() == 1 ? reports[0] : reports).dump(2) + "\n";
   // No output at all when any file failed: never a partial result.
   if (!ok)
     return 1;

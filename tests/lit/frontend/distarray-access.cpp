@@ -21,6 +21,6 @@ void scale(weft::DistArray<float, 2> &A, const weft::DistArray<float, 2> &B, int
 // CHECK-NEXT: domain: [n, m] -> { S0[i, j] : 0 <= i and i <= n - 1 and 0 <= j and j <= m - 1 }
 // CHECK-NEXT: position: [0, 1, 1]
 // CHECK-NEXT: read B[i + 1, j - 1] `B(i + 1, j - 1)` at {{.*}}:10:22
-// CHECK-NEXT: read A[i, j] `A(i, j)` at {{.*}}:10:7
-// CHECK-NEXT: write A[i, j] `A(i, j)` at {{.*}}:10:7
+// CHECK-NEXT: read A[i, j] (additive) `A(i, j)` at {{.*}}:10:7
+// CHECK-NEXT: write A[i, j] (additive) `A(i, j)` at {{.*}}:10:7
 // CHECK-NOT: S1

@@ -24,5 +24,5 @@ void dots(weft::DistArray<float, 2> &A, weft::DistArray<float, 1> &out, int n, i
 // CHECK-NEXT: write a[i, j] `a`
 // CHECK: S2 ({{.*}}:12:7): acc += a * a
 // CHECK: read a[i, j] `a`
-// CHECK: read acc[i] `acc`
-// CHECK-NEXT: write acc[i] `acc`
+// CHECK: read acc[i] (additive) `acc`
+// CHECK-NEXT: write acc[i] (additive) `acc`

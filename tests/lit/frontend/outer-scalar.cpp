@@ -18,8 +18,8 @@ void sum(const float *x, int n, float scale) {
 // CHECK-NOT: array scale
 // CHECK: S0 ({{.*}}:10:5): total += scale * x[i]
 // CHECK: read x[i] `x[i]`
-// CHECK-NEXT: read total `total`
-// CHECK-NEXT: write total `total`
+// CHECK-NEXT: read total (additive) `total`
+// CHECK-NEXT: write total (additive) `total`
 // CHECK: S1 ({{.*}}:11:5): ++count
 // CHECK: read count `count`
 // CHECK-NEXT: write count `count`

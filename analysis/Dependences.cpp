@@ -1,0 +1,535 @@
+//===- Dependences.cpp - Exact dependences of one annotated loop ---------===//
+//
+// Access relations. Access a of statement S to array X with subscripts f_1..f_r is
+//   A_a = { S[d] -> X[e_1, ..., e_r] : d in dom(S) and e_k = f_k(d) }
+// where a subscript that is not affine leaves e_k unconstrained and a whole-array
+// access leaves every e_k unconstrained. Locals carry their private dims as leading
+// subscripts (LoopModel), so each iteration has its own copy. A Buffer update writes
+// its target's element; two names that may alias relate every pair of instances.
+//
+// Unordered loops (parallel_for): iterations x != y of the annotated loop conflict iff
+//   exists a, b (one writes, not both reductions of one accumulator nor both updates of
+//   buffers on one target):  (P_a^-1 . A_a . A_b^-1 . P_b)(x, y)
+// where P_s projects S's instances onto the annotated loop's dims L[...].
+//
+// Ordered loops keep source order, the lexicographic order of the 2d+1 schedules
+// theta_S (LoopModel::Statement::position). With  B_ab = { x -> y : theta_a(x) < theta_b(y) }:
+//   anti   = A_r . A_w^-1  intersected with B_rw
+//   output = A_w . A_w'^-1 intersected with B_ww'
+//   flow   = isl's compute_flow (must and may writes as sources, reads as sinks), which
+//            drops the writes a later write kills; each access is tagged so that the
+//            result names the two accesses.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Dependences.h"
+
+#include "clang/AST/Decl.h"
+
+#include <isl/flow.h>
+#include <isl/map.h>
+#include <isl/set.h>
+#include <isl/union_map.h>
+#include <isl/val.h>
+
+#include <map>
+
+namespace weft {
+
+IslContext::IslContext(unsigned long max_operations) : ctx(isl_ctx_alloc()) {
+  isl_options_set_on_error(ctx.get(), ISL_ON_ERROR_CONTINUE);
+  isl_ctx_set_max_operations(ctx.get(), max_operations);
+}
+
+IslContext::~IslContext() { isl_ctx_free(ctx.release()); }
+
+const char *dependence_kind_name(DependenceKind kind) {
+  switch (kind) {
+  case DependenceKind::Flow:
+    return "flow";
+  case DependenceKind::Anti:
+    return "anti";
+  case DependenceKind::Output:
+    return "output";
+  case DependenceKind::Conflict:
+    return "conflict";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string join(const std::vector<std::string> &parts, const char *sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i)
+    out += (i ? sep : "") + parts[i];
+  return out;
+}
+
+/// Throws the isl error that left `object` null, as the C++ bindings do.
+template <class T> T checked(T object, isl::ctx ctx) {
+  if (object.is_null())
+    isl::exception::throw_last_error(ctx);
+  return object;
+}
+
+/// { x -> y : x in a and y in b }
+isl::map cross(const isl::set &a, const isl::set &b) {
+  return checked(isl::manage(isl_map_from_domain_and_range(a.copy(), b.copy())), a.ctx());
+}
+
+class DependenceBuilder {
+public:
+  DependenceBuilder(const LoopModel &model, Dependences &out)
+      : m_(model), out_(out), ctx_(out.isl->ctx) {}
+
+  void run() {
+    collect_obstacles();
+    prepare();
+    bool ordered = m_.pragma.ordered || m_.pragma.kind == PragmaKind::Pipeline;
+    if (!ordered)
+      conflicts();
+    ordered_dependences(ordered);
+  }
+
+private:
+  const LoopModel &m_;
+  Dependences &out_;
+  isl::ctx ctx_;
+
+  std::vector<isl::set> domains_;       ///< per statement
+  std::vector<isl::map> projections_;   ///< per statement: S[d] -> L[level 0 dims]
+  std::vector<isl::map> schedules_;     ///< per statement: S[d] -> [2d+1 schedule]
+  std::vector<isl::map> accesses_;      ///< per access: S[d] -> X[e]
+  std::vector<unsigned> target_;        ///< per access: the array it touches (Buffer -> target)
+  isl::map not_equal_;                  ///< L[x] -> L[y] : x != y
+
+  std::string params() const { return "[" + join(m_.params, ", ") + "] -> "; }
+
+  std::vector<std::string> dims_of(const Statement &s) const {
+    std::vector<std::string> dims;
+    for (unsigned l : s.levels)
+      dims.insert(dims.end(), m_.levels[l].dims.begin(), m_.levels[l].dims.end());
+    return dims;
+  }
+
+  const std::vector<std::string> &loop_dims() const { return m_.levels[0].dims; }
+
+  static std::vector<std::string> renamed(const std::vector<std::string> &dims,
+                                          const std::string &prefix) {
+    std::vector<std::string> out;
+    for (const std::string &d : dims)
+      out.push_back(prefix + d);
+    return out;
+  }
+
+  //===------------------------------------------------------------------===//
+  // Obstacles
+  //===------------------------------------------------------------------===//
+
+  void collect_obstacles() {
+    const LoopLevel &loop = m_.levels[0];
+    if (loop.kind == LevelKind::Unknown || (loop.kind == LevelKind::Counted &&
+                                            (!loop.lower || !loop.upper)))
+      out_.obstacles.push_back({Reason::UnknownIterationSpace, loop.range, loop.imprecision});
+    for (const EarlyExit &e : m_.early_exits)
+      out_.obstacles.push_back(
+          {Reason::EarlyExit, e.range, "'" + e.what + "' leaves the loop"});
+    for (const Call &c : m_.calls)
+      if (c.unknown_effects)
+        out_.obstacles.push_back(
+            {Reason::UnknownCall, c.range, "'" + c.callee + "' may have effects: " + c.why});
+    for (const Access &a : m_.accesses)
+      if (a.kind == AccessKind::Read && m_.arrays[a.array].kind == ArrayKind::Accumulator)
+        out_.obstacles.push_back({Reason::AccumulatorRead, a.range,
+                                  "'" + a.text + "' reads the accumulator '" +
+                                      m_.arrays[a.array].name + "' inside the loop"});
+  }
+
+  //===------------------------------------------------------------------===//
+  // Domains, projections, schedules, access relations
+  //===------------------------------------------------------------------===//
+
+  void prepare() {
+    size_t longest = 0;
+    for (const Statement &s : m_.statements) {
+      size_t n = s.position.size() + dims_of(s).size();
+      longest = std::max(longest, n);
+    }
+    for (const Statement &s : m_.statements) {
+      std::string tuple = "S" + std::to_string(s.id);
+      std::vector<std::string> dims = dims_of(s);
+      domains_.push_back(checked(isl::set(ctx_, s.domain), ctx_));
+      std::vector<std::string> loop(dims.begin(), dims.begin() + loop_dims().size());
+      projections_.push_back(checked(
+          isl::map(ctx_, params() + "{ " + tuple + "[" + join(dims, ", ") + "] -> L[" +
+                             join(loop, ", ") + "] }"),
+          ctx_));
+      // theta_S = [position[0], dims of level 0, position[1], ..., position[n], 0...]
+      std::vector<std::string> theta;
+      size_t d = 0;
+      for (size_t k = 0; k < s.position.size(); ++k) {
+        theta.push_back(std::to_string(s.position[k]));
+        if (k < s.levels.size())
+          for (size_t j = 0; j < m_.levels[s.levels[k]].dims.size(); ++j)
+            theta.push_back(dims[d++]);
+      }
+      while (theta.size() < longest)
+        theta.push_back("0");
+      schedules_.push_back(checked(isl::map(ctx_, params() + "{ " + tuple + "[" +
+                                                      join(dims, ", ") + "] -> [" +
+                                                      join(theta, ", ") + "] }"),
+                                   ctx_)
+                               .intersect_domain(domains_.back()));
+    }
+    std::vector<std::string> x = renamed(loop_dims(), "x_"), y = renamed(loop_dims(), "y_");
+    std::vector<std::string> ne;
+    for (size_t i = 0; i < x.size(); ++i)
+      ne.push_back(x[i] + " != " + y[i]);
+    not_equal_ = checked(isl::map(ctx_, params() + "{ L[" + join(x, ", ") + "] -> L[" +
+                                            join(y, ", ") + "] : " + join(ne, " or ") + " }"),
+                         ctx_);
+
+    for (const Access &a : m_.accesses) {
+      unsigned array = a.array;
+      const ArrayInfo &info = m_.arrays[array];
+      if (a.kind == AccessKind::BufferUpdate)
+        array = buffer_target(info);
+      target_.push_back(array);
+      accesses_.push_back(access_relation(a, array));
+    }
+  }
+
+  /// The array a Buffer updates: the model's array of that name, or a slot of its own
+  /// (past the model's arrays) when the loop never names the target directly.
+  unsigned buffer_target(const ArrayInfo &buffer) const {
+    for (unsigned i = 0; i < m_.arrays.size(); ++i)
+      if (m_.arrays[i].name == buffer.buffer_target && m_.arrays[i].kind != ArrayKind::Buffer)
+        return i;
+    for (unsigned i = 0; i < m_.arrays.size(); ++i)
+      if (&m_.arrays[i] == &buffer)
+        return m_.arrays.size() + i;
+    return m_.arrays.size();
+  }
+
+  isl::map access_relation(const Access &a, unsigned array) {
+    const Statement &s = m_.statements[a.statement];
+    std::vector<std::string> elems, constraints;
+    for (size_t k = 0; k < a.subscripts.size(); ++k) {
+      std::string e = "weft_e" + std::to_string(k);
+      elems.push_back(e);
+      if (!a.whole_array && a.subscripts[k].affine)
+        constraints.push_back(e + " = " + a.subscripts[k].affine->str());
+    }
+    std::string text = params() + "{ S" + std::to_string(s.id) + "[" + join(dims_of(s), ", ") +
+                       "] -> A" + std::to_string(array) + "[" + join(elems, ", ") + "]";
+    if (!constraints.empty())
+      text += " : " + join(constraints, " and ");
+    text += " }";
+    return checked(isl::map(ctx_, text), ctx_).intersect_domain(domains_[a.statement]);
+  }
+
+  //===------------------------------------------------------------------===//
+  // Which pairs of accesses can depend on each other
+  //===------------------------------------------------------------------===//
+
+  static bool writes(const Access &a) { return a.kind != AccessKind::Read; }
+
+  /// Whether two arrays (model indices) may share storage: the same array, or two
+  /// names of which one may alias, with the same element type. A reference or pointer
+  /// parameter cannot name a variable the function declares itself.
+  bool may_overlap(unsigned x, unsigned y, bool &through_alias) const {
+    through_alias = false;
+    if (x == y)
+      return true;
+    if (x >= m_.arrays.size() || y >= m_.arrays.size())
+      return false;
+    const ArrayInfo &a = m_.arrays[x], &b = m_.arrays[y];
+    if (!a.may_alias && !b.may_alias)
+      return false;
+    auto storage = [](const ArrayInfo &i) {
+      return i.kind != ArrayKind::Accumulator && i.kind != ArrayKind::Buffer;
+    };
+    if (!storage(a) || !storage(b) || a.local || b.local)
+      return false;
+    if (a.element_type != b.element_type)
+      return false;
+    auto own_local = [](const ArrayInfo &i) {
+      const auto *vd = llvm::dyn_cast_or_null<clang::VarDecl>(i.decl);
+      return vd && vd->hasLocalStorage() && !llvm::isa<clang::ParmVarDecl>(vd) &&
+             !vd->getType()->isReferenceType() && !vd->getType()->isPointerType();
+    };
+    auto parameter = [](const ArrayInfo &i) {
+      return i.decl && llvm::isa<clang::ParmVarDecl>(i.decl);
+    };
+    if ((parameter(a) && own_local(b)) || (parameter(b) && own_local(a)))
+      return false;
+    through_alias = true;
+    return true;
+  }
+
+  /// The pairs whose order matters: one writes; two reductions of one accumulator
+  /// commute, and so do buffered updates of one target.
+  bool pair_matters(const Access &a, const Access &b, unsigned ta, unsigned tb) const {
+    if (!writes(a) && !writes(b))
+      return false;
+    if (a.kind == AccessKind::Reduce && b.kind == AccessKind::Reduce && ta == tb)
+      return false;
+    if (a.kind == AccessKind::BufferUpdate && b.kind == AccessKind::BufferUpdate && ta == tb)
+      return false;
+    return true;
+  }
+
+  /// A pair the user allowed to be stale: a buffered update and a read of its target.
+  static bool relaxable(const Access &a, const Access &b) {
+    return (a.kind == AccessKind::BufferUpdate && b.kind == AccessKind::Read) ||
+           (b.kind == AccessKind::BufferUpdate && a.kind == AccessKind::Read);
+  }
+
+  bool has_unknown_subscript(const Access &a) const { return !a.all_affine(); }
+
+  /// S_a -> S_b instances touching the same element.
+  isl::map same_element(unsigned a, unsigned b, bool through_alias) const {
+    if (through_alias)
+      return cross(domains_[m_.accesses[a].statement],
+                                             domains_[m_.accesses[b].statement]);
+    return accesses_[a].apply_range(accesses_[b].reverse());
+  }
+
+  //===------------------------------------------------------------------===//
+  // Unordered loops: conflicts
+  //===------------------------------------------------------------------===//
+
+  void conflicts() {
+    for (unsigned i = 0; i < m_.accesses.size(); ++i)
+      for (unsigned j = i; j < m_.accesses.size(); ++j) {
+        const Access &a = m_.accesses[i], &b = m_.accesses[j];
+        bool alias = false;
+        if (!may_overlap(target_[i], target_[j], alias) ||
+            !pair_matters(a, b, target_[i], target_[j]))
+          continue;
+        // The writing access is the source, so notes read "writes ... which ... reads".
+        unsigned src = i, dst = j;
+        if (!writes(a)) {
+          src = j;
+          dst = i;
+        }
+        isl::map relation = same_element(src, dst, alias);
+        isl::map loop = relation.apply_domain(projections_[m_.accesses[src].statement])
+                            .apply_range(projections_[m_.accesses[dst].statement])
+                            .intersect(not_equal_);
+        if (loop.is_empty())
+          continue;
+        Dependence d;
+        d.kind = DependenceKind::Conflict;
+        d.source = src;
+        d.sink = dst;
+        d.relation = relation;
+        d.loop_relation = loop;
+        d.carried = true;
+        d.relaxable = relaxable(a, b);
+        d.through_alias = alias;
+        d.unknown_subscript = has_unknown_subscript(a) || has_unknown_subscript(b);
+        d.distance = distances(loop);
+        d.carried_by_level = std::vector<bool>(m_.levels.size(), false);
+        d.carried_by_level[0] = true;
+        out_.deps.push_back(std::move(d));
+      }
+  }
+
+  //===------------------------------------------------------------------===//
+  // Ordered dependences
+  //===------------------------------------------------------------------===//
+
+  /// { x -> y : theta_a(x) lexicographically before theta_b(y) }
+  isl::map before(unsigned sa, unsigned sb) const {
+    return checked(isl::manage(isl_map_lex_lt_map(schedules_[sa].copy(), schedules_[sb].copy())),
+                   ctx_);
+  }
+
+  /// Value-based flow dependences between tagged accesses: [S[d] -> T<k>[]] pairs.
+  isl::union_map value_flow() const {
+    isl::union_map sinks = isl::union_map::empty(ctx_), must = sinks, may = sinks,
+                   schedule = sinks;
+    for (unsigned k = 0; k < m_.accesses.size(); ++k) {
+      const Access &a = m_.accesses[k];
+      if (a.kind == AccessKind::Reduce)
+        continue; // reductions commute; they are not value flow
+      isl::map tagged = tag(accesses_[k], k);
+      if (!writes(a) || a.kind == AccessKind::BufferUpdate)
+        sinks = sinks.unite(isl::union_map(tagged));
+      if (writes(a)) {
+        bool definite = !a.may && a.all_affine() && a.kind == AccessKind::Write;
+        (definite ? must : may) = (definite ? must : may).unite(isl::union_map(tagged));
+      }
+      schedule = schedule.unite(
+          isl::union_map(tag(schedules_[a.statement], k)));
+    }
+    isl::union_access_info info(sinks);
+    info = info.set_must_source(must).set_may_source(may).set_schedule_map(schedule);
+    return info.compute_flow().get_may_dependence();
+  }
+
+  /// { S[d] -> X } as { [S[d] -> T<k>[]] -> X }: the tag names the access in results.
+  isl::map tag(const isl::map &m, unsigned k) const {
+    isl::set t = checked(isl::set(ctx_, params() + "{ T" + std::to_string(k) + "[] }"), ctx_);
+    isl::map to_tag = cross(m.domain(), t);
+    isl::map untag = checked(isl::manage(isl_map_domain_map(to_tag.release())), ctx_);
+    return untag.apply_range(m);
+  }
+
+  void ordered_dependences(bool ordered) {
+    isl::union_map flow = value_flow();
+    for (unsigned i = 0; i < m_.accesses.size(); ++i)
+      for (unsigned j = 0; j < m_.accesses.size(); ++j) {
+        const Access &a = m_.accesses[i], &b = m_.accesses[j];
+        bool alias = false;
+        if (!may_overlap(target_[i], target_[j], alias) ||
+            !pair_matters(a, b, target_[i], target_[j]))
+          continue;
+        isl::map relation = same_element(i, j, alias)
+                                .intersect(before(a.statement, b.statement));
+        DependenceKind kind = !writes(a) ? DependenceKind::Anti
+                              : writes(b) && b.kind != AccessKind::BufferUpdate
+                                  ? DependenceKind::Output
+                                  : DependenceKind::Flow;
+        if (writes(a) && !writes(b)) {
+          // Keep only the pairs where the read sees the write's value.
+          isl::map value = untagged_pairs(flow, i, j, a.statement, b.statement);
+          relation = relation.intersect(value);
+        }
+        if (relation.is_empty())
+          continue;
+        Dependence d;
+        d.kind = kind;
+        d.source = i;
+        d.sink = j;
+        d.relation = relation;
+        d.loop_relation = relation.apply_domain(projections_[a.statement])
+                              .apply_range(projections_[b.statement]);
+        isl::map carried = d.loop_relation.intersect(not_equal_);
+        d.carried = !carried.is_empty();
+        d.relaxable = relaxable(a, b);
+        d.through_alias = alias;
+        d.unknown_subscript = has_unknown_subscript(a) || has_unknown_subscript(b);
+        d.distance = d.carried ? distances(carried)
+                               : std::vector<std::string>(loop_dims().size(), "0");
+        d.carried_by_level = carried_by_levels(relation, a.statement, b.statement);
+        if (!ordered) {
+          // For unordered loops only the levels inside an iteration keep their order:
+          // the annotated loop's own conflicts were computed above.
+          if (!std::any_of(d.carried_by_level.begin() + 1, d.carried_by_level.end(),
+                           [](bool c) { return c; }))
+            continue;
+          d.carried_by_level[0] = false;
+          d.carried = false;
+        }
+        out_.deps.push_back(std::move(d));
+      }
+  }
+
+  /// The tagged flow pairs from access w to access r, untagged: S_w[...] -> S_r[...].
+  isl::map untagged_pairs(const isl::union_map &flow, unsigned w, unsigned r, unsigned sw,
+                          unsigned sr) const {
+    isl::map result = cross(domains_[sw], domains_[sr])
+                          .subtract(cross(domains_[sw], domains_[sr]));
+    std::string tw = "T" + std::to_string(w), tr = "T" + std::to_string(r);
+    flow.foreach_map([&](isl::map m) {
+      isl::set dom = m.domain(), ran = m.range();
+      isl_map *dom_pair = isl_set_unwrap(dom.copy());
+      isl_map *ran_pair = isl_set_unwrap(ran.copy());
+      bool match = dom_pair && ran_pair &&
+                   isl_map_has_tuple_name(dom_pair, isl_dim_out) &&
+                   isl_map_has_tuple_name(ran_pair, isl_dim_out) &&
+                   tw == isl_map_get_tuple_name(dom_pair, isl_dim_out) &&
+                   tr == isl_map_get_tuple_name(ran_pair, isl_dim_out);
+      isl_map_free(dom_pair);
+      isl_map_free(ran_pair);
+      if (!match)
+        return;
+      isl_map *plain = isl_map_range_factor_domain(isl_map_domain_factor_domain(m.copy()));
+      result = result.unite(checked(isl::manage(plain), ctx_));
+    });
+    return result;
+  }
+
+  /// carried_by_level[L]: some pair has equal dims in the levels enclosing L and
+  /// different dims in L (L must enclose both statements).
+  std::vector<bool> carried_by_levels(const isl::map &relation, unsigned sa,
+                                      unsigned sb) const {
+    const Statement &a = m_.statements[sa], &b = m_.statements[sb];
+    std::vector<bool> carried(m_.levels.size(), false);
+    std::vector<std::string> da = renamed(dims_of(a), "a_"), db = renamed(dims_of(b), "b_");
+    std::vector<std::string> equal;
+    size_t offset = 0;
+    for (size_t k = 0; k < a.levels.size() && k < b.levels.size() && a.levels[k] == b.levels[k];
+         ++k) {
+      const LoopLevel &level = m_.levels[a.levels[k]];
+      std::vector<std::string> differ;
+      for (size_t j = 0; j < level.dims.size(); ++j)
+        differ.push_back(da[offset + j] + " != " + db[offset + j]);
+      std::string text = params() + "{ S" + std::to_string(sa) + "[" + join(da, ", ") + "] -> S" +
+                         std::to_string(sb) + "[" + join(db, ", ") + "] : ";
+      if (!equal.empty())
+        text += join(equal, " and ") + " and ";
+      text += "(" + join(differ, " or ") + ") }";
+      isl::map condition = checked(isl::map(ctx_, text), ctx_);
+      carried[a.levels[k]] = !relation.intersect(condition).is_empty();
+      for (size_t j = 0; j < level.dims.size(); ++j)
+        equal.push_back(da[offset + j] + " = " + db[offset + j]);
+      offset += level.dims.size();
+    }
+    return carried;
+  }
+
+  /// Per dim of L: the value of y - x over the pairs of `loop`, or "*" when it varies.
+  std::vector<std::string> distances(const isl::map &loop) const {
+    std::vector<std::string> out;
+    if (loop.is_empty())
+      return out;
+    isl::set deltas = loop.deltas();
+    unsigned n = loop_dims().size();
+    for (unsigned d = 0; d < n; ++d) {
+      isl_set *one = isl_set_project_out(deltas.copy(), isl_dim_set, d + 1, n - d - 1);
+      one = isl_set_project_out(one, isl_dim_set, 0, d);
+      one = isl_set_project_out(one, isl_dim_param, 0, isl_set_dim(one, isl_dim_param));
+      isl::set values = checked(isl::manage(one), ctx_);
+      std::string text = "*";
+      if (isl_set_is_singleton(values.get()) == isl_bool_true) {
+        isl_point *p = isl_set_sample_point(values.copy());
+        isl_val *v = p ? isl_point_get_coordinate_val(p, isl_dim_set, 0) : nullptr;
+        if (v && isl_val_is_int(v)) {
+          char *s = isl_val_to_str(v);
+          text = s;
+          free(s);
+        }
+        isl_val_free(v);
+        isl_point_free(p);
+      }
+      out.push_back(text);
+    }
+    return out;
+  }
+};
+
+} // namespace
+
+Dependences compute_dependences(const LoopModel &model, const Options &options) {
+  Dependences out;
+  out.isl = std::make_shared<IslContext>(options.isl_max_operations);
+  try {
+    DependenceBuilder(model, out).run();
+  } catch (const isl::exception &e) {
+    // The operation limit, or an isl failure: nothing computed can be trusted, and the
+    // loop stays sequential.
+    out.deps.clear();
+    bool quota = isl_ctx_last_error(out.isl->ctx.get()) == isl_error_quota;
+    out.obstacles.push_back({Reason::AnalysisLimit, model.range,
+                             quota ? "more than " + std::to_string(options.isl_max_operations) +
+                                         " isl operations (--isl-max-operations)"
+                                   : std::string("isl failed: ") + e.what()});
+  }
+  return out;
+}
+
+} // namespace weft

@@ -1,0 +1,84 @@
+//===- Dependences.h - Exact dependences of one annotated loop -----------===//
+//
+// All sets and maps are isl objects over the spaces of frontend/LoopModel.h:
+// statement instances S<id>[dims of the enclosing levels], the annotated loop's own
+// iterations L[dims of levels[0]], and arrays A<index>[subscripts].
+//
+//===----------------------------------------------------------------------===//
+#ifndef WEFT_ANALYSIS_DEPENDENCES_H
+#define WEFT_ANALYSIS_DEPENDENCES_H
+
+#include "LoopModel.h"
+#include "Options.h"
+#include "Reason.h"
+
+#include <isl/cpp.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace weft {
+
+/// Owns the isl context the maps of one Dependences live in.
+struct IslContext {
+  explicit IslContext(unsigned long max_operations);
+  ~IslContext();
+  IslContext(const IslContext &) = delete;
+  IslContext &operator=(const IslContext &) = delete;
+  isl::ctx ctx;
+};
+
+enum class DependenceKind {
+  Flow,     ///< ordered: a write, then a read of the value it wrote (value-based, with kills)
+  Anti,     ///< ordered: a read, then a write of the same element
+  Output,   ///< ordered: two writes of the same element
+  Conflict, ///< unordered: two distinct iterations touch one element, one writes it
+};
+
+const char *dependence_kind_name(DependenceKind kind);
+
+struct Dependence {
+  DependenceKind kind = DependenceKind::Conflict;
+  unsigned source = 0; ///< access index; for ordered loops it runs first, for conflicts it writes
+  unsigned sink = 0;   ///< access index
+  /// S<source stmt>[...] -> S<sink stmt>[...]: the related statement instances.
+  isl::map relation;
+  /// L[x] -> L[y]: the related iterations of the annotated loop. For conflicts x != y.
+  isl::map loop_relation;
+  bool carried = false; ///< relates distinct iterations of the annotated loop
+  /// Per model level: carried by that level (equal dims in the levels around it,
+  /// different dims in it). Only levels enclosing both accesses can carry.
+  std::vector<bool> carried_by_level;
+  /// Per dim of levels[0]: y - x over the carried pairs, an integer or "*" when it varies.
+  std::vector<std::string> distance;
+  /// Only a Buffer's updates and reads of the Buffer's target are involved: the user
+  /// allowed these to see stale values (bounded by the Buffer's max_delay).
+  bool relaxable = false;
+  bool through_alias = false;     ///< the accesses name different arrays that may overlap
+  bool unknown_subscript = false; ///< one access has a subscript that is not affine
+};
+
+/// Something that keeps a loop sequential by itself, whatever its dependences.
+struct Obstacle {
+  Reason reason;
+  clang::SourceRange range; ///< the call, the jump, the loop header or the access
+  std::string detail;       ///< what it is, in words
+};
+
+struct Dependences {
+  std::shared_ptr<IslContext> isl; ///< destroyed after the maps below
+  std::vector<Dependence> deps;
+  std::vector<Obstacle> obstacles;
+};
+
+/// Computes the dependences (ordered loops) or conflicts (unordered loops) of `model`
+/// with isl, and the obstacles that no schedule can overcome. Ordered dependences are
+/// also computed for unordered loops, for the levels nested inside the annotated one.
+/// Work beyond options.isl_max_operations ends the analysis with an AnalysisLimit
+/// obstacle instead of hanging.
+Dependences compute_dependences(const LoopModel &model, const Options &options);
+
+} // namespace weft
+
+#endif // WEFT_ANALYSIS_DEPENDENCES_H

@@ -1,0 +1,48 @@
+//===- Reason.h - Why a loop stays sequential ----------------------------===//
+//
+// Each reason has one message; each has a negative lit test in tests/lit/analysis/
+// whose file name is the reason's spelling (reason_name).
+//
+//===----------------------------------------------------------------------===//
+#ifndef WEFT_ANALYSIS_REASON_H
+#define WEFT_ANALYSIS_REASON_H
+
+namespace weft {
+
+enum class Reason {
+  /// Unordered loop: two iterations touch one element and one of them writes it, and
+  /// no partitioning of the iteration space keeps such iterations apart.
+  Conflict,
+  /// Ordered loop: a dependence between iterations that no schedule weft knows
+  /// (partition, unimodular wavefront) can preserve while running iterations at once.
+  CarriedDependence,
+  /// A variable declared outside the loop is written by every iteration.
+  SharedScalar,
+  /// A conflict involves a subscript that is not affine, so any element may be touched.
+  UnknownSubscript,
+  /// Two names may denote the same storage (reference parameters, pointers).
+  MayAlias,
+  /// A call whose effects weft cannot see.
+  UnknownCall,
+  /// break, return, goto or throw leaves the loop early.
+  EarlyExit,
+  /// The annotated loop's own iteration space is not understood.
+  UnknownIterationSpace,
+  /// The accumulator is read inside the loop, where its value is partial.
+  AccumulatorRead,
+  /// The analysis needed more isl operations than the limit allows.
+  AnalysisLimit,
+  /// `#pragma weft pipeline`: the body is not a chain of stages that each depend only
+  /// on the stage before them in the same iteration.
+  NotAPipeline,
+};
+
+/// The reason's stable spelling, used in the JSON report ("conflict", "may_alias", ...).
+const char *reason_name(Reason reason);
+
+/// The reason in words, completing "loop stays sequential: ...".
+const char *reason_message(Reason reason);
+
+} // namespace weft
+
+#endif // WEFT_ANALYSIS_REASON_H

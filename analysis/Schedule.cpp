@@ -1,0 +1,472 @@
+//===- Schedule.cpp - The strongest valid schedule of one loop -----------===//
+//
+// Unordered loops (C = the conflicts that are not relaxable, as L[x] -> L[y]):
+//   data_parallel  iff C is empty
+//   partition_1d d iff C  intersect { x_d != y_d } is empty
+//   rotation_2d a,b iff C intersect { x_a != y_a and x_b != y_b } is empty: in a round of
+//                  Orion's rotation, blocks that run at once differ in both a and b.
+// Ordered loops (D = all dependences, relations between statement instances):
+//   data_parallel  iff no dependence relates two iterations of the annotated loop
+//   partition_1d d iff D intersect { a_d != b_d } is empty for a dim d of the band (the
+//                  perfectly nested counted levels): each value of d runs alone, in order
+//   wavefront h    iff h . delta >= 1 for every non-zero distance delta of D in the band,
+//                  with some |h_k| = 1 so that h completes to a unimodular matrix; the
+//                  points of one hyperplane h . x = t are then independent.
+// Pipeline loops: stage(source) <= stage(sink) for every dependence between iterations.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Schedule.h"
+
+#include <isl/map.h>
+#include <isl/set.h>
+
+#include <algorithm>
+#include <set>
+
+namespace weft {
+
+const char *verdict_name(Verdict verdict) {
+  switch (verdict) {
+  case Verdict::DataParallel:
+    return "data_parallel";
+  case Verdict::Partition1D:
+    return "partition_1d";
+  case Verdict::Rotation2D:
+    return "rotation_2d";
+  case Verdict::Wavefront:
+    return "wavefront";
+  case Verdict::Relaxed:
+    return "relaxed";
+  case Verdict::Pipeline:
+    return "pipeline";
+  case Verdict::Sequential:
+    return "sequential";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string join(const std::vector<std::string> &parts, const char *sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i)
+    out += (i ? sep : "") + parts[i];
+  return out;
+}
+
+class ScheduleBuilder {
+public:
+  ScheduleBuilder(const LoopModel &model, const Dependences &deps)
+      : m_(model), d_(deps), ctx_(deps.isl->ctx) {}
+
+  Schedule run() {
+    std::set<std::string> reductions, buffers;
+    for (const Access &a : m_.accesses) {
+      if (a.kind == AccessKind::Reduce)
+        reductions.insert(m_.arrays[a.array].name);
+      if (a.kind == AccessKind::BufferUpdate)
+        buffers.insert(m_.arrays[a.array].name);
+    }
+    s_.reductions.assign(reductions.begin(), reductions.end());
+    s_.buffers.assign(buffers.begin(), buffers.end());
+    s_.dims = m_.levels[0].dim_labels;
+
+    if (!d_.obstacles.empty()) {
+      for (size_t i = 0; i < d_.obstacles.size(); ++i)
+        s_.refusals.push_back({d_.obstacles[i].reason, -1, static_cast<int>(i),
+                               obstacle_fix(d_.obstacles[i])});
+      return sequential();
+    }
+    if (m_.pragma.kind == PragmaKind::Pipeline)
+      pipeline();
+    else if (m_.pragma.ordered)
+      ordered();
+    else
+      unordered();
+    return s_;
+  }
+
+private:
+  const LoopModel &m_;
+  const Dependences &d_;
+  isl::ctx ctx_;
+  Schedule s_;
+
+  std::string params() const { return "[" + join(m_.params, ", ") + "] -> "; }
+
+  /// { L[x] -> L[y] : x_i != y_i for every i in `differ` }
+  isl::map loop_condition(const std::vector<unsigned> &differ) const {
+    const std::vector<std::string> &dims = m_.levels[0].dims;
+    std::vector<std::string> x, y, ne;
+    for (const std::string &d : dims) {
+      x.push_back("x_" + d);
+      y.push_back("y_" + d);
+    }
+    for (unsigned i : differ)
+      ne.push_back(x[i] + " != " + y[i]);
+    return isl::map(ctx_, params() + "{ L[" + join(x, ", ") + "] -> L[" + join(y, ", ") +
+                              "] : " + join(ne, " and ") + " }");
+  }
+
+  std::vector<std::string> stmt_dims(unsigned stmt, const char *prefix) const {
+    std::vector<std::string> dims;
+    for (unsigned l : m_.statements[stmt].levels)
+      for (const std::string &d : m_.levels[l].dims)
+        dims.push_back(prefix + d);
+    return dims;
+  }
+
+  /// { S_a[a..] -> S_b[b..] : a_k != b_k }, k the position of a band dim.
+  isl::map statement_condition(const Dependence &dep, unsigned k) const {
+    unsigned sa = m_.accesses[dep.source].statement, sb = m_.accesses[dep.sink].statement;
+    std::vector<std::string> a = stmt_dims(sa, "a_"), b = stmt_dims(sb, "b_");
+    return isl::map(ctx_, params() + "{ S" + std::to_string(sa) + "[" + join(a, ", ") + "] -> S" +
+                              std::to_string(sb) + "[" + join(b, ", ") + "] : " + a[k] +
+                              " != " + b[k] + " }");
+  }
+
+  Schedule &sequential() {
+    s_.verdict = Verdict::Sequential;
+    std::vector<std::string> why;
+    for (const Refusal &r : s_.refusals)
+      why.push_back(reason_message(r.reason));
+    s_.why = join(why, "; ");
+    return s_;
+  }
+
+  //===------------------------------------------------------------------===//
+  // Refusals
+  //===------------------------------------------------------------------===//
+
+  Reason reason_of(const Dependence &dep, Reason otherwise) const {
+    if (dep.through_alias)
+      return Reason::MayAlias;
+    if (dep.unknown_subscript)
+      return Reason::UnknownSubscript;
+    const ArrayInfo &array = m_.arrays[m_.accesses[dep.source].array];
+    if (array.kind == ArrayKind::Scalar && !array.local && array.rank == 0)
+      return Reason::SharedScalar;
+    return otherwise;
+  }
+
+  std::string fix_for(const Dependence &dep, Reason reason) const {
+    const Access &src = m_.accesses[dep.source], &dst = m_.accesses[dep.sink];
+    const ArrayInfo &array = m_.arrays[src.array];
+    bool additive = src.additive && (dst.additive || dst.kind == AccessKind::Read);
+    switch (reason) {
+    case Reason::SharedScalar:
+      if (src.additive && dst.additive)
+        return "declare '" + array.name + "' as weft::Accumulator<" + array.element_type +
+               "> to make its updates a reduction";
+      return "declare '" + array.name + "' inside the loop if each iteration needs its own copy";
+    case Reason::Conflict:
+      if (additive && array.kind == ArrayKind::DistArray)
+        return "update '" + array.name + "' through a weft::Buffer to allow bounded staleness";
+      return {};
+    case Reason::MayAlias:
+      return "declare the arrays in this function, or pass one array, so that weft can tell "
+             "them apart";
+    case Reason::UnknownSubscript:
+      return "write the subscript as an affine expression of loop variables, sparse keys and "
+             "loop-invariant integers";
+    default:
+      return {};
+    }
+  }
+
+  std::string obstacle_fix(const Obstacle &o) const {
+    switch (o.reason) {
+    case Reason::UnknownCall:
+      return "define the function in this file, or keep the call out of the loop";
+    case Reason::AccumulatorRead:
+      return "read the accumulator's value after the loop";
+    case Reason::EarlyExit:
+      return "let every iteration run to its end";
+    case Reason::AnalysisLimit:
+      return "raise --isl-max-operations, or simplify the loop";
+    default:
+      return {};
+    }
+  }
+
+  /// One refusal per reason, each with the first dependence (in source order) that
+  /// shows it.
+  void refuse(const std::vector<unsigned> &deps, Reason otherwise) {
+    std::set<Reason> seen;
+    for (unsigned i : deps) {
+      Reason r = reason_of(d_.deps[i], otherwise);
+      if (seen.insert(r).second)
+        s_.refusals.push_back({r, static_cast<int>(i), -1, fix_for(d_.deps[i], r)});
+    }
+    // The most specific reason first: aliasing and unknown subscripts explain the others.
+    std::stable_sort(s_.refusals.begin(), s_.refusals.end(),
+                     [](const Refusal &a, const Refusal &b) {
+                       auto rank = [](Reason r) {
+                         return r == Reason::MayAlias           ? 0
+                                : r == Reason::UnknownSubscript ? 1
+                                : r == Reason::SharedScalar     ? 2
+                                                                : 3;
+                       };
+                       return rank(a.reason) < rank(b.reason);
+                     });
+  }
+
+  //===------------------------------------------------------------------===//
+  // Unordered loops
+  //===------------------------------------------------------------------===//
+
+  void unordered() {
+    std::vector<unsigned> plain;
+    bool relaxed = false;
+    for (unsigned i = 0; i < d_.deps.size(); ++i) {
+      const Dependence &dep = d_.deps[i];
+      if (dep.kind != DependenceKind::Conflict)
+        continue;
+      if (dep.relaxable)
+        relaxed = true;
+      else
+        plain.push_back(i);
+    }
+    if (plain.empty()) {
+      s_.verdict = relaxed ? Verdict::Relaxed : Verdict::DataParallel;
+      s_.why = relaxed ? "the only conflicts are updates through " + join(s_.buffers, ", ") +
+                             ", which may be stale by at most their max_delay updates"
+                       : "no iteration touches an element that another iteration writes";
+      return;
+    }
+    unsigned n = m_.levels[0].dims.size();
+    auto holds = [&](const std::vector<unsigned> &differ) {
+      isl::map condition = loop_condition(differ);
+      for (unsigned i : plain)
+        if (!d_.deps[i].loop_relation.intersect(condition).is_empty())
+          return false;
+      return true;
+    };
+    for (unsigned d = 0; d < n; ++d)
+      if (holds({d})) {
+        s_.verdict = Verdict::Partition1D;
+        s_.partition_dim = d;
+        s_.why = "every conflict is between iterations with the same " + s_.dims[d] +
+                 ", so iterations are partitioned by " + s_.dims[d];
+        return;
+      }
+    for (unsigned a = 0; a < n; ++a)
+      for (unsigned b = a + 1; b < n; ++b)
+        if (holds({a, b})) {
+          s_.verdict = Verdict::Rotation2D;
+          s_.space_dim = a;
+          s_.time_dim = b;
+          s_.why = "no two conflicting iterations differ in both " + s_.dims[a] + " and " +
+                   s_.dims[b] + ", so blocks of " + s_.dims[a] + " (space) run at once while "
+                   "blocks of " + s_.dims[b] + " (time) rotate among them";
+          return;
+        }
+    refuse(plain, Reason::Conflict);
+    sequential();
+  }
+
+  //===------------------------------------------------------------------===//
+  // Ordered loops
+  //===------------------------------------------------------------------===//
+
+  /// The annotated loop and the counted levels perfectly nested in it: each has exactly
+  /// one child level, and every statement lies inside the innermost.
+  std::vector<unsigned> band() const {
+    std::vector<unsigned> band;
+    if (m_.levels[0].kind != LevelKind::Counted)
+      return band;
+    band.push_back(0);
+    while (true) {
+      std::vector<unsigned> children;
+      for (unsigned l = 0; l < m_.levels.size(); ++l)
+        if (m_.levels[l].parent == static_cast<int>(band.back()))
+          children.push_back(l);
+      if (children.size() != 1 || m_.levels[children[0]].kind != LevelKind::Counted ||
+          !m_.levels[children[0]].lower || !m_.levels[children[0]].upper)
+        break;
+      unsigned child = children[0];
+      bool all_inside = std::all_of(m_.statements.begin(), m_.statements.end(),
+                                    [&](const Statement &s) {
+                                      return std::find(s.levels.begin(), s.levels.end(),
+                                                       child) != s.levels.end();
+                                    });
+      if (!all_inside)
+        break;
+      band.push_back(child);
+    }
+    return band;
+  }
+
+  void ordered() {
+    std::vector<unsigned> carried, all;
+    for (unsigned i = 0; i < d_.deps.size(); ++i) {
+      if (d_.deps[i].relaxable)
+        continue;
+      all.push_back(i);
+      if (d_.deps[i].carried)
+        carried.push_back(i);
+    }
+    if (carried.empty()) {
+      s_.verdict = Verdict::DataParallel;
+      s_.why = "no dependence relates two iterations of the loop";
+      return;
+    }
+    std::vector<unsigned> levels = band();
+    if (!levels.empty()) {
+      s_.dims.clear();
+      for (unsigned l : levels)
+        s_.dims.push_back(m_.levels[l].var);
+      for (unsigned k = 1; k < levels.size(); ++k) {
+        bool separate = std::all_of(all.begin(), all.end(), [&](unsigned i) {
+          return d_.deps[i].relation.intersect(statement_condition(d_.deps[i], k)).is_empty();
+        });
+        if (separate) {
+          s_.verdict = Verdict::Partition1D;
+          s_.partition_dim = k;
+          s_.why = "every dependence stays within one value of " + s_.dims[k] +
+                   ", so iterations are partitioned by " + s_.dims[k] +
+                   " and each part runs in order";
+          return;
+        }
+      }
+      if (levels.size() >= 2 && wavefront(all, levels))
+        return;
+    }
+    refuse(carried, Reason::CarriedDependence);
+    sequential();
+  }
+
+  /// Distances of the dependences in the band's space B[...], without the zero vector.
+  std::vector<isl::set> band_distances(const std::vector<unsigned> &deps, size_t width) const {
+    std::vector<isl::set> out;
+    std::vector<std::string> z;
+    for (size_t k = 0; k < width; ++k)
+      z.push_back("z" + std::to_string(k));
+    std::vector<std::string> nonzero;
+    for (const std::string &v : z)
+      nonzero.push_back(v + " != 0");
+    isl::set not_zero(ctx_, params() + "{ B[" + join(z, ", ") + "] : " +
+                                join(nonzero, " or ") + " }");
+    for (unsigned i : deps) {
+      const Dependence &dep = d_.deps[i];
+      auto to_band = [&](unsigned stmt) {
+        std::vector<std::string> dims = stmt_dims(stmt, "");
+        std::vector<std::string> head(dims.begin(), dims.begin() + width);
+        return isl::map(ctx_, params() + "{ S" + std::to_string(stmt) + "[" + join(dims, ", ") +
+                                  "] -> B[" + join(head, ", ") + "] }");
+      };
+      isl::map in_band = dep.relation.apply_domain(to_band(m_.accesses[dep.source].statement))
+                             .apply_range(to_band(m_.accesses[dep.sink].statement));
+      out.push_back(in_band.deltas().intersect(not_zero));
+    }
+    return out;
+  }
+
+  bool wavefront(const std::vector<unsigned> &deps, const std::vector<unsigned> &levels) {
+    size_t width = levels.size();
+    std::vector<isl::set> distances = band_distances(deps, width);
+    std::vector<std::string> z;
+    for (size_t k = 0; k < width; ++k)
+      z.push_back("z" + std::to_string(k));
+    // Candidate hyperplanes with coefficients in [-1, 3], fewest and smallest first.
+    std::vector<std::vector<int64_t>> candidates;
+    std::vector<int64_t> h(width, -1);
+    while (true) {
+      candidates.push_back(h);
+      size_t k = 0;
+      while (k < width && ++h[k] > 3)
+        h[k++] = -1;
+      if (k == width)
+        break;
+    }
+    auto cost = [](const std::vector<int64_t> &v) {
+      int64_t c = 0;
+      for (int64_t x : v)
+        c += x < 0 ? -x : x;
+      return c;
+    };
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [&](const auto &a, const auto &b) { return cost(a) < cost(b); });
+    for (const std::vector<int64_t> &row : candidates) {
+      auto unit = std::find_if(row.begin(), row.end(), [](int64_t c) { return c == 1 || c == -1; });
+      if (unit == row.end())
+        continue; // no unimodular completion by unit vectors
+      std::vector<std::string> terms;
+      for (size_t k = 0; k < width; ++k)
+        if (row[k] != 0)
+          terms.push_back(std::to_string(row[k]) + "*" + z[k]);
+      isl::set violated(ctx_, params() + "{ B[" + join(z, ", ") + "] : " + join(terms, " + ") +
+                                  " <= 0 }");
+      bool valid = std::all_of(distances.begin(), distances.end(), [&](const isl::set &d) {
+        return d.intersect(violated).is_empty();
+      });
+      if (!valid)
+        continue;
+      // Rows: the hyperplane, then the unit vectors of every dim but one with a unit
+      // coefficient; the determinant is that coefficient, +-1.
+      size_t pivot = unit - row.begin();
+      s_.skew.push_back(row);
+      for (size_t k = 0; k < width; ++k)
+        if (k != pivot) {
+          std::vector<int64_t> e(width, 0);
+          e[k] = 1;
+          s_.skew.push_back(e);
+        }
+      std::vector<std::string> time;
+      for (size_t k = 0; k < width; ++k)
+        if (row[k] != 0)
+          time.push_back((row[k] == 1 ? "" : std::to_string(row[k]) + "*") + s_.dims[k]);
+      s_.verdict = Verdict::Wavefront;
+      s_.why = "every dependence advances " + join(time, " + ") +
+               ", so the iterations of one wavefront run at once";
+      return true;
+    }
+    return false;
+  }
+
+  //===------------------------------------------------------------------===//
+  // Pipelines
+  //===------------------------------------------------------------------===//
+
+  void pipeline() {
+    std::vector<unsigned> backward;
+    auto stage = [&](unsigned access) {
+      return m_.statements[m_.accesses[access].statement].position[1];
+    };
+    for (unsigned i = 0; i < d_.deps.size(); ++i) {
+      const Dependence &dep = d_.deps[i];
+      if (dep.carried && stage(dep.source) > stage(dep.sink))
+        backward.push_back(i);
+    }
+    if (backward.empty()) {
+      s_.verdict = Verdict::Pipeline;
+      s_.why = "every dependence between iterations goes from a stage to the same or a "
+               "later stage, so consecutive iterations overlap stage by stage";
+      return;
+    }
+    std::set<Reason> seen;
+    for (unsigned i : backward)
+      if (seen.insert(Reason::NotAPipeline).second)
+        s_.refusals.push_back({Reason::NotAPipeline, static_cast<int>(i), -1,
+                               "move the update so that it happens in the stage that reads "
+                               "it, or later"});
+    sequential();
+  }
+};
+
+} // namespace
+
+Schedule choose_schedule(const LoopModel &model, const Dependences &deps) {
+  try {
+    return ScheduleBuilder(model, deps).run();
+  } catch (const isl::exception &e) {
+    Schedule s;
+    s.verdict = Verdict::Sequential;
+    s.refusals.push_back({Reason::AnalysisLimit, -1, -1, "raise --isl-max-operations"});
+    s.why = std::string(reason_message(Reason::AnalysisLimit)) + " (" + e.what() + ")";
+    return s;
+  }
+}
+
+} // namespace weft
