@@ -43,6 +43,27 @@ IslContext::IslContext(unsigned long max_operations) : ctx(isl_ctx_alloc()) {
 
 IslContext::~IslContext() { isl_ctx_free(ctx.release()); }
 
+namespace {
+template <class T> T parse_unlimited(isl::ctx ctx, const std::string &text) {
+  unsigned long limit = isl_ctx_get_max_operations(ctx.get());
+  isl_ctx_set_max_operations(ctx.get(), 0);
+  struct Restore {
+    isl_ctx *ctx;
+    unsigned long limit;
+    ~Restore() { isl_ctx_set_max_operations(ctx, limit); }
+  } restore{ctx.get(), limit};
+  return T(ctx, text);
+}
+} // namespace
+
+isl::set parse_set(isl::ctx ctx, const std::string &text) {
+  return parse_unlimited<isl::set>(ctx, text);
+}
+
+isl::map parse_map(isl::ctx ctx, const std::string &text) {
+  return parse_unlimited<isl::map>(ctx, text);
+}
+
 const char *dependence_kind_name(DependenceKind kind) {
   switch (kind) {
   case DependenceKind::Flow:
@@ -159,10 +180,9 @@ private:
     for (const Statement &s : m_.statements) {
       std::string tuple = "S" + std::to_string(s.id);
       std::vector<std::string> dims = dims_of(s);
-      domains_.push_back(checked(isl::set(ctx_, s.domain), ctx_));
+      domains_.push_back(checked(parse_set(ctx_, s.domain), ctx_));
       std::vector<std::string> loop(dims.begin(), dims.begin() + loop_dims().size());
-      projections_.push_back(checked(
-          isl::map(ctx_, params() + "{ " + tuple + "[" + join(dims, ", ") + "] -> L[" +
+      projections_.push_back(checked(parse_map(ctx_, params() + "{ " + tuple + "[" + join(dims, ", ") + "] -> L[" +
                              join(loop, ", ") + "] }"),
           ctx_));
       // theta_S = [position[0], dims of level 0, position[1], ..., position[n], 0...]
@@ -176,7 +196,7 @@ private:
       }
       while (theta.size() < longest)
         theta.push_back("0");
-      schedules_.push_back(checked(isl::map(ctx_, params() + "{ " + tuple + "[" +
+      schedules_.push_back(checked(parse_map(ctx_, params() + "{ " + tuple + "[" +
                                                       join(dims, ", ") + "] -> [" +
                                                       join(theta, ", ") + "] }"),
                                    ctx_)
@@ -186,7 +206,7 @@ private:
     std::vector<std::string> ne;
     for (size_t i = 0; i < x.size(); ++i)
       ne.push_back(x[i] + " != " + y[i]);
-    not_equal_ = checked(isl::map(ctx_, params() + "{ L[" + join(x, ", ") + "] -> L[" +
+    not_equal_ = checked(parse_map(ctx_, params() + "{ L[" + join(x, ", ") + "] -> L[" +
                                             join(y, ", ") + "] : " + join(ne, " or ") + " }"),
                          ctx_);
 
@@ -226,7 +246,7 @@ private:
     if (!constraints.empty())
       text += " : " + join(constraints, " and ");
     text += " }";
-    return checked(isl::map(ctx_, text), ctx_).intersect_domain(domains_[a.statement]);
+    return checked(parse_map(ctx_, text), ctx_).intersect_domain(domains_[a.statement]);
   }
 
   //===------------------------------------------------------------------===//
@@ -372,7 +392,7 @@ private:
 
   /// { S[d] -> X } as { [S[d] -> T<k>[]] -> X }: the tag names the access in results.
   isl::map tag(const isl::map &m, unsigned k) const {
-    isl::set t = checked(isl::set(ctx_, params() + "{ T" + std::to_string(k) + "[] }"), ctx_);
+    isl::set t = checked(parse_set(ctx_, params() + "{ T" + std::to_string(k) + "[] }"), ctx_);
     isl::map to_tag = cross(m.domain(), t);
     isl::map untag = checked(isl::manage(isl_map_domain_map(to_tag.release())), ctx_);
     return untag.apply_range(m);
@@ -473,7 +493,7 @@ private:
       if (!equal.empty())
         text += join(equal, " and ") + " and ";
       text += "(" + join(differ, " or ") + ") }";
-      isl::map condition = checked(isl::map(ctx_, text), ctx_);
+      isl::map condition = checked(parse_map(ctx_, text), ctx_);
       carried[a.levels[k]] = !relation.intersect(condition).is_empty();
       for (size_t j = 0; j < level.dims.size(); ++j)
         equal.push_back(da[offset + j] + " = " + db[offset + j]);
@@ -519,15 +539,12 @@ Dependences compute_dependences(const LoopModel &model, const Options &options) 
   out.isl = std::make_shared<IslContext>(options.isl_max_operations);
   try {
     DependenceBuilder(model, out).run();
-  } catch (const isl::exception &e) {
-    // The operation limit, or an isl failure: nothing computed can be trusted, and the
-    // loop stays sequential.
+  } catch (const isl::exception_quota &) {
+    // Nothing computed so far can be trusted: the loop stays sequential.
     out.deps.clear();
-    bool quota = isl_ctx_last_error(out.isl->ctx.get()) == isl_error_quota;
     out.obstacles.push_back({Reason::AnalysisLimit, model.range,
-                             quota ? "more than " + std::to_string(options.isl_max_operations) +
-                                         " isl operations (--isl-max-operations)"
-                                   : std::string("isl failed: ") + e.what()});
+                             "more than " + std::to_string(options.isl_max_operations) +
+                                 " isl operations (--isl-max-operations)"});
   }
   return out;
 }

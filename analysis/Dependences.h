@@ -29,6 +29,11 @@ struct IslContext {
   isl::ctx ctx;
 };
 
+/// Parses an isl set or map written by weft. Parsing is linear in the text, so it runs
+/// outside the operation limit: a limit hit there would surface as a syntax error.
+isl::set parse_set(isl::ctx ctx, const std::string &text);
+isl::map parse_map(isl::ctx ctx, const std::string &text);
+
 enum class DependenceKind {
   Flow,     ///< ordered: a write, then a read of the value it wrote (value-based, with kills)
   Anti,     ///< ordered: a read, then a write of the same element

@@ -115,7 +115,7 @@ void explain_refusal(Reporter &r, const Refusal &refusal, const LoopModel &m,
     r.report(src.range.getBegin(), clang::DiagnosticIDs::Note,
              source_iteration(m) + " " + verb(src.kind) + " " + element(src, m), src.range);
     std::string also = dep.source == dep.sink ? " also" : "";
-    std::string which = "which " + sink_iteration(dep, m) + also + " " + verb(dst.kind);
+    std::string which = "that " + sink_iteration(dep, m) + also + " " + verb(dst.kind);
     if (dep.source != dep.sink || dep.through_alias)
       which += " " + element(dst, m);
     if (dep.through_alias)

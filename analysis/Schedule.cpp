@@ -105,7 +105,7 @@ private:
     }
     for (unsigned i : differ)
       ne.push_back(x[i] + " != " + y[i]);
-    return isl::map(ctx_, params() + "{ L[" + join(x, ", ") + "] -> L[" + join(y, ", ") +
+    return parse_map(ctx_, params() + "{ L[" + join(x, ", ") + "] -> L[" + join(y, ", ") +
                               "] : " + join(ne, " and ") + " }");
   }
 
@@ -121,7 +121,7 @@ private:
   isl::map statement_condition(const Dependence &dep, unsigned k) const {
     unsigned sa = m_.accesses[dep.source].statement, sb = m_.accesses[dep.sink].statement;
     std::vector<std::string> a = stmt_dims(sa, "a_"), b = stmt_dims(sb, "b_");
-    return isl::map(ctx_, params() + "{ S" + std::to_string(sa) + "[" + join(a, ", ") + "] -> S" +
+    return parse_map(ctx_, params() + "{ S" + std::to_string(sa) + "[" + join(a, ", ") + "] -> S" +
                               std::to_string(sb) + "[" + join(b, ", ") + "] : " + a[k] +
                               " != " + b[k] + " }");
   }
@@ -346,14 +346,14 @@ private:
     std::vector<std::string> nonzero;
     for (const std::string &v : z)
       nonzero.push_back(v + " != 0");
-    isl::set not_zero(ctx_, params() + "{ B[" + join(z, ", ") + "] : " +
+    isl::set not_zero = parse_set(ctx_, params() + "{ B[" + join(z, ", ") + "] : " +
                                 join(nonzero, " or ") + " }");
     for (unsigned i : deps) {
       const Dependence &dep = d_.deps[i];
       auto to_band = [&](unsigned stmt) {
         std::vector<std::string> dims = stmt_dims(stmt, "");
         std::vector<std::string> head(dims.begin(), dims.begin() + width);
-        return isl::map(ctx_, params() + "{ S" + std::to_string(stmt) + "[" + join(dims, ", ") +
+        return parse_map(ctx_, params() + "{ S" + std::to_string(stmt) + "[" + join(dims, ", ") +
                                   "] -> B[" + join(head, ", ") + "] }");
       };
       isl::map in_band = dep.relation.apply_domain(to_band(m_.accesses[dep.source].statement))
@@ -396,7 +396,7 @@ private:
       for (size_t k = 0; k < width; ++k)
         if (row[k] != 0)
           terms.push_back(std::to_string(row[k]) + "*" + z[k]);
-      isl::set violated(ctx_, params() + "{ B[" + join(z, ", ") + "] : " + join(terms, " + ") +
+      isl::set violated = parse_set(ctx_, params() + "{ B[" + join(z, ", ") + "] : " + join(terms, " + ") +
                                   " <= 0 }");
       bool valid = std::all_of(distances.begin(), distances.end(), [&](const isl::set &d) {
         return d.intersect(violated).is_empty();
@@ -460,11 +460,12 @@ private:
 Schedule choose_schedule(const LoopModel &model, const Dependences &deps) {
   try {
     return ScheduleBuilder(model, deps).run();
-  } catch (const isl::exception &e) {
+  } catch (const isl::exception_quota &) {
     Schedule s;
     s.verdict = Verdict::Sequential;
-    s.refusals.push_back({Reason::AnalysisLimit, -1, -1, "raise --isl-max-operations"});
-    s.why = std::string(reason_message(Reason::AnalysisLimit)) + " (" + e.what() + ")";
+    s.refusals.push_back({Reason::AnalysisLimit, -1, -1,
+                          "raise --isl-max-operations, or simplify the loop"});
+    s.why = reason_message(Reason::AnalysisLimit);
     return s;
   }
 }

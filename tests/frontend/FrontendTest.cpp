@@ -8,6 +8,7 @@
 #include "clang/Tooling/CompilationDatabase.h"
 
 #include <isl/cpp.h>
+#include <isl/version.h>
 
 #include <gtest/gtest.h>
 
@@ -18,6 +19,10 @@
 namespace {
 
 using weft::AffineExpr;
+
+TEST(Isl, IsTheSystemLibraryNotTheCopyInsideLibLLVM) {
+  EXPECT_EQ(std::string(isl_version()).rfind("isl-0.25", 0), 0u) << isl_version();
+}
 
 TEST(AffineExpr, PrintsTermsInIslSyntax) {
   AffineExpr e = *AffineExpr::variable("i").times(2)->plus(AffineExpr::variable("j"));

@@ -23,6 +23,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <isl/version.h>
+
 #include <cstdio>
 #include <unistd.h>
 
@@ -112,6 +114,10 @@ int main(int argc, const char **argv) {
     return 1;
   }
   cl::HideUnrelatedOptions(weftc_category);
+  cl::AddExtraVersionPrinter([](llvm::raw_ostream &os) {
+    // The isl weftc runs with: the system library, never the copy inside libLLVM.
+    os << "  isl: " << isl_version() << "\n";
+  });
   if (!cl::ParseCommandLineOptions(argc, argv,
                                    "weft compiler: parallelizes loops annotated with "
                                    "#pragma weft\n",
@@ -161,11 +167,19 @@ int main(int argc, const char **argv) {
            (models.size() == 1 ? "" : "s") + "\n";
     nlohmann::json report = {{"file", file.path}, {"loops", nlohmann::json::array()}};
     for (const weft::LoopModel &model : models) {
-      weft::Dependences deps = weft::compute_dependences(model, options);
-      weft::Schedule schedule = weft::choose_schedule(model, deps);
-      weft::explain_schedule(file.context, model, deps, schedule, options.explain);
-      out += weft::print_model(model, sm);
-      report["loops"].push_back(weft::report_loop(model, deps, schedule, sm));
+      try {
+        weft::Dependences deps = weft::compute_dependences(model, options);
+        weft::Schedule schedule = weft::choose_schedule(model, deps);
+        weft::explain_schedule(file.context, model, deps, schedule, options.explain);
+        out += weft::print_model(model, sm);
+        report["loops"].push_back(weft::report_loop(model, deps, schedule, sm));
+      } catch (const isl::exception &e) {
+        // Not the user's fault: an isl object weft built is wrong.
+        llvm::errs() << "weftc: internal error: analysing the loop at "
+                     << weft::location_string(model.range.getBegin(), sm) << ": isl: " << e.what()
+                     << "\n";
+        return false;
+      }
     }
     reports.push_back(report);
     return true;
