@@ -234,11 +234,14 @@ private:
 
   isl::map access_relation(const Access &a, unsigned array) {
     const Statement &s = m_.statements[a.statement];
+    // A whole-array access has no subscripts: it spans every dim of the array.
+    const ArrayInfo &info = m_.arrays[array < m_.arrays.size() ? array : a.array];
+    size_t rank = std::max<size_t>(a.subscripts.size(), info.rank);
     std::vector<std::string> elems, constraints;
-    for (size_t k = 0; k < a.subscripts.size(); ++k) {
+    for (size_t k = 0; k < rank; ++k) {
       std::string e = "weft_e" + std::to_string(k);
       elems.push_back(e);
-      if (!a.whole_array && a.subscripts[k].affine)
+      if (!a.whole_array && k < a.subscripts.size() && a.subscripts[k].affine)
         constraints.push_back(e + " = " + a.subscripts[k].affine->str());
     }
     std::string text = params() + "{ S" + std::to_string(s.id) + "[" + join(dims_of(s), ", ") +
@@ -514,18 +517,20 @@ private:
       one = isl_set_project_out(one, isl_dim_set, 0, d);
       one = isl_set_project_out(one, isl_dim_param, 0, isl_set_dim(one, isl_dim_param));
       isl::set values = checked(isl::manage(one), ctx_);
+      // One value c iff the set lies within { [c] } for a point c it holds (no lexmin:
+      // the distances may be unbounded).
       std::string text = "*";
-      if (isl_set_is_singleton(values.get()) == isl_bool_true) {
-        isl_point *p = isl_set_sample_point(values.copy());
-        isl_val *v = p ? isl_point_get_coordinate_val(p, isl_dim_set, 0) : nullptr;
-        if (v && isl_val_is_int(v)) {
-          char *s = isl_val_to_str(v);
-          text = s;
-          free(s);
-        }
-        isl_val_free(v);
-        isl_point_free(p);
+      isl_point *p = isl_set_sample_point(values.copy());
+      isl_val *v = p ? isl_point_get_coordinate_val(p, isl_dim_set, 0) : nullptr;
+      if (v && isl_val_is_int(v)) {
+        char *c = isl_val_to_str(v);
+        isl::set single = checked(parse_set(ctx_, std::string("{ [") + c + "] }"), ctx_);
+        if (values.is_subset(single))
+          text = c;
+        free(c);
       }
+      isl_val_free(v);
+      isl_point_free(p);
       out.push_back(text);
     }
     return out;

@@ -142,8 +142,9 @@ void explain_schedule(clang::ASTContext &context, const LoopModel &model,
     for (size_t i = 0; i < schedule.refusals.size(); ++i)
       explain_refusal(r, schedule.refusals[i], model, deps, i == 0);
   }
+  // A remark, not a note: clang drops a note that follows no warning.
   if (explain)
-    r.report(model.pragma.location, clang::DiagnosticIDs::Note,
+    r.report(model.pragma.location, clang::DiagnosticIDs::Remark,
              std::string("loop runs as ") + verdict_name(schedule.verdict) + ": " +
                  schedule.why);
 }

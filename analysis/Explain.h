@@ -18,7 +18,7 @@ namespace weft {
 /// A sequential loop gets a warning at its pragma with the main reason, notes at the
 /// two accesses of the dependence that shows it (with the distance in words) and what
 /// to change; further reasons follow as notes. With `explain`, every loop also gets a
-/// note with its verdict and why.
+/// remark with its verdict and why.
 void explain_schedule(clang::ASTContext &context, const LoopModel &model,
                       const Dependences &deps, const Schedule &schedule, bool explain);
 

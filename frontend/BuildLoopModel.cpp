@@ -442,6 +442,8 @@ private:
       lv.dims.push_back(fresh_name(var.empty() ? "t" : var, enclosing));
       lv.dim_labels.push_back(var.empty() ? lv.dims.back() : var);
     }
+    std::string trips = param("trips:" + std::to_string(id), lv.dims.front() + "_trips");
+    m_.levels[id].extents = {trips};
   }
 
   /// for (init; cond; inc): a Counted level when init sets one integer variable v,
@@ -617,6 +619,14 @@ private:
     unsigned array = array_of(ref);
     sparse_arrays_[id] = array;
     m_.levels[id].sparse_array = m_.arrays[array].name;
+    // The same parameters as R.shape()[d] in a subscript or bound.
+    const ValueDecl *target = ref->getDecl();
+    for (unsigned d = 0; d < m_.levels[id].dims.size(); ++d) {
+      std::string suffix = "_shape" + std::to_string(d);
+      m_.levels[id].extents.push_back(
+          param("size:" + std::to_string(reinterpret_cast<uintptr_t>(target)) + suffix,
+                target->getNameAsString() + suffix));
+    }
     current_ctx_ = saved;
     loop_var_level_[var] = id;
   }

@@ -149,8 +149,9 @@ std::string join(const std::vector<std::string> &parts, const char *sep) {
 
 /// The constraints of one level on its dims, in isl syntax; empty when unconstrained.
 ///   Counted:     lower <= d <= upper  and  (d - start) mod step = 0 when |step| > 1
-///   SparseRange: every key >= 0 (load_triples rejects negative keys)
-///   Unknown:     none
+///   SparseRange: 0 <= key < extent (load_triples rejects negative keys; the extent is
+///                the array's shape)
+///   Unknown:     0 <= counter < trip count
 std::vector<std::string> level_constraints(const LoopLevel &level) {
   std::vector<std::string> out;
   switch (level.kind) {
@@ -172,10 +173,11 @@ std::vector<std::string> level_constraints(const LoopLevel &level) {
     break;
   }
   case LevelKind::SparseRange:
-    for (const std::string &d : level.dims)
-      out.push_back(d + " >= 0");
-    break;
   case LevelKind::Unknown:
+    for (size_t k = 0; k < level.dims.size(); ++k)
+      out.push_back(k < level.extents.size()
+                        ? "0 <= " + level.dims[k] + " < " + level.extents[k]
+                        : level.dims[k] + " >= 0");
     break;
   }
   return out;

@@ -86,6 +86,10 @@ struct LoopLevel {
   /// Why a bound is missing or the level is Unknown, with the expression that caused it.
   std::string imprecision;
   std::string sparse_array; ///< SparseRange: the canonical name of the iterated array
+  /// SparseRange and Unknown levels: parameters bounding the dims from above,
+  /// 0 <= dims[d] < extents[d] (the array's shape for keys, the trip count for loops
+  /// weft does not understand, whose dim counts iterations from 0).
+  std::vector<std::string> extents;
   clang::SourceRange range; ///< the whole loop statement
   const clang::Stmt *stmt = nullptr;
 };

@@ -140,8 +140,10 @@ TEST(LoopModel, IslKeywordsAsVariableNamesAreRenamed) {
   ASSERT_EQ(sparse.levels.size(), 2u);
   EXPECT_EQ(sparse.levels[1].var, "max");
   EXPECT_NE(sparse.levels[1].dims[0], "max");
-  ASSERT_EQ(sparse.params.size(), 1u);
-  EXPECT_NE(sparse.params[0], "exists");
+  // R_shape0, R_shape1 (the key extents), then the loop bound.
+  ASSERT_EQ(sparse.params.size(), 3u);
+  EXPECT_NE(sparse.params[2], "exists");
+  EXPECT_EQ(sparse.params[2].rfind("exists", 0), 0u);
 }
 
 TEST(LoopModel, MalformedPragmaFailsTheFileAndBuildsNoModel) {

@@ -167,17 +167,18 @@ int main(int argc, const char **argv) {
            (models.size() == 1 ? "" : "s") + "\n";
     nlohmann::json report = {{"file", file.path}, {"loops", nlohmann::json::array()}};
     for (const weft::LoopModel &model : models) {
+      out += weft::print_model(model, sm);
       try {
         weft::Dependences deps = weft::compute_dependences(model, options);
         weft::Schedule schedule = weft::choose_schedule(model, deps);
         weft::explain_schedule(file.context, model, deps, schedule, options.explain);
-        out += weft::print_model(model, sm);
         report["loops"].push_back(weft::report_loop(model, deps, schedule, sm));
       } catch (const isl::exception &e) {
         // Not the user's fault: an isl object weft built is wrong.
         llvm::errs() << "weftc: internal error: analysing the loop at "
                      << weft::location_string(model.range.getBegin(), sm) << ": isl: " << e.what()
-                     << "\n";
+                     << "\nthe loop model was:\n"
+                     << weft::print_model(model, sm);
         return false;
       }
     }

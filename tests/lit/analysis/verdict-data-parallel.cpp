@@ -19,4 +19,4 @@ double scale(int n) {
 // CHECK: "reductions": [
 // CHECK-NEXT: "loss"
 // CHECK: "verdict": "data_parallel"
-// EXPLAIN: note: loop runs as data_parallel: no iteration touches an element that another iteration writes
+// EXPLAIN: remark: loop runs as data_parallel: no iteration touches an element that another iteration writes

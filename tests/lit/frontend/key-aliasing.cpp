@@ -13,8 +13,9 @@ void step(weft::SparseArray<float, 2> &R, weft::DistArray<float, 2> &W, int64_t 
   }
 }
 
-// CHECK: params: [K]
-// CHECK: iteration space: [K] -> { L[key0, key1] : key0 >= 0 and key1 >= 0 }
+// The keys are bounded by the array's shape, a parameter.
+// CHECK: params: [R_shape0, R_shape1, K]
+// CHECK: iteration space: [R_shape0, R_shape1, K] -> { L[key0, key1] : 0 <= key0 < R_shape0 and 0 <= key1 < R_shape1 }
 // CHECK: level 0 ({{.*}}:8:3): for e in sparse R dims [key[0], key[1]]
 // CHECK: S3 ({{.*}}:12:5): W(u, 0) = W(u2, 1) + W(e.key[0], 2) + W(next, K - 1) + e.value
 // CHECK: read W[key0, 1] `W(u2, 1)`

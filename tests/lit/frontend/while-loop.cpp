@@ -16,6 +16,7 @@ void drain(weft::DistArray<int, 1> &Q, int n) {
 // CHECK: level 1 ({{.*}}:10:5): loop <none> with unknown trip count, inside level 0
 // CHECK-NEXT: imprecise: a while loop has a data-dependent trip count
 // CHECK: S1 ({{.*}}:10:5) conditional: while (Q(i) > z)
-// CHECK-NEXT: domain: [n] -> { S1[i, t] : 0 <= i and i <= n - 1 }
+// The while loop's dim counts its iterations, up to a trip-count parameter.
+// CHECK-NEXT: domain: [n, t_trips] -> { S1[i, t] : 0 <= i and i <= n - 1 and 0 <= t < t_trips }
 // CHECK: read Q[i] (may) `Q(i)`
 // CHECK-NEXT: read z[i] (may) `z`
