@@ -364,10 +364,23 @@ private:
   // Ordered dependences
   //===------------------------------------------------------------------===//
 
-  /// { x -> y : theta_a(x) lexicographically before theta_b(y) }
-  isl::map before(unsigned sa, unsigned sb) const {
-    return checked(isl::manage(isl_map_lex_lt_map(schedules_[sa].copy(), schedules_[sb].copy())),
-                   ctx_);
+  /// { x -> y : theta_a(x) lexicographically before theta_b(y) }, once per pair.
+  isl::map before(unsigned sa, unsigned sb) {
+    auto key = std::make_pair(sa, sb);
+    auto it = before_.find(key);
+    if (it != before_.end())
+      return it->second;
+    isl::map b = checked(
+        isl::manage(isl_map_lex_lt_map(schedules_[sa].copy(), schedules_[sb].copy())), ctx_);
+    before_.emplace(key, b);
+    return b;
+  }
+  std::map<std::pair<unsigned, unsigned>, isl::map> before_;
+
+  /// Whether statements a and b are both inside a level nested in the annotated loop.
+  bool share_inner_level(unsigned sa, unsigned sb) const {
+    const Statement &a = m_.statements[sa], &b = m_.statements[sb];
+    return a.levels.size() > 1 && b.levels.size() > 1 && a.levels[1] == b.levels[1];
   }
 
   /// Value-based flow dependences between tagged accesses: [S[d] -> T<k>[]] pairs.
@@ -401,11 +414,16 @@ private:
     return untag.apply_range(m);
   }
 
+  /// For unordered loops only the levels nested in the annotated loop keep their order,
+  /// and only their carried dependences are reported (as memory dependences: the
+  /// verdict does not depend on them).
   void ordered_dependences(bool ordered) {
-    isl::union_map flow = value_flow();
+    isl::union_map flow = ordered ? value_flow() : isl::union_map();
     for (unsigned i = 0; i < m_.accesses.size(); ++i)
       for (unsigned j = 0; j < m_.accesses.size(); ++j) {
         const Access &a = m_.accesses[i], &b = m_.accesses[j];
+        if (!ordered && !share_inner_level(a.statement, b.statement))
+          continue;
         bool alias = false;
         if (!may_overlap(target_[i], target_[j], alias) ||
             !pair_matters(a, b, target_[i], target_[j]))
@@ -416,7 +434,7 @@ private:
                               : writes(b) && b.kind != AccessKind::BufferUpdate
                                   ? DependenceKind::Output
                                   : DependenceKind::Flow;
-        if (writes(a) && !writes(b)) {
+        if (ordered && writes(a) && !writes(b)) {
           // Keep only the pairs where the read sees the write's value.
           isl::map value = untagged_pairs(flow, i, j, a.statement, b.statement);
           relation = relation.intersect(value);
