@@ -275,7 +275,12 @@ private:
     };
     if (!storage(a) || !storage(b) || a.local || b.local)
       return false;
-    if (a.element_type != b.element_type)
+    // Bytes may view any storage; otherwise only same-typed storage can be shared.
+    auto bytes = [](const ArrayInfo &i) {
+      return i.element_type == "char" || i.element_type == "unsigned char" ||
+             i.element_type == "std::byte" || i.element_type == "void";
+    };
+    if (a.element_type != b.element_type && !bytes(a) && !bytes(b))
       return false;
     auto own_local = [](const ArrayInfo &i) {
       const auto *vd = llvm::dyn_cast_or_null<clang::VarDecl>(i.decl);

@@ -931,7 +931,8 @@ private:
     classify(info, d->getType());
     // A reference declared in the loop names storage outside it: never privatized.
     if (const auto *vd = dyn_cast<VarDecl>(d);
-        vd && declared_in_loop(vd) && local_scope_.count(vd) && !vd->getType()->isReferenceType()) {
+        vd && declared_in_loop(vd) && local_scope_.count(vd) && !vd->getType()->isReferenceType() &&
+        vd->hasLocalStorage()) { // a static local is one variable for all iterations
       info.local = true;
       for (unsigned l : local_scope_[vd])
         info.private_dims += m_.levels[l].dims.size();
