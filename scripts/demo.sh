@@ -40,6 +40,10 @@ show_loop_model() {
   grep -E '^(loop at|  level|  array|    (read|write|reduce|buffer-update) )' "$results/mf.model" |
     sed -e "s|$repo/||g"
   echo "(full model: $results/mf.model)"
+  step "weftc --emit=report --explain samples/mf/mf.cpp (the schedule weft proves)"
+  "$build/tools/weftc/weftc" --emit=report --explain "$repo/samples/mf/mf.cpp" \
+    -o "$results/mf.report.json" 2>&1 | grep 'remark:' | sed -e "s|$repo/||g"
+  echo "(report: $results/mf.report.json)"
 }
 
 # Generates the data unless data/ holds files made with the same arguments (recorded in
