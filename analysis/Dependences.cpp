@@ -24,6 +24,8 @@
 
 #include "Dependences.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 #include "clang/AST/Decl.h"
 
 #include <isl/flow.h>
@@ -80,13 +82,6 @@ const char *dependence_kind_name(DependenceKind kind) {
 
 namespace {
 
-std::string join(const std::vector<std::string> &parts, const char *sep) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i)
-    out += (i ? sep : "") + parts[i];
-  return out;
-}
-
 /// Throws the isl error that left `object` null, as the C++ bindings do.
 template <class T> T checked(T object, isl::ctx ctx) {
   if (object.is_null())
@@ -118,14 +113,14 @@ private:
   Dependences &out_;
   isl::ctx ctx_;
 
-  std::vector<isl::set> domains_;       ///< per statement
-  std::vector<isl::map> projections_;   ///< per statement: S[d] -> L[level 0 dims]
-  std::vector<isl::map> schedules_;     ///< per statement: S[d] -> [2d+1 schedule]
-  std::vector<isl::map> accesses_;      ///< per access: S[d] -> X[e]
-  std::vector<unsigned> target_;        ///< per access: the array it touches (Buffer -> target)
-  isl::map not_equal_;                  ///< L[x] -> L[y] : x != y
+  std::vector<isl::set> domains_;     ///< per statement
+  std::vector<isl::map> projections_; ///< per statement: S[d] -> L[level 0 dims]
+  std::vector<isl::map> schedules_;   ///< per statement: S[d] -> [2d+1 schedule]
+  std::vector<isl::map> accesses_;    ///< per access: S[d] -> X[e]
+  std::vector<unsigned> target_;      ///< per access: the array it touches (Buffer -> target)
+  isl::map not_equal_;                ///< L[x] -> L[y] : x != y
 
-  std::string params() const { return "[" + join(m_.params, ", ") + "] -> "; }
+  std::string params() const { return "[" + llvm::join(m_.params, ", ") + "] -> "; }
 
   std::vector<std::string> dims_of(const Statement &s) const {
     std::vector<std::string> dims;
@@ -150,12 +145,11 @@ private:
 
   void collect_obstacles() {
     const LoopLevel &loop = m_.levels[0];
-    if (loop.kind == LevelKind::Unknown || (loop.kind == LevelKind::Counted &&
-                                            (!loop.lower || !loop.upper)))
+    if (loop.kind == LevelKind::Unknown ||
+        (loop.kind == LevelKind::Counted && (!loop.lower || !loop.upper)))
       out_.obstacles.push_back({Reason::UnknownIterationSpace, loop.range, loop.imprecision});
     for (const EarlyExit &e : m_.early_exits)
-      out_.obstacles.push_back(
-          {Reason::EarlyExit, e.range, "'" + e.what + "' leaves the loop"});
+      out_.obstacles.push_back({Reason::EarlyExit, e.range, "'" + e.what + "' leaves the loop"});
     for (const Call &c : m_.calls)
       if (c.unknown_effects)
         out_.obstacles.push_back(
@@ -182,9 +176,10 @@ private:
       std::vector<std::string> dims = dims_of(s);
       domains_.push_back(checked(parse_set(ctx_, s.domain), ctx_));
       std::vector<std::string> loop(dims.begin(), dims.begin() + loop_dims().size());
-      projections_.push_back(checked(parse_map(ctx_, params() + "{ " + tuple + "[" + join(dims, ", ") + "] -> L[" +
-                             join(loop, ", ") + "] }"),
-          ctx_));
+      projections_.push_back(
+          checked(parse_map(ctx_, params() + "{ " + tuple + "[" + llvm::join(dims, ", ") +
+                                      "] -> L[" + llvm::join(loop, ", ") + "] }"),
+                  ctx_));
       // theta_S = [position[0], dims of level 0, position[1], ..., position[n], 0...]
       std::vector<std::string> theta;
       size_t d = 0;
@@ -196,19 +191,20 @@ private:
       }
       while (theta.size() < longest)
         theta.push_back("0");
-      schedules_.push_back(checked(parse_map(ctx_, params() + "{ " + tuple + "[" +
-                                                      join(dims, ", ") + "] -> [" +
-                                                      join(theta, ", ") + "] }"),
-                                   ctx_)
-                               .intersect_domain(domains_.back()));
+      schedules_.push_back(
+          checked(parse_map(ctx_, params() + "{ " + tuple + "[" + llvm::join(dims, ", ") +
+                                      "] -> [" + llvm::join(theta, ", ") + "] }"),
+                  ctx_)
+              .intersect_domain(domains_.back()));
     }
     std::vector<std::string> x = renamed(loop_dims(), "x_"), y = renamed(loop_dims(), "y_");
     std::vector<std::string> ne;
     for (size_t i = 0; i < x.size(); ++i)
       ne.push_back(x[i] + " != " + y[i]);
-    not_equal_ = checked(parse_map(ctx_, params() + "{ L[" + join(x, ", ") + "] -> L[" +
-                                            join(y, ", ") + "] : " + join(ne, " or ") + " }"),
-                         ctx_);
+    not_equal_ =
+        checked(parse_map(ctx_, params() + "{ L[" + llvm::join(x, ", ") + "] -> L[" +
+                                    llvm::join(y, ", ") + "] : " + llvm::join(ne, " or ") + " }"),
+                ctx_);
 
     for (const Access &a : m_.accesses) {
       unsigned array = a.array;
@@ -244,10 +240,11 @@ private:
       if (!a.whole_array && k < a.subscripts.size() && a.subscripts[k].affine)
         constraints.push_back(e + " = " + a.subscripts[k].affine->str());
     }
-    std::string text = params() + "{ S" + std::to_string(s.id) + "[" + join(dims_of(s), ", ") +
-                       "] -> A" + std::to_string(array) + "[" + join(elems, ", ") + "]";
+    std::string text = params() + "{ S" + std::to_string(s.id) + "[" +
+                       llvm::join(dims_of(s), ", ") + "] -> A" + std::to_string(array) + "[" +
+                       llvm::join(elems, ", ") + "]";
     if (!constraints.empty())
-      text += " : " + join(constraints, " and ");
+      text += " : " + llvm::join(constraints, " and ");
     text += " }";
     return checked(parse_map(ctx_, text), ctx_).intersect_domain(domains_[a.statement]);
   }
@@ -319,8 +316,7 @@ private:
   /// S_a -> S_b instances touching the same element.
   isl::map same_element(unsigned a, unsigned b, bool through_alias) const {
     if (through_alias)
-      return cross(domains_[m_.accesses[a].statement],
-                                             domains_[m_.accesses[b].statement]);
+      return cross(domains_[m_.accesses[a].statement], domains_[m_.accesses[b].statement]);
     return accesses_[a].apply_range(accesses_[b].reverse());
   }
 
@@ -390,8 +386,7 @@ private:
 
   /// Value-based flow dependences between tagged accesses: [S[d] -> T<k>[]] pairs.
   isl::union_map value_flow() const {
-    isl::union_map sinks = isl::union_map::empty(ctx_), must = sinks, may = sinks,
-                   schedule = sinks;
+    isl::union_map sinks = isl::union_map::empty(ctx_), must = sinks, may = sinks, schedule = sinks;
     for (unsigned k = 0; k < m_.accesses.size(); ++k) {
       const Access &a = m_.accesses[k];
       if (a.kind == AccessKind::Reduce)
@@ -403,8 +398,7 @@ private:
         bool definite = !a.may && a.all_affine() && a.kind == AccessKind::Write;
         (definite ? must : may) = (definite ? must : may).unite(isl::union_map(tagged));
       }
-      schedule = schedule.unite(
-          isl::union_map(tag(schedules_[a.statement], k)));
+      schedule = schedule.unite(isl::union_map(tag(schedules_[a.statement], k)));
     }
     isl::union_access_info info(sinks);
     info = info.set_must_source(must).set_may_source(may).set_schedule_map(schedule);
@@ -433,8 +427,7 @@ private:
         if (!may_overlap(target_[i], target_[j], alias) ||
             !pair_matters(a, b, target_[i], target_[j]))
           continue;
-        isl::map relation = same_element(i, j, alias)
-                                .intersect(before(a.statement, b.statement));
+        isl::map relation = same_element(i, j, alias).intersect(before(a.statement, b.statement));
         DependenceKind kind = !writes(a) ? DependenceKind::Anti
                               : writes(b) && b.kind != AccessKind::BufferUpdate
                                   ? DependenceKind::Output
@@ -451,15 +444,15 @@ private:
         d.source = i;
         d.sink = j;
         d.relation = relation;
-        d.loop_relation = relation.apply_domain(projections_[a.statement])
-                              .apply_range(projections_[b.statement]);
+        d.loop_relation =
+            relation.apply_domain(projections_[a.statement]).apply_range(projections_[b.statement]);
         isl::map carried = d.loop_relation.intersect(not_equal_);
         d.carried = !carried.is_empty();
         d.relaxable = relaxable(a, b);
         d.through_alias = alias;
         d.unknown_subscript = has_unknown_subscript(a) || has_unknown_subscript(b);
-        d.distance = d.carried ? distances(carried)
-                               : std::vector<std::string>(loop_dims().size(), "0");
+        d.distance =
+            d.carried ? distances(carried) : std::vector<std::string>(loop_dims().size(), "0");
         d.carried_by_level = carried_by_levels(relation, a.statement, b.statement);
         if (!ordered) {
           // For unordered loops only the levels inside an iteration keep their order:
@@ -477,15 +470,13 @@ private:
   /// The tagged flow pairs from access w to access r, untagged: S_w[...] -> S_r[...].
   isl::map untagged_pairs(const isl::union_map &flow, unsigned w, unsigned r, unsigned sw,
                           unsigned sr) const {
-    isl::map result = cross(domains_[sw], domains_[sr])
-                          .subtract(cross(domains_[sw], domains_[sr]));
+    isl::map result = cross(domains_[sw], domains_[sr]).subtract(cross(domains_[sw], domains_[sr]));
     std::string tw = "T" + std::to_string(w), tr = "T" + std::to_string(r);
     flow.foreach_map([&](isl::map m) {
       isl::set dom = m.domain(), ran = m.range();
       isl_map *dom_pair = isl_set_unwrap(dom.copy());
       isl_map *ran_pair = isl_set_unwrap(ran.copy());
-      bool match = dom_pair && ran_pair &&
-                   isl_map_has_tuple_name(dom_pair, isl_dim_out) &&
+      bool match = dom_pair && ran_pair && isl_map_has_tuple_name(dom_pair, isl_dim_out) &&
                    isl_map_has_tuple_name(ran_pair, isl_dim_out) &&
                    tw == isl_map_get_tuple_name(dom_pair, isl_dim_out) &&
                    tr == isl_map_get_tuple_name(ran_pair, isl_dim_out);
@@ -501,8 +492,7 @@ private:
 
   /// carried_by_level[L]: some pair has equal dims in the levels enclosing L and
   /// different dims in L (L must enclose both statements).
-  std::vector<bool> carried_by_levels(const isl::map &relation, unsigned sa,
-                                      unsigned sb) const {
+  std::vector<bool> carried_by_levels(const isl::map &relation, unsigned sa, unsigned sb) const {
     const Statement &a = m_.statements[sa], &b = m_.statements[sb];
     std::vector<bool> carried(m_.levels.size(), false);
     std::vector<std::string> da = renamed(dims_of(a), "a_"), db = renamed(dims_of(b), "b_");
@@ -514,11 +504,11 @@ private:
       std::vector<std::string> differ;
       for (size_t j = 0; j < level.dims.size(); ++j)
         differ.push_back(da[offset + j] + " != " + db[offset + j]);
-      std::string text = params() + "{ S" + std::to_string(sa) + "[" + join(da, ", ") + "] -> S" +
-                         std::to_string(sb) + "[" + join(db, ", ") + "] : ";
+      std::string text = params() + "{ S" + std::to_string(sa) + "[" + llvm::join(da, ", ") +
+                         "] -> S" + std::to_string(sb) + "[" + llvm::join(db, ", ") + "] : ";
       if (!equal.empty())
-        text += join(equal, " and ") + " and ";
-      text += "(" + join(differ, " or ") + ") }";
+        text += llvm::join(equal, " and ") + " and ";
+      text += "(" + llvm::join(differ, " or ") + ") }";
       isl::map condition = checked(parse_map(ctx_, text), ctx_);
       carried[a.levels[k]] = !relation.intersect(condition).is_empty();
       for (size_t j = 0; j < level.dims.size(); ++j)

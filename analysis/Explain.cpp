@@ -2,6 +2,8 @@
 
 #include "Explain.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 #include "clang/AST/ASTContext.h"
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/SourceManager.h"
@@ -9,13 +11,6 @@
 namespace weft {
 
 namespace {
-
-std::string join(const std::vector<std::string> &parts, const char *sep) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i)
-    out += (i ? sep : "") + parts[i];
-  return out;
-}
 
 const char *verb(AccessKind kind) {
   switch (kind) {
@@ -55,15 +50,14 @@ std::string element(const Access &a, const LoopModel &m) {
   for (size_t k = array.local ? array.private_dims : 0; k < a.subscripts.size(); ++k)
     subs.push_back(a.subscripts[k].affine ? user_expr(*a.subscripts[k].affine, m)
                                           : a.subscripts[k].text);
-  return subs.empty() ? "'" + array.name + "'" : array.name + "[" + join(subs, ", ") + "]";
+  return subs.empty() ? "'" + array.name + "'" : array.name + "[" + llvm::join(subs, ", ") + "]";
 }
 
 /// The sink's iteration relative to the source's: "i + 1", "(key[0], another key[1])".
 std::string sink_iteration(const Dependence &dep, const LoopModel &m) {
   const std::vector<std::string> &labels = m.levels[0].dim_labels;
-  if (dep.distance.empty() ||
-      std::all_of(dep.distance.begin(), dep.distance.end(),
-                  [](const std::string &d) { return d == "*"; }))
+  if (dep.distance.empty() || std::all_of(dep.distance.begin(), dep.distance.end(),
+                                          [](const std::string &d) { return d == "*"; }))
     return "another iteration";
   std::vector<std::string> parts;
   for (size_t k = 0; k < labels.size() && k < dep.distance.size(); ++k) {
@@ -79,12 +73,13 @@ std::string sink_iteration(const Dependence &dep, const LoopModel &m) {
   }
   if (parts.size() == 1)
     return "iteration " + parts[0];
-  return "iteration (" + join(parts, ", ") + ")";
+  return "iteration (" + llvm::join(parts, ", ") + ")";
 }
 
 std::string source_iteration(const LoopModel &m) {
   const std::vector<std::string> &labels = m.levels[0].dim_labels;
-  return labels.size() == 1 ? "iteration " + labels[0] : "iteration (" + join(labels, ", ") + ")";
+  return labels.size() == 1 ? "iteration " + labels[0]
+                            : "iteration (" + llvm::join(labels, ", ") + ")";
 }
 
 class Reporter {
@@ -132,8 +127,8 @@ void explain_refusal(Reporter &r, const Refusal &refusal, const LoopModel &m,
 
 } // namespace
 
-void explain_schedule(clang::ASTContext &context, const LoopModel &model,
-                      const Dependences &deps, const Schedule &schedule, bool explain) {
+void explain_schedule(clang::ASTContext &context, const LoopModel &model, const Dependences &deps,
+                      const Schedule &schedule, bool explain) {
   Reporter r(context);
   if (schedule.verdict == Verdict::Sequential && !schedule.refusals.empty()) {
     r.report(model.pragma.location, clang::DiagnosticIDs::Warning,
@@ -145,8 +140,7 @@ void explain_schedule(clang::ASTContext &context, const LoopModel &model,
   // A remark, not a note: clang drops a note that follows no warning.
   if (explain)
     r.report(model.pragma.location, clang::DiagnosticIDs::Remark,
-             std::string("loop runs as ") + verdict_name(schedule.verdict) + ": " +
-                 schedule.why);
+             std::string("loop runs as ") + verdict_name(schedule.verdict) + ": " + schedule.why);
 }
 
 nlohmann::json report_loop(const LoopModel &m, const Dependences &deps, const Schedule &s,
@@ -187,7 +181,7 @@ nlohmann::json report_loop(const LoopModel &m, const Dependences &deps, const Sc
       if (l < d.carried_by_level.size() && d.carried_by_level[l])
         carries = true;
     const LoopLevel &level = m.levels[l];
-    dims.push_back({{"name", level.var.empty() ? join(level.dim_labels, ", ") : level.var},
+    dims.push_back({{"name", level.var.empty() ? llvm::join(level.dim_labels, ", ") : level.var},
                     {"carries_dependence", carries}});
   }
   loop["dims"] = dims;

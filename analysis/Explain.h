@@ -19,8 +19,8 @@ namespace weft {
 /// two accesses of the dependence that shows it (with the distance in words) and what
 /// to change; further reasons follow as notes. With `explain`, every loop also gets a
 /// remark with its verdict and why.
-void explain_schedule(clang::ASTContext &context, const LoopModel &model,
-                      const Dependences &deps, const Schedule &schedule, bool explain);
+void explain_schedule(clang::ASTContext &context, const LoopModel &model, const Dependences &deps,
+                      const Schedule &schedule, bool explain);
 
 /// The loop's entry of the report (DESIGN.md section 2): verdict and its dims,
 /// per-level carries_dependence, dependences with kind and distance, reasons.

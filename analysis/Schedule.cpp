@@ -18,6 +18,8 @@
 
 #include "Schedule.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 #include <isl/map.h>
 #include <isl/set.h>
 
@@ -48,13 +50,6 @@ const char *verdict_name(Verdict verdict) {
 
 namespace {
 
-std::string join(const std::vector<std::string> &parts, const char *sep) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i)
-    out += (i ? sep : "") + parts[i];
-  return out;
-}
-
 class ScheduleBuilder {
 public:
   ScheduleBuilder(const LoopModel &model, const Dependences &deps)
@@ -74,8 +69,8 @@ public:
 
     if (!d_.obstacles.empty()) {
       for (size_t i = 0; i < d_.obstacles.size(); ++i)
-        s_.refusals.push_back({d_.obstacles[i].reason, -1, static_cast<int>(i),
-                               obstacle_fix(d_.obstacles[i])});
+        s_.refusals.push_back(
+            {d_.obstacles[i].reason, -1, static_cast<int>(i), obstacle_fix(d_.obstacles[i])});
       return sequential();
     }
     if (m_.pragma.kind == PragmaKind::Pipeline)
@@ -93,7 +88,7 @@ private:
   isl::ctx ctx_;
   Schedule s_;
 
-  std::string params() const { return "[" + join(m_.params, ", ") + "] -> "; }
+  std::string params() const { return "[" + llvm::join(m_.params, ", ") + "] -> "; }
 
   /// { L[x] -> L[y] : x_i != y_i for every i in `differ` }
   isl::map loop_condition(const std::vector<unsigned> &differ) const {
@@ -105,8 +100,8 @@ private:
     }
     for (unsigned i : differ)
       ne.push_back(x[i] + " != " + y[i]);
-    return parse_map(ctx_, params() + "{ L[" + join(x, ", ") + "] -> L[" + join(y, ", ") +
-                              "] : " + join(ne, " and ") + " }");
+    return parse_map(ctx_, params() + "{ L[" + llvm::join(x, ", ") + "] -> L[" +
+                               llvm::join(y, ", ") + "] : " + llvm::join(ne, " and ") + " }");
   }
 
   std::vector<std::string> stmt_dims(unsigned stmt, const char *prefix) const {
@@ -121,9 +116,9 @@ private:
   isl::map statement_condition(const Dependence &dep, unsigned k) const {
     unsigned sa = m_.accesses[dep.source].statement, sb = m_.accesses[dep.sink].statement;
     std::vector<std::string> a = stmt_dims(sa, "a_"), b = stmt_dims(sb, "b_");
-    return parse_map(ctx_, params() + "{ S" + std::to_string(sa) + "[" + join(a, ", ") + "] -> S" +
-                              std::to_string(sb) + "[" + join(b, ", ") + "] : " + a[k] +
-                              " != " + b[k] + " }");
+    return parse_map(ctx_, params() + "{ S" + std::to_string(sa) + "[" + llvm::join(a, ", ") +
+                               "] -> S" + std::to_string(sb) + "[" + llvm::join(b, ", ") +
+                               "] : " + a[k] + " != " + b[k] + " }");
   }
 
   Schedule &sequential() {
@@ -131,7 +126,7 @@ private:
     std::vector<std::string> why;
     for (const Refusal &r : s_.refusals)
       why.push_back(reason_message(r.reason));
-    s_.why = join(why, "; ");
+    s_.why = llvm::join(why, "; ");
     return s_;
   }
 
@@ -230,7 +225,7 @@ private:
     }
     if (plain.empty()) {
       s_.verdict = relaxed ? Verdict::Relaxed : Verdict::DataParallel;
-      s_.why = relaxed ? "the only conflicts are updates through " + join(s_.buffers, ", ") +
+      s_.why = relaxed ? "the only conflicts are updates through " + llvm::join(s_.buffers, ", ") +
                              ", which may be stale by at most their max_delay updates"
                        : "no iteration touches an element that another iteration writes";
       return;
@@ -258,8 +253,10 @@ private:
           s_.space_dim = a;
           s_.time_dim = b;
           s_.why = "no two conflicting iterations differ in both " + s_.dims[a] + " and " +
-                   s_.dims[b] + ", so blocks of " + s_.dims[a] + " (space) run at once while "
-                   "blocks of " + s_.dims[b] + " (time) rotate among them";
+                   s_.dims[b] + ", so blocks of " + s_.dims[a] +
+                   " (space) run at once while "
+                   "blocks of " +
+                   s_.dims[b] + " (time) rotate among them";
           return;
         }
     refuse(plain, Reason::Conflict);
@@ -286,11 +283,10 @@ private:
           !m_.levels[children[0]].lower || !m_.levels[children[0]].upper)
         break;
       unsigned child = children[0];
-      bool all_inside = std::all_of(m_.statements.begin(), m_.statements.end(),
-                                    [&](const Statement &s) {
-                                      return std::find(s.levels.begin(), s.levels.end(),
-                                                       child) != s.levels.end();
-                                    });
+      bool all_inside =
+          std::all_of(m_.statements.begin(), m_.statements.end(), [&](const Statement &s) {
+            return std::find(s.levels.begin(), s.levels.end(), child) != s.levels.end();
+          });
       if (!all_inside)
         break;
       band.push_back(child);
@@ -346,15 +342,16 @@ private:
     std::vector<std::string> nonzero;
     for (const std::string &v : z)
       nonzero.push_back(v + " != 0");
-    isl::set not_zero = parse_set(ctx_, params() + "{ B[" + join(z, ", ") + "] : " +
-                                join(nonzero, " or ") + " }");
+    isl::set not_zero = parse_set(ctx_, params() + "{ B[" + llvm::join(z, ", ") +
+                                            "] : " + llvm::join(nonzero, " or ") + " }");
     for (unsigned i : deps) {
       const Dependence &dep = d_.deps[i];
       auto to_band = [&](unsigned stmt) {
         std::vector<std::string> dims = stmt_dims(stmt, "");
         std::vector<std::string> head(dims.begin(), dims.begin() + width);
-        return parse_map(ctx_, params() + "{ S" + std::to_string(stmt) + "[" + join(dims, ", ") +
-                                  "] -> B[" + join(head, ", ") + "] }");
+        return parse_map(ctx_, params() + "{ S" + std::to_string(stmt) + "[" +
+                                   llvm::join(dims, ", ") + "] -> B[" + llvm::join(head, ", ") +
+                                   "] }");
       };
       isl::map in_band = dep.relation.apply_domain(to_band(m_.accesses[dep.source].statement))
                              .apply_range(to_band(m_.accesses[dep.sink].statement));
@@ -396,11 +393,10 @@ private:
       for (size_t k = 0; k < width; ++k)
         if (row[k] != 0)
           terms.push_back(std::to_string(row[k]) + "*" + z[k]);
-      isl::set violated = parse_set(ctx_, params() + "{ B[" + join(z, ", ") + "] : " + join(terms, " + ") +
-                                  " <= 0 }");
-      bool valid = std::all_of(distances.begin(), distances.end(), [&](const isl::set &d) {
-        return d.intersect(violated).is_empty();
-      });
+      isl::set violated = parse_set(ctx_, params() + "{ B[" + llvm::join(z, ", ") +
+                                              "] : " + llvm::join(terms, " + ") + " <= 0 }");
+      bool valid = std::all_of(distances.begin(), distances.end(),
+                               [&](const isl::set &d) { return d.intersect(violated).is_empty(); });
       if (!valid)
         continue;
       // Rows: the hyperplane, then the unit vectors of every dim but one with a unit
@@ -418,7 +414,7 @@ private:
         if (row[k] != 0)
           time.push_back((row[k] == 1 ? "" : std::to_string(row[k]) + "*") + s_.dims[k]);
       s_.verdict = Verdict::Wavefront;
-      s_.why = "every dependence advances " + join(time, " + ") +
+      s_.why = "every dependence advances " + llvm::join(time, " + ") +
                ", so the iterations of one wavefront run at once";
       return true;
     }
@@ -463,8 +459,8 @@ Schedule choose_schedule(const LoopModel &model, const Dependences &deps) {
   } catch (const isl::exception_quota &) {
     Schedule s;
     s.verdict = Verdict::Sequential;
-    s.refusals.push_back({Reason::AnalysisLimit, -1, -1,
-                          "raise --isl-max-operations, or simplify the loop"});
+    s.refusals.push_back(
+        {Reason::AnalysisLimit, -1, -1, "raise --isl-max-operations, or simplify the loop"});
     s.why = reason_message(Reason::AnalysisLimit);
     return s;
   }

@@ -39,7 +39,7 @@ struct Schedule {
   /// annotated loop's dims, or for ordered nests the band of perfectly nested counted
   /// levels starting at the annotated loop.
   std::vector<std::string> dims;
-  unsigned partition_dim = 0;          ///< Partition1D: index into dims
+  unsigned partition_dim = 0;           ///< Partition1D: index into dims
   unsigned space_dim = 0, time_dim = 0; ///< Rotation2D: indices into dims
   /// Wavefront: unimodular matrix over dims; row 0 is the time hyperplane (every
   /// dependence distance d has row0 . d >= 1), the other rows are parallel.

@@ -2,6 +2,8 @@
 
 #include "LoopModel.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 #include "clang/Basic/SourceManager.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -137,16 +139,6 @@ const char *access_kind_name(AccessKind kind) {
 
 namespace {
 
-std::string join(const std::vector<std::string> &parts, const char *sep) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (i)
-      out += sep;
-    out += parts[i];
-  }
-  return out;
-}
-
 /// The constraints of one level on its dims, in isl syntax; empty when unconstrained.
 ///   Counted:     lower <= d <= upper  and  (d - start) mod step = 0 when |step| > 1
 ///   SparseRange: 0 <= key < extent (load_triples rejects negative keys; the extent is
@@ -175,9 +167,8 @@ std::vector<std::string> level_constraints(const LoopLevel &level) {
   case LevelKind::SparseRange:
   case LevelKind::Unknown:
     for (size_t k = 0; k < level.dims.size(); ++k)
-      out.push_back(k < level.extents.size()
-                        ? "0 <= " + level.dims[k] + " < " + level.extents[k]
-                        : level.dims[k] + " >= 0");
+      out.push_back(k < level.extents.size() ? "0 <= " + level.dims[k] + " < " + level.extents[k]
+                                             : level.dims[k] + " >= 0");
     break;
   }
   return out;
@@ -211,15 +202,16 @@ std::string LoopModel::domain_of(const std::vector<unsigned> &nest,
     std::vector<std::string> c = level_constraints(level);
     constraints.insert(constraints.end(), c.begin(), c.end());
   }
-  std::string out = "[" + join(params, ", ") + "] -> { " + tuple + "[" + join(dims, ", ") + "]";
+  std::string out =
+      "[" + llvm::join(params, ", ") + "] -> { " + tuple + "[" + llvm::join(dims, ", ") + "]";
   if (!constraints.empty())
-    out += " : " + join(constraints, " and ");
+    out += " : " + llvm::join(constraints, " and ");
   return out + " }";
 }
 
 std::string LoopModel::iteration_space() const {
   if (levels.empty())
-    return "[" + join(params, ", ") + "] -> { L[] }";
+    return "[" + llvm::join(params, ", ") + "] -> { L[] }";
   return domain_of({0}, "L");
 }
 
@@ -238,7 +230,7 @@ std::string print_model(const LoopModel &m, const clang::SourceManager &sm) {
      << "\n";
   os << "  kind: " << pragma_kind_name(m.pragma.kind) << (m.pragma.ordered ? " ordered" : "")
      << "\n";
-  os << "  params: [" << join(m.params, ", ") << "]\n";
+  os << "  params: [" << llvm::join(m.params, ", ") << "]\n";
   os << "  iteration space: " << m.iteration_space() << "\n";
   for (size_t l = 0; l < m.levels.size(); ++l) {
     const LoopLevel &lv = m.levels[l];
@@ -250,7 +242,7 @@ std::string print_model(const LoopModel &m, const clang::SourceManager &sm) {
       break;
     case LevelKind::SparseRange:
       os << "for " << lv.var << " in sparse " << lv.sparse_array << " dims ["
-         << join(lv.dim_labels, ", ") << "]";
+         << llvm::join(lv.dim_labels, ", ") << "]";
       break;
     case LevelKind::Unknown:
       os << "loop " << (lv.var.empty() ? "<none>" : lv.var) << " with unknown trip count";
@@ -280,14 +272,14 @@ std::string print_model(const LoopModel &m, const clang::SourceManager &sm) {
     for (unsigned p : s.position)
       pos.push_back(std::to_string(p));
     os << "    domain: " << s.domain << "\n";
-    os << "    position: [" << join(pos, ", ") << "]\n";
+    os << "    position: [" << llvm::join(pos, ", ") << "]\n";
     for (const Access &a : m.accesses) {
       if (a.statement != s.id)
         continue;
       os << "    " << access_kind_name(a.kind) << " " << m.arrays[a.array].name;
       print_subscripts(os, a);
-      os << (a.may ? " (may)" : "") << (a.additive ? " (additive)" : "") << " `" << a.text << "` at "
-         << location_string(a.range.getBegin(), sm) << "\n";
+      os << (a.may ? " (may)" : "") << (a.additive ? " (additive)" : "") << " `" << a.text
+         << "` at " << location_string(a.range.getBegin(), sm) << "\n";
       for (size_t i = 0; i < a.subscripts.size(); ++i)
         if (!a.subscripts[i].affine)
           os << "      subscript " << i << " `" << a.subscripts[i].text
