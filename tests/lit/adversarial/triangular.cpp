@@ -1,9 +1,9 @@
 // Ordered triangular nest, for i: for j <= i: A(i, j) += A(j, j).
 // Iteration (i, j) writes A(i, j) and reads A(i, j) and the diagonal element A(j, j).
 // A(j, j) is written only by iteration (j, j) (the row i = j, the last j of that row),
-// and read by every (i, j) with i > j: a flow of distance (i - j, 0), i - j >= 1. No
-// iteration writes A(j, j) after reading it elsewhere, and A(i, j) is otherwise
-// touched by (i, j) alone. So i carries a dependence and j does not (within one i,
+// and read by every (i, j) with i > j: a flow of distance (i - j, 0), i - j >= 1. Those
+// reads come after the write, so there is no anti dependence, and A(i, j) for i > j is
+// otherwise touched by (i, j) alone. So i carries a dependence and j does not (within one i,
 // iteration (i, j) reads A(j, j), j < i, which a different row wrote, and (i, i) reads
 // only what it writes). Every dependence keeps j, so the iterations are partitioned by
 // the column j, each column running its rows in order: partition_1d on j.
