@@ -18,6 +18,14 @@
 // unknown pragmas, but GCC and Clang warn about them under -Wall (-Wunknown-pragmas),
 // so build serial programs with -Wno-unknown-pragmas.
 //
+// Parallel programs: weft's runtime (include/weft/rt/) partitions arrays over processes
+// and restores every process's whole copy before serial code sees it again. The classes
+// below carry one hook each for it (detail::Residency, Accumulator's partials, Buffer's
+// logs); serial programs never set them. DistArray's element access has no hook at all:
+// the runtime protects the pages of a partitioned array and materializes it in the
+// fault handler of the first serial access (see detail::Residency), so an access costs
+// the same in serial and parallel programs. DistArray storage is therefore page-aligned.
+//
 // Checks: DistArray indices are bounds-checked (weft::Error) when WEFT_BOUNDS_CHECK is
 // defined or NDEBUG is not; otherwise an access is one multiply-add per dimension. Like
 // assert, give every translation unit of a program the same setting.
@@ -28,8 +36,11 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <limits>
+#include <memory>
+#include <new>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -40,6 +51,153 @@
 #include "weft/detail/triples.h"
 
 namespace weft {
+
+namespace detail {
+
+#if defined(__GNUC__)
+#define WEFT_DETAIL_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define WEFT_DETAIL_UNLIKELY(x) (x)
+#endif
+
+// The parallel runtime's record of how a DistArray or SparseArray is spread over the
+// processes of a parallel program (implemented in include/weft/rt/). Serial programs
+// never create one.
+class Distribution {
+ public:
+  virtual ~Distribution() = default;
+  // Makes this process's copy of `array` (the DistArray or SparseArray that holds this
+  // record) whole and current again. Collective: every process of the program makes the
+  // same serial access, so every process calls it at the same point.
+  virtual void materialize(void* array) = 0;
+};
+
+// What a DistArray or SparseArray holds for the runtime: its record, and `pending`,
+// which is non-null exactly while this process's copy is not whole (a parallel loop left
+// the array partitioned). The calls that hand out the storage or iterate (SparseArray's
+// begin/end/size, DistArray's data/fill/randomize/copies) check `pending` and
+// materialize first; these are not per-element calls.
+//
+// DistArray's operator() does not check: an opaque call on a cold path inside a hot
+// loop costs far more than its branch (floating-point values live in caller-saved
+// registers and get spilled around it, and the loop no longer vectorizes: the serial mf
+// sample ran 4-10x slower with such a check). Instead, while `pending` is set the
+// runtime keeps the array's pages inaccessible; the first access faults and the
+// runtime's handler materializes the array and lets the access retry (the technique of
+// page-based software DSM systems such as IVY and TreadMarks).
+//
+// Copies start without a record (a copy is made from a whole array); moves take it along.
+struct Residency {
+  Distribution* pending = nullptr;
+  std::unique_ptr<Distribution> record;
+  // Counts changes a runtime cannot see (a SparseArray's mutable iteration, add): a
+  // runtime that caches a plan derived from the entries compares it to detect a stale
+  // plan.
+  std::uint64_t version = 0;
+
+  Residency() = default;
+  Residency(const Residency&) {}
+  Residency(Residency&& other) noexcept
+      : pending(std::exchange(other.pending, nullptr)), record(std::move(other.record)), version(other.version) {}
+  Residency& operator=(const Residency&) {
+    pending = nullptr;
+    record.reset();
+    ++version;
+    return *this;
+  }
+  Residency& operator=(Residency&& other) noexcept {
+    pending = std::exchange(other.pending, nullptr);
+    record = std::move(other.record);
+    ++version;
+    return *this;
+  }
+  ~Residency() = default;
+
+  // Called before `owner` (the array holding this) hands out its storage.
+  void make_whole(const void* owner) {
+    if (WEFT_DETAIL_UNLIKELY(pending != nullptr)) {
+      pending->materialize(const_cast<void*>(owner));
+      pending = nullptr;
+    }
+  }
+};
+
+// Storage of a DistArray: aligned to, and a whole number of, kPageBytes, so that the
+// runtime can protect exactly the array's pages (and no neighbour's).
+inline constexpr std::size_t kPageBytes = 4096;
+
+template <class T>
+struct PageAllocator {
+  using value_type = T;
+  PageAllocator() = default;
+  template <class U>
+  PageAllocator(const PageAllocator<U>&) {}
+
+  static std::size_t rounded_bytes(std::size_t n) {
+    return (n * sizeof(T) + kPageBytes - 1) / kPageBytes * kPageBytes;
+  }
+  T* allocate(std::size_t n) {
+    if (n > std::numeric_limits<std::size_t>::max() / sizeof(T) - kPageBytes) throw std::bad_alloc();
+    return static_cast<T*>(::operator new(rounded_bytes(n), std::align_val_t{kPageBytes}));
+  }
+  void deallocate(T* p, std::size_t) noexcept { ::operator delete(p, std::align_val_t{kPageBytes}); }
+  template <class U>
+  bool operator==(const PageAllocator<U>&) const {
+    return true;
+  }
+  template <class U>
+  bool operator!=(const PageAllocator<U>&) const {
+    return false;
+  }
+};
+
+// The index of the worker thread that runs the current iteration of a parallel loop:
+// the runtime sets it before each block of iterations; 0 in serial programs.
+inline thread_local int worker_index = 0;
+
+// One partial value of an Accumulator per worker, each on its own cache line.
+template <class T>
+struct alignas(64) Partial {
+  T value;
+};
+
+// The updates one worker of a parallel loop holds back for a Buffer: room for
+// `capacity` of them, `count` used. The runtime makes the room large enough for the
+// iterations it lets the worker run before the next flush; an iteration that makes more
+// buffered updates than that ends the program with a message (overflow, no call on the
+// common path so that serial loops over Buffers keep their speed).
+template <class T>
+struct PendingUpdate {
+  T* element;
+  T update;
+};
+
+template <class T>
+struct alignas(64) UpdateLog {
+  PendingUpdate<T>* updates = nullptr;
+  std::int64_t count = 0;
+  std::int64_t capacity = 0;
+  // Called when the room is exhausted; must not return.
+  void (*overflow)(std::int64_t capacity) = nullptr;
+};
+
+// Reports a full UpdateLog (its overflow handler ends the program); noreturn, so the
+// check costs serial code nothing but its branch.
+template <class T>
+[[noreturn]]
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+void update_log_overflow(const UpdateLog<T>& log) {
+  log.overflow(log.capacity);
+  std::abort();
+}
+
+// The runtime's access to the hooks above (include/weft/rt/ only; defined after the
+// classes).
+struct RuntimeAccess;
+
+}  // namespace detail
 
 // ---------------------------------------------------------------------------------------
 // DistArray<T, N>: a dense N-dimensional array, row-major, zero-initialized.
@@ -58,9 +216,25 @@ class DistArray {
   explicit DistArray(std::array<std::int64_t, N> shape)
       : shape_(shape), data_(static_cast<std::size_t>(checked_element_count(shape))) {}
 
+  // Copies see the whole array: a partitioned source is materialized first.
+  DistArray(const DistArray& other) : shape_(other.shape_), data_((other.make_whole(), other.data_)) {}
+  DistArray(DistArray&&) noexcept = default;
+  DistArray& operator=(const DistArray& other) {
+    if (this != &other) {
+      other.make_whole();
+      residency_ = other.residency_;  // this copy is whole: forget how it was partitioned
+      shape_ = other.shape_;
+      data_ = other.data_;
+    }
+    return *this;
+  }
+  DistArray& operator=(DistArray&&) noexcept = default;
+  ~DistArray() = default;
+
   const std::array<std::int64_t, N>& shape() const { return shape_; }
   std::int64_t size() const { return static_cast<std::int64_t>(data_.size()); }
 
+  // No check for partitioned arrays here: see detail::Residency.
   template <class... I>
   T& operator()(I... idx) {
     return data_[static_cast<std::size_t>(linear_index(idx...))];
@@ -70,7 +244,10 @@ class DistArray {
     return data_[static_cast<std::size_t>(linear_index(idx...))];
   }
 
-  void fill(const T& value) { std::fill(data_.begin(), data_.end(), value); }
+  void fill(const T& value) {
+    make_whole();
+    std::fill(data_.begin(), data_.end(), value);
+  }
 
   // Sets the element at linear index n to a value uniform in [lo, hi) computed from
   // (seed, n) only: output n of splitmix64 seeded with `seed`, mapped to [lo, hi). So an
@@ -84,15 +261,27 @@ class DistArray {
       throw Error("weft::DistArray::randomize: invalid range [" + detail::format_number(lo) + ", " +
                   detail::format_number(hi) + "): need lo < hi and a finite width");
     }
+    make_whole();
     for (std::size_t n = 0; n < data_.size(); ++n) {
       data_[n] = detail::uniform_from_bits<T>(detail::splitmix64_at(seed, n), lo, hi);
     }
   }
 
-  T* data() { return data_.data(); }
-  const T* data() const { return data_.data(); }
+  T* data() {
+    make_whole();
+    return data_.data();
+  }
+  const T* data() const {
+    make_whole();
+    return data_.data();
+  }
 
  private:
+  friend struct detail::RuntimeAccess;
+
+  // Before handing out the storage: one branch, taken only in a parallel program after a
+  // loop left this array partitioned over processes.
+  void make_whole() const { residency_.make_whole(this); }
   static std::int64_t checked_element_count(const std::array<std::int64_t, N>& shape) {
     std::int64_t count = 1;
     for (std::size_t d = 0; d < N; ++d) {
@@ -131,7 +320,10 @@ class DistArray {
   }
 
   std::array<std::int64_t, N> shape_;
-  std::vector<T> data_;
+  std::vector<T, detail::PageAllocator<T>> data_;
+  // Declared after data_, so destroyed before it: the record gives the pages back
+  // (unprotected) before the storage is freed.
+  mutable detail::Residency residency_;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -161,23 +353,58 @@ class SparseArray {
     for (const Entry<T, N>& e : entries_) check_key(e.key, "weft::SparseArray");
   }
 
-  iterator begin() { return entries_.begin(); }
-  iterator end() { return entries_.end(); }
-  const_iterator begin() const { return entries_.begin(); }
-  const_iterator end() const { return entries_.end(); }
+  // Copies see every entry: a partitioned source is materialized first.
+  SparseArray(const SparseArray& other) : entries_((other.make_whole(), other.entries_)) {}
+  SparseArray(SparseArray&&) noexcept = default;
+  SparseArray& operator=(const SparseArray& other) {
+    if (this != &other) {
+      other.make_whole();
+      residency_ = other.residency_;
+      entries_ = other.entries_;
+    }
+    return *this;
+  }
+  SparseArray& operator=(SparseArray&&) noexcept = default;
+  ~SparseArray() = default;
 
-  std::int64_t size() const { return static_cast<std::int64_t>(entries_.size()); }
+  // Mutable iteration may change entries behind a runtime's back: it counts as a change.
+  iterator begin() {
+    changed();
+    return entries_.begin();
+  }
+  iterator end() {
+    changed();
+    return entries_.end();
+  }
+  const_iterator begin() const {
+    make_whole();
+    return entries_.begin();
+  }
+  const_iterator end() const {
+    make_whole();
+    return entries_.end();
+  }
+
+  std::int64_t size() const {
+    make_whole();
+    return static_cast<std::int64_t>(entries_.size());
+  }
 
   // Appends an entry; throws weft::Error if a key component is negative.
   void add(std::array<std::int64_t, N> key, T value) {
     check_key(key, "weft::SparseArray::add");
+    changed();
     entries_.push_back(Entry<T, N>{key, value});
   }
 
-  void reserve(std::int64_t count) { entries_.reserve(static_cast<std::size_t>(std::max<std::int64_t>(count, 0))); }
+  void reserve(std::int64_t count) {
+    make_whole();
+    entries_.reserve(static_cast<std::size_t>(std::max<std::int64_t>(count, 0)));
+  }
 
   // Per dimension, the largest key component + 1; all zeros when empty. O(size()).
   std::array<std::int64_t, N> shape() const {
+    make_whole();
     std::array<std::int64_t, N> extent{};
     for (const Entry<T, N>& e : entries_) {
       for (std::size_t d = 0; d < N; ++d) extent[d] = std::max(extent[d], e.key[d] + 1);
@@ -185,9 +412,20 @@ class SparseArray {
     return extent;
   }
 
-  const std::vector<Entry<T, N>>& entries() const { return entries_; }
+  const std::vector<Entry<T, N>>& entries() const {
+    make_whole();
+    return entries_;
+  }
 
  private:
+  friend struct detail::RuntimeAccess;
+
+  void make_whole() const { residency_.make_whole(this); }
+  void changed() {
+    make_whole();
+    ++residency_.version;
+  }
+
   static void check_key(const std::array<std::int64_t, N>& key, const char* where) {
     for (std::size_t d = 0; d < N; ++d) {
       if (key[d] < 0) {
@@ -198,6 +436,7 @@ class SparseArray {
   }
 
   std::vector<Entry<T, N>> entries_;
+  mutable detail::Residency residency_;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -222,23 +461,12 @@ SparseArray<T, N> load_triples(const std::string& path) {
   detail::LineReader reader(path);
   std::vector<Entry<T, N>> entries;
   std::string_view line;
-  std::array<std::string_view, kFields> fields;
+  std::string error;
   while (reader.next(line)) {
-    const std::size_t count = detail::split_fields(line, fields.data(), kFields);
-    if (detail::is_skipped_line(count, fields[0])) continue;
-    const auto fail = [&](const std::string& what) {
-      return Error(path + ":" + std::to_string(reader.line_number()) + ": " + what);
-    };
-    if (count != kFields) {
-      throw fail(std::string(count < kFields ? "too few" : "too many") + " fields: expected " +
-                 std::to_string(kFields) + " (" + std::to_string(N) + (N == 1 ? " key" : " keys") +
-                 " and a value), found " + std::to_string(count));
-    }
     Entry<T, N> entry;
-    for (std::size_t d = 0; d < N; ++d) {
-      if (auto error = detail::parse_key(fields[d], d, entry.key[d])) throw fail(*error);
-    }
-    if (auto error = detail::parse_value(fields[N], entry.value)) throw fail(*error);
+    const detail::LineKind kind = detail::parse_triple_line<T, N>(line, entry.key, entry.value, error);
+    if (kind == detail::LineKind::Skipped) continue;
+    if (kind == detail::LineKind::Error) throw Error(path + ":" + std::to_string(reader.line_number()) + ": " + error);
     entries.push_back(entry);
     if (entries.size() == kEstimateAfter && reader.file_size() > reader.offset()) {
       const double per_byte = static_cast<double>(entries.size()) / static_cast<double>(reader.offset());
@@ -309,14 +537,24 @@ class Accumulator {
   explicit Accumulator(T init = T{}) : value_(std::move(init)) {}
 
   Accumulator& operator+=(const T& x) {
-    value_ = Op{}(value_, x);
+    if (WEFT_DETAIL_UNLIKELY(partials_ != nullptr)) {
+      T& partial = partials_[detail::worker_index].value;
+      partial = Op{}(partial, x);
+    } else {
+      value_ = Op{}(value_, x);
+    }
     return *this;
   }
   T value() const { return value_; }
   void reset(T v) { value_ = std::move(v); }
 
  private:
+  friend struct detail::RuntimeAccess;
+
   T value_;
+  // Set by the runtime during a parallel loop: one partial value per worker thread,
+  // folded into value_ (across threads and processes) when the loop ends.
+  detail::Partial<T>* partials_ = nullptr;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -341,16 +579,23 @@ class Buffer {
   class Ref {
    public:
     Ref& operator+=(const T& x) {
-      (*apply_)(*element_, x);
+      if (WEFT_DETAIL_UNLIKELY(logs_ != nullptr)) {
+        detail::UpdateLog<T>& log = logs_[detail::worker_index];
+        if (WEFT_DETAIL_UNLIKELY(log.count == log.capacity)) detail::update_log_overflow(log);
+        log.updates[log.count++] = detail::PendingUpdate<T>{element_, x};
+      } else {
+        (*apply_)(*element_, x);
+      }
       return *this;
     }
     Ref& operator=(const Ref&) = delete;
 
    private:
     friend class Buffer;
-    Ref(T& element, Apply& apply) : element_(&element), apply_(&apply) {}
+    Ref(T& element, Apply& apply, detail::UpdateLog<T>* logs) : element_(&element), apply_(&apply), logs_(logs) {}
     T* element_;
     Apply* apply_;
+    detail::UpdateLog<T>* logs_;
   };
 
   // Throws weft::Error if max_delay < 1.
@@ -363,19 +608,67 @@ class Buffer {
 
   template <class... I>
   Ref operator()(I... idx) {
-    return Ref((*target_)(idx...), apply_);
+    return Ref((*target_)(idx...), apply_, logs_);
   }
 
   std::int64_t max_delay() const { return max_delay_; }
   DistArray<T, N>& target() { return *target_; }
 
  private:
+  friend struct detail::RuntimeAccess;
+
   DistArray<T, N>* target_;
   Apply apply_;
   std::int64_t max_delay_;
+  // Set by the runtime during a parallel loop: one log per worker; updates wait there
+  // and are applied at the next flush (at most max_delay updates later), not at once.
+  detail::UpdateLog<T>* logs_ = nullptr;
 };
 
 template <class T, std::size_t N, class Apply>
 Buffer(DistArray<T, N>&, Apply, std::int64_t) -> Buffer<T, N, Apply>;
+
+// ---------------------------------------------------------------------------------------
+// The parallel runtime's way to the hooks (include/weft/rt/ only; user code never needs it).
+namespace detail {
+struct RuntimeAccess {
+  template <class T, std::size_t N>
+  static Residency& residency(const DistArray<T, N>& a) {
+    return a.residency_;
+  }
+  template <class T, std::size_t N>
+  static T* storage(DistArray<T, N>& a) {  // no materialization
+    return a.data_.data();
+  }
+  template <class T, std::size_t N>
+  static Residency& residency(const SparseArray<T, N>& a) {
+    return a.residency_;
+  }
+  template <class T, std::size_t N>
+  static std::vector<Entry<T, N>>& entries(SparseArray<T, N>& a) {  // no materialization
+    return a.entries_;
+  }
+  template <class T, std::size_t N>
+  static const std::vector<Entry<T, N>>& entries(const SparseArray<T, N>& a) {
+    return a.entries_;
+  }
+  template <class T, class Op>
+  static Partial<T>*& partials(Accumulator<T, Op>& a) {
+    return a.partials_;
+  }
+  template <class T, class Op>
+  static T& value(Accumulator<T, Op>& a) {
+    return a.value_;
+  }
+  template <class T, std::size_t N, class Apply>
+  static UpdateLog<T>*& logs(Buffer<T, N, Apply>& b) {
+    return b.logs_;
+  }
+  template <class T, std::size_t N, class Apply>
+  static Apply& apply(Buffer<T, N, Apply>& b) {
+    return b.apply_;
+  }
+};
+}  // namespace detail
 
 }  // namespace weft

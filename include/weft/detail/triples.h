@@ -274,6 +274,36 @@ std::optional<std::string> parse_value(std::string_view field, T& value) {
   return std::nullopt;
 }
 
+// What parse_triple_line found on a line.
+enum class LineKind { Entry, Skipped, Error };
+
+// Parses one line of a triple file ("k0 ... k{N-1} value"): fills key and value and
+// returns Entry; returns Skipped for a blank or comment line; returns Error and sets
+// `error` to what is wrong with the line (without "<path>:<line>: ").
+template <class T, std::size_t N>
+LineKind parse_triple_line(std::string_view line, std::array<std::int64_t, N>& key, T& value, std::string& error) {
+  constexpr std::size_t kFields = N + 1;
+  std::array<std::string_view, kFields> fields;
+  const std::size_t count = split_fields(line, fields.data(), kFields);
+  if (is_skipped_line(count, fields[0])) return LineKind::Skipped;
+  if (count != kFields) {
+    error = std::string(count < kFields ? "too few" : "too many") + " fields: expected " + std::to_string(kFields) +
+            " (" + std::to_string(N) + (N == 1 ? " key" : " keys") + " and a value), found " + std::to_string(count);
+    return LineKind::Error;
+  }
+  for (std::size_t d = 0; d < N; ++d) {
+    if (auto e = parse_key(fields[d], d, key[d])) {
+      error = std::move(*e);
+      return LineKind::Error;
+    }
+  }
+  if (auto e = parse_value(fields[N], value)) {
+    error = std::move(*e);
+    return LineKind::Error;
+  }
+  return LineKind::Entry;
+}
+
 template <std::size_t N>
 std::uint64_t hash_key(const std::array<std::int64_t, N>& key) {
   std::uint64_t h = 0;
