@@ -1,0 +1,191 @@
+// weft/rt/mpi.h — value-semantics wrappers over MPI (STYLE 11) and the runtime's one
+// path for messages (Transport).
+//
+// Every MPI call of the runtime goes through check(): communicators use
+// MPI_ERRORS_RETURN, and a failed call becomes an MpiError naming the call and the rank.
+// Ownership:
+//   Comm     shares its communicator between copies (like a reference-counted
+//            isl object; MPI_Comm_dup is collective, so a copy cannot duplicate); the
+//            last copy frees it. Comm::dup() makes a new one, collectively.
+//   Request  owns one pending operation; move-only. Destroying an active request cancels
+//            it and completes it, so MPI never writes into memory that has been freed.
+//   Window   owns an RMA window; move-only; freed (collectively) on destruction.
+#pragma once
+
+#include <mpi.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "weft/detail/error.h"
+
+namespace weft::rt {
+
+// A failed MPI call: "MPI_Isend failed on rank 2: MPI_ERR_RANK: invalid rank".
+struct MpiError : weft::Error {
+  using weft::Error::Error;
+};
+
+// A wait that took longer than Options::wait_timeout_seconds.
+struct TimeoutError : weft::Error {
+  using weft::Error::Error;
+};
+
+// Throws MpiError unless rc is MPI_SUCCESS.
+void check(int rc, const char* call, int rank);
+
+// This process's rank in MPI_COMM_WORLD (-1 before MPI_Init), for messages.
+int world_rank();
+
+class Comm {
+ public:
+  Comm() = default;
+  // MPI_COMM_WORLD itself (not freed); sets MPI_ERRORS_RETURN on it.
+  static Comm world();
+  // Takes ownership of `comm` (freed by the last copy) and sets MPI_ERRORS_RETURN.
+  static Comm adopt(MPI_Comm comm);
+
+  Comm dup() const;                       // collective
+  Comm split(int color, int key) const;   // collective; color MPI_UNDEFINED gives a null Comm
+  // The processes of this communicator that share this node (MPI_COMM_TYPE_SHARED).
+  Comm split_node() const;                // collective
+
+  bool valid() const { return handle_ != nullptr; }
+  MPI_Comm get() const { return handle_ ? *handle_ : MPI_COMM_NULL; }
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+
+ private:
+  std::shared_ptr<MPI_Comm> handle_;
+  int rank_ = -1;
+  int size_ = 0;
+};
+
+class Request {
+ public:
+  Request() = default;
+  Request(const Request&) = delete;
+  Request& operator=(const Request&) = delete;
+  Request(Request&& other) noexcept;
+  Request& operator=(Request&& other) noexcept;
+  ~Request();
+
+  // For MPI calls that start an operation: `what` describes it for error messages
+  // ("MPI_Irecv from rank 3, tag 7, 4096 bytes") and must outlive the request.
+  MPI_Request* start(std::string what);
+
+  bool active() const { return request_ != MPI_REQUEST_NULL; }
+  const std::string& what() const { return what_; }
+  // True once the operation has completed (then the request is inactive).
+  bool test();
+  MPI_Request& raw() { return request_; }
+
+ private:
+  void cancel() noexcept;
+  MPI_Request request_ = MPI_REQUEST_NULL;
+  std::string what_;
+};
+
+class Window {
+ public:
+  Window() = default;
+  Window(const Window&) = delete;
+  Window& operator=(const Window&) = delete;
+  Window(Window&& other) noexcept;
+  Window& operator=(Window&& other) noexcept;
+  ~Window();
+
+  // Allocates `bytes` bytes on every process of `comm` and exposes them (collective).
+  // (MPI_Win_allocate rather than MPI_Win_create: OpenMPI's shared-memory one-sided
+  // component serves only memory it allocated, e.g. for a single process.)
+  static Window allocate(const Comm& comm, std::int64_t bytes);
+  std::byte* base() const { return base_; }
+  void fence();                                                          // collective
+  void get(void* into, std::int64_t bytes, int target, std::int64_t offset);
+  void put(const void* from, std::int64_t bytes, int target, std::int64_t offset);
+  MPI_Win get_raw() const { return window_; }
+
+ private:
+  MPI_Win window_ = MPI_WIN_NULL;
+  std::byte* base_ = nullptr;
+  int rank_ = -1;
+};
+
+// What the runtime has sent: data (array rows, entries, updates) and control
+// (reductions, counts, agreements), in messages and bytes. A message to each of the
+// other processes counts once per process.
+struct Traffic {
+  std::int64_t data_messages = 0;
+  std::int64_t data_bytes = 0;
+  std::int64_t control_messages = 0;
+  std::int64_t control_bytes = 0;
+
+  Traffic operator-(const Traffic& o) const {
+    return {data_messages - o.data_messages, data_bytes - o.data_bytes, control_messages - o.control_messages,
+            control_bytes - o.control_bytes};
+  }
+};
+
+enum class Kind { Data, Control };
+
+// All messages of the runtime go through a Transport: it counts them (Traffic), and
+// every wait polls with a deadline (Options::wait_timeout_seconds) so that a lost
+// message ends in a TimeoutError naming the operation, never in a silent hang. Blocking
+// collectives are their nonblocking versions plus such a wait. Main thread only
+// (MPI_THREAD_FUNNELED).
+class Transport {
+ public:
+  Transport() = default;
+  Transport(Comm comm, double wait_timeout_seconds);
+
+  const Comm& comm() const { return comm_; }
+  int rank() const { return comm_.rank(); }
+  int size() const { return comm_.size(); }
+  const Traffic& traffic() const { return traffic_; }
+
+  Request isend(const void* data, std::int64_t bytes, int to, int tag, Kind kind = Kind::Data);
+  Request irecv(void* data, std::int64_t bytes, int from, int tag);
+
+  void wait(Request& request);
+  void wait_all(std::vector<Request>& requests);
+  // Advances outstanding operations (MPI_Test on each active request).
+  void poll(std::vector<Request>& requests);
+
+  void barrier();
+  // Every process contributes `mine`; returns all contributions, concatenated in rank
+  // order, and their sizes in `counts` (bytes).
+  std::vector<std::byte> allgatherv(const void* mine, std::int64_t bytes, std::vector<std::int64_t>& counts,
+                                    Kind kind = Kind::Data);
+  // In place: process p's bytes are [displs[p], displs[p] + counts[p]) of `buffer`, on
+  // every process; each fills the others' ranges.
+  void allgatherv_in_place(void* buffer, const std::vector<std::int64_t>& counts,
+                           const std::vector<std::int64_t>& displs, Kind kind = Kind::Data);
+  // send[p] goes to process p; returns what each process sent here, indexed by sender.
+  std::vector<std::vector<std::byte>> alltoallv(const std::vector<std::vector<std::byte>>& send,
+                                                Kind kind = Kind::Data);
+  // Element-wise sum / min / max of int64 values over all processes.
+  void allreduce_sum(std::int64_t* values, int count);
+  void allreduce_min(std::int64_t* values, int count);
+  void allreduce_max(std::int64_t* values, int count);
+  void allreduce_sum(double* values, int count);
+  // Sum of `value` over the processes before this one (0 on the first).
+  std::int64_t exclusive_prefix_sum(std::int64_t value);
+  // Every process's bytes, concatenated in rank order, at `root` only (counts too).
+  std::vector<std::byte> gatherv(const void* mine, std::int64_t bytes, int root, std::vector<std::int64_t>& counts,
+                                 Kind kind = Kind::Data);
+  void broadcast(void* data, std::int64_t bytes, int root, Kind kind = Kind::Control);
+  std::string broadcast(const std::string& text, int root);
+
+ private:
+  void allreduce(void* values, int count, MPI_Datatype type, MPI_Op op, const char* what);
+  void count(Kind kind, std::int64_t messages, std::int64_t bytes);
+
+  Comm comm_;
+  double timeout_ = 0;
+  Traffic traffic_;
+};
+
+}  // namespace weft::rt

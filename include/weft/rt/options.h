@@ -1,0 +1,82 @@
+// weft/rt/options.h — the runtime's options, in one place (STYLE 12).
+//
+// A parallel program takes them from its command line and its environment; the command
+// line wins. Every flag starts with --weft- and is removed from argv, so the program's
+// own argument parsing never sees it.
+//
+//   flag                          environment            meaning
+//   --weft-ranks=N                WEFT_RANKS             expected number of processes (0: any)
+//   --weft-threads=N              WEFT_THREADS           TBB worker threads per process
+//                                                        (0: this node's cores / its processes)
+//   --weft-checkpoint-every=N     WEFT_CHECKPOINT_EVERY  epochs between checkpoints (0: none)
+//   --weft-checkpoint-dir=D       WEFT_CHECKPOINT_DIR    where checkpoints go
+//   --weft-restart                WEFT_RESTART=1         resume from the newest complete checkpoint
+//   --weft-partition-bytes=B      WEFT_PARTITION_BYTES   communication partition size (K, M, G suffixes)
+//   --weft-credit-bytes=B         WEFT_CREDIT_BYTES      bytes allowed in flight
+//   --weft-partitions-per-rank=M  WEFT_PARTITIONS_PER_RANK  rotation_2d's time partitions per process
+//   --weft-cache-bytes=B          WEFT_CACHE_BYTES       working set of one cache block (rotation_2d)
+//   --weft-wait-timeout=S         WEFT_WAIT_TIMEOUT      seconds before a wait for a message is an
+//                                                        error (0: wait forever)
+//   --weft-materialize=lazy|eager WEFT_MATERIALIZE       when a partitioned array is made whole again:
+//                                                        at its first serial access, or at once
+//
+// Flags take their value after '=' or as the next argument (--weft-threads 4). A bad
+// value, an unknown --weft- flag or a missing value is an OptionError naming the flag.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "weft/detail/error.h"
+
+namespace weft::rt {
+
+// A bad runtime option: the message names the flag (or environment variable) and the value.
+struct OptionError : weft::Error {
+  using weft::Error::Error;
+};
+
+struct Options {
+  // Number of processes the program expects; 0 accepts whatever mpirun started.
+  int ranks = 0;
+  // TBB worker threads per process; 0 means the node's cores divided by the processes
+  // sharing the node (at least 1).
+  int threads = 0;
+  // Write a checkpoint after every this many epochs; 0 writes none.
+  int checkpoint_every = 0;
+  std::string checkpoint_dir = "weft-checkpoints";
+  // Resume from the newest complete checkpoint in checkpoint_dir.
+  bool restart = false;
+  // Communication scheduling (DESIGN section 5): transfers are cut into partitions of
+  // this many bytes, and at most credit_bytes are in flight.
+  std::int64_t partition_bytes = std::int64_t{4} << 20;
+  std::int64_t credit_bytes = std::int64_t{16} << 20;
+  // rotation_2d: time partitions per process (1 for one process). More partitions give
+  // the ring more slack to overlap a transfer with compute.
+  int partitions_per_rank = 2;
+  // rotation_2d: bytes of array rows that one cache block may touch (both dimensions
+  // together); about half of a core's L2 cache.
+  std::int64_t cache_bytes = std::int64_t{512} << 10;
+  // A wait for a message that takes longer than this many seconds is an error (a lost
+  // message must not hang the program); 0 waits forever. Debug builds default to 120.
+#ifdef NDEBUG
+  double wait_timeout_seconds = 0;
+#else
+  double wait_timeout_seconds = 120;
+#endif
+  // Lazy: a partitioned array is materialized at its first serial access (a following
+  // loop with the same partitioning moves no data). Eager: at the end of each loop.
+  bool lazy_materialize = true;
+};
+
+// Reads the options from the environment (getenv) and then from argv, removing every
+// --weft- argument (and a separate value) from argc/argv. Throws OptionError.
+Options parse_options(int& argc, char** argv);
+
+// The same with a given environment lookup (tests): getenv(name) or nullptr.
+Options parse_options(int& argc, char** argv, const char* (*getenv)(const char*));
+
+// One line per option, for --help texts.
+const char* options_help();
+
+}  // namespace weft::rt

@@ -1,0 +1,96 @@
+// weft/rt/session.h — one process of a parallel weft program.
+//
+// The generated main starts with
+//     weft::rt::Session session(argc, argv);
+// which removes the runtime's --weft-* options from argc/argv (options.h), starts MPI
+// (at least MPI_THREAD_FUNNELED: only the main thread calls MPI) and a TBB task arena
+// with Options::threads workers, and ends MPI when it goes out of scope. Every process
+// runs the same program (SPMD); executors (data_parallel.h, rotation_2d.h, ...) take the
+// session as their first argument.
+//
+// Errors: a bad option prints "weft: error: ..." (once per job) and exits with status 2
+// before MPI starts. If a parallel loop failed on this process, or the session ends by an
+// exception, the destructor ends every process of the job (MPI_Abort) instead of
+// waiting for processes that may never arrive; otherwise it finalizes MPI.
+#pragma once
+
+#include <oneapi/tbb/task_arena.h>
+
+#include <cstdint>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "weft/rt/mpi.h"
+#include "weft/rt/options.h"
+
+namespace weft::rt {
+
+// What a session tells the objects that depend on it (partitioned arrays' records)
+// when it ends before them: they must not use MPI any more.
+class SessionObserver {
+ public:
+  virtual void session_ended() = 0;
+
+ protected:
+  ~SessionObserver() = default;
+};
+
+class Session {
+ public:
+  // Parses the options out of argc/argv (exit 2 on a bad one) and starts MPI.
+  Session(int& argc, char**& argv);
+  // Starts MPI with the given options (for programs and tests without a command line).
+  explicit Session(Options options);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  int rank() const { return transport_.rank(); }
+  int size() const { return transport_.size(); }
+  int threads() const { return threads_; }
+  const Options& options() const { return options_; }
+  Transport& transport() { return transport_; }
+  const Traffic& traffic() const { return transport_.traffic(); }
+  oneapi::tbb::task_arena& arena() { return *arena_; }
+
+  // A session over the processes of this one that pass the same color (collective over
+  // this session's processes), with `threads` workers each; nullptr where color < 0.
+  // It shares MPI with this session and must end before it.
+  std::unique_ptr<Session> split(int color, int threads);
+
+  // Executors: a parallel loop runs between begin_loop() and end_loop(); a loop that
+  // fails marks the session failed (see above).
+  void begin_loop();
+  void end_loop() { in_loop_ = false; }
+  bool in_loop() const { return in_loop_; }
+  void mark_failed() { failed_ = true; }
+  bool failed() const { return failed_; }
+  // The thread that runs serial code and calls MPI.
+  bool on_main_thread() const { return std::this_thread::get_id() == main_thread_; }
+
+  void add_observer(SessionObserver* o);
+  void remove_observer(SessionObserver* o);
+
+ private:
+  struct SubSession {};
+  Session(SubSession, Comm comm, const Options& options, int threads);
+  void start(Options options, int* argc, char*** argv);
+  void start_workers(int threads);
+
+  Options options_;
+  bool root_ = false;      // not made by split()
+  bool owns_mpi_ = false;  // finalizes MPI
+  bool failed_ = false;
+  bool in_loop_ = false;
+  int threads_ = 1;
+  Transport transport_;
+  std::unique_ptr<oneapi::tbb::task_arena> arena_;
+  std::thread::id main_thread_;
+  std::vector<SessionObserver*> observers_;
+};
+
+// The number of CPUs this process may run on (its affinity mask).
+int available_cpus();
+
+}  // namespace weft::rt

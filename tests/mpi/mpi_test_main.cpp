@@ -1,0 +1,53 @@
+// main() of the multi-process tests: every process makes the session (collective), runs
+// the same gtest cases, and the program fails if any process failed. Rank 0 prints the
+// usual report; the other ranks print only their failures, prefixed with their rank.
+//
+// The cases are collective: every process must reach the same runtime calls, so they
+// check with EXPECT_* (an ASSERT_* that returns early on one process only would leave
+// the others waiting).
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "mpi_test_session.h"
+
+namespace weft_test {
+
+weft::rt::Session* the_session = nullptr;
+
+weft::rt::Session& session() { return *the_session; }
+
+namespace {
+
+class RankFailurePrinter : public ::testing::EmptyTestEventListener {
+ public:
+  explicit RankFailurePrinter(int rank) : rank_(rank) {}
+  void OnTestPartResult(const ::testing::TestPartResult& r) override {
+    if (!r.failed()) return;
+    std::fprintf(stderr, "[rank %d] %s:%d: failure\n%s\n", rank_, r.file_name() ? r.file_name() : "?", r.line_number(),
+                 r.summary());
+  }
+
+ private:
+  int rank_;
+};
+
+}  // namespace
+}  // namespace weft_test
+
+int main(int argc, char** argv) {
+  weft::rt::Session session(argc, argv);
+  weft_test::the_session = &session;
+  ::testing::InitGoogleTest(&argc, argv);
+  if (session.rank() != 0) {
+    auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
+    delete listeners.Release(listeners.default_result_printer());
+    listeners.Append(new weft_test::RankFailurePrinter(session.rank()));
+  }
+  std::int64_t failed = RUN_ALL_TESTS() != 0 ? 1 : 0;
+  session.transport().allreduce_max(&failed, 1);
+  if (failed != 0 && session.rank() == 0) std::fprintf(stderr, "FAILED on at least one process\n");
+  return failed != 0 ? 1 : 0;
+}
