@@ -228,7 +228,15 @@ class DistArray {
     }
     return *this;
   }
-  DistArray& operator=(DistArray&&) noexcept = default;
+  DistArray& operator=(DistArray&& other) noexcept {
+    if (this != &other) {
+      residency_ = detail::Residency();  // the runtime gives this storage's pages back first
+      shape_ = other.shape_;
+      data_ = std::move(other.data_);
+      residency_ = std::move(other.residency_);
+    }
+    return *this;
+  }
   ~DistArray() = default;
 
   const std::array<std::int64_t, N>& shape() const { return shape_; }

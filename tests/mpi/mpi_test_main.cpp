@@ -7,7 +7,12 @@
 // the others waiting).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -18,6 +23,32 @@ namespace weft_test {
 weft::rt::Session* the_session = nullptr;
 
 weft::rt::Session& session() { return *the_session; }
+
+std::string temp_dir;
+
+const std::string& shared_temp_dir() {
+  if (temp_dir.empty()) {
+    std::string made;
+    if (session().rank() == 0) {
+      const char* base = std::getenv("TMPDIR");
+      std::string pattern = std::string(base && *base ? base : "/tmp") + "/weft-mpi-test-XXXXXX";
+      if (mkdtemp(pattern.data()) == nullptr) std::abort();
+      made = pattern;
+    }
+    temp_dir = session().transport().broadcast(made, 0);
+  }
+  return temp_dir;
+}
+
+std::string write_shared_file(const std::string& name, const std::string& text) {
+  const std::string path = shared_temp_dir() + "/" + name;
+  if (session().rank() == 0) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+  }
+  session().transport().barrier();
+  return path;
+}
 
 namespace {
 
@@ -48,6 +79,7 @@ int main(int argc, char** argv) {
   }
   std::int64_t failed = RUN_ALL_TESTS() != 0 ? 1 : 0;
   session.transport().allreduce_max(&failed, 1);
+  if (session.rank() == 0 && !weft_test::temp_dir.empty()) std::filesystem::remove_all(weft_test::temp_dir);
   if (failed != 0 && session.rank() == 0) std::fprintf(stderr, "FAILED on at least one process\n");
   return failed != 0 ? 1 : 0;
 }

@@ -1,0 +1,76 @@
+// LoopScope: the begin and end of a parallel loop under the memory model.
+#include "weft/rt/loop.h"
+
+namespace weft::rt {
+
+void usage_error(const char* executor, const std::string& what) {
+  throw weft::Error(std::string("weft::rt::") + executor + ": " + what);
+}
+
+LoopScope::LoopScope(Session& session, const char* executor, const Footprint& footprint,
+                     const std::vector<Layout>& write_layouts,
+                     const std::vector<const std::vector<std::int64_t>*>& read_rows,
+                     const std::vector<const Layout*>& read_layouts)
+    : session_(session), footprint_(footprint), write_layouts_(write_layouts) {
+  if (!session.on_main_thread()) usage_error(executor, "called from a thread other than the session's main thread");
+  session_.begin_loop();
+  try {
+    const auto& writes = footprint.writes();
+    for (std::size_t i = 0; i < writes.size(); ++i) {
+      // An array with no record is whole: it needs no preparation, only a record for
+      // the layout the loop gives it.
+      ArrayRecord& record = record_of(session, writes[i].handle);
+      record.prepare(write_layouts_[i]);
+    }
+    const auto& reads = footprint.reads();
+    for (std::size_t i = 0; i < reads.size(); ++i) {
+      ArrayRecord* record = existing_record(reads[i].handle);
+      if (record == nullptr || record->layout().whole()) continue;
+      if (record->session() != &session) record = &record_of(session, reads[i].handle);
+      if (read_layouts[i] != nullptr && *read_layouts[i] == record->layout()) {
+        record->open_for_loop();
+      } else if (read_rows[i] != nullptr) {
+        record->fetch_rows(*read_rows[i]);
+      } else {
+        record->make_whole();
+      }
+    }
+    for (const auto& r : footprint.reductions()) r->install(session.threads());
+  } catch (...) {
+    session_.mark_failed();
+    session_.end_loop();
+    throw;
+  }
+}
+
+void LoopScope::finish() {
+  session_.end_loop();
+  try {
+    const auto& writes = footprint_.writes();
+    for (std::size_t i = 0; i < writes.size(); ++i) {
+      record_of(session_, writes[i].handle).finish(write_layouts_[i], *writes[i].handle.residency);
+    }
+    for (const auto& use : footprint_.reads()) {
+      ArrayRecord* record = existing_record(use.handle);
+      if (record != nullptr && record->session() == &session_ && !record->layout().whole()) {
+        record->finish(record->layout(), *use.handle.residency);
+      }
+    }
+    for (const auto& r : footprint_.reductions()) r->combine(session_.transport());
+  } catch (...) {
+    session_.mark_failed();
+    finished_ = true;
+    throw;
+  }
+  finished_ = true;
+}
+
+LoopScope::~LoopScope() {
+  if (finished_) return;
+  // The loop threw: the other processes may be waiting for messages from this one.
+  session_.mark_failed();
+  session_.end_loop();
+  for (const auto& r : footprint_.reductions()) r->uninstall();
+}
+
+}  // namespace weft::rt

@@ -1,0 +1,249 @@
+// weft/rt/loop.h — what every executor shares: the loop's footprint (the arrays it writes
+// and reads, its accumulators and buffers), the begin and end of a parallel loop under
+// the memory model (LoopScope), and the distribution of a SparseArray's entries.
+#pragma once
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/partitioner.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "weft/rt/distribution.h"
+#include "weft/rt/partitioning.h"
+#include "weft/rt/session.h"
+#include "weft/rt/sparse.h"
+#include "weft/weft.h"
+
+namespace weft::rt {
+
+// A dense loop's iteration space: begin <= i < end.
+struct IndexRange {
+  std::int64_t begin = 0;
+  std::int64_t end = 0;
+};
+
+// An accumulator a loop folds into: each worker folds into its own partial value
+// (starting at reduction_identity), and the loop's end folds the partials of every
+// worker and then of every process (in rank order) into the accumulator.
+class Reduction {
+ public:
+  virtual ~Reduction() = default;
+  virtual void install(int workers) = 0;
+  virtual void combine(Transport& net) = 0;
+  virtual void uninstall() = 0;
+};
+
+template <class T, class Op>
+class AccumulatorReduction final : public Reduction {
+  static_assert(std::is_trivially_copyable_v<T>, "weft::rt: reductions need a trivially copyable value type");
+
+ public:
+  explicit AccumulatorReduction(weft::Accumulator<T, Op>& acc) : acc_(&acc) {}
+
+  void install(int workers) override {
+    const T identity = weft::reduction_identity<Op, T>::value();
+    partials_.assign(static_cast<std::size_t>(workers), weft::detail::Partial<T>{identity});
+    weft::detail::RuntimeAccess::partials(*acc_) = partials_.data();
+  }
+  void combine(Transport& net) override {
+    T local = weft::reduction_identity<Op, T>::value();
+    for (const auto& p : partials_) local = Op{}(local, p.value);
+    uninstall();
+    std::vector<std::int64_t> counts;
+    const std::vector<std::byte> all = net.allgatherv(&local, sizeof(T), counts, Kind::Control);
+    T global = weft::reduction_identity<Op, T>::value();
+    for (int q = 0; q < net.size(); ++q) {
+      T v;
+      std::memcpy(&v, all.data() + static_cast<std::size_t>(q) * sizeof(T), sizeof(T));
+      global = Op{}(global, v);
+    }
+    T& value = weft::detail::RuntimeAccess::value(*acc_);
+    value = Op{}(value, global);
+  }
+  void uninstall() override { weft::detail::RuntimeAccess::partials(*acc_) = nullptr; }
+
+ private:
+  weft::Accumulator<T, Op>* acc_;
+  std::vector<weft::detail::Partial<T>> partials_;
+};
+
+// What a parallel loop touches besides its iteration space. Executors take one:
+//
+//   weft::rt::Footprint().write(W, /*key dim*/ 0).write(H, 1).read(bias, 1).reduce(sq_err)
+//
+// write(A, d): the loop writes rows of A (dimension 0) named by key dimension d of its
+//   entries (dense loops: d = 0, the loop index). The executor makes the process that
+//   runs an iteration own the rows it writes.
+// read(A, d): the loop reads rows of A named by key dimension d; read(A): any element.
+//   Rows that another process owns are copied in before the loop (prefetch).
+// reduce(acc): the loop folds into the Accumulator acc (acc += x in the body).
+// Arrays the loop does not name must not be partitioned by an earlier loop: touching one
+// ends the program with a message naming its shape.
+class Footprint {
+ public:
+  struct Use {
+    ArrayHandle handle;
+    int key_dim;  // -1: no key dimension (reads only)
+  };
+
+  template <class T, std::size_t N>
+  Footprint& write(weft::DistArray<T, N>& a, int key_dim) {
+    writes_.push_back(Use{handle_of(a), key_dim});
+    return *this;
+  }
+  template <class T, std::size_t N>
+  Footprint& read(weft::DistArray<T, N>& a, int key_dim = -1) {
+    reads_.push_back(Use{handle_of(a), key_dim});
+    return *this;
+  }
+  template <class T, class Op>
+  Footprint& reduce(weft::Accumulator<T, Op>& acc) {
+    reductions_.push_back(std::make_shared<AccumulatorReduction<T, Op>>(acc));
+    return *this;
+  }
+
+  const std::vector<Use>& writes() const { return writes_; }
+  const std::vector<Use>& reads() const { return reads_; }
+  const std::vector<std::shared_ptr<Reduction>>& reductions() const { return reductions_; }
+
+ private:
+  std::vector<Use> writes_;
+  std::vector<Use> reads_;
+  std::vector<std::shared_ptr<Reduction>> reductions_;
+};
+
+// One parallel loop under the memory model. The constructor (collective) prepares every
+// array: written arrays move to the loop's layout (nothing moves if they already have
+// it), read arrays get the rows the loop needs, accumulators get per-worker partials.
+// finish() (collective) gives the written arrays their new layout (protected until the
+// next serial access, see distribution.h) and folds the accumulators. If the loop throws
+// instead, the destructor marks the session failed: the processes may disagree about
+// where they are, so the session ends the job (see session.h).
+class LoopScope {
+ public:
+  // write_layouts[i]: the layout of footprint.writes()[i] during and after the loop.
+  // read_rows[i]: the rows footprint.reads()[i] needs here (sorted, unique), or nullptr
+  // for the whole array; `read_layouts[i]`, if not null, a layout under which this process
+  // already owns every row it reads (then nothing is fetched).
+  LoopScope(Session& session, const char* executor, const Footprint& footprint,
+            const std::vector<Layout>& write_layouts, const std::vector<const std::vector<std::int64_t>*>& read_rows,
+            const std::vector<const Layout*>& read_layouts);
+  ~LoopScope();
+  LoopScope(const LoopScope&) = delete;
+  LoopScope& operator=(const LoopScope&) = delete;
+
+  void finish();
+
+ private:
+  Session& session_;
+  const Footprint& footprint_;
+  std::vector<Layout> write_layouts_;
+  bool finished_ = false;
+};
+
+// Runs f(block) for every block in [0, blocks) on the session's workers, setting
+// detail::worker_index for the accumulators and buffers of the body.
+template <class F>
+void for_each_block(Session& session, std::int64_t blocks, F&& f);
+
+// Throws weft::Error "<executor>: <what>" (a misuse the generated code cannot make, but a
+// hand-written call can).
+[[noreturn]] void usage_error(const char* executor, const std::string& what);
+
+// ---------------------------------------------------------------------------------------
+// Entries of a SparseArray for this process.
+
+// Per key dimension, the largest key + 1 over all processes' entries.
+template <class T, std::size_t N>
+std::array<std::int64_t, N> key_extents(Session& session, const weft::SparseArray<T, N>& a, bool sliced) {
+  std::array<std::int64_t, N> extent{};
+  for (const auto& e : weft::detail::RuntimeAccess::entries(a)) {
+    for (std::size_t d = 0; d < N; ++d) extent[d] = std::max(extent[d], e.key[d] + 1);
+  }
+  if (sliced) session.transport().allreduce_max(extent.data(), static_cast<int>(N));
+  return extent;
+}
+
+// How many entries have key[dim] == k, for k in [0, extent), over all processes.
+template <class T, std::size_t N>
+std::vector<std::int64_t> key_histogram(Session& session, const weft::SparseArray<T, N>& a, std::size_t dim,
+                                        std::int64_t extent, bool sliced) {
+  std::vector<std::int64_t> counts(static_cast<std::size_t>(extent), 0);
+  for (const auto& e : weft::detail::RuntimeAccess::entries(a)) ++counts[static_cast<std::size_t>(e.key[dim])];
+  if (sliced) session.transport().allreduce_sum(counts.data(), static_cast<int>(counts.size()));
+  return counts;
+}
+
+// The entries owner(e) assigns to this process, in their global order. A whole array is
+// filtered here; a sliced one sends each entry to its owner (data traffic).
+template <class T, std::size_t N, class Owner>
+std::vector<weft::Entry<T, N>> entries_for_rank(Session& session, const weft::SparseArray<T, N>& a, bool sliced,
+                                                Owner&& owner) {
+  const auto& all = weft::detail::RuntimeAccess::entries(a);
+  const int me = session.rank();
+  std::vector<weft::Entry<T, N>> mine;
+  if (!sliced) {
+    for (const auto& e : all) {
+      if (owner(e) == me) mine.push_back(e);
+    }
+    return mine;
+  }
+  std::vector<std::vector<std::byte>> send(static_cast<std::size_t>(session.size()));
+  for (const auto& e : all) {
+    const auto* b = reinterpret_cast<const std::byte*>(&e);
+    auto& out = send[static_cast<std::size_t>(owner(e))];
+    out.insert(out.end(), b, b + sizeof e);
+  }
+  // Received in rank order, each slice in its order: the global order.
+  for (const auto& bytes : session.transport().alltoallv(send)) {
+    const std::size_t n = bytes.size() / sizeof(weft::Entry<T, N>);
+    const std::size_t at = mine.size();
+    mine.resize(at + n);
+    if (n > 0) std::memcpy(mine.data() + at, bytes.data(), bytes.size());
+  }
+  return mine;
+}
+
+// Sorted distinct values of key[dim] among `entries`.
+template <class T, std::size_t N>
+std::vector<std::int64_t> distinct_keys(const std::vector<weft::Entry<T, N>>& entries, int dim) {
+  std::vector<std::int64_t> keys;
+  keys.reserve(entries.size());
+  for (const auto& e : entries) keys.push_back(e.key[static_cast<std::size_t>(dim)]);
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
+// ---------------------------------------------------------------------------------------
+
+template <class F>
+void for_each_block(Session& session, std::int64_t blocks, F&& f) {
+  if (blocks <= 0) return;
+  if (blocks == 1 || session.threads() == 1) {
+    // One worker: the main thread runs the blocks in order.
+    weft::detail::worker_index = 0;
+    for (std::int64_t b = 0; b < blocks; ++b) f(b);
+    return;
+  }
+  session.arena().execute([&] {
+    oneapi::tbb::parallel_for(
+        oneapi::tbb::blocked_range<std::int64_t>(0, blocks, 1),
+        [&f](const oneapi::tbb::blocked_range<std::int64_t>& r) {
+          weft::detail::worker_index = std::max(0, oneapi::tbb::this_task_arena::current_thread_index());
+          for (std::int64_t b = r.begin(); b != r.end(); ++b) f(b);
+        },
+        oneapi::tbb::simple_partitioner());
+  });
+}
+
+}  // namespace weft::rt

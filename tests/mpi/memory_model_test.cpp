@@ -1,0 +1,151 @@
+// The memory model of DESIGN section 3 on several processes: a loop leaves the arrays it
+// writes partitioned, the first serial access makes them whole (an allgather), a loop
+// with the same partitioning moves no data, another partitioning moves only the parts
+// that change owner, and reads of rows owned elsewhere are fetched before the loop.
+#include <gtest/gtest.h>
+#include <weft/rt/data_parallel.h>
+#include <weft/rt/partition_1d.h>
+
+#include <cstdint>
+#include <string>
+
+#include "mpi_test_session.h"
+
+namespace {
+
+using weft_test::session;
+constexpr int K = 4;
+
+// Rows u in [0, n), skewed: row u has 1 + u % 7 entries.
+weft::SparseArray<int, 2> skewed(int n, int cols) {
+  weft::SparseArray<int, 2> a;
+  for (int u = 0; u < n; ++u) {
+    for (int j = 0; j <= u % 7; ++j) a.add({u, (u * 13 + j * 5) % cols}, u + j);
+  }
+  return a;
+}
+
+void write_rows(const weft::SparseArray<int, 2>& R, weft::DistArray<float, 2>& W, int salt) {
+  weft::rt::partition_1d(session(), R, 0, weft::rt::Footprint().write(W, 0), [&](const weft::Entry<int, 2>& e) {
+    for (int k = 0; k < K; ++k) W(e.key[0], k) += static_cast<float>(e.value * K + k + salt);
+  });
+}
+
+float expected_row_sum(const weft::SparseArray<int, 2>& R, std::int64_t u, int k, int salts) {
+  float sum = 0;
+  for (int s = 0; s < salts; ++s) {
+    for (const auto& e : R) {
+      if (e.key[0] == u) sum += static_cast<float>(e.value * K + k + s);
+    }
+  }
+  return sum;
+}
+
+bool pending(const weft::DistArray<float, 2>& W) {
+  return weft::detail::RuntimeAccess::residency(W).pending != nullptr;
+}
+
+// --weft-materialize=eager makes arrays whole at the end of every loop.
+bool lazy() { return session().options().lazy_materialize; }
+
+TEST(MemoryModel, TheFirstSerialAccessAfterALoopSeesEveryProcessesRows) {
+  const weft::SparseArray<int, 2> R = skewed(400, 50);
+  weft::DistArray<float, 2> W({400, K});
+  write_rows(R, W, 0);
+  EXPECT_EQ(pending(W), lazy());
+  for (std::int64_t u = 0; u < 400; u += 13) {
+    for (int k = 0; k < K; ++k) EXPECT_EQ(W(u, k), expected_row_sum(R, u, k, 1)) << u << "," << k;
+  }
+}
+
+TEST(MemoryModel, ALoopWithTheSamePartitioningMovesNoData) {
+  if (!lazy()) GTEST_SKIP() << "eager materialization moves data after every loop";
+  const weft::SparseArray<int, 2> R = skewed(1000, 50);
+  weft::DistArray<float, 2> W({1000, K});
+  write_rows(R, W, 0);
+  const weft::rt::Traffic before = session().traffic();
+  write_rows(R, W, 1);
+  write_rows(R, W, 2);
+  const weft::rt::Traffic between = session().traffic() - before;
+  EXPECT_EQ(between.data_messages, 0);
+  EXPECT_EQ(between.data_bytes, 0);
+  EXPECT_EQ(between.control_messages, 0);
+  // Making it whole: each process sends the rows it owns to each other process.
+  const float w = W(999, 3);
+  const weft::rt::Traffic gather = session().traffic() - before;
+  EXPECT_EQ(gather.data_messages, session().size() - 1);
+  std::int64_t total = gather.data_bytes;
+  session().transport().allreduce_sum(&total, 1);
+  EXPECT_EQ(total, static_cast<std::int64_t>(1000 * K * sizeof(float)) * (session().size() - 1));
+  EXPECT_EQ(w, expected_row_sum(R, 999, 3, 3));
+}
+
+TEST(MemoryModel, AnotherPartitioningMovesOnlyThePartsThatChangeOwner) {
+  const weft::SparseArray<int, 2> R = skewed(600, 50);
+  // The same rows, balanced differently: all entries on rows >= 300.
+  weft::SparseArray<int, 2> tail;
+  for (int u = 300; u < 600; ++u) tail.add({u, 0}, u);
+  const weft::SparseArray<int, 2>& T = tail;
+  weft::DistArray<float, 2> W({600, K});
+  write_rows(R, W, 0);
+  const weft::rt::Traffic before = session().traffic();
+  weft::rt::partition_1d(session(), T, 0, weft::rt::Footprint().write(W, 0), [&](const weft::Entry<int, 2>& e) {
+    W(e.key[0], 0) += 1.0f;
+  });
+  const weft::rt::Traffic moved = session().traffic() - before;
+  std::int64_t bytes = moved.data_bytes;
+  session().transport().allreduce_sum(&bytes, 1);
+  if (session().size() == 1) {
+    EXPECT_EQ(bytes, 0);
+  } else if (lazy()) {
+    EXPECT_LT(bytes, static_cast<std::int64_t>(600 * K * sizeof(float)) * (session().size() - 1));
+  }
+  for (std::int64_t u = 0; u < 600; u += 7) {
+    EXPECT_EQ(W(u, 0), expected_row_sum(R, u, 0, 1) + (u >= 300 ? 1.0f : 0.0f)) << u;
+    EXPECT_EQ(W(u, 1), expected_row_sum(R, u, 1, 1)) << u;
+  }
+}
+
+TEST(MemoryModel, RowsOwnedElsewhereArePrefetchedForALoopThatReadsThem) {
+  const weft::SparseArray<int, 2> R = skewed(500, 40);
+  weft::DistArray<float, 2> W({500, K});
+  write_rows(R, W, 0);
+  // A loop partitioned by the second key dimension reads W's rows by the first.
+  weft::DistArray<double, 1> column_sums({40});
+  weft::rt::partition_1d(session(), R, 1, weft::rt::Footprint().write(column_sums, 1).read(W, 0),
+                         [&](const weft::Entry<int, 2>& e) { column_sums(e.key[1]) += W(e.key[0], 1); });
+  EXPECT_EQ(pending(W), lazy());  // still partitioned: only rows were copied
+  std::vector<double> expected(40, 0.0);
+  for (const auto& e : R) expected[static_cast<std::size_t>(e.key[1])] += W(e.key[0], 1);
+  for (int i = 0; i < 40; ++i) EXPECT_EQ(column_sums(i), expected[static_cast<std::size_t>(i)]) << i;
+}
+
+TEST(MemoryModel, AccumulatorsFoldOverProcesses) {
+  const weft::SparseArray<int, 2> R = skewed(300, 20);
+  weft::Accumulator<std::int64_t> sum(0);
+  weft::Accumulator<int, weft::Max<int>> largest(-1);
+  weft::rt::data_parallel(session(), R, weft::rt::Footprint().reduce(sum).reduce(largest),
+                          [&](const weft::Entry<int, 2>& e) {
+                            sum += e.value;
+                            largest += e.value;
+                          });
+  std::int64_t expected = 0;
+  int expected_max = -1;
+  for (const auto& e : R) {
+    expected += e.value;
+    expected_max = std::max(expected_max, e.value);
+  }
+  EXPECT_EQ(sum.value(), expected);
+  EXPECT_EQ(largest.value(), expected_max);
+}
+
+TEST(MemoryModel, DenseLoopsPartitionByTheLoopIndex) {
+  weft::DistArray<float, 2> A({777, K});
+  weft::rt::data_parallel(session(), weft::rt::IndexRange{0, 777}, weft::rt::Footprint().write(A, 0),
+                          [&](std::int64_t i) { A(i, 2) = static_cast<float>(i); });
+  float sum = 0;
+  for (int i = 0; i < 777; ++i) sum += A(i, 2);
+  EXPECT_EQ(sum, 777.0f * 776 / 2);
+}
+
+}  // namespace
