@@ -180,14 +180,18 @@ private:
           checked(parse_map(ctx_, params() + "{ " + tuple + "[" + llvm::join(dims, ", ") +
                                       "] -> L[" + llvm::join(loop, ", ") + "] }"),
                   ctx_));
-      // theta_S = [position[0], dims of level 0, position[1], ..., position[n], 0...]
+      // theta_S = [position[0], dims of level 0, position[1], ..., position[n], 0...],
+      // each dim negated when its loop counts down
       std::vector<std::string> theta;
       size_t d = 0;
       for (size_t k = 0; k < s.position.size(); ++k) {
         theta.push_back(std::to_string(s.position[k]));
-        if (k < s.levels.size())
+        if (k < s.levels.size()) {
+          // A loop with a negative step runs its dim downwards.
+          bool down = m_.levels[s.levels[k]].step < 0;
           for (size_t j = 0; j < m_.levels[s.levels[k]].dims.size(); ++j)
-            theta.push_back(dims[d++]);
+            theta.push_back((down ? "-" : "") + dims[d++]);
+        }
       }
       while (theta.size() < longest)
         theta.push_back("0");

@@ -333,17 +333,31 @@ private:
     sequential();
   }
 
-  /// Distances of the dependences in the band's space B[...], without the zero vector.
-  std::vector<isl::set> band_distances(const std::vector<unsigned> &deps, size_t width) const {
-    std::vector<isl::set> out;
-    std::vector<std::string> z;
-    for (size_t k = 0; k < width; ++k)
+  /// The distances of the dependences in the band, in execution order: B[...] with each
+  /// dim negated when its loop counts down, so every distance is lexicographically
+  /// positive. The zero vector (a dependence inside one band point) is left out.
+  /// Distances that form a small finite set (the usual stencil case) are also listed
+  /// as points, so most hyperplanes are tested without isl.
+  struct BandDistances {
+    isl::set set;
+    bool finite = false;
+    std::vector<std::vector<int64_t>> points;
+  };
+
+  std::vector<BandDistances> band_distances(const std::vector<unsigned> &deps,
+                                            const std::vector<unsigned> &levels) const {
+    size_t width = levels.size();
+    std::vector<std::string> z, flipped, nonzero;
+    for (size_t k = 0; k < width; ++k) {
       z.push_back("z" + std::to_string(k));
-    std::vector<std::string> nonzero;
-    for (const std::string &v : z)
-      nonzero.push_back(v + " != 0");
-    isl::set not_zero = parse_set(ctx_, params() + "{ B[" + llvm::join(z, ", ") +
-                                            "] : " + llvm::join(nonzero, " or ") + " }");
+      flipped.push_back((m_.levels[levels[k]].step < 0 ? "-" : "") + z.back());
+      nonzero.push_back(z.back() + " != 0");
+    }
+    isl::map execution_order = parse_map(ctx_, params() + "{ B[" + llvm::join(z, ", ") +
+                                                   "] -> B[" + llvm::join(flipped, ", ") + "] }");
+    isl::set not_zero = parse_set(ctx_, params() + "{ B[" + llvm::join(z, ", ") + "] : " +
+                                            llvm::join(nonzero, " or ") + " }");
+    std::vector<BandDistances> out;
     for (unsigned i : deps) {
       const Dependence &dep = d_.deps[i];
       auto to_band = [&](unsigned stmt) {
@@ -355,24 +369,56 @@ private:
       };
       isl::map in_band = dep.relation.apply_domain(to_band(m_.accesses[dep.source].statement))
                              .apply_range(to_band(m_.accesses[dep.sink].statement));
-      out.push_back(in_band.deltas().intersect(not_zero));
+      BandDistances d;
+      d.set = in_band.deltas().apply(execution_order).intersect(not_zero);
+      // Over all parameter values (a superset, so testing its points is sound).
+      isl::set any = isl::manage(isl_set_project_out(
+          d.set.copy(), isl_dim_param, 0, isl_set_dim(d.set.get(), isl_dim_param)));
+      if (isl_set_is_bounded(any.get()) == isl_bool_true) {
+        d.finite = true;
+        isl_set_foreach_point(
+            any.get(),
+            [](isl_point *p, void *user) -> isl_stat {
+              auto *d = static_cast<BandDistances *>(user);
+              std::vector<int64_t> v;
+              isl_space *space = isl_point_get_space(p);
+              int n = isl_space_dim(space, isl_dim_set);
+              isl_space_free(space);
+              for (int k = 0; k < n; ++k) {
+                isl_val *c = isl_point_get_coordinate_val(p, isl_dim_set, k);
+                v.push_back(isl_val_get_num_si(c));
+                isl_val_free(c);
+              }
+              isl_point_free(p);
+              d->points.push_back(v);
+              return d->points.size() > 256 ? isl_stat_error : isl_stat_ok;
+            },
+            &d);
+        if (d.points.size() > 256)
+          d.finite = false;
+      }
+      out.push_back(std::move(d));
     }
     return out;
   }
 
+  /// A wavefront: a row h with h . d >= 1 for every band distance d (in execution
+  /// order) and a coefficient +-1, tried from the lightest; coefficients in [-1, 5] and
+  /// bands of at most 5 dims keep the search small.
   bool wavefront(const std::vector<unsigned> &deps, const std::vector<unsigned> &levels) {
     size_t width = levels.size();
-    std::vector<isl::set> distances = band_distances(deps, width);
+    if (width > 5)
+      return false;
+    std::vector<BandDistances> distances = band_distances(deps, levels);
     std::vector<std::string> z;
     for (size_t k = 0; k < width; ++k)
       z.push_back("z" + std::to_string(k));
-    // Candidate hyperplanes with coefficients in [-1, 3], fewest and smallest first.
     std::vector<std::vector<int64_t>> candidates;
     std::vector<int64_t> h(width, -1);
     while (true) {
       candidates.push_back(h);
       size_t k = 0;
-      while (k < width && ++h[k] > 3)
+      while (k < width && ++h[k] > 5)
         h[k++] = -1;
       if (k == width)
         break;
@@ -385,24 +431,47 @@ private:
     };
     std::stable_sort(candidates.begin(), candidates.end(),
                      [&](const auto &a, const auto &b) { return cost(a) < cost(b); });
-    for (const std::vector<int64_t> &row : candidates) {
-      auto unit = std::find_if(row.begin(), row.end(), [](int64_t c) { return c == 1 || c == -1; });
-      if (unit == row.end())
-        continue; // no unimodular completion by unit vectors
+    auto advances = [&](const std::vector<int64_t> &row, const BandDistances &d) {
+      if (d.finite)
+        return std::all_of(d.points.begin(), d.points.end(), [&](const std::vector<int64_t> &p) {
+          int64_t dot = 0;
+          for (size_t k = 0; k < width; ++k)
+            dot += row[k] * p[k];
+          return dot >= 1;
+        });
       std::vector<std::string> terms;
       for (size_t k = 0; k < width; ++k)
         if (row[k] != 0)
           terms.push_back(std::to_string(row[k]) + "*" + z[k]);
+      if (terms.empty())
+        return d.set.is_empty();
       isl::set violated = parse_set(ctx_, params() + "{ B[" + llvm::join(z, ", ") +
                                               "] : " + llvm::join(terms, " + ") + " <= 0 }");
-      bool valid = std::all_of(distances.begin(), distances.end(),
-                               [&](const isl::set &d) { return d.intersect(violated).is_empty(); });
+      return d.set.intersect(violated).is_empty();
+    };
+    for (const std::vector<int64_t> &row : candidates) {
+      auto unit = std::find_if(row.begin(), row.end(), [](int64_t c) { return c == 1 || c == -1; });
+      if (unit == row.end())
+        continue; // no unimodular completion by unit vectors
+      // Finite sets first: they reject most candidates without isl.
+      bool valid = true;
+      for (int pass = 0; pass < 2 && valid; ++pass)
+        for (const BandDistances &d : distances)
+          if (d.finite == (pass == 0) && !advances(row, d)) {
+            valid = false;
+            break;
+          }
       if (!valid)
         continue;
+      // Back to the loops' own variables: a dim that counts down flips its coefficient.
+      std::vector<int64_t> hyperplane = row;
+      for (size_t k = 0; k < width; ++k)
+        if (m_.levels[levels[k]].step < 0)
+          hyperplane[k] = -hyperplane[k];
       // Rows: the hyperplane, then the unit vectors of every dim but one with a unit
       // coefficient; the determinant is that coefficient, +-1.
       size_t pivot = unit - row.begin();
-      s_.skew.push_back(row);
+      s_.skew.push_back(hyperplane);
       for (size_t k = 0; k < width; ++k)
         if (k != pivot) {
           std::vector<int64_t> e(width, 0);
@@ -411,8 +480,11 @@ private:
         }
       std::vector<std::string> time;
       for (size_t k = 0; k < width; ++k)
-        if (row[k] != 0)
-          time.push_back((row[k] == 1 ? "" : std::to_string(row[k]) + "*") + s_.dims[k]);
+        if (hyperplane[k] != 0)
+          time.push_back((hyperplane[k] == 1    ? ""
+                          : hyperplane[k] == -1 ? "-"
+                                                : std::to_string(hyperplane[k]) + "*") +
+                         s_.dims[k]);
       s_.verdict = Verdict::Wavefront;
       s_.why = "every dependence advances " + llvm::join(time, " + ") +
                ", so the iterations of one wavefront run at once";

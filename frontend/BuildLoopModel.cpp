@@ -860,8 +860,10 @@ private:
       not_affine_[vd] = "'" + vd->getNameAsString() + "' is written inside the loop";
     }
     if (vd->getType()->isReferenceType()) {
-      // A reference names other storage; accesses through it go to that storage.
-      if (init)
+      // A reference names other storage; accesses through it go to that storage. Binding
+      // it to a variable (auto &B = A) reads nothing; binding it to an element or the
+      // result of an expression evaluates that expression.
+      if (init && !isa<DeclRefExpr>(init->IgnoreParenImpCasts()))
         visit_in(init, Mode::Read, stmt, c);
       return;
     }

@@ -2,11 +2,6 @@
 // of A and writes through both, A[i] and (through B) A[i + 1]. As in
 // alias-reference.cpp, iterations i and i + 1 both write A[i + 1]: sequential, reason
 // conflict. Binding a reference reads no element; every subscript here is affine.
-// XFAIL: *
-// weftc bug: it models the initializer 'A' of 'auto &B = A' as a read of every element
-// of A, and so refuses the loop first for an unknown subscript ("a subscript is not an
-// affine expression"), which no subscript here is, pointing at the initializer. The
-// verdict (sequential) is right; the reason and its notes are not.
 // RUN: %weftc %s -- -Xclang -verify
 // RUN: %weftc --emit=report %s 2>/dev/null | FileCheck %s
 #include <weft/weft.h>

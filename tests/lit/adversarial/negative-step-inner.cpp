@@ -8,12 +8,6 @@
 // h = (0, -1) gives 1 on both and has weight 1: the columns j run one after another,
 // from m - 2 down, with all rows i of a column at once. Its unit coefficient is h_j,
 // so the skew is [[0, -1], [1, 0]] (determinant 1): a wavefront.
-// XFAIL: *
-// weftc bug (unsound): as in negative-step-wavefront.cpp, but on the inner level: it
-// orders j increasingly, sees a (0, 1) anti instead of the (0, -1) flow, and answers
-// the hyperplane 2i + j, which runs (i, j) before (i, j + 1), whose result it reads.
-// With n = 2, m = 3 and A zero except A(0, 2) = 1, the loop leaves A(1, 0) = 1; the
-// order 2i + j computes (1, 0) at time 2, before (1, 1) at time 3, and leaves 0.
 // RUN: %weftc --emit=report %s | FileCheck %s
 #include <weft/weft.h>
 

@@ -7,12 +7,6 @@
 // partition. A hyperplane h needs -h_i >= 1 and h_j >= 1: h = (-1, 1) is the lightest,
 // giving 1 on both. The right verdict is a wavefront over j - i with skew
 // [[-1, 1], [0, 1]].
-// XFAIL: *
-// weftc bug (unsound): it orders the iterations by increasing i, sees the first
-// dependence as an anti of distance (1, 0), and answers the hyperplane i + j, which
-// runs (i, j) before (i + 1, j), whose result (i, j) reads. With n = 3, m = 2 and A
-// zero except A(2, 1) = 1, the loop leaves A(0, 1) = 1; the order i + j computes
-// (0, 1) at time 1, before (1, 1) at time 2, and leaves A(0, 1) = 0.
 // RUN: %weftc --emit=report %s | FileCheck %s
 #include <weft/weft.h>
 

@@ -4,12 +4,6 @@
 // no anti dependence (A[i + 1] is never written after iteration i reads it). The order
 // must be kept and one dim has nothing to partition or skew: sequential, reason
 // carried_dependence, with the notes naming the write as the source.
-// XFAIL: *
-// weftc bug: the dependence analysis orders the iterations by increasing i whatever the
-// step, so it reports an anti dependence of distance 1 from the read ("iteration i
-// reads A[i + 1]", "that iteration i + 1 writes A[i]"): the direction is reversed. The
-// verdict happens to be right here; in two dims the same mistake picks an invalid
-// wavefront (negative-step-wavefront.cpp, ../polybench/nussinov.cpp).
 // RUN: %weftc %s -- -Xclang -verify
 // RUN: %weftc --emit=report %s 2>/dev/null | FileCheck %s
 #include <weft/weft.h>

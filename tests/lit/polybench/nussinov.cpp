@@ -15,12 +15,6 @@
 // h = (-1, 1), giving 1, 1 and 2 on the three families, is the lightest: the
 // anti-diagonals j - i = const run one after another. The right verdict is a wavefront
 // with skew [[-1, 1], [0, 1]] (determinant -1).
-// XFAIL: *
-// weftc bug: it orders the iterations of a loop with a negative step by increasing i,
-// so it sees (1, 0) anti dependences instead of (-1, 0) flows, and picks the hyperplane
-// 2i + j: that runs cell (i, j) before cell (i + 1, j), whose value it reads. Unsound:
-// with n = 3 and seq = {0, 1, 2} the loop computes T(0, 2) = 1, the order 2i + j
-// (cell (0, 2) at time 2, cell (1, 2) at time 4) computes 0.
 // RUN: %weftc --emit=report %s | FileCheck %s
 #include <weft/weft.h>
 #include <algorithm>

@@ -17,10 +17,6 @@
 // satisfies every distance above (the smallest product is 1). h_j = 1 completes it to
 // the unimodular skew [[4, 2, 1], [1, 0, 0], [0, 1, 0]]: the right verdict is a
 // wavefront over 4t + 2i + j.
-// XFAIL: *
-// weftc bug: the wavefront search only tries coefficients in [-1, 3], so it misses
-// (4, 2, 1), the only valid hyperplane of weight 7 and the lightest one, and answers
-// sequential.
 // RUN: %weftc --emit=report %s 2>/dev/null | FileCheck %s
 #include <weft/weft.h>
 
