@@ -1,0 +1,129 @@
+// rotation_2d: the parts of the schedule that do not depend on the entry type, and the
+// ring that moves time partitions between processes.
+#include "weft/rt/rotation_2d.h"
+
+namespace weft::rt::rotation_detail {
+
+std::int64_t tile_rows(std::int64_t cache_bytes, std::int64_t row_bytes) {
+  if (row_bytes <= 0) return std::int64_t{1} << 30;  // no array rows: one tile
+  return std::max<std::int64_t>(1, cache_bytes / 2 / row_bytes);
+}
+
+std::int64_t row_bytes_of_dim(const Footprint& footprint, int dim) {
+  std::int64_t bytes = 0;
+  for (const auto& w : footprint.writes()) {
+    if (w.key_dim == dim) bytes += w.handle.geometry.row_bytes();
+  }
+  for (const auto& r : footprint.reads()) {
+    if (r.key_dim == dim) bytes += r.handle.geometry.row_bytes();
+  }
+  return bytes;
+}
+
+void check_arguments(const Footprint& footprint, int space, int time, std::size_t rank) {
+  const auto dim_ok = [rank](int d) { return d >= 0 && static_cast<std::size_t>(d) < rank; };
+  if (!dim_ok(space) || !dim_ok(time) || space == time) {
+    usage_error("rotation_2d", "space and time must be two different key dimensions of the loop, got " +
+                                   std::to_string(space) + " and " + std::to_string(time));
+  }
+  for (const auto& w : footprint.writes()) {
+    if (w.key_dim != space && w.key_dim != time) {
+      usage_error("rotation_2d", "the loop writes the DistArray of shape " + w.handle.shape +
+                                     " at rows named by key dimension " + std::to_string(w.key_dim) +
+                                     ", which is neither the space nor the time dimension");
+    }
+  }
+}
+
+std::string plan_key(int space, int time, const Session& session, const Footprint& footprint) {
+  std::string key = "rotation_2d;s=" + std::to_string(space) + ";t=" + std::to_string(time) +
+                    ";P=" + std::to_string(session.size()) + ";m=" + std::to_string(session.options().partitions_per_rank) +
+                    ";T=" + std::to_string(session.threads()) + ";cache=" + std::to_string(session.options().cache_bytes) +
+                    ";writes=";
+  for (const auto& w : footprint.writes()) {
+    key += std::to_string(w.key_dim) + ":" + std::to_string(w.handle.geometry.rows) + ":" +
+           std::to_string(w.handle.geometry.row_bytes()) + ",";
+  }
+  key += ";reads=";
+  for (const auto& r : footprint.reads()) {
+    key += std::to_string(r.key_dim) + ":" + std::to_string(r.handle.geometry.row_bytes()) + ",";
+  }
+  return key;
+}
+
+Layout home_layout(const Schedule& s, const ArrayHandle& array) {
+  std::vector<int> owners(static_cast<std::size_t>(s.partitions()));
+  for (int q = 0; q < s.partitions(); ++q) owners[q] = q / s.per_rank;
+  std::vector<std::int64_t> clipped(s.time_bounds);
+  for (auto& b : clipped) b = std::clamp<std::int64_t>(b, 0, array.geometry.rows);
+  return row_layout(clipped, owners, array.geometry.cols);
+}
+
+Ring::Ring(Session& session, const Schedule& schedule, const std::vector<ArrayHandle>& time_arrays)
+    : session_(session),
+      s_(schedule),
+      arrays_(time_arrays),
+      sends_(static_cast<std::size_t>(schedule.partitions())),
+      receives_(static_cast<std::size_t>(schedule.partitions())) {}
+
+Ring::~Ring() = default;  // outstanding requests (only after an error) cancel themselves
+
+void Ring::post_receive(int q) {
+  Transport& net = session_.transport();
+  // The rows may still be on their way out from an earlier step of this loop.
+  net.wait_all(sends_[static_cast<std::size_t>(q)]);
+  const int from = (net.rank() + 1) % net.size();
+  auto& mine = receives_[static_cast<std::size_t>(q)];
+  mine.clear();
+  const std::int64_t begin = s_.time_bounds[q], end = s_.time_bounds[q + 1];
+  for (std::size_t k = 0; k < arrays_.size(); ++k) {
+    const ArrayHandle& a = arrays_[k];
+    const std::int64_t b = std::min(begin, a.geometry.rows), e = std::min(end, a.geometry.rows);
+    if (e <= b) continue;
+    const int tag = static_cast<int>(k) * s_.partitions() + q;
+    mine.push_back(net.irecv(a.storage + b * a.geometry.row_bytes(), (e - b) * a.geometry.row_bytes(), from, tag));
+  }
+}
+
+void Ring::before_step(int step) {
+  if (s_.processes == 1) return;
+  const int me = session_.rank();
+  const int q = s_.partition_at(me, step);
+  if (step >= s_.per_rank) session_.transport().wait_all(receives_[static_cast<std::size_t>(q)]);
+  const int next = step + 1;
+  if (next < s_.partitions() && next >= s_.per_rank) post_receive(s_.partition_at(me, next));
+}
+
+void Ring::after_step(int step) {
+  if (s_.processes == 1) return;
+  Transport& net = session_.transport();
+  const int me = net.rank();
+  const int to = (me + net.size() - 1) % net.size();
+  const int q = s_.partition_at(me, step);
+  auto& mine = sends_[static_cast<std::size_t>(q)];
+  const std::int64_t begin = s_.time_bounds[q], end = s_.time_bounds[q + 1];
+  for (std::size_t k = 0; k < arrays_.size(); ++k) {
+    const ArrayHandle& a = arrays_[k];
+    const std::int64_t b = std::min(begin, a.geometry.rows), e = std::min(end, a.geometry.rows);
+    if (e <= b) continue;
+    const int tag = static_cast<int>(k) * s_.partitions() + q;
+    mine.push_back(net.isend(a.storage + b * a.geometry.row_bytes(), (e - b) * a.geometry.row_bytes(), to, tag));
+  }
+}
+
+void Ring::progress() {
+  if (s_.processes == 1) return;
+  for (auto& list : sends_) session_.transport().poll(list);
+  for (auto& list : receives_) session_.transport().poll(list);
+}
+
+void Ring::finish() {
+  if (s_.processes == 1) return;
+  Transport& net = session_.transport();
+  const int me = net.rank();
+  for (int i = 0; i < s_.per_rank; ++i) post_receive(me * s_.per_rank + i);
+  for (auto& list : sends_) net.wait_all(list);
+  for (auto& list : receives_) net.wait_all(list);
+}
+
+}  // namespace weft::rt::rotation_detail

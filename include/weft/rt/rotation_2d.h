@@ -1,0 +1,265 @@
+// weft/rt/rotation_2d.h — the rotation_2d executor (Orion's 2D schedule): no conflict of
+// the loop is non-zero in both of two key dimensions, the space dimension a and the time
+// dimension b. Iterations with different key[a] and different key[b] may run at once.
+//
+//   weft::rt::rotation_2d(session, R, /*space*/ 0, /*time*/ 1,
+//                         weft::rt::Footprint().write(W, 0).write(H, 1).reduce(sq_err),
+//                         [&](const weft::Entry<float, 2>& e) { ... });
+//
+// Every written array must be indexed by the space or the time dimension (its rows are
+// key[a] or key[b]); reads may name any key dimension (their rows are copied in first).
+//
+// Schedule, for P processes, m time partitions per process and T workers per process:
+//  - key[a] is cut into P ranges by histogram (equal numbers of entries); process r owns
+//    space range r and every row of the space-indexed arrays in it, for the whole loop.
+//  - key[b] is cut into P x m partitions by histogram. At step j (0 <= j < P m) process r
+//    works on time partition q = (r m + j) mod P m, then sends its rows of the time-indexed
+//    arrays to process r - 1 (mod P), which needs it m steps later; the receive for the
+//    next step is posted a step ahead, so that transfers overlap compute (m >= 2 gives a
+//    whole step of slack). At any time a partition is at exactly one process, and the
+//    space ranges are disjoint: no two processes touch the same row or column at once.
+//    After P m steps every partition is back where it started ("home": partitions r m ..
+//    r m + m - 1 at process r), so the next rotation_2d over the same entries starts
+//    without moving anything.
+//  - Inside a process, a second level of blocks over the workers: the space range into T
+//    worker ranges, every time partition into T sub-ranges (histogram again), and a step
+//    runs T waves; in wave w worker range i works on sub-range (i + w) mod T. Within a
+//    wave no two workers share a row or a column.
+//  - Inside a block, the entries are ordered by cache tiles: ranges of both dimensions
+//    whose rows (of all arrays indexed by them) fill Options::cache_bytes (about half of
+//    an L2 cache), tile by tile, and in R's order within a tile. The random accesses of a
+//    tile then hit the cache.
+// The loop is thus serializable: it equals the serial loop over R's entries in the order
+// (step, wave, block, tile, R order). Results depend on P, m and T, not on timing.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "weft/rt/loop.h"
+#include "weft/rt/partition_1d.h"
+
+namespace weft::rt {
+
+namespace rotation_detail {
+
+// The schedule that does not depend on the entry type.
+struct Schedule {
+  int processes = 1;
+  int per_rank = 1;  // m
+  int workers = 1;   // T
+  std::vector<std::int64_t> space_bounds;          // P + 1
+  std::vector<std::int64_t> time_bounds;           // P m + 1
+  std::vector<std::int64_t> worker_space_bounds;   // T + 1, within this process's space range
+  std::vector<std::vector<std::int64_t>> worker_time_bounds;  // per partition: T + 1
+  std::int64_t space_tile = 1;  // rows per cache tile
+  std::int64_t time_tile = 1;
+
+  int partitions() const { return processes * per_rank; }
+  // Time partition of process `rank` at step j.
+  int partition_at(int rank, int step) const { return (rank * per_rank + step) % partitions(); }
+  std::size_t block(int q, int a, int b) const {
+    return (static_cast<std::size_t>(q) * workers + a) * workers + b;
+  }
+};
+
+// Rows per cache tile of a dimension whose arrays have `row_bytes` bytes per row: half of
+// the cache budget each.
+std::int64_t tile_rows(std::int64_t cache_bytes, std::int64_t row_bytes);
+
+// Bytes per row, summed over the arrays the loop indexes by key dimension `dim`.
+std::int64_t row_bytes_of_dim(const Footprint& footprint, int dim);
+
+void check_arguments(const Footprint& footprint, int space, int time, std::size_t rank);
+
+std::string plan_key(int space, int time, const Session& session, const Footprint& footprint);
+
+template <class T, std::size_t N>
+struct Plan {
+  Schedule schedule;
+  std::vector<weft::Entry<T, N>> entries;     // this process's, block by block
+  std::vector<std::int64_t> block_offsets;    // block k is [block_offsets[k], block_offsets[k + 1])
+  std::vector<std::vector<std::int64_t>> read_rows;
+};
+
+template <class T, std::size_t N>
+std::shared_ptr<Plan<T, N>> make_plan(Session& session, const weft::SparseArray<T, N>& a, int space, int time,
+                                      const Footprint& footprint) {
+  const std::size_t sd = static_cast<std::size_t>(space), td = static_cast<std::size_t>(time);
+  EntriesRecord& record = entries_record(session, a);
+  const bool sliced = record.sliced();
+  auto plan = std::make_shared<Plan<T, N>>();
+  Schedule& s = plan->schedule;
+  s.processes = session.size();
+  s.per_rank = session.size() == 1 ? 1 : session.options().partitions_per_rank;
+  s.workers = session.threads();
+  const int me = session.rank();
+
+  std::array<std::int64_t, N> extent = key_extents(session, a, sliced);
+  for (const auto& w : footprint.writes()) {
+    extent[static_cast<std::size_t>(w.key_dim)] = std::max(extent[static_cast<std::size_t>(w.key_dim)], w.handle.geometry.rows);
+  }
+  const std::vector<std::int64_t> space_counts = key_histogram(session, a, sd, extent[sd], sliced);
+  const std::vector<std::int64_t> time_counts = key_histogram(session, a, td, extent[td], sliced);
+  s.space_bounds = histogram_bounds(space_counts, s.processes);
+  s.time_bounds = histogram_bounds(time_counts, s.partitions());
+  const auto& sb = s.space_bounds;
+  std::vector<weft::Entry<T, N>> mine =
+      entries_for_rank(session, a, sliced, [&](const weft::Entry<T, N>& e) { return part_of(sb, e.key[sd]); });
+
+  // Worker ranges by the histogram of this process's own entries.
+  std::vector<std::int64_t> my_space(static_cast<std::size_t>(extent[sd]), 0), my_time(static_cast<std::size_t>(extent[td]), 0);
+  for (const auto& e : mine) {
+    ++my_space[static_cast<std::size_t>(e.key[sd])];
+    ++my_time[static_cast<std::size_t>(e.key[td])];
+  }
+  s.worker_space_bounds = histogram_bounds_within(my_space, sb[me], sb[me + 1], s.workers);
+  for (int q = 0; q < s.partitions(); ++q) {
+    s.worker_time_bounds.push_back(histogram_bounds_within(my_time, s.time_bounds[q], s.time_bounds[q + 1], s.workers));
+  }
+  s.space_tile = tile_rows(session.options().cache_bytes, row_bytes_of_dim(footprint, space));
+  s.time_tile = tile_rows(session.options().cache_bytes, row_bytes_of_dim(footprint, time));
+
+  // Sort key of an entry: (block, space tile, time tile); a stable sort keeps R's order
+  // within a tile.
+  struct Keyed {
+    std::uint64_t block;
+    std::uint64_t tile;
+    std::uint32_t index;
+  };
+  std::vector<Keyed> keyed(mine.size());
+  const std::int64_t space_begin = sb[me];
+  for (std::size_t i = 0; i < mine.size(); ++i) {
+    const auto& e = mine[i];
+    const int q = part_of(s.time_bounds, e.key[td]);
+    const int wa = part_of(s.worker_space_bounds, e.key[sd]);
+    const auto& wtb = s.worker_time_bounds[static_cast<std::size_t>(q)];
+    const int wb = part_of(wtb, e.key[td]);
+    const std::uint64_t st = static_cast<std::uint64_t>((e.key[sd] - space_begin) / s.space_tile);
+    const std::uint64_t tt = static_cast<std::uint64_t>((e.key[td] - wtb[0]) / s.time_tile);
+    keyed[i] = Keyed{s.block(q, wa, wb), (st << 32) | tt, static_cast<std::uint32_t>(i)};
+  }
+  std::stable_sort(keyed.begin(), keyed.end(), [](const Keyed& x, const Keyed& y) {
+    return x.block != y.block ? x.block < y.block : x.tile < y.tile;
+  });
+  const std::size_t blocks = static_cast<std::size_t>(s.partitions()) * s.workers * s.workers;
+  plan->block_offsets.assign(blocks + 1, 0);
+  plan->entries.resize(mine.size());
+  for (std::size_t i = 0; i < keyed.size(); ++i) {
+    plan->entries[i] = mine[keyed[i].index];
+    ++plan->block_offsets[keyed[i].block + 1];
+  }
+  for (std::size_t k = 0; k < blocks; ++k) plan->block_offsets[k + 1] += plan->block_offsets[k];
+  for (const auto& r : footprint.reads()) {
+    plan->read_rows.push_back(r.key_dim >= 0 ? distinct_keys(plan->entries, r.key_dim) : std::vector<std::int64_t>{});
+  }
+  return plan;
+}
+
+// The home layout of the time-indexed arrays: partitions r m .. r m + m - 1 at process r.
+Layout home_layout(const Schedule& s, const ArrayHandle& array);
+
+// Moves time partitions around the ring: posts and completes the transfers of one
+// rotation_2d loop (non-template: rows are bytes).
+class Ring {
+ public:
+  Ring(Session& session, const Schedule& schedule, const std::vector<ArrayHandle>& time_arrays);
+  ~Ring();
+  // Before step j: the partition for step j is here (waits for its receive), and the
+  // receive for step j + 1 is posted.
+  void before_step(int step);
+  // After step j: sends its partition to the previous process.
+  void after_step(int step);
+  // Lets MPI progress the transfers in flight (between waves and pieces of a block).
+  void progress();
+  // After the last step: every home partition is back here.
+  void finish();
+
+ private:
+  void post_receive(int q);
+  Session& session_;
+  const Schedule& s_;
+  std::vector<ArrayHandle> arrays_;
+  std::vector<std::vector<Request>> sends_;     // per partition
+  std::vector<std::vector<Request>> receives_;  // per partition
+  std::vector<Request*> in_flight_;
+};
+
+// Entries per piece of a block run by the main thread alone, between progress calls.
+constexpr std::int64_t kProgressEvery = 1 << 16;
+
+}  // namespace rotation_detail
+
+template <class T, std::size_t N, class Body>
+void rotation_2d(Session& session, const weft::SparseArray<T, N>& entries, int space, int time,
+                 const Footprint& footprint, Body&& body) {
+  using namespace rotation_detail;
+  check_arguments(footprint, space, time, N);
+  EntriesRecord& record = entries_record(session, entries);
+  const std::uint64_t version = weft::detail::RuntimeAccess::residency(entries).version;
+  const std::string key = plan_key(space, time, session, footprint);
+  std::shared_ptr<Plan<T, N>> plan = record.find_plan<Plan<T, N>>(key, version);
+  if (!plan) {
+    plan = make_plan(session, entries, space, time, footprint);
+    record.store_plan(key, version, plan);
+  }
+  const Schedule& s = plan->schedule;
+
+  std::vector<Layout> write_layouts;
+  std::vector<ArrayHandle> time_arrays;
+  for (const auto& w : footprint.writes()) {
+    if (w.key_dim == space) {
+      write_layouts.push_back(partition_1d_detail::layout_for(s.space_bounds, w.handle));
+    } else {
+      write_layouts.push_back(home_layout(s, w.handle));
+      time_arrays.push_back(w.handle);
+    }
+  }
+  std::vector<Layout> space_layouts(footprint.reads().size());
+  std::vector<const std::vector<std::int64_t>*> rows;
+  std::vector<const Layout*> owned;
+  for (std::size_t i = 0; i < footprint.reads().size(); ++i) {
+    const auto& r = footprint.reads()[i];
+    rows.push_back(r.key_dim >= 0 ? &plan->read_rows[i] : nullptr);
+    if (r.key_dim == space) space_layouts[i] = partition_1d_detail::layout_for(s.space_bounds, r.handle);
+    owned.push_back(r.key_dim == space ? &space_layouts[i] : nullptr);
+  }
+
+  LoopScope scope(session, "rotation_2d", footprint, write_layouts, rows, owned);
+  {
+    Ring ring(session, s, time_arrays);
+    const weft::Entry<T, N>* data = plan->entries.data();
+    const std::int64_t* offsets = plan->block_offsets.data();
+    const int me = session.rank();
+    for (int step = 0; step < s.partitions(); ++step) {
+      ring.before_step(step);
+      const int q = s.partition_at(me, step);
+      for (int wave = 0; wave < s.workers; ++wave) {
+        if (s.workers == 1) {
+          // The main thread alone: run the block in pieces, letting MPI progress between.
+          const std::size_t k = s.block(q, 0, 0);
+          weft::detail::worker_index = 0;
+          for (std::int64_t i = offsets[k]; i < offsets[k + 1];) {
+            const std::int64_t piece_end = std::min(offsets[k + 1], i + kProgressEvery);
+            for (; i < piece_end; ++i) body(data[i]);
+            ring.progress();
+          }
+        } else {
+          for_each_block(session, s.workers, [&](std::int64_t a) {
+            const std::size_t k = s.block(q, static_cast<int>(a), static_cast<int>((a + wave) % s.workers));
+            for (std::int64_t i = offsets[k]; i < offsets[k + 1]; ++i) body(data[i]);
+          });
+          ring.progress();
+        }
+      }
+      ring.after_step(step);
+    }
+    ring.finish();
+  }
+  scope.finish();
+}
+
+}  // namespace weft::rt

@@ -1,0 +1,132 @@
+// rotation_2d with one process and two workers: every entry once, no two workers on one
+// row or one column at the same time, results independent of timing, SGD converging
+// like the serial loop.
+#include <gtest/gtest.h>
+#include <weft/rt/rotation_2d.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "rt_test_session.h"
+
+namespace {
+
+weft::SparseArray<float, 2> ratings(int users, int items, int count, std::uint64_t seed) {
+  weft::SparseArray<float, 2> a;
+  std::vector<char> used(static_cast<std::size_t>(users) * items, 0);
+  for (std::uint64_t n = 0; static_cast<int>(a.size()) < count; ++n) {
+    const std::uint64_t x = weft::detail::splitmix64_at(seed, n);
+    const int u = static_cast<int>(x % users), i = static_cast<int>((x >> 32) % items);
+    if (used[static_cast<std::size_t>(u) * items + i]++) continue;
+    a.add({u, i}, static_cast<float>((u % 5) * 0.3 + (i % 7) * 0.2));
+  }
+  return a;
+}
+
+TEST(RtRotation2D, NoTwoWorkersHoldTheSameRowOrColumnAndEveryEntryRunsOnce) {
+  const weft::SparseArray<float, 2> R = ratings(300, 200, 8000, 1);
+  weft::DistArray<float, 2> W({300, 1}), H({200, 1});
+  std::vector<std::atomic<int>> row_holder(300), col_holder(200), visits(8000);
+  for (auto& h : row_holder) h = -1;
+  for (auto& h : col_holder) h = -1;
+  std::atomic<int> conflicts{0};
+  std::vector<std::int64_t> index_of(300 * 200, -1);
+  for (std::int64_t n = 0; n < R.size(); ++n) index_of[R.entries()[n].key[0] * 200 + R.entries()[n].key[1]] = n;
+  weft::rt::rotation_2d(weft_test::session(), R, 0, 1, weft::rt::Footprint().write(W, 0).write(H, 1),
+                        [&](const weft::Entry<float, 2>& e) {
+                          const int me = weft::detail::worker_index;
+                          int free_row = -1, free_col = -1;
+                          if (!row_holder[e.key[0]].compare_exchange_strong(free_row, me)) ++conflicts;
+                          if (!col_holder[e.key[1]].compare_exchange_strong(free_col, me)) ++conflicts;
+                          for (volatile int spin = 0; spin < 200; spin = spin + 1) {
+                          }
+                          W(e.key[0], 0) += 1.0f;
+                          H(e.key[1], 0) += 1.0f;
+                          ++visits[index_of[e.key[0] * 200 + e.key[1]]];
+                          row_holder[e.key[0]] = -1;
+                          col_holder[e.key[1]] = -1;
+                        });
+  EXPECT_EQ(conflicts.load(), 0);
+  for (const auto& v : visits) EXPECT_EQ(v.load(), 1);
+  float total = 0;
+  for (int u = 0; u < 300; ++u) total += W(u, 0);
+  EXPECT_EQ(total, 8000.0f);
+}
+
+void sgd_epoch(weft::DistArray<float, 2>& W, weft::DistArray<float, 2>& H, const weft::Entry<float, 2>& e) {
+  const int K = static_cast<int>(W.shape()[1]);
+  const float lr = 0.05f, reg = 0.01f;
+  float err = e.value;
+  for (int k = 0; k < K; ++k) err -= W(e.key[0], k) * H(e.key[1], k);
+  for (int k = 0; k < K; ++k) {
+    const float w = W(e.key[0], k);
+    W(e.key[0], k) += lr * (err * H(e.key[1], k) - reg * w);
+    H(e.key[1], k) += lr * (err * w - reg * H(e.key[1], k));
+  }
+}
+
+double rmse(const weft::SparseArray<float, 2>& R, const weft::DistArray<float, 2>& W, const weft::DistArray<float, 2>& H) {
+  double sq = 0;
+  for (const auto& e : R) {
+    float err = e.value;
+    for (int k = 0; k < W.shape()[1]; ++k) err -= W(e.key[0], k) * H(e.key[1], k);
+    sq += static_cast<double>(err) * err;
+  }
+  return std::sqrt(sq / static_cast<double>(R.size()));
+}
+
+TEST(RtRotation2D, ResultsDependOnTheScheduleNotOnTiming) {
+  const weft::SparseArray<float, 2> R = ratings(400, 300, 20000, 2);
+  std::vector<float> first_w;
+  for (int run = 0; run < 2; ++run) {
+    weft::DistArray<float, 2> W({400, 8}), H({300, 8});
+    W.randomize(1, -0.1f, 0.1f);
+    H.randomize(2, -0.1f, 0.1f);
+    for (int epoch = 0; epoch < 3; ++epoch) {
+      weft::rt::rotation_2d(weft_test::session(), R, 0, 1, weft::rt::Footprint().write(W, 0).write(H, 1),
+                            [&](const weft::Entry<float, 2>& e) { sgd_epoch(W, H, e); });
+    }
+    if (run == 0) {
+      first_w.assign(W.data(), W.data() + W.size());
+    } else {
+      EXPECT_EQ(std::memcmp(first_w.data(), W.data(), first_w.size() * sizeof(float)), 0);
+    }
+  }
+}
+
+TEST(RtRotation2D, SgdReachesTheSerialLoopsError) {
+  const weft::SparseArray<float, 2> R = ratings(400, 300, 20000, 3);
+  weft::DistArray<float, 2> Ws({400, 8}), Hs({300, 8});
+  Ws.randomize(1, -0.1f, 0.1f);
+  Hs.randomize(2, -0.1f, 0.1f);
+  weft::DistArray<float, 2> Wp(Ws), Hp(Hs);
+  weft::Accumulator<double> sq(0.0);
+  for (int epoch = 0; epoch < 10; ++epoch) {
+    for (const auto& e : R) sgd_epoch(Ws, Hs, e);
+    weft::rt::rotation_2d(weft_test::session(), R, 0, 1, weft::rt::Footprint().write(Wp, 0).write(Hp, 1).reduce(sq),
+                          [&](const weft::Entry<float, 2>& e) {
+                            sgd_epoch(Wp, Hp, e);
+                            sq += 1.0;
+                          });
+  }
+  EXPECT_EQ(sq.value(), 10.0 * R.size());
+  const double serial = rmse(R, Ws, Hs), parallel = rmse(R, Wp, Hp);
+  EXPECT_NEAR(parallel, serial, 0.01 * serial);
+}
+
+TEST(RtRotation2D, ArraysMustBeIndexedByTheSpaceOrTheTimeDimension) {
+  weft::SparseArray<float, 3> R;
+  R.add({0, 0, 0}, 1.0f);
+  weft::DistArray<float, 1> A({1});
+  EXPECT_THROW(weft::rt::rotation_2d(weft_test::session(), R, 0, 1, weft::rt::Footprint().write(A, 2),
+                                     [&](const weft::Entry<float, 3>&) {}),
+               weft::Error);
+  EXPECT_THROW(weft::rt::rotation_2d(weft_test::session(), R, 1, 1, weft::rt::Footprint(),
+                                     [&](const weft::Entry<float, 3>&) {}),
+               weft::Error);
+}
+
+}  // namespace
