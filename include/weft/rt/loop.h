@@ -192,6 +192,9 @@ std::vector<weft::Entry<T, N>> entries_for_rank(Session& session, const weft::Sp
   const int me = session.rank();
   std::vector<weft::Entry<T, N>> mine;
   if (!sliced) {
+    std::size_t count = 0;
+    for (const auto& e : all) count += owner(e) == me;
+    mine.reserve(count);
     for (const auto& e : all) {
       if (owner(e) == me) mine.push_back(e);
     }
@@ -213,12 +216,11 @@ std::vector<weft::Entry<T, N>> entries_for_rank(Session& session, const weft::Sp
   return mine;
 }
 
-// Sorted distinct values of key[dim] among `entries`.
-template <class T, std::size_t N>
-std::vector<std::int64_t> distinct_keys(const std::vector<weft::Entry<T, N>>& entries, int dim) {
+// Sorted distinct values of key[dim] among the entries [first, last).
+template <class It>
+std::vector<std::int64_t> distinct_keys(It first, It last, int dim) {
   std::vector<std::int64_t> keys;
-  keys.reserve(entries.size());
-  for (const auto& e : entries) keys.push_back(e.key[static_cast<std::size_t>(dim)]);
+  for (It it = first; it != last; ++it) keys.push_back(it->key[static_cast<std::size_t>(dim)]);
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   return keys;

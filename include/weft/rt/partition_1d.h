@@ -86,7 +86,7 @@ std::shared_ptr<Plan<T, N>> make_plan(Session& session, const weft::SparseArray<
       mine, chunks, [&](const weft::Entry<T, N>& e) { return part_of(cb, e.key[static_cast<std::size_t>(dim)]); },
       plan->chunk_offsets);
   for (const auto& r : footprint.reads()) {
-    plan->read_rows.push_back(r.key_dim >= 0 ? distinct_keys(plan->entries, r.key_dim) : std::vector<std::int64_t>{});
+    plan->read_rows.push_back(r.key_dim >= 0 ? distinct_keys(plan->entries.begin(), plan->entries.end(), r.key_dim) : std::vector<std::int64_t>{});
   }
   return plan;
 }

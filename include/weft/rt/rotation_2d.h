@@ -35,10 +35,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "weft/rt/large_array.h"
 #include "weft/rt/loop.h"
 #include "weft/rt/partition_1d.h"
 
@@ -80,7 +82,7 @@ std::string plan_key(int space, int time, const Session& session, const Footprin
 template <class T, std::size_t N>
 struct Plan {
   Schedule schedule;
-  std::vector<weft::Entry<T, N>> entries;     // this process's, block by block
+  LargeArray<weft::Entry<T, N>> entries;      // this process's, block by block
   std::vector<std::int64_t> block_offsets;    // block k is [block_offsets[k], block_offsets[k + 1])
   std::vector<std::vector<std::int64_t>> read_rows;
 };
@@ -100,61 +102,117 @@ std::shared_ptr<Plan<T, N>> make_plan(Session& session, const weft::SparseArray<
 
   std::array<std::int64_t, N> extent = key_extents(session, a, sliced);
   for (const auto& w : footprint.writes()) {
-    extent[static_cast<std::size_t>(w.key_dim)] = std::max(extent[static_cast<std::size_t>(w.key_dim)], w.handle.geometry.rows);
+    auto& x = extent[static_cast<std::size_t>(w.key_dim)];
+    x = std::max(x, w.handle.geometry.rows);
   }
-  const std::vector<std::int64_t> space_counts = key_histogram(session, a, sd, extent[sd], sliced);
-  const std::vector<std::int64_t> time_counts = key_histogram(session, a, td, extent[td], sliced);
+  // One pass for both histograms of all processes' entries.
+  std::vector<std::int64_t> space_counts(static_cast<std::size_t>(extent[sd]), 0);
+  std::vector<std::int64_t> time_counts(static_cast<std::size_t>(extent[td]), 0);
+  for (const auto& e : weft::detail::RuntimeAccess::entries(a)) {
+    ++space_counts[static_cast<std::size_t>(e.key[sd])];
+    ++time_counts[static_cast<std::size_t>(e.key[td])];
+  }
+  if (sliced) {
+    session.transport().allreduce_sum(space_counts.data(), static_cast<int>(space_counts.size()));
+    session.transport().allreduce_sum(time_counts.data(), static_cast<int>(time_counts.size()));
+  }
   s.space_bounds = histogram_bounds(space_counts, s.processes);
   s.time_bounds = histogram_bounds(time_counts, s.partitions());
   const auto& sb = s.space_bounds;
-  std::vector<weft::Entry<T, N>> mine =
-      entries_for_rank(session, a, sliced, [&](const weft::Entry<T, N>& e) { return part_of(sb, e.key[sd]); });
+  const std::int64_t space_begin = sb[me], space_end = sb[me + 1];
+
+  // This process's entries: a whole array's own share is read in place; a sliced array's
+  // entries first move to their owners.
+  std::vector<weft::Entry<T, N>> received;
+  if (sliced) {
+    received = entries_for_rank(session, a, true, [&](const weft::Entry<T, N>& e) { return part_of(sb, e.key[sd]); });
+  }
+  const std::vector<weft::Entry<T, N>>& source = sliced ? received : weft::detail::RuntimeAccess::entries(a);
+  const auto mine = [&](const weft::Entry<T, N>& e) {
+    return sliced || (e.key[sd] >= space_begin && e.key[sd] < space_end);
+  };
 
   // Worker ranges by the histogram of this process's own entries.
   std::vector<std::int64_t> my_space(static_cast<std::size_t>(extent[sd]), 0), my_time(static_cast<std::size_t>(extent[td]), 0);
-  for (const auto& e : mine) {
+  std::size_t count = 0;
+  for (const auto& e : source) {
+    if (!mine(e)) continue;
     ++my_space[static_cast<std::size_t>(e.key[sd])];
     ++my_time[static_cast<std::size_t>(e.key[td])];
+    ++count;
   }
-  s.worker_space_bounds = histogram_bounds_within(my_space, sb[me], sb[me + 1], s.workers);
+  s.worker_space_bounds = histogram_bounds_within(my_space, space_begin, space_end, s.workers);
   for (int q = 0; q < s.partitions(); ++q) {
     s.worker_time_bounds.push_back(histogram_bounds_within(my_time, s.time_bounds[q], s.time_bounds[q + 1], s.workers));
   }
   s.space_tile = tile_rows(session.options().cache_bytes, row_bytes_of_dim(footprint, space));
   s.time_tile = tile_rows(session.options().cache_bytes, row_bytes_of_dim(footprint, time));
 
-  // Sort key of an entry: (block, space tile, time tile); a stable sort keeps R's order
-  // within a tile.
-  struct Keyed {
-    std::uint64_t block;
-    std::uint64_t tile;
-    std::uint32_t index;
-  };
-  std::vector<Keyed> keyed(mine.size());
-  const std::int64_t space_begin = sb[me];
-  for (std::size_t i = 0; i < mine.size(); ++i) {
-    const auto& e = mine[i];
-    const int q = part_of(s.time_bounds, e.key[td]);
-    const int wa = part_of(s.worker_space_bounds, e.key[sd]);
-    const auto& wtb = s.worker_time_bounds[static_cast<std::size_t>(q)];
-    const int wb = part_of(wtb, e.key[td]);
-    const std::uint64_t st = static_cast<std::uint64_t>((e.key[sd] - space_begin) / s.space_tile);
-    const std::uint64_t tt = static_cast<std::uint64_t>((e.key[td] - wtb[0]) / s.time_tile);
-    keyed[i] = Keyed{s.block(q, wa, wb), (st << 32) | tt, static_cast<std::uint32_t>(i)};
-  }
-  std::stable_sort(keyed.begin(), keyed.end(), [](const Keyed& x, const Keyed& y) {
-    return x.block != y.block ? x.block < y.block : x.tile < y.tile;
-  });
+  // Entries go block by block, and within a block tile by tile (space tile major), in
+  // R's order within a tile: a stable counting sort by tile number, tiles numbered block
+  // by block. Key -> worker range and key -> partition are tables, not searches.
   const std::size_t blocks = static_cast<std::size_t>(s.partitions()) * s.workers * s.workers;
-  plan->block_offsets.assign(blocks + 1, 0);
-  plan->entries.resize(mine.size());
-  for (std::size_t i = 0; i < keyed.size(); ++i) {
-    plan->entries[i] = mine[keyed[i].index];
-    ++plan->block_offsets[keyed[i].block + 1];
+  std::vector<std::int64_t> tile_base(blocks + 1, 0);  // first tile number of each block
+  std::vector<std::int64_t> time_tiles(blocks, 1);      // time tiles per space tile
+  for (int q = 0; q < s.partitions(); ++q) {
+    for (int wa = 0; wa < s.workers; ++wa) {
+      for (int wb = 0; wb < s.workers; ++wb) {
+        const auto& wtb = s.worker_time_bounds[static_cast<std::size_t>(q)];
+        const std::int64_t space_rows = s.worker_space_bounds[wa + 1] - s.worker_space_bounds[wa];
+        const std::int64_t time_rows = wtb[wb + 1] - wtb[wb];
+        const std::size_t k = s.block(q, wa, wb);
+        time_tiles[k] = std::max<std::int64_t>(1, (time_rows + s.time_tile - 1) / s.time_tile);
+        const std::int64_t space_tiles = std::max<std::int64_t>(1, (space_rows + s.space_tile - 1) / s.space_tile);
+        tile_base[k + 1] = space_tiles * time_tiles[k];
+      }
+    }
   }
-  for (std::size_t k = 0; k < blocks; ++k) plan->block_offsets[k + 1] += plan->block_offsets[k];
+  for (std::size_t k = 0; k < blocks; ++k) tile_base[k + 1] += tile_base[k];
+  // Per space key: worker range and space tile; per time key: partition, sub-range, tile.
+  std::vector<std::int32_t> worker_of(static_cast<std::size_t>(space_end - space_begin));
+  std::vector<std::int64_t> space_tile_of(worker_of.size());
+  for (int wa = 0; wa < s.workers; ++wa) {
+    for (std::int64_t u = s.worker_space_bounds[wa]; u < s.worker_space_bounds[wa + 1]; ++u) {
+      worker_of[static_cast<std::size_t>(u - space_begin)] = wa;
+      space_tile_of[static_cast<std::size_t>(u - space_begin)] = (u - s.worker_space_bounds[wa]) / s.space_tile;
+    }
+  }
+  std::vector<std::int32_t> partition_of(static_cast<std::size_t>(extent[td])), sub_of(partition_of.size());
+  std::vector<std::int64_t> time_tile_of(partition_of.size());
+  for (int q = 0; q < s.partitions(); ++q) {
+    const auto& wtb = s.worker_time_bounds[static_cast<std::size_t>(q)];
+    for (int wb = 0; wb < s.workers; ++wb) {
+      for (std::int64_t i = wtb[wb]; i < wtb[wb + 1]; ++i) {
+        partition_of[static_cast<std::size_t>(i)] = q;
+        sub_of[static_cast<std::size_t>(i)] = wb;
+        time_tile_of[static_cast<std::size_t>(i)] = (i - wtb[wb]) / s.time_tile;
+      }
+    }
+  }
+  if (count > std::numeric_limits<std::uint32_t>::max()) {
+    usage_error("rotation_2d", "more than 2^32 entries on one process");
+  }
+  std::vector<std::uint32_t> tile_of(source.size());
+  std::vector<std::int64_t> tile_start(static_cast<std::size_t>(tile_base[blocks]) + 1, 0);
+  for (std::size_t i = 0; i < source.size(); ++i) {
+    const auto& e = source[i];
+    if (!mine(e)) continue;
+    const std::size_t u = static_cast<std::size_t>(e.key[sd] - space_begin);
+    const std::size_t t = static_cast<std::size_t>(e.key[td]);
+    const std::size_t k = s.block(partition_of[t], worker_of[u], sub_of[t]);
+    tile_of[i] = static_cast<std::uint32_t>(tile_base[k] + space_tile_of[u] * time_tiles[k] + time_tile_of[t]);
+    ++tile_start[tile_of[i] + 1];
+  }
+  for (std::size_t t = 0; t + 1 < tile_start.size(); ++t) tile_start[t + 1] += tile_start[t];
+  plan->block_offsets.resize(blocks + 1);
+  for (std::size_t k = 0; k <= blocks; ++k) plan->block_offsets[k] = tile_start[static_cast<std::size_t>(tile_base[k])];
+  plan->entries = LargeArray<weft::Entry<T, N>>(count);
+  for (std::size_t i = 0; i < source.size(); ++i) {
+    if (mine(source[i])) plan->entries[static_cast<std::size_t>(tile_start[tile_of[i]]++)] = source[i];
+  }
   for (const auto& r : footprint.reads()) {
-    plan->read_rows.push_back(r.key_dim >= 0 ? distinct_keys(plan->entries, r.key_dim) : std::vector<std::int64_t>{});
+    plan->read_rows.push_back(r.key_dim >= 0 ? distinct_keys(plan->entries.begin(), plan->entries.end(), r.key_dim)
+                                             : std::vector<std::int64_t>{});
   }
   return plan;
 }
