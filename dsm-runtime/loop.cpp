@@ -1,11 +1,26 @@
 // LoopScope: the begin and end of a parallel loop under the memory model.
 #include "weft/rt/loop.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace weft::rt {
 
 void usage_error(const char* executor, const std::string& what) {
   throw weft::Error(std::string("weft::rt::") + executor + ": " + what);
 }
+
+namespace buffer_detail {
+void overflow(std::int64_t capacity) {
+  std::fprintf(stderr,
+               "weft: error: rank %d: one iteration of a relaxed loop made more than %lld buffered updates "
+               "(raise the Buffer's max_delay)\n",
+               world_rank(), static_cast<long long>(capacity));
+  std::fflush(stderr);
+  MPI_Abort(MPI_COMM_WORLD, 1);
+  std::abort();
+}
+}  // namespace buffer_detail
 
 LoopScope::LoopScope(Session& session, const char* executor, const Footprint& footprint,
                      const std::vector<Layout>& write_layouts,
@@ -13,8 +28,20 @@ LoopScope::LoopScope(Session& session, const char* executor, const Footprint& fo
                      const std::vector<const Layout*>& read_layouts)
     : session_(session), footprint_(footprint), write_layouts_(write_layouts) {
   if (!session.on_main_thread()) usage_error(executor, "called from a thread other than the session's main thread");
+  if (!footprint.buffers().empty() && std::string(executor) != "relaxed") {
+    usage_error(executor, "writes through a Buffer need the relaxed executor");
+  }
   session_.begin_loop();
   try {
+    // Buffer targets are written on every process alike: they must be whole.
+    for (const auto& b : footprint.buffers()) {
+      ArrayRecord* record = existing_record(b->target());
+      if (record != nullptr && !record->layout().whole()) {
+        record_of(session, b->target()).make_whole();
+      } else if (record != nullptr) {
+        record->open_for_loop();
+      }
+    }
     const auto& writes = footprint.writes();
     for (std::size_t i = 0; i < writes.size(); ++i) {
       // An array with no record is whole: it needs no preparation, only a record for

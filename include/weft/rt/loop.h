@@ -76,6 +76,88 @@ class AccumulatorReduction final : public Reduction {
   std::vector<weft::detail::Partial<T>> partials_;
 };
 
+// Writes through a Buffer (relaxed loops): each worker logs its updates instead of
+// applying them, and flush() applies every worker's and every process's updates, in the
+// order (process, worker, update), to every process's copy of the target, with the
+// Buffer's apply function. So the copies stay identical and the target stays whole.
+class BufferedWrites {
+ public:
+  virtual ~BufferedWrites() = default;
+  virtual const ArrayHandle& target() const = 0;
+  virtual std::int64_t max_delay() const = 0;
+  virtual void install(int workers) = 0;
+  // Whether `worker` holds max_delay updates or more (it must not start another
+  // iteration before the next flush).
+  virtual bool full(int worker) const = 0;
+  virtual std::int64_t held() const = 0;  // updates held by all workers
+  virtual void flush(Transport& net) = 0;
+  virtual void uninstall() = 0;
+};
+
+namespace buffer_detail {
+// A log overflowed: one iteration made more updates than the room left (ends the job).
+[[noreturn]] void overflow(std::int64_t capacity);
+}  // namespace buffer_detail
+
+template <class T, std::size_t N, class Apply>
+class BufferWrites final : public BufferedWrites {
+  static_assert(std::is_trivially_copyable_v<T>, "weft::rt: buffered values must be trivially copyable");
+
+ public:
+  explicit BufferWrites(weft::Buffer<T, N, Apply>& b) : buffer_(&b), target_(handle_of(b.target())) {}
+
+  const ArrayHandle& target() const override { return target_; }
+  std::int64_t max_delay() const override { return buffer_->max_delay(); }
+  void install(int workers) override {
+    // Room for max_delay updates and the iteration that crosses the limit.
+    const std::int64_t capacity = 2 * buffer_->max_delay() + 4096;
+    rooms_.assign(static_cast<std::size_t>(workers), std::vector<weft::detail::PendingUpdate<T>>(static_cast<std::size_t>(capacity)));
+    logs_.assign(static_cast<std::size_t>(workers), weft::detail::UpdateLog<T>{});
+    for (std::size_t w = 0; w < logs_.size(); ++w) {
+      logs_[w].updates = rooms_[w].data();
+      logs_[w].capacity = capacity;
+      logs_[w].overflow = &buffer_detail::overflow;
+    }
+    weft::detail::RuntimeAccess::logs(*buffer_) = logs_.data();
+  }
+  bool full(int worker) const override { return logs_[static_cast<std::size_t>(worker)].count >= max_delay(); }
+  std::int64_t held() const override {
+    std::int64_t n = 0;
+    for (const auto& l : logs_) n += l.count;
+    return n;
+  }
+  void flush(Transport& net) override {
+    struct Record {
+      std::int64_t index;
+      T value;
+    };
+    T* base = reinterpret_cast<T*>(target_.storage);
+    std::vector<Record> mine;
+    mine.reserve(static_cast<std::size_t>(held()));
+    for (auto& l : logs_) {
+      for (std::int64_t k = 0; k < l.count; ++k) mine.push_back(Record{l.updates[k].element - base, l.updates[k].update});
+      l.count = 0;
+    }
+    std::vector<std::int64_t> counts;
+    const std::vector<std::byte> all =
+        net.allgatherv(mine.data(), static_cast<std::int64_t>(mine.size() * sizeof(Record)), counts);
+    Apply& apply = weft::detail::RuntimeAccess::apply(*buffer_);
+    const std::size_t n = all.size() / sizeof(Record);
+    for (std::size_t k = 0; k < n; ++k) {
+      Record r;
+      std::memcpy(&r, all.data() + k * sizeof(Record), sizeof r);
+      apply(base[r.index], r.value);
+    }
+  }
+  void uninstall() override { weft::detail::RuntimeAccess::logs(*buffer_) = nullptr; }
+
+ private:
+  weft::Buffer<T, N, Apply>* buffer_;
+  ArrayHandle target_;
+  std::vector<std::vector<weft::detail::PendingUpdate<T>>> rooms_;
+  std::vector<weft::detail::UpdateLog<T>> logs_;
+};
+
 // What a parallel loop touches besides its iteration space. Executors take one:
 //
 //   weft::rt::Footprint().write(W, /*key dim*/ 0).write(H, 1).read(bias, 1).reduce(sq_err)
@@ -86,6 +168,7 @@ class AccumulatorReduction final : public Reduction {
 // read(A, d): the loop reads rows of A named by key dimension d; read(A): any element.
 //   Rows that another process owns are copied in before the loop (prefetch).
 // reduce(acc): the loop folds into the Accumulator acc (acc += x in the body).
+// buffer(b): the loop writes through the Buffer b (b(i, j) += x; relaxed loops only).
 // Arrays the loop does not name must not be partitioned by an earlier loop: touching one
 // ends the program with a message naming its shape.
 class Footprint {
@@ -110,15 +193,22 @@ class Footprint {
     reductions_.push_back(std::make_shared<AccumulatorReduction<T, Op>>(acc));
     return *this;
   }
+  template <class T, std::size_t N, class Apply>
+  Footprint& buffer(weft::Buffer<T, N, Apply>& b) {
+    buffers_.push_back(std::make_shared<BufferWrites<T, N, Apply>>(b));
+    return *this;
+  }
 
   const std::vector<Use>& writes() const { return writes_; }
   const std::vector<Use>& reads() const { return reads_; }
   const std::vector<std::shared_ptr<Reduction>>& reductions() const { return reductions_; }
+  const std::vector<std::shared_ptr<BufferedWrites>>& buffers() const { return buffers_; }
 
  private:
   std::vector<Use> writes_;
   std::vector<Use> reads_;
   std::vector<std::shared_ptr<Reduction>> reductions_;
+  std::vector<std::shared_ptr<BufferedWrites>> buffers_;
 };
 
 // One parallel loop under the memory model. The constructor (collective) prepares every
