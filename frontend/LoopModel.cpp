@@ -70,8 +70,13 @@ std::string AffineExpr::str() const {
     else
       out += std::to_string(magnitude) + "*" + name;
   };
+  // Positive terms first, so that n - i reads as written rather than as -i + n.
   for (const auto &[name, c] : coeffs)
-    term(c, name);
+    if (c > 0)
+      term(c, name);
+  for (const auto &[name, c] : coeffs)
+    if (c < 0)
+      term(c, name);
   if (constant != 0 || out.empty()) {
     if (out.empty() && constant == 0)
       return "0";

@@ -31,6 +31,8 @@ TEST(AffineExpr, PrintsTermsInIslSyntax) {
   EXPECT_EQ(AffineExpr::constant_expr(0).str(), "0");
   EXPECT_EQ(AffineExpr::constant_expr(-3).str(), "-3");
   EXPECT_EQ(AffineExpr::variable("k").times(-1)->str(), "-k");
+  AffineExpr reversed = *AffineExpr::variable("n").minus(AffineExpr::variable("i"));
+  EXPECT_EQ(reversed.str(), "n - i"); // positive terms first
 }
 
 TEST(AffineExpr, CancellingTermsLeaveNoZeroCoefficient) {

@@ -11,7 +11,7 @@ void mirror(int n) {
   weft::DistArray<float, 1> A({n + 1});
   #pragma weft parallel_for // expected-warning {{loop stays sequential: two iterations access the same element and one writes it, and no partitioning of the iterations keeps them apart}}
   for (int i = 0; i < n; ++i)
-    A(i) = A(n - i) + 1; // expected-note {{iteration i writes A[i]}} expected-note {{that another iteration reads A[-i + n]}}
+    A(i) = A(n - i) + 1; // expected-note {{iteration i writes A[i]}} expected-note {{that another iteration reads A[n - i]}}
 }
 // CHECK: "distance": [
 // CHECK-NEXT: "*"

@@ -18,7 +18,7 @@ void update(int n) {
 // CHECK: array v: vector of float, rank 1
 // CHECK-NEXT: array vv: vector of double, rank 2
 // CHECK-NEXT: array st: vector of int, rank 1
-// CHECK: read v[-i + n - 1] `v[n - 1 - i]`
+// CHECK: read v[n - i - 1] `v[n - 1 - i]`
 // CHECK-NEXT: write v[i] `v[i]`
 // CHECK: read vv[i, 3] `vv[i][3]`
 // CHECK-NEXT: write vv[i, 3] `vv[i][3]`
