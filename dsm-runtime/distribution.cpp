@@ -89,6 +89,11 @@ void ArrayRecord::unprotect() {
 
 void ArrayRecord::open_for_loop() { unprotect(); }
 
+void ArrayRecord::declare_whole() {
+  unprotect();
+  layout_ = Layout{};
+}
+
 void ArrayRecord::materialize(void*) {
   if (layout_.whole()) {
     unprotect();

@@ -139,6 +139,9 @@ class ArrayRecord final : public weft::detail::Distribution, public SessionObser
   void finish(const Layout& result, weft::detail::Residency& residency);
   // Gives this process access to the storage for a loop (undoes protection).
   void open_for_loop();
+  // Every process has just written the whole array (a restart): it is whole, with no
+  // communication.
+  void declare_whole();
 
   // Called by the fault handler (main thread, serial code).
   void materialize_after_fault();
