@@ -2,8 +2,10 @@
 #   %weftc      the weftc under test
 #   %weft_src   the source tree (for tests that run on the samples)
 #   %cxx        the C++ compiler of the build
+#   %python     the Python that runs lit
 # FileCheck, not and count come from LLVM 14's tools.
 import os
+import sys
 import lit.formats
 
 config.name = "weftc"
@@ -17,5 +19,6 @@ config.substitutions.append(("%weftc", config.weftc))
 config.substitutions.append(("%weft_src", config.weft_source_dir))
 config.substitutions.append(("%weft_include", config.weft_include_dir))
 config.substitutions.append(("%cxx", config.cxx))
+config.substitutions.append(("%python", sys.executable))
 config.environment["PATH"] = os.pathsep.join(
     [config.llvm_tools_dir, config.environment.get("PATH", "")])
