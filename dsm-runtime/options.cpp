@@ -23,7 +23,7 @@ constexpr const char* kHelp =
     "  --weft-partition-bytes=B       communication partition size (default 4M)\n"
     "  --weft-credit-bytes=B          bytes in flight (default 16M)\n"
     "  --weft-partitions-per-rank=M   rotation_2d time partitions per process (default 2)\n"
-    "  --weft-cache-bytes=B           rotation_2d cache block working set (default 512K)\n"
+    "  --weft-cache-bytes=B           rotation_2d cache block working set (default 256K)\n"
     "  --weft-wait-timeout=SECONDS    a longer wait for a message is an error (0: none)\n"
     "  --weft-materialize=lazy|eager  make partitioned arrays whole at first use or at once\n"
     "Each flag can also be set in the environment: WEFT_THREADS=4, WEFT_RESTART=1, ...\n";

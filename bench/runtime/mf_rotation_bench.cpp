@@ -8,7 +8,7 @@
 // Configurations, for each rank K: the serial loop (mf.cpp's body: a scalar dot product,
 // one latency-bound chain) on one process; rotation_2d on 2 processes x 1 thread; on
 // 1 process x 2 threads; and, to show what each part brings, the serial loop with the
-// vectorized body. The parallel body updates a pair of rows with vector operations
+// vectorized body and rotation_2d on one process and thread (cache blocking alone). The parallel body updates a pair of rows with vector operations
 // (GCC vector extensions; the dot product is summed as a tree, so its rounding differs
 // from the serial chain). Every configuration starts from mf.cpp's initial factors.
 //
@@ -16,11 +16,14 @@
 // the first; the first includes rotation_2d's one-time planning, shown apart), the
 // training seconds until the test RMSE first reaches the target (evaluation excluded,
 // as in mf.cpp's "seconds" column), the final test RMSE, and the ratio to the serial
-// loop. Needs exactly 2 processes; run with --bind-to none so that one process can use
-// both cores.
+// loop, and how many cores the loops kept busy on average (CPU time / wall time: on a
+// shared machine, fewer than the configuration's threads). Needs exactly 2 processes;
+// run with --bind-to none so that one process can use both cores.
 #include <weft/rt/rotation_2d.h>
 #include <weft/rt/session.h>
 #include <weft/weft.h>
+
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -42,11 +45,20 @@ constexpr std::uint64_t kSeed = 1;
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
+// CPU time of this process (all its threads), to tell a slow loop from a loop that did
+// not get its cores (the machine may be shared).
+double process_cpu_seconds() {
+  timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
 struct Args {
   std::string train, test;
   int epochs = 12;
   double target = 0.42;
   std::vector<int> ranks = {16, 32};
+  bool serial = true;  // --serial no: parallel configurations only (tuning runs; no ratios)
 };
 
 struct Result {
@@ -58,6 +70,7 @@ struct Result {
   int epoch_to_target = -1;
   double final_rmse = 0;
   double eval_seconds = 0;         // evaluation incl. making the factors whole
+  double cpu_seconds = 0;          // CPU time of the training loops, all threads of this process
   double updates_per_second() const { return later_seconds > 0 ? later_updates / later_seconds : 0; }
 };
 
@@ -138,8 +151,10 @@ Result train(const char* name, const Data& d, const Args& args, int K, Epoch&& e
   double trained = 0;
   for (int e = 0; e < args.epochs; ++e) {
     const auto start = Clock::now();
+    const double cpu_start = process_cpu_seconds();
     epoch(W, H);
     const double s = seconds_since(start);
+    if (e > 0) r.cpu_seconds += process_cpu_seconds() - cpu_start;
     trained += s;
     if (e == 0) {
       r.first_epoch_seconds = s;
@@ -180,16 +195,20 @@ Result rotation(weft::rt::Session& s, const char* name, const Data& d, const Arg
   });
 }
 
-void print(const Result& r, const Result& base, const Args& args) {
+// `cpu` is the CPU seconds of every process of the configuration (epochs after the
+// first), printed as the cores the loops kept busy on average.
+void print(const Result& r, const Result& base, const Args& args, double cpu) {
   char to_target[64];
   if (r.epoch_to_target > 0) {
     std::snprintf(to_target, sizeof to_target, "%6.2f s (epoch %2d)", r.seconds_to_target, r.epoch_to_target);
   } else {
     std::snprintf(to_target, sizeof to_target, "not in %d epochs  ", args.epochs);
   }
-  std::printf("  %-34s %8.1f M/s  %5.2fx   first epoch %6.2f s   to RMSE %.2f: %s   final %.4f\n", r.name.c_str(),
-              r.updates_per_second() / 1e6, r.updates_per_second() / base.updates_per_second(),
-              r.first_epoch_seconds, args.target, to_target, r.final_rmse);
+  std::printf("  %-38s %7.1f M/s  %5.2fx  (%.2f cores busy)  first epoch %5.2f s  to RMSE %.2f: %s  final %.4f\n",
+              r.name.c_str(), r.updates_per_second() / 1e6,
+              base.updates_per_second() > 0 ? r.updates_per_second() / base.updates_per_second() : 0.0,
+              r.later_seconds > 0 ? cpu / r.later_seconds : 0.0, r.first_epoch_seconds, args.target, to_target,
+              r.final_rmse);
   std::fflush(stdout);
 }
 
@@ -201,6 +220,7 @@ Args parse(int argc, char** argv) {
     else if (flag == "--test") a.test = value;
     else if (flag == "--epochs") a.epochs = std::atoi(value.c_str());
     else if (flag == "--target") a.target = std::atof(value.c_str());
+    else if (flag == "--serial") a.serial = value != "no";
     else if (flag == "--k") {
       a.ranks.clear();
       std::stringstream list(value);
@@ -212,7 +232,7 @@ Args parse(int argc, char** argv) {
   }
   if (a.train.empty() || a.test.empty() || a.epochs < 1) {
     std::fprintf(stderr, "usage: mpirun -np 2 --bind-to none mf_rotation_bench --train PATH --test PATH "
-                         "[--epochs 12] [--target 0.42] [--k 16,32]\n");
+                         "[--epochs 12] [--target 0.42] [--k 16,32] [--serial no]\n");
     std::exit(2);
   }
   for (int k : a.ranks) {
@@ -231,20 +251,34 @@ void run_rank(weft::rt::Session& world, const Data& d, const Args& args) {
   if (root) std::printf("K = %d\n", K);
   Result base;
   // One process alone (the other waits, asleep): the serial loops.
-  if (root) {
+  if (root && args.serial) {
     base = serial(d, args, K);
-    print(base, base, args);
-    print(serial_vectorized<V>(d, args), base, args);
+    print(base, base, args, base.cpu_seconds);
+    const Result v = serial_vectorized<V>(d, args);
+    print(v, base, args, v.cpu_seconds);
+  }
+  world.transport().barrier();
+  {
+    std::unique_ptr<weft::rt::Session> alone = world.split(root ? 0 : -1, 1);
+    if (alone) {
+      const Result r = rotation<V>(*alone, "rotation_2d, 1 process x 1 thread", d, args);
+      print(r, base, args, r.cpu_seconds);
+    }
   }
   world.transport().barrier();
   {
     std::unique_ptr<weft::rt::Session> two = world.split(0, 1);
-    Result r = rotation<V>(*two, "rotation_2d, 2 processes x 1 thread", d, args);
-    if (root) print(r, base, args);
+    const Result r = rotation<V>(*two, "rotation_2d, 2 processes x 1 thread", d, args);
+    double cpu = r.cpu_seconds;
+    two->transport().allreduce_sum(&cpu, 1);
+    if (root) print(r, base, args, cpu);
   }
   {
     std::unique_ptr<weft::rt::Session> one = world.split(root ? 0 : -1, 2);
-    if (one) print(rotation<V>(*one, "rotation_2d, 1 process x 2 threads", d, args), base, args);
+    if (one) {
+      const Result r = rotation<V>(*one, "rotation_2d, 1 process x 2 threads", d, args);
+      print(r, base, args, r.cpu_seconds);
+    }
   }
   world.transport().barrier();
 }

@@ -26,9 +26,9 @@
 //    runs T waves; in wave w worker range i works on sub-range (i + w) mod T. Within a
 //    wave no two workers share a row or a column.
 //  - Inside a block, the entries are ordered by cache tiles: ranges of both dimensions
-//    whose rows (of all arrays indexed by them) fill Options::cache_bytes (about half of
-//    an L2 cache), tile by tile, and in R's order within a tile. The random accesses of a
-//    tile then hit the cache.
+//    whose rows (of all arrays indexed by them) fill Options::cache_bytes (a quarter of a
+//    1 MiB L2 cache by default), tile by tile, and in R's order within a tile. The random
+//    accesses of a tile then hit the cache.
 // The loop is thus serializable: it equals the serial loop over R's entries in the order
 // (step, wave, block, tile, R order). Results depend on P, m and T, not on timing.
 #pragma once
