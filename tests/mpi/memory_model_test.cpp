@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <weft/rt/data_parallel.h>
 #include <weft/rt/partition_1d.h>
+#include <weft/rt/rotation_2d.h>
 
 #include <cstdint>
 #include <string>
@@ -118,6 +119,35 @@ TEST(MemoryModel, RowsOwnedElsewhereArePrefetchedForALoopThatReadsThem) {
   std::vector<double> expected(40, 0.0);
   for (const auto& e : R) expected[static_cast<std::size_t>(e.key[1])] += W(e.key[0], 1);
   for (int i = 0; i < 40; ++i) EXPECT_EQ(column_sums(i), expected[static_cast<std::size_t>(i)]) << i;
+}
+
+TEST(MemoryModel, ARotationMovesOnlyItsTimePartitionsAroundTheRing) {
+  if (!lazy()) GTEST_SKIP() << "eager materialization moves data after every loop";
+  weft::SparseArray<int, 2> entries;
+  for (int n = 0; n < 5000; ++n) entries.add({(n * 7) % 300, (n * 13) % 200}, 1);
+  const weft::SparseArray<int, 2>& R = entries;
+  weft::DistArray<float, 2> W({300, K}), H({200, K});
+  const auto epoch = [&] {
+    weft::rt::rotation_2d(session(), R, 0, 1, weft::rt::Footprint().write(W, 0).write(H, 1),
+                          [&](const weft::Entry<int, 2>& e) {
+                            W(e.key[0], 0) += 1.0f;
+                            H(e.key[1], 0) += 1.0f;
+                          });
+  };
+  epoch();
+  const weft::rt::Traffic before = session().traffic();
+  epoch();
+  std::int64_t bytes = (session().traffic() - before).data_bytes;
+  session().transport().allreduce_sum(&bytes, 1);
+  // Every partition of H visits every process once and returns home: P times H's bytes,
+  // nothing for W, and nothing to prepare the second loop.
+  const std::int64_t h_bytes = 200 * K * static_cast<std::int64_t>(sizeof(float));
+  EXPECT_EQ(bytes, session().size() > 1 ? session().size() * h_bytes : 0);
+  EXPECT_EQ(H(7, 0), [&] {
+    float c = 0;
+    for (const auto& e : R) c += e.key[1] == 7 ? 2.0f : 0.0f;
+    return c;
+  }());
 }
 
 TEST(MemoryModel, AccumulatorsFoldOverProcesses) {
