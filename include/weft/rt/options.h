@@ -47,8 +47,9 @@ struct Options {
   std::string checkpoint_dir = "weft-checkpoints";
   // Resume from the newest complete checkpoint in checkpoint_dir.
   bool restart = false;
-  // Communication scheduling (DESIGN section 5): transfers are cut into partitions of
-  // this many bytes, and at most credit_bytes are in flight.
+  // Communication scheduling (DESIGN section 5): transfers are to be cut into
+  // partitions of this many bytes, with at most credit_bytes in flight. Parsed and
+  // checked, but not used yet: the scheduler is not implemented.
   std::int64_t partition_bytes = std::int64_t{4} << 20;
   std::int64_t credit_bytes = std::int64_t{16} << 20;
   // rotation_2d: time partitions per process (1 for one process). More partitions give
