@@ -21,7 +21,9 @@ weft::SparseArray<float, 2> ratings(int users, int items, int count, std::uint64
     const std::uint64_t x = weft::detail::splitmix64_at(seed, n);
     const int u = static_cast<int>(x % users), i = static_cast<int>((x >> 32) % items);
     if (used[static_cast<std::size_t>(u) * items + i]++) continue;
-    a.add({u, i}, static_cast<float>((u % 5) * 0.3 + (i % 7) * 0.2));
+    // Rank-2 structure plus uniform noise of standard deviation 0.3.
+    const double noise = (static_cast<double>(x >> 40 & 0xffff) / 65536.0 - 0.5) * 0.3 * 3.4641;
+    a.add({u, i}, static_cast<float>((u % 5) * 0.3 + (i % 7) * 0.2 + noise));
   }
   return a;
 }
@@ -104,7 +106,9 @@ TEST(RtRotation2D, SgdReachesTheSerialLoopsError) {
   Hs.randomize(2, -0.1f, 0.1f);
   weft::DistArray<float, 2> Wp(Ws), Hp(Hs);
   weft::Accumulator<double> sq(0.0);
-  for (int epoch = 0; epoch < 10; ++epoch) {
+  // Until both reach the plateau: in SGD's steep descent two orders of the same updates
+  // can be several percent apart at one epoch.
+  for (int epoch = 0; epoch < 40; ++epoch) {
     for (const auto& e : R) sgd_epoch(Ws, Hs, e);
     weft::rt::rotation_2d(weft_test::session(), R, 0, 1, weft::rt::Footprint().write(Wp, 0).write(Hp, 1).reduce(sq),
                           [&](const weft::Entry<float, 2>& e) {
@@ -112,9 +116,9 @@ TEST(RtRotation2D, SgdReachesTheSerialLoopsError) {
                             sq += 1.0;
                           });
   }
-  EXPECT_EQ(sq.value(), 10.0 * R.size());
+  EXPECT_EQ(sq.value(), 40.0 * R.size());
   const double serial = rmse(R, Ws, Hs), parallel = rmse(R, Wp, Hp);
-  EXPECT_NEAR(parallel, serial, 0.01 * serial);
+  EXPECT_NEAR(parallel, serial, 0.01 * serial) << "serial " << serial << ", rotation_2d " << parallel;
 }
 
 TEST(RtRotation2D, ArraysMustBeIndexedByTheSpaceOrTheTimeDimension) {

@@ -21,10 +21,12 @@
 //    After P m steps every partition is back where it started ("home": partitions r m ..
 //    r m + m - 1 at process r), so the next rotation_2d over the same entries starts
 //    without moving anything.
-//  - Inside a process, a second level of blocks over the workers: the space range into T
-//    worker ranges, every time partition into T sub-ranges (histogram again), and a step
-//    runs T waves; in wave w worker range i works on sub-range (i + w) mod T. Within a
-//    wave no two workers share a row or a column.
+//  - Inside a process, a second level of blocks over the workers: the space range into G
+//    bands, every time partition into G sub-ranges (histogram again), and a step runs G
+//    waves; in wave w band i works on sub-range (i + w) mod G, and the G blocks of a wave
+//    go to the T workers as they come free. Within a wave no two workers share a row or a
+//    column. G = 4 T (1 for one worker): with only T blocks per wave, the main thread
+//    often ran the second block itself before a sleeping worker woke up to take it.
 //  - Inside a block, the entries are ordered by cache tiles: ranges of both dimensions
 //    whose rows (of all arrays indexed by them) fill Options::cache_bytes (a quarter of a
 //    1 MiB L2 cache by default), tile by tile, and in R's order within a tile. The random
@@ -48,11 +50,14 @@ namespace weft::rt {
 
 namespace rotation_detail {
 
+// Bands per worker of the second level of blocks (see the schedule above).
+constexpr int kBandsPerWorker = 4;
+
 // The schedule that does not depend on the entry type.
 struct Schedule {
   int processes = 1;
   int per_rank = 1;  // m
-  int workers = 1;   // T
+  int workers = 1;   // G: bands per dimension inside a process (not the thread count)
   std::vector<std::int64_t> space_bounds;          // P + 1
   std::vector<std::int64_t> time_bounds;           // P m + 1
   std::vector<std::int64_t> worker_space_bounds;   // T + 1, within this process's space range
@@ -97,7 +102,7 @@ std::shared_ptr<Plan<T, N>> make_plan(Session& session, const weft::SparseArray<
   Schedule& s = plan->schedule;
   s.processes = session.size();
   s.per_rank = session.size() == 1 ? 1 : session.options().partitions_per_rank;
-  s.workers = session.threads();
+  s.workers = session.threads() == 1 ? 1 : kBandsPerWorker * session.threads();
   const int me = session.rank();
 
   std::array<std::int64_t, N> extent = key_extents(session, a, sliced);
