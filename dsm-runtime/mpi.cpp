@@ -221,23 +221,23 @@ Request Transport::irecv(void* data, std::int64_t bytes, int from, int tag) {
   return r;
 }
 
-void Transport::wait(Request& request) {
+void Transport::back_off(long polls, double elapsed_seconds, const std::string& what) const {
   // Polling rather than MPI_Wait: the deadline below, and a process that shares its core
   // (more processes than cores) yields it while it waits.
-  using Clock = std::chrono::steady_clock;
-  const auto start = Clock::now();
-  for (long polls = 0; !request.test(); ++polls) {
-    if (polls < 2000) continue;
-    if (polls < 20000) {
-      sched_yield();
-      continue;
-    }
-    if (timeout_ > 0 && std::chrono::duration<double>(Clock::now() - start).count() > timeout_) {
-      throw TimeoutError("rank " + std::to_string(rank()) + ": waited more than " + std::to_string(timeout_) +
-                         " s for " + request.what() + " (a lost message or a process that stopped?)");
-    }
-    std::this_thread::sleep_for(std::chrono::microseconds(20));
+  if (polls < 2000) return;
+  if (polls < 20000) {
+    sched_yield();
+    return;
   }
+  if (timeout_ > 0 && elapsed_seconds > timeout_) {
+    throw TimeoutError("rank " + std::to_string(rank()) + ": waited more than " + std::to_string(timeout_) +
+                       " s for " + what + " (a lost message or a process that stopped?)");
+  }
+  std::this_thread::sleep_for(std::chrono::microseconds(20));
+}
+
+void Transport::wait(Request& request) {
+  wait_until([&request] { return request.test(); }, request.what());
 }
 
 void Transport::wait_all(std::vector<Request>& requests) {

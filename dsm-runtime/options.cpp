@@ -22,6 +22,7 @@ constexpr const char* kHelp =
     "  --weft-restart                 resume from the newest complete checkpoint\n"
     "  --weft-partition-bytes=B       communication partition size (default 4M)\n"
     "  --weft-credit-bytes=B          bytes in flight (default 16M)\n"
+    "  --weft-comm-tuning=N           loops spent tuning the two above (default 6; 0: none)\n"
     "  --weft-partitions-per-rank=M   rotation_2d time partitions per process (default 2)\n"
     "  --weft-cache-bytes=B           rotation_2d cache block working set (default 256K)\n"
     "  --weft-wait-timeout=SECONDS    a longer wait for a message is an error (0: none)\n"
@@ -107,6 +108,10 @@ const std::vector<OptionSpec>& specs() {
       {"weft-credit-bytes", "WEFT_CREDIT_BYTES", false,
        [](Options& o, const std::string& s, const std::string& v) {
          o.credit_bytes = parse_bytes(s, v, 1024, std::int64_t{1} << 40);
+       }},
+      {"weft-comm-tuning", "WEFT_COMM_TUNING", false,
+       [](Options& o, const std::string& s, const std::string& v) {
+         o.comm_tuning_loops = static_cast<int>(parse_integer(s, v, 0, 1000));
        }},
       {"weft-partitions-per-rank", "WEFT_PARTITIONS_PER_RANK", false,
        [](Options& o, const std::string& s, const std::string& v) {

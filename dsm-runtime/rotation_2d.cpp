@@ -59,10 +59,12 @@ Layout home_layout(const Schedule& s, const ArrayHandle& array) {
   return row_layout(clipped, owners, array.geometry.cols);
 }
 
-Ring::Ring(Session& session, const Schedule& schedule, const std::vector<ArrayHandle>& time_arrays)
+Ring::Ring(Session& session, const Schedule& schedule, const std::vector<ArrayHandle>& time_arrays,
+           CommScheduler::Settings settings)
     : session_(session),
       s_(schedule),
       arrays_(time_arrays),
+      scheduler_(session.transport(), settings),
       sends_(static_cast<std::size_t>(schedule.partitions())),
       receives_(static_cast<std::size_t>(schedule.partitions())) {}
 
@@ -71,7 +73,7 @@ Ring::~Ring() = default;  // outstanding requests (only after an error) cancel t
 void Ring::post_receive(int q) {
   Transport& net = session_.transport();
   // The rows may still be on their way out from an earlier step of this loop.
-  net.wait_all(sends_[static_cast<std::size_t>(q)]);
+  for (CommScheduler::Handle h : sends_[static_cast<std::size_t>(q)]) scheduler_.wait(h);
   const int from = (net.rank() + 1) % net.size();
   auto& mine = receives_[static_cast<std::size_t>(q)];
   mine.clear();
@@ -81,7 +83,7 @@ void Ring::post_receive(int q) {
     const std::int64_t b = std::min(begin, a.geometry.rows), e = std::min(end, a.geometry.rows);
     if (e <= b) continue;
     const int tag = static_cast<int>(k) * s_.partitions() + q;
-    mine.push_back(net.irecv(a.storage + b * a.geometry.row_bytes(), (e - b) * a.geometry.row_bytes(), from, tag));
+    mine.push_back(scheduler_.receive(a.storage + b * a.geometry.row_bytes(), (e - b) * a.geometry.row_bytes(), from, tag));
   }
 }
 
@@ -89,7 +91,9 @@ void Ring::before_step(int step) {
   if (s_.processes == 1) return;
   const int me = session_.rank();
   const int q = s_.partition_at(me, step);
-  if (step >= s_.per_rank) session_.transport().wait_all(receives_[static_cast<std::size_t>(q)]);
+  if (step >= s_.per_rank) {
+    for (CommScheduler::Handle h : receives_[static_cast<std::size_t>(q)]) scheduler_.wait(h);
+  }
   const int next = step + 1;
   if (next < s_.partitions() && next >= s_.per_rank) post_receive(s_.partition_at(me, next));
 }
@@ -107,23 +111,22 @@ void Ring::after_step(int step) {
     const std::int64_t b = std::min(begin, a.geometry.rows), e = std::min(end, a.geometry.rows);
     if (e <= b) continue;
     const int tag = static_cast<int>(k) * s_.partitions() + q;
-    mine.push_back(net.isend(a.storage + b * a.geometry.row_bytes(), (e - b) * a.geometry.row_bytes(), to, tag));
+    // Priority: the step at which the receiver needs it (m steps later).
+    mine.push_back(scheduler_.send(a.storage + b * a.geometry.row_bytes(), (e - b) * a.geometry.row_bytes(), to, tag,
+                                   step + s_.per_rank));
   }
 }
 
 void Ring::progress() {
   if (s_.processes == 1) return;
-  for (auto& list : sends_) session_.transport().poll(list);
-  for (auto& list : receives_) session_.transport().poll(list);
+  scheduler_.progress();
 }
 
 void Ring::finish() {
   if (s_.processes == 1) return;
-  Transport& net = session_.transport();
-  const int me = net.rank();
+  const int me = session_.rank();
   for (int i = 0; i < s_.per_rank; ++i) post_receive(me * s_.per_rank + i);
-  for (auto& list : sends_) net.wait_all(list);
-  for (auto& list : receives_) net.wait_all(list);
+  scheduler_.wait_all();
 }
 
 }  // namespace weft::rt::rotation_detail

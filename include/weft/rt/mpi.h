@@ -14,6 +14,7 @@
 
 #include <mpi.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -151,6 +152,10 @@ class Transport {
 
   void wait(Request& request);
   void wait_all(std::vector<Request>& requests);
+  // Polls `done` (which should make progress, e.g. by testing requests) with the same
+  // backoff and deadline as wait(); `what` names what is awaited for the TimeoutError.
+  template <class Done>
+  void wait_until(Done&& done, const std::string& what);
   // Advances outstanding operations (MPI_Test on each active request).
   void poll(std::vector<Request>& requests);
 
@@ -182,10 +187,21 @@ class Transport {
  private:
   void allreduce(void* values, int count, MPI_Datatype type, MPI_Op op, const char* what);
   void count(Kind kind, std::int64_t messages, std::int64_t bytes);
+  // One step of the waits' backoff after `polls` unsuccessful polls since `start`;
+  // throws TimeoutError past the deadline.
+  void back_off(long polls, double elapsed_seconds, const std::string& what) const;
 
   Comm comm_;
   double timeout_ = 0;
   Traffic traffic_;
 };
+
+template <class Done>
+void Transport::wait_until(Done&& done, const std::string& what) {
+  const auto start = std::chrono::steady_clock::now();
+  for (long polls = 0; !done(); ++polls) {
+    back_off(polls, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), what);
+  }
+}
 
 }  // namespace weft::rt

@@ -13,6 +13,8 @@
 //   --weft-restart                WEFT_RESTART=1         resume from the newest complete checkpoint
 //   --weft-partition-bytes=B      WEFT_PARTITION_BYTES   communication partition size (K, M, G suffixes)
 //   --weft-credit-bytes=B         WEFT_CREDIT_BYTES      bytes allowed in flight
+//   --weft-comm-tuning=N          WEFT_COMM_TUNING       loops spent trying scheduler settings
+//                                                        (0: use the two above as given)
 //   --weft-partitions-per-rank=M  WEFT_PARTITIONS_PER_RANK  rotation_2d's time partitions per process
 //   --weft-cache-bytes=B          WEFT_CACHE_BYTES       working set of one cache block (rotation_2d)
 //   --weft-wait-timeout=S         WEFT_WAIT_TIMEOUT      seconds before a wait for a message is an
@@ -47,11 +49,13 @@ struct Options {
   std::string checkpoint_dir = "weft-checkpoints";
   // Resume from the newest complete checkpoint in checkpoint_dir.
   bool restart = false;
-  // Communication scheduling (DESIGN section 5): transfers are to be cut into
-  // partitions of this many bytes, with at most credit_bytes in flight. Parsed and
-  // checked, but not used yet: the scheduler is not implemented.
+  // Communication scheduling (DESIGN section 5, comm_scheduler.h): transfers are cut
+  // into partitions of this many bytes, with at most credit_bytes in flight. A loop that
+  // runs many times first tries settings around these for up to comm_tuning_loops runs
+  // and keeps the fastest (0: these, as given).
   std::int64_t partition_bytes = std::int64_t{4} << 20;
   std::int64_t credit_bytes = std::int64_t{16} << 20;
+  int comm_tuning_loops = 6;
   // rotation_2d: time partitions per process (1 for one process). More partitions give
   // the ring more slack to overlap a transfer with compute.
   int partitions_per_rank = 2;

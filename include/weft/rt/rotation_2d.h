@@ -16,7 +16,8 @@
 //    works on time partition q = (r m + j) mod P m, then sends its rows of the time-indexed
 //    arrays to process r - 1 (mod P), which needs it m steps later; the receive for the
 //    next step is posted a step ahead, so that transfers overlap compute (m >= 2 gives a
-//    whole step of slack). At any time a partition is at exactly one process, and the
+//    whole step of slack; the transfers go through the CommScheduler, whose settings are
+//    tuned over the first epochs). At any time a partition is at exactly one process, and the
 //    space ranges are disjoint: no two processes touch the same row or column at once.
 //    After P m steps every partition is back where it started ("home": partitions r m ..
 //    r m + m - 1 at process r), so the next rotation_2d over the same entries starts
@@ -25,8 +26,9 @@
 //    bands, every time partition into G sub-ranges (histogram again), and a step runs G
 //    waves; in wave w band i works on sub-range (i + w) mod G, and the G blocks of a wave
 //    go to the T workers as they come free. Within a wave no two workers share a row or a
-//    column. G = 4 T (1 for one worker): with only T blocks per wave, the main thread
-//    often ran the second block itself before a sleeping worker woke up to take it.
+//    column. G = 2 T (1 for one worker): with only T blocks per wave, the main thread
+//    often ran the second block itself before a sleeping worker woke up to take it; with
+//    4 T blocks, SGD needed more epochs for the same error (smaller blocks).
 //  - Inside a block, the entries are ordered by cache tiles: ranges of both dimensions
 //    whose rows (of all arrays indexed by them) fill Options::cache_bytes (a quarter of a
 //    1 MiB L2 cache by default), tile by tile, and in R's order within a tile. The random
@@ -36,12 +38,14 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <limits>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "weft/rt/comm_scheduler.h"
 #include "weft/rt/large_array.h"
 #include "weft/rt/loop.h"
 #include "weft/rt/partition_1d.h"
@@ -51,7 +55,7 @@ namespace weft::rt {
 namespace rotation_detail {
 
 // Bands per worker of the second level of blocks (see the schedule above).
-constexpr int kBandsPerWorker = 4;
+constexpr int kBandsPerWorker = 2;
 
 // The schedule that does not depend on the entry type.
 struct Schedule {
@@ -87,6 +91,8 @@ std::string plan_key(int space, int time, const Session& session, const Footprin
 template <class T, std::size_t N>
 struct Plan {
   Schedule schedule;
+  // The ring's communication settings, tuned over the first loops of this plan.
+  SchedulerTuner tuner{CommScheduler::Settings{}, 0};
   LargeArray<weft::Entry<T, N>> entries;      // this process's, block by block
   std::vector<std::int64_t> block_offsets;    // block k is [block_offsets[k], block_offsets[k + 1])
   std::vector<std::vector<std::int64_t>> read_rows;
@@ -150,6 +156,9 @@ std::shared_ptr<Plan<T, N>> make_plan(Session& session, const weft::SparseArray<
   for (int q = 0; q < s.partitions(); ++q) {
     s.worker_time_bounds.push_back(histogram_bounds_within(my_time, s.time_bounds[q], s.time_bounds[q + 1], s.workers));
   }
+  plan->tuner = SchedulerTuner(
+      CommScheduler::Settings{session.options().partition_bytes, session.options().credit_bytes},
+      s.processes > 1 ? session.options().comm_tuning_loops : 0);
   s.space_tile = tile_rows(session.options().cache_bytes, row_bytes_of_dim(footprint, space));
   s.time_tile = tile_rows(session.options().cache_bytes, row_bytes_of_dim(footprint, time));
 
@@ -229,7 +238,8 @@ Layout home_layout(const Schedule& s, const ArrayHandle& array);
 // rotation_2d loop (non-template: rows are bytes).
 class Ring {
  public:
-  Ring(Session& session, const Schedule& schedule, const std::vector<ArrayHandle>& time_arrays);
+  Ring(Session& session, const Schedule& schedule, const std::vector<ArrayHandle>& time_arrays,
+       CommScheduler::Settings settings);
   ~Ring();
   // Before step j: the partition for step j is here (waits for its receive), and the
   // receive for step j + 1 is posted.
@@ -246,9 +256,9 @@ class Ring {
   Session& session_;
   const Schedule& s_;
   std::vector<ArrayHandle> arrays_;
-  std::vector<std::vector<Request>> sends_;     // per partition
-  std::vector<std::vector<Request>> receives_;  // per partition
-  std::vector<Request*> in_flight_;
+  CommScheduler scheduler_;  // every transfer of the ring goes through it
+  std::vector<std::vector<CommScheduler::Handle>> sends_;     // per partition
+  std::vector<std::vector<CommScheduler::Handle>> receives_;  // per partition
 };
 
 // Entries per piece of a block run by the main thread alone, between progress calls.
@@ -292,8 +302,9 @@ void rotation_2d(Session& session, const weft::SparseArray<T, N>& entries, int s
   }
 
   LoopScope scope(session, "rotation_2d", footprint, write_layouts, rows, owned);
+  const auto started = std::chrono::steady_clock::now();
   {
-    Ring ring(session, s, time_arrays);
+    Ring ring(session, s, time_arrays, plan->tuner.next());
     const weft::Entry<T, N>* data = plan->entries.data();
     const std::int64_t* offsets = plan->block_offsets.data();
     const int me = session.rank();
@@ -322,6 +333,8 @@ void rotation_2d(Session& session, const weft::SparseArray<T, N>& entries, int s
     }
     ring.finish();
   }
+  plan->tuner.record(session.transport(), std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                     "rotation_2d");
   scope.finish();
 }
 
