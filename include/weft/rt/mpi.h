@@ -12,6 +12,13 @@
 //   Window   owns an RMA window; move-only; freed (collectively) on destruction.
 #pragma once
 
+// The C API only: MPI's deprecated C++ bindings warn under -Wextra.
+#ifndef OMPI_SKIP_MPICXX
+#define OMPI_SKIP_MPICXX 1
+#endif
+#ifndef MPICH_SKIP_MPICXX
+#define MPICH_SKIP_MPICXX 1
+#endif
 #include <mpi.h>
 
 #include <chrono>
