@@ -233,7 +233,10 @@ void Transport::back_off(long polls, double elapsed_seconds, const std::string& 
     throw TimeoutError("rank " + std::to_string(rank()) + ": waited more than " + std::to_string(timeout_) +
                        " s for " + what + " (a lost message or a process that stopped?)");
   }
-  std::this_thread::sleep_for(std::chrono::microseconds(20));
+  // Long waits sleep longer, up to 1 ms, so that a process idling at a barrier while
+  // others compute does not steal their cores with wake-ups.
+  const long doublings = std::min<long>(6, (polls - 20000) / 64);
+  std::this_thread::sleep_for(std::chrono::microseconds(std::min<long>(1000, 20L << doublings)));
 }
 
 void Transport::wait(Request& request) {
