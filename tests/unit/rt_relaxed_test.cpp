@@ -67,6 +67,23 @@ TEST(RtRelaxed, AnUpdateIsSeenAfterAtMostMaxDelayUpdatesOfItsWorker) {
   }
 }
 
+TEST(RtRelaxed, DirectWritesArePartitionedLikePartition1D) {
+  const weft::SparseArray<int, 2> R = entries(40, 25);
+  weft::DistArray<std::int64_t, 1> rows_serial({40}), rows({40}), columns({25}), columns_serial({25});
+  for (const auto& e : R) {
+    rows_serial(e.key[0]) = rows_serial(e.key[0]) * 3 + e.value;  // order-dependent per row
+    columns_serial(e.key[1]) += e.value;
+  }
+  weft::Buffer<std::int64_t, 1> d(columns, weft::apply_add, 16);
+  weft::rt::relaxed(weft_test::session(), R, weft::rt::Footprint().write(rows, 0).buffer(d),
+                    [&](const weft::Entry<int, 2>& e) {
+                      rows(e.key[0]) = rows(e.key[0]) * 3 + e.value;
+                      d(e.key[1]) += e.value;
+                    });
+  for (int u = 0; u < 40; ++u) EXPECT_EQ(rows(u), rows_serial(u)) << u;
+  for (int i = 0; i < 25; ++i) EXPECT_EQ(columns(i), columns_serial(i)) << i;
+}
+
 TEST(RtRelaxed, OtherExecutorsRejectBuffers) {
   const weft::SparseArray<int, 2> R = entries(5, 5);
   weft::DistArray<int, 1> A({5});
