@@ -70,6 +70,18 @@ Ring::Ring(Session& session, const Schedule& schedule, const std::vector<ArrayHa
 
 Ring::~Ring() = default;  // outstanding requests (only after an error) cancel themselves
 
+template <class Fn>
+void Ring::for_each_slice(int q, Fn fn) const {
+  const std::int64_t begin = s_.time_bounds[q], end = s_.time_bounds[q + 1];
+  for (std::size_t k = 0; k < arrays_.size(); ++k) {
+    const ArrayHandle& a = arrays_[k];
+    const std::int64_t b = std::min(begin, a.geometry.rows), e = std::min(end, a.geometry.rows);
+    if (e <= b) continue;
+    fn(a.storage + b * a.geometry.row_bytes(), (e - b) * a.geometry.row_bytes(),
+       static_cast<int>(k) * s_.partitions() + q);
+  }
+}
+
 void Ring::post_receive(int q) {
   Transport& net = session_.transport();
   // The rows may still be on their way out from an earlier step of this loop.
@@ -77,14 +89,9 @@ void Ring::post_receive(int q) {
   const int from = (net.rank() + 1) % net.size();
   auto& mine = receives_[static_cast<std::size_t>(q)];
   mine.clear();
-  const std::int64_t begin = s_.time_bounds[q], end = s_.time_bounds[q + 1];
-  for (std::size_t k = 0; k < arrays_.size(); ++k) {
-    const ArrayHandle& a = arrays_[k];
-    const std::int64_t b = std::min(begin, a.geometry.rows), e = std::min(end, a.geometry.rows);
-    if (e <= b) continue;
-    const int tag = static_cast<int>(k) * s_.partitions() + q;
-    mine.push_back(scheduler_.receive(a.storage + b * a.geometry.row_bytes(), (e - b) * a.geometry.row_bytes(), from, tag));
-  }
+  for_each_slice(q, [&](auto* storage, std::int64_t bytes, int tag) {
+    mine.push_back(scheduler_.receive(storage, bytes, from, tag));
+  });
 }
 
 void Ring::before_step(int step) {
@@ -105,16 +112,10 @@ void Ring::after_step(int step) {
   const int to = (me + net.size() - 1) % net.size();
   const int q = s_.partition_at(me, step);
   auto& mine = sends_[static_cast<std::size_t>(q)];
-  const std::int64_t begin = s_.time_bounds[q], end = s_.time_bounds[q + 1];
-  for (std::size_t k = 0; k < arrays_.size(); ++k) {
-    const ArrayHandle& a = arrays_[k];
-    const std::int64_t b = std::min(begin, a.geometry.rows), e = std::min(end, a.geometry.rows);
-    if (e <= b) continue;
-    const int tag = static_cast<int>(k) * s_.partitions() + q;
+  for_each_slice(q, [&](auto* storage, std::int64_t bytes, int tag) {
     // Priority: the step at which the receiver needs it (m steps later).
-    mine.push_back(scheduler_.send(a.storage + b * a.geometry.row_bytes(), (e - b) * a.geometry.row_bytes(), to, tag,
-                                   step + s_.per_rank));
-  }
+    mine.push_back(scheduler_.send(storage, bytes, to, tag, step + s_.per_rank));
+  });
 }
 
 void Ring::progress() {

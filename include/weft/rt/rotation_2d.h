@@ -253,6 +253,10 @@ class Ring {
 
  private:
   void post_receive(int q);
+  // Calls fn(storage, bytes, tag) for the rows of time partition q in each array that
+  // has any; the tag names the array and the partition.
+  template <class Fn>
+  void for_each_slice(int q, Fn fn) const;
   Session& session_;
   const Schedule& s_;
   std::vector<ArrayHandle> arrays_;
