@@ -238,11 +238,16 @@ private:
           return false;
       return true;
     };
+    // The relaxable conflicts were left out of `plain`: the explanation says so.
+    const std::string aside =
+        relaxed ? " (updates through " + llvm::join(s_.buffers, ", ") +
+                      " aside, which may be stale by at most their max_delay updates)"
+                : "";
     for (unsigned d = 0; d < n; ++d)
       if (holds({d})) {
         s_.verdict = Verdict::Partition1D;
         s_.partition_dim = d;
-        s_.why = "every conflict is between iterations with the same " + s_.dims[d] +
+        s_.why = "every conflict" + aside + " is between iterations with the same " + s_.dims[d] +
                  ", so iterations are partitioned by " + s_.dims[d];
         return;
       }
@@ -252,8 +257,8 @@ private:
           s_.verdict = Verdict::Rotation2D;
           s_.space_dim = a;
           s_.time_dim = b;
-          s_.why = "no two conflicting iterations differ in both " + s_.dims[a] + " and " +
-                   s_.dims[b] + ", so blocks of " + s_.dims[a] +
+          s_.why = "no two conflicting iterations" + aside + " differ in both " + s_.dims[a] +
+                   " and " + s_.dims[b] + ", so blocks of " + s_.dims[a] +
                    " (space) run at once while "
                    "blocks of " +
                    s_.dims[b] + " (time) rotate among them";

@@ -13,7 +13,7 @@ void usage_error(const char* executor, const std::string& what) {
 namespace buffer_detail {
 void overflow(std::int64_t capacity) {
   std::fprintf(stderr,
-               "weft: error: rank %d: one iteration of a relaxed loop made more than %lld buffered updates "
+               "weft: error: rank %d: one iteration of a parallel loop made more than %lld buffered updates "
                "(raise the Buffer's max_delay)\n",
                world_rank(), static_cast<long long>(capacity));
   std::fflush(stderr);
@@ -28,8 +28,8 @@ LoopScope::LoopScope(Session& session, const char* executor, const Footprint& fo
                      const std::vector<const Layout*>& read_layouts)
     : session_(session), footprint_(footprint), write_layouts_(write_layouts) {
   if (!session.on_main_thread()) usage_error(executor, "called from a thread other than the session's main thread");
-  if (!footprint.buffers().empty() && std::string(executor) != "relaxed") {
-    usage_error(executor, "writes through a Buffer need the relaxed executor");
+  if (!footprint.buffers().empty() && std::string(executor) != "relaxed" && std::string(executor) != "rotation_2d") {
+    usage_error(executor, "writes through a Buffer need the relaxed or the rotation_2d executor");
   }
   session_.begin_loop();
   try {

@@ -33,6 +33,16 @@ void check_arguments(const Footprint& footprint, int space, int time, std::size_
                                      ", which is neither the space nor the time dimension");
     }
   }
+  // Every process applies every buffered update to its copy of the target: the copies
+  // must stay whole, so the loop must not also own rows of it.
+  for (const auto& b : footprint.buffers()) {
+    for (const auto& w : footprint.writes()) {
+      if (w.handle.storage == b->target().storage) {
+        usage_error("rotation_2d", "the loop writes the DistArray of shape " + w.handle.shape +
+                                       " both directly and through a Buffer");
+      }
+    }
+  }
 }
 
 std::string plan_key(int space, int time, const Session& session, const Footprint& footprint) {

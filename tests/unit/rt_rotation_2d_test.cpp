@@ -1,6 +1,6 @@
 // rotation_2d with one process and two workers: every entry once, no two workers on one
 // row or one column at the same time, results independent of timing, SGD converging
-// like the serial loop.
+// like the serial loop; Buffers flushed in rounds within the bound of rotation_2d.h.
 #include <gtest/gtest.h>
 #include <weft/rt/rotation_2d.h>
 
@@ -119,6 +119,147 @@ TEST(RtRotation2D, SgdReachesTheSerialLoopsError) {
   EXPECT_EQ(sq.value(), 40.0 * R.size());
   const double serial = rmse(R, Ws, Hs), parallel = rmse(R, Wp, Hp);
   EXPECT_NEAR(parallel, serial, 0.01 * serial) << "serial " << serial << ", rotation_2d " << parallel;
+}
+
+// A Gibbs-sampling-like loop (samples/lda): per entry, move one unit of count from the
+// entry's old topic to a new one in the row counts (space), the column counts (time) and,
+// through a Buffer, the topic totals. The new topic is a hash of the entry and the epoch,
+// so the serial loop and rotation_2d make the same moves and must end with equal counts.
+struct TopicCounts {
+  static constexpr int kTopics = 5;
+  weft::DistArray<int, 2> z, row, col;
+  weft::DistArray<std::int64_t, 1> total;
+  TopicCounts(std::int64_t rows, std::int64_t cols)
+      : z({rows, cols}), row({rows, kTopics}), col({cols, kTopics}), total({kTopics}) {}
+
+  static int topic(const weft::Entry<float, 2>& e, int epoch) {
+    return static_cast<int>(weft::detail::splitmix64_at(static_cast<std::uint64_t>(epoch),
+                                                        static_cast<std::uint64_t>(e.key[0] * 1000 + e.key[1])) %
+                            kTopics);
+  }
+  void start(const weft::SparseArray<float, 2>& R) {
+    for (const auto& e : R) {
+      const int t = topic(e, -1);
+      z(e.key[0], e.key[1]) = t;
+      row(e.key[0], t) += 1;
+      col(e.key[1], t) += 1;
+      total(t) += 1;
+    }
+  }
+  template <class Totals>
+  void move(const weft::Entry<float, 2>& e, int epoch, Totals& totals) {
+    const int old_topic = z(e.key[0], e.key[1]), new_topic = topic(e, epoch);
+    row(e.key[0], old_topic) -= 1;
+    col(e.key[1], old_topic) -= 1;
+    totals(old_topic) += -1;
+    z(e.key[0], e.key[1]) = new_topic;
+    row(e.key[0], new_topic) += 1;
+    col(e.key[1], new_topic) += 1;
+    totals(new_topic) += 1;
+  }
+};
+
+TEST(RtRotation2D, BufferedTotalsEqualTheSerialLoopsTotals) {
+  const weft::SparseArray<float, 2> R = ratings(300, 200, 8000, 4);
+  TopicCounts serial(300, 200), parallel(300, 200);
+  serial.start(R);
+  parallel.start(R);
+  weft::Buffer<std::int64_t, 1> totals(parallel.total, weft::apply_add, 16);
+  weft::Accumulator<std::int64_t> moves(0);
+  for (int epoch = 0; epoch < 3; ++epoch) {
+    for (const auto& e : R) serial.move(e, epoch, serial.total);
+    weft::rt::rotation_2d(weft_test::session(), R, 0, 1,
+                          weft::rt::Footprint().write(parallel.z, 0).write(parallel.row, 0).write(parallel.col, 1)
+                              .buffer(totals).reduce(moves),
+                          [&](const weft::Entry<float, 2>& e) {
+                            parallel.move(e, epoch, totals);
+                            moves += 1;
+                          });
+    // The target is whole: nothing left held, no materialization pending.
+    EXPECT_EQ(weft::detail::RuntimeAccess::residency(parallel.total).pending, nullptr);
+    for (int t = 0; t < TopicCounts::kTopics; ++t) EXPECT_EQ(parallel.total(t), serial.total(t)) << epoch << " " << t;
+  }
+  EXPECT_EQ(moves.value(), 3 * R.size());
+  for (std::int64_t u = 0; u < 300; ++u) {
+    for (int t = 0; t < TopicCounts::kTopics; ++t) EXPECT_EQ(parallel.row(u, t), serial.row(u, t));
+  }
+  for (std::int64_t i = 0; i < 200; ++i) {
+    for (int t = 0; t < TopicCounts::kTopics; ++t) EXPECT_EQ(parallel.col(i, t), serial.col(i, t));
+  }
+}
+
+TEST(RtRotation2D, ABufferedUpdateIsMissedByAtMostMaxDelayUpdatesPerBand) {
+  // Every iteration reads a counter and then adds 1 to it through a Buffer. A band stops
+  // for a flush when it holds max_delay updates, and blocks hold far more entries than
+  // that, so the waves must flush in rounds: a read then misses at most G * max_delay
+  // updates (G bands, one update per iteration), whatever the block sizes.
+  const weft::SparseArray<float, 2> R = ratings(300, 200, 8000, 5);
+  const std::int64_t d = 5;
+  const std::int64_t bands = weft_test::session().threads() == 1 ? 1 : 2 * weft_test::session().threads();
+  weft::DistArray<std::int64_t, 1> counter({1});
+  weft::DistArray<float, 2> W({300, 1}), H({200, 1});
+  weft::Buffer<std::int64_t, 1> add(counter, weft::apply_add, d);
+  std::atomic<std::int64_t> made{0}, most_missed{0}, least_missed{0};
+  const auto raise_to = [](std::atomic<std::int64_t>& most, std::int64_t v) {
+    for (std::int64_t m = most.load(); v > m && !most.compare_exchange_weak(m, v);) {
+    }
+  };
+  const auto lower_to = [](std::atomic<std::int64_t>& least, std::int64_t v) {
+    for (std::int64_t m = least.load(); v < m && !least.compare_exchange_weak(m, v);) {
+    }
+  };
+  weft::rt::rotation_2d(weft_test::session(), R, 0, 1,
+                        weft::rt::Footprint().write(W, 0).write(H, 1).buffer(add).read(counter),
+                        [&](const weft::Entry<float, 2>& e) {
+                          const std::int64_t missed = made.load() - counter(0);
+                          raise_to(most_missed, missed);
+                          lower_to(least_missed, missed);
+                          W(e.key[0], 0) += 1.0f;
+                          H(e.key[1], 0) += 1.0f;
+                          add(0) += 1;
+                          ++made;
+                        });
+  EXPECT_EQ(counter(0), R.size());
+  EXPECT_GE(least_missed.load(), 0);
+  EXPECT_LE(most_missed.load(), bands * d);
+}
+
+TEST(RtRotation2D, BufferedFloatingPointResultsDependOnTheScheduleNotOnTiming) {
+  // apply_add on doubles depends on the order of the updates: the flushes apply them in
+  // (process, band, update) order, whichever thread ran a band.
+  const weft::SparseArray<float, 2> R = ratings(300, 200, 8000, 6);
+  std::vector<double> first;
+  for (int run = 0; run < 3; ++run) {
+    weft::DistArray<double, 1> sums({7});
+    weft::DistArray<float, 2> W({300, 1}), H({200, 1});
+    weft::Buffer<double, 1> add(sums, weft::apply_add, 3);
+    weft::Accumulator<double> total(0.0);
+    weft::rt::rotation_2d(weft_test::session(), R, 0, 1,
+                          weft::rt::Footprint().write(W, 0).write(H, 1).buffer(add).reduce(total),
+                          [&](const weft::Entry<float, 2>& e) {
+                            W(e.key[0], 0) += e.value;
+                            H(e.key[1], 0) += e.value;
+                            add((e.key[0] + e.key[1]) % 7) += 0.1 * e.value + sums(e.key[0] % 7) * 1e-9;
+                            total += 0.1 * e.value;
+                          });
+    std::vector<double> result(sums.data(), sums.data() + 7);
+    result.push_back(total.value());
+    if (run == 0) {
+      first = result;
+    } else {
+      EXPECT_EQ(std::memcmp(first.data(), result.data(), first.size() * sizeof(double)), 0) << "run " << run;
+    }
+  }
+}
+
+TEST(RtRotation2D, ABufferTargetMustNotAlsoBeWrittenDirectly) {
+  weft::SparseArray<float, 2> R;
+  R.add({0, 0}, 1.0f);
+  weft::DistArray<float, 2> W({1, 1});
+  weft::Buffer<float, 2> dW(W, weft::apply_add, 10);
+  EXPECT_THROW(weft::rt::rotation_2d(weft_test::session(), R, 0, 1, weft::rt::Footprint().write(W, 0).buffer(dW),
+                                     [&](const weft::Entry<float, 2>&) {}),
+               weft::Error);
 }
 
 TEST(RtRotation2D, ArraysMustBeIndexedByTheSpaceOrTheTimeDimension) {

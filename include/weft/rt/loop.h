@@ -76,10 +76,11 @@ class AccumulatorReduction final : public Reduction {
   std::vector<weft::detail::Partial<T>> partials_;
 };
 
-// Writes through a Buffer (relaxed loops): each worker logs its updates instead of
-// applying them, and flush() applies every worker's and every process's updates, in the
-// order (process, worker, update), to every process's copy of the target, with the
-// Buffer's apply function. So the copies stay identical and the target stays whole.
+// Writes through a Buffer (relaxed and rotation_2d loops): each worker logs its updates
+// instead of applying them, and flush() applies every worker's and every process's
+// updates, in the order (process, worker, update), to every process's copy of the
+// target, with the Buffer's apply function. So the copies stay identical and the target
+// stays whole.
 class BufferedWrites {
  public:
   virtual ~BufferedWrites() = default;
@@ -168,7 +169,8 @@ class BufferWrites final : public BufferedWrites {
 // read(A, d): the loop reads rows of A named by key dimension d; read(A): any element.
 //   Rows that another process owns are copied in before the loop (prefetch).
 // reduce(acc): the loop folds into the Accumulator acc (acc += x in the body).
-// buffer(b): the loop writes through the Buffer b (b(i, j) += x; relaxed loops only).
+// buffer(b): the loop writes through the Buffer b (b(i, j) += x; relaxed and rotation_2d
+//   loops only).
 // Arrays the loop does not name must not be partitioned by an earlier loop: touching one
 // ends the program with a message naming its shape.
 class Footprint {

@@ -8,6 +8,8 @@
 //
 // Every written array must be indexed by the space or the time dimension (its rows are
 // key[a] or key[b]); reads may name any key dimension (their rows are copied in first).
+// Writes that conflict in both dimensions may go through Buffers (Footprint::buffer,
+// `b(i) += x` in the body), whose targets stay whole on every process (see below).
 //
 // Schedule, for P processes, m time partitions per process and T workers per process:
 //  - key[a] is cut into P ranges by histogram (equal numbers of entries); process r owns
@@ -33,8 +35,26 @@
 //    whose rows (of all arrays indexed by them) fill Options::cache_bytes (a quarter of a
 //    1 MiB L2 cache by default), tile by tile, and in R's order within a tile. The random
 //    accesses of a tile then hit the cache.
-// The loop is thus serializable: it equals the serial loop over R's entries in the order
-// (step, wave, block, tile, R order). Results depend on P, m and T, not on timing.
+//  - The worker that runs band i's block takes detail::worker_index = i, so that the
+//    accumulators' partial values and the Buffers' logs are per band (G of each) and do
+//    not depend on which thread ran which block.
+//  - Buffers: a wave runs in rounds. In a round every band runs its block from where it
+//    stopped until the block ends or the band holds max_delay updates in one of the
+//    loop's Buffers; then every process flushes every Buffer (as in relaxed.h: the held
+//    updates of all processes are exchanged and applied to every process's copy of the
+//    target in the order (process, band, update)), and an allreduce tells whether any
+//    process's wave has entries left. Every process thus flushes at the same points and
+//    the same number of times, and a wave ends with nothing held. Staleness bound: an
+//    update is applied to every copy at the end of its round, after fewer than
+//    max_delay + u further updates of its own band (u: the most buffered updates one
+//    iteration makes) and never after the end of its wave; a read of a target sees every
+//    update made before the current round, and misses fewer than P G (max_delay + u)
+//    updates, those of the round in progress. A block larger than that is split over
+//    rounds, so the bound does not depend on the block sizes. Without Buffers a wave is
+//    one round and flushes nothing.
+// The loop is thus serializable except through Buffers: it equals the serial loop over R's
+// entries in the order (step, wave, block, tile, R order), with Buffer updates applied
+// late as above. Results depend on P, m and T, not on timing.
 #pragma once
 
 #include <algorithm>
@@ -268,6 +288,37 @@ class Ring {
 // Entries per piece of a block run by the main thread alone, between progress calls.
 constexpr std::int64_t kProgressEvery = 1 << 16;
 
+// The loop's Buffers, logging per band while the loop runs (installed by the
+// constructor, uninstalled by the destructor, whichever way the loop ends).
+class BandBuffers {
+ public:
+  BandBuffers(const Footprint& footprint, int bands) : buffers_(footprint.buffers()) {
+    for (const auto& b : buffers_) b->install(bands);
+  }
+  ~BandBuffers() {
+    for (const auto& b : buffers_) b->uninstall();
+  }
+  BandBuffers(const BandBuffers&) = delete;
+  BandBuffers& operator=(const BandBuffers&) = delete;
+
+  bool any() const { return !buffers_.empty(); }
+  // Whether `band` holds max_delay updates in one of the Buffers (it must not start
+  // another iteration before the next flush).
+  bool full(int band) const {
+    for (const auto& b : buffers_) {
+      if (b->full(band)) return true;
+    }
+    return false;
+  }
+  // Collective: every process's held updates reach every process's copy of the targets.
+  void flush(Transport& net) const {
+    for (const auto& b : buffers_) b->flush(net);
+  }
+
+ private:
+  const std::vector<std::shared_ptr<BufferedWrites>>& buffers_;
+};
+
 }  // namespace rotation_detail
 
 template <class T, std::size_t N, class Body>
@@ -306,31 +357,59 @@ void rotation_2d(Session& session, const weft::SparseArray<T, N>& entries, int s
   }
 
   LoopScope scope(session, "rotation_2d", footprint, write_layouts, rows, owned);
+  // One partial value per band (see the schedule above).
+  for (const auto& r : footprint.reductions()) r->install(s.workers);
   const auto started = std::chrono::steady_clock::now();
   {
+    BandBuffers buffers(footprint, s.workers);
     Ring ring(session, s, time_arrays, plan->tuner.next());
     const weft::Entry<T, N>* data = plan->entries.data();
     const std::int64_t* offsets = plan->block_offsets.data();
     const int me = session.rank();
+    // Band a's block of the current wave is [cursor[a], end[a]) (cursor[a]: where it stopped).
+    std::vector<std::int64_t> cursor(static_cast<std::size_t>(s.workers)), end(cursor.size());
+    // Runs band a's block until `stop` or its end, or until the band holds max_delay
+    // buffered updates.
+    const auto run_band = [&](int a, std::int64_t stop) {
+      std::int64_t i = cursor[static_cast<std::size_t>(a)];
+      const std::int64_t last = std::min(stop, end[static_cast<std::size_t>(a)]);
+      if (buffers.any()) {
+        while (i < last && !buffers.full(a)) body(data[i++]);
+      } else {
+        for (; i < last; ++i) body(data[i]);
+      }
+      cursor[static_cast<std::size_t>(a)] = i;
+    };
     for (int step = 0; step < s.partitions(); ++step) {
       ring.before_step(step);
       const int q = s.partition_at(me, step);
       for (int wave = 0; wave < s.workers; ++wave) {
-        if (s.workers == 1) {
-          // The main thread alone: run the block in pieces, letting MPI progress between.
-          const std::size_t k = s.block(q, 0, 0);
-          weft::detail::worker_index = 0;
-          for (std::int64_t i = offsets[k]; i < offsets[k + 1];) {
-            const std::int64_t piece_end = std::min(offsets[k + 1], i + kProgressEvery);
-            for (; i < piece_end; ++i) body(data[i]);
+        for (int a = 0; a < s.workers; ++a) {
+          const std::size_t k = s.block(q, a, (a + wave) % s.workers);
+          cursor[static_cast<std::size_t>(a)] = offsets[k];
+          end[static_cast<std::size_t>(a)] = offsets[k + 1];
+        }
+        for (;;) {  // the wave's rounds; one round without Buffers
+          if (s.workers == 1) {
+            // The main thread alone: run the block in pieces, letting MPI progress between.
+            weft::detail::worker_index = 0;
+            while (cursor[0] < end[0] && !buffers.full(0)) {
+              run_band(0, cursor[0] + kProgressEvery);
+              ring.progress();
+            }
+          } else {
+            for_each_block(session, s.workers, [&](std::int64_t a) {
+              weft::detail::worker_index = static_cast<int>(a);
+              run_band(static_cast<int>(a), end[static_cast<std::size_t>(a)]);
+            });
             ring.progress();
           }
-        } else {
-          for_each_block(session, s.workers, [&](std::int64_t a) {
-            const std::size_t k = s.block(q, static_cast<int>(a), static_cast<int>((a + wave) % s.workers));
-            for (std::int64_t i = offsets[k]; i < offsets[k + 1]; ++i) body(data[i]);
-          });
-          ring.progress();
+          if (!buffers.any()) break;
+          buffers.flush(session.transport());
+          std::int64_t left = 0;
+          for (std::size_t a = 0; a < cursor.size(); ++a) left |= cursor[a] < end[a] ? 1 : 0;
+          session.transport().allreduce_max(&left, 1);
+          if (left == 0) break;
         }
       }
       ring.after_step(step);
