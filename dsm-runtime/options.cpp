@@ -27,6 +27,7 @@ constexpr const char* kHelp =
     "  --weft-cache-bytes=B           rotation_2d cache block working set (default 256K)\n"
     "  --weft-wait-timeout=SECONDS    a longer wait for a message is an error (0: none)\n"
     "  --weft-materialize=lazy|eager  make partitioned arrays whole at first use or at once\n"
+    "  --weft-output=all|root         which processes' standard output is shown\n"
     "Each flag can also be set in the environment: WEFT_THREADS=4, WEFT_RESTART=1, ...\n";
 
 // Where a value came from, for messages: "--weft-threads" or "WEFT_THREADS".
@@ -137,6 +138,12 @@ const std::vector<OptionSpec>& specs() {
          if (v == "lazy") o.lazy_materialize = true;
          else if (v == "eager") o.lazy_materialize = false;
          else bad_value(s, "'lazy' or 'eager'", v);
+       }},
+      {"weft-output", "WEFT_OUTPUT", false,
+       [](Options& o, const std::string& s, const std::string& v) {
+         if (v == "all") o.output = Output::All;
+         else if (v == "root") o.output = Output::Root;
+         else bad_value(s, "'all' or 'root'", v);
        }},
   };
   return all;

@@ -1,7 +1,9 @@
 // weft::rt::Session: MPI and TBB for one process of a parallel program.
 #include "weft/rt/session.h"
 
+#include <fcntl.h>
 #include <sched.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -22,6 +24,18 @@ bool first_process_of_job() {
 }
 
 bool session_alive = false;
+// The root session of this process, for Session::current().
+Session* current_session = nullptr;
+
+// Standard output of every process but rank 0 goes to /dev/null.
+void silence_stdout(int rank) {
+  if (rank == 0) return;
+  std::fflush(stdout);
+  const int null = ::open("/dev/null", O_WRONLY);
+  if (null < 0) return;
+  ::dup2(null, STDOUT_FILENO);
+  ::close(null);
+}
 // Whether the runtime called MPI_Init (then it also finalizes), even if the session
 // that did so failed to start.
 bool runtime_initialized_mpi = false;
@@ -35,10 +49,11 @@ int available_cpus() {
   return std::max(1, CPU_COUNT(&set));
 }
 
-Session::Session(int& argc, char**& argv) {
+Session::Session(int& argc, char**& argv, Output output) {
   Options options;
   try {
     options = parse_options(argc, argv);
+    if (!options.output) options.output = output;
   } catch (const OptionError& e) {
     if (first_process_of_job()) std::fprintf(stderr, "weft: error: %s\n", e.what());
     std::exit(2);
@@ -57,7 +72,25 @@ Session::Session(int& argc, char**& argv) {
   }
 }
 
+namespace {
+// The command line of a main without parameters: empty.
+int no_argc = 0;
+char* no_args[] = {nullptr};
+char** no_argv = no_args;
+}  // namespace
+
+Session::Session(Output output) : Session(no_argc, no_argv, output) {}
+
 Session::Session(Options options) { start(std::move(options), nullptr, nullptr); }
+
+Session& Session::current() {
+  if (!current_session) {
+    throw weft::Error(
+        "weft::rt::Session::current(): no session: the program's main must create a weft::rt::Session "
+        "(weftc adds it to main) before the first parallel loop runs");
+  }
+  return *current_session;
+}
 
 void Session::start(Options options, int* argc, char*** argv) {
   if (session_alive) throw weft::Error("weft::rt::Session: a process can have only one session at a time");
@@ -100,6 +133,8 @@ void Session::start(Options options, int* argc, char*** argv) {
     threads = std::max(1, std::min(available_cpus(), node_cpus / std::max(1, node.size())));
   }
   start_workers(threads);
+  current_session = this;
+  if (options_.output == Output::Root) silence_stdout(rank());
   if (rank() == 0 && threads > available_cpus()) {
     std::fprintf(stderr,
                  "weft: warning: %d threads per process, but this process may run on only %d CPU(s); "
@@ -141,6 +176,7 @@ void Session::remove_observer(SessionObserver* o) {
 }
 
 Session::~Session() {
+  if (current_session == this) current_session = nullptr;
   for (SessionObserver* o : observers_) o->session_ended();
   observers_.clear();
   arena_.reset();

@@ -26,6 +26,11 @@ TEST(Session, KnowsItsRankAmongTheProcesses) {
   EXPECT_EQ(ranks, static_cast<std::int64_t>(s.size()) * (s.size() - 1) / 2);
 }
 
+TEST(Session, CurrentIsTheProcesssSession) {
+  weft::rt::Session& s = session();
+  EXPECT_EQ(&weft::rt::Session::current(), &s);
+}
+
 TEST(Session, AFailedMpiCallIsAnErrorNamingTheCallAndTheRank) {
   weft::rt::Session& s = session();
   int value = 0;

@@ -56,6 +56,17 @@ TEST_F(RtOptions, DefaultsWithoutFlagsOrEnvironment) {
   EXPECT_EQ(o.partition_bytes, 4 << 20);
   EXPECT_EQ(o.credit_bytes, 16 << 20);
   EXPECT_TRUE(o.lazy_materialize);
+  EXPECT_FALSE(o.output.has_value());  // the Session's constructor decides
+}
+
+TEST_F(RtOptions, OutputSaysWhoseStandardOutputIsShown) {
+  EXPECT_EQ(parse({"--weft-output=root"}).output, weft::rt::Output::Root);
+  EXPECT_EQ(parse({"--weft-output", "all"}).output, weft::rt::Output::All);
+  fake_env = {{"WEFT_OUTPUT", "root"}};
+  EXPECT_EQ(parse({}).output, weft::rt::Output::Root);
+  EXPECT_EQ(parse({"--weft-output=all"}).output, weft::rt::Output::All);
+  fake_env.clear();
+  EXPECT_EQ(error_of({"--weft-output=rank0"}), "--weft-output needs 'all' or 'root', got 'rank0'");
 }
 
 TEST_F(RtOptions, FlagsAreParsedAndRemovedFromArgv) {

@@ -31,6 +31,13 @@ struct IndexRange {
   std::int64_t end = 0;
 };
 
+// How many of first, first + step, first + 2 step, ... come before `limit` (exclusive,
+// in the direction of the step; step != 0): the trip count of a counted loop.
+inline std::int64_t trip_count(std::int64_t first, std::int64_t limit, std::int64_t step) {
+  if (step > 0) return limit > first ? (limit - first + step - 1) / step : 0;
+  return limit < first ? (first - limit - step - 1) / -step : 0;
+}
+
 // An accumulator a loop folds into: each worker folds into its own partial value
 // (starting at reduction_identity), and the loop's end folds the partials of every
 // worker and then of every process (in rank order) into the accumulator.
@@ -185,9 +192,11 @@ class Footprint {
     writes_.push_back(Use{handle_of(a), key_dim});
     return *this;
   }
+  // A const array too: its values do not change, but the runtime may copy rows that
+  // another process holds into its storage (the memory model's prefetch).
   template <class T, std::size_t N>
-  Footprint& read(weft::DistArray<T, N>& a, int key_dim = -1) {
-    reads_.push_back(Use{handle_of(a), key_dim});
+  Footprint& read(const weft::DistArray<T, N>& a, int key_dim = -1) {
+    reads_.push_back(Use{handle_of(const_cast<weft::DistArray<T, N>&>(a)), key_dim});
     return *this;
   }
   template <class T, class Op>

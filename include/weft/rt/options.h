@@ -21,12 +21,15 @@
 //                                                        error (0: wait forever)
 //   --weft-materialize=lazy|eager WEFT_MATERIALIZE       when a partitioned array is made whole again:
 //                                                        at its first serial access, or at once
+//   --weft-output=all|root        WEFT_OUTPUT            whose standard output is shown: every
+//                                                        process's, or only rank 0's
 //
 // Flags take their value after '=' or as the next argument (--weft-threads 4). A bad
 // value, an unknown --weft- flag or a missing value is an OptionError naming the flag.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "weft/detail/error.h"
@@ -37,6 +40,11 @@ namespace weft::rt {
 struct OptionError : weft::Error {
   using weft::Error::Error;
 };
+
+// Whose standard output a parallel program shows. Every process runs the serial code
+// of the program, so a generated program shows only rank 0's (its output is then the
+// serial program's); standard error is always every process's.
+enum class Output { All, Root };
 
 struct Options {
   // Number of processes the program expects; 0 accepts whatever mpirun started.
@@ -73,6 +81,9 @@ struct Options {
   // Lazy: a partitioned array is materialized at its first serial access (a following
   // loop with the same partitioning moves no data). Eager: at the end of each loop.
   bool lazy_materialize = true;
+  // Set by --weft-output; when unset, the Session's constructor decides (Output::All
+  // unless the program asks for Output::Root).
+  std::optional<Output> output;
 };
 
 // Reads the options from the environment (getenv) and then from argv, removing every

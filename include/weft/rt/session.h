@@ -1,10 +1,13 @@
 // weft/rt/session.h — one process of a parallel weft program.
 //
 // The generated main starts with
-//     weft::rt::Session session(argc, argv);
+//     weft::rt::Session weft_session(argc, argv, weft::rt::Output::Root);
 // which removes the runtime's --weft-* options from argc/argv (options.h), starts MPI
 // (at least MPI_THREAD_FUNNELED: only the main thread calls MPI) and a TBB task arena
-// with Options::threads workers, and ends MPI when it goes out of scope. Every process
+// with Options::threads workers, and ends MPI when it goes out of scope. With
+// Output::Root (unless --weft-output=all says otherwise), the standard output of every
+// process but rank 0 goes to /dev/null. Session::current() is the process's session, for
+// parallel loops outside main. Every process
 // runs the same program (SPMD); executors (data_parallel.h, rotation_2d.h, ...) take the
 // session as their first argument.
 //
@@ -38,13 +41,20 @@ class SessionObserver {
 
 class Session {
  public:
-  // Parses the options out of argc/argv (exit 2 on a bad one) and starts MPI.
-  Session(int& argc, char**& argv);
+  // Parses the options out of argc/argv (exit 2 on a bad one) and starts MPI. `output`
+  // applies unless --weft-output (or WEFT_OUTPUT) is given.
+  Session(int& argc, char**& argv, Output output = Output::All);
+  // The same with options from the environment only (a main without parameters).
+  explicit Session(Output output);
   // Starts MPI with the given options (for programs and tests without a command line).
   explicit Session(Options options);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
+
+  // The session of this process (the one made by main); throws weft::Error if there is
+  // none.
+  static Session& current();
 
   int rank() const { return transport_.rank(); }
   int size() const { return transport_.size(); }
