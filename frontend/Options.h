@@ -8,12 +8,13 @@ namespace weft {
 
 /// What weftc writes for each input file.
 enum class Emit {
+  Source, ///< the file with its annotated loops rewritten into runtime calls (transforms/)
   Model,  ///< the loop model of every annotated loop, as text (print_model)
   Report, ///< the verdict of every annotated loop, as JSON (write_report)
 };
 
 struct Options {
-  Emit emit = Emit::Model;
+  Emit emit = Emit::Source;
   std::string output = "-"; ///< output path; "-" is standard output
   bool explain = false;     ///< a note with the verdict for every loop, not only warnings
   /// Directory holding weft/weft.h, added to every compilation with -I.

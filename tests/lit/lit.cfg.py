@@ -3,6 +3,8 @@
 #   %weft_src   the source tree (for tests that run on the samples)
 #   %cxx        the C++ compiler of the build
 #   %python     the Python that runs lit
+#   %check_parallel  compiles a file weftc wrote against the runtime's headers with
+#               -Wall -Wextra -Werror, syntax only (the rewrite must compile cleanly)
 # FileCheck, not and count come from LLVM 14's tools.
 import os
 import sys
@@ -20,5 +22,9 @@ config.substitutions.append(("%weft_src", config.weft_source_dir))
 config.substitutions.append(("%weft_include", config.weft_include_dir))
 config.substitutions.append(("%cxx", config.cxx))
 config.substitutions.append(("%python", sys.executable))
+_mpi_includes = " ".join("-I" + d for d in config.mpi_include_dirs.split(";") if d)
+config.substitutions.append(
+    ("%check_parallel", "%s -std=c++17 -fsyntax-only -Wall -Wextra -Werror -I%s %s"
+     % (config.cxx, config.weft_include_dir, _mpi_includes)))
 config.environment["PATH"] = os.pathsep.join(
     [config.llvm_tools_dir, config.environment.get("PATH", "")])

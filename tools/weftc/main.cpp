@@ -4,7 +4,7 @@
 //   weftc [options] -p <build dir> <file.cpp>...
 //
 // Reads as the pipeline: parse -> loop models (frontend) -> dependences -> schedule
-// (analysis) -> output.
+// (analysis) -> rewrite (transforms) or another output.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +14,7 @@
 #include "LoopModel.h"
 #include "Options.h"
 #include "Parse.h"
+#include "Rewrite.h"
 #include "Schedule.h"
 
 #include "clang/AST/ASTContext.h"
@@ -37,8 +38,11 @@ static cl::list<std::string> source_paths(cl::Positional, cl::desc("<file.cpp>..
 static cl::opt<std::string> build_path("p", cl::desc("Build directory with compile_commands.json"),
                                        cl::value_desc("build dir"), cl::cat(weftc_category));
 static cl::opt<weft::Emit>
-    emit_kind("emit", cl::desc("What to write"), cl::init(weft::Emit::Model),
-              cl::values(clEnumValN(weft::Emit::Model, "model",
+    emit_kind("emit", cl::desc("What to write"), cl::init(weft::Emit::Source),
+              cl::values(clEnumValN(weft::Emit::Source, "source",
+                                    "the file with its parallel loops rewritten into calls "
+                                    "of the weft runtime (default)"),
+                         clEnumValN(weft::Emit::Model, "model",
                                     "the loop model of every annotated loop, as text"),
                          clEnumValN(weft::Emit::Report, "report",
                                     "the verdict of every annotated loop, as JSON")),
@@ -158,6 +162,12 @@ int main(int argc, const char **argv) {
       return 1;
     }
 
+  if (options.emit == weft::Emit::Source && source_paths.size() != 1) {
+    llvm::errs() << "weftc: error: --emit=source rewrites one file at a time; "
+                 << source_paths.size() << " were given\n";
+    return 1;
+  }
+
   std::string out;
   nlohmann::json reports = nlohmann::json::array();
   bool ok = weft::parse_files(*db, source_paths, options, [&](weft::ParsedFile &file) {
@@ -166,13 +176,18 @@ int main(int argc, const char **argv) {
     out += "file " + file.path + ": " + std::to_string(models.size()) + " annotated loop" +
            (models.size() == 1 ? "" : "s") + "\n";
     nlohmann::json report = {{"file", file.path}, {"loops", nlohmann::json::array()}};
+    std::vector<weft::Dependences> deps;
+    std::vector<weft::Schedule> schedules;
+    deps.reserve(models.size());
+    schedules.reserve(models.size());
     for (const weft::LoopModel &model : models) {
       out += weft::print_model(model, sm);
       try {
-        weft::Dependences deps = weft::compute_dependences(model, options);
-        weft::Schedule schedule = weft::choose_schedule(model, deps);
-        weft::explain_schedule(file.context, model, deps, schedule, options.explain);
-        report["loops"].push_back(weft::report_loop(model, deps, schedule, sm));
+        deps.push_back(weft::compute_dependences(model, options));
+        schedules.push_back(weft::choose_schedule(model, deps.back()));
+        weft::explain_schedule(file.context, model, deps.back(), schedules.back(),
+                               options.explain);
+        report["loops"].push_back(weft::report_loop(model, deps.back(), schedules.back(), sm));
       } catch (const isl::exception &e) {
         // Not the user's fault: an isl object weft built is wrong.
         llvm::errs() << "weftc: internal error: analysing the loop at "
@@ -183,6 +198,18 @@ int main(int argc, const char **argv) {
       }
     }
     reports.push_back(report);
+    if (options.emit == weft::Emit::Source) {
+      std::vector<weft::AnalyzedLoop> loops;
+      for (size_t i = 0; i < models.size(); ++i)
+        loops.push_back({&models[i], &deps[i], &schedules[i]});
+      try {
+        out = weft::rewrite_source(file.context, loops);
+      } catch (const isl::exception &e) {
+        llvm::errs() << "weftc: internal error: rewriting " << file.path << ": isl: " << e.what()
+                     << "\n";
+        return false;
+      }
+    }
     return true;
   });
   if (options.emit == weft::Emit::Report)

@@ -3,7 +3,7 @@
 // ones, and two writes meet only in one iteration: no element is shared by two
 // iterations with one writing, so the loop is data parallel. Without the step's
 // parity (i in [0, n) only), i + 1 = i' would make iteration i write what i + 1 reads.
-// RUN: %weftc %s -- -Xclang -verify
+// RUN: %weftc --emit=model %s -- -Xclang -verify
 // RUN: %weftc --emit=report %s | FileCheck %s
 #include <weft/weft.h>
 

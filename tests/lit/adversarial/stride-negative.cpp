@@ -2,7 +2,7 @@
 // all congruent to n - 1 modulo 2. Iteration i copies A[i] into A[i + 1]: reads land on
 // elements congruent to n - 1, writes on elements congruent to n, so reads and writes
 // never meet, whatever the parity of n: data parallel.
-// RUN: %weftc %s -- -Xclang -verify
+// RUN: %weftc --emit=model %s -- -Xclang -verify
 // RUN: %weftc --emit=report %s | FileCheck %s
 #include <weft/weft.h>
 

@@ -1,7 +1,7 @@
 // Unordered loop: iteration i writes A[2i + 1] and reads A[2i]. A write of iteration i
 // and a read of iteration i' meet iff 2i + 1 = 2i', which has no integer solution (odd
 // vs even), and two writes meet iff i = i'. No conflict: data parallel.
-// RUN: %weftc %s -- -Xclang -verify
+// RUN: %weftc --emit=model %s -- -Xclang -verify
 // RUN: %weftc --emit=report %s | FileCheck %s
 #include <weft/weft.h>
 

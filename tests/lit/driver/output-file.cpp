@@ -1,6 +1,6 @@
 // -o writes the model to a file (through a temporary renamed into place), nothing to stdout.
 // RUN: rm -f %t.model
-// RUN: %weftc %s -o %t.model | count 0
+// RUN: %weftc --emit=model %s -o %t.model | count 0
 // RUN: FileCheck %s < %t.model
 // RUN: not ls %t.model.tmp.*
 void f(float *a, int n) {

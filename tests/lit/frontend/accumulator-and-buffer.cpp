@@ -1,6 +1,6 @@
 // Accumulator updates are reductions and Buffer updates are buffered writes of the
 // element they name; reading an Accumulator's value is an ordinary read.
-// RUN: %weftc %s | FileCheck %s
+// RUN: %weftc --emit=model %s | FileCheck %s
 #include <weft/weft.h>
 
 double report(weft::SparseArray<float, 2> &R, weft::DistArray<float, 1> &w) {

@@ -1,6 +1,6 @@
 // Counted loops: <, <=, >, >=, != bounds, constant steps of either sign, triangular
 // bounds over an enclosing dim, and sizes (v.size(), A.shape()[d]) as parameters.
-// RUN: %weftc %s | FileCheck %s
+// RUN: %weftc --emit=model %s | FileCheck %s
 #include <weft/weft.h>
 #include <vector>
 

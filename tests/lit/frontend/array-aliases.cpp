@@ -1,6 +1,6 @@
 // References resolve to the array they name, so two names of one array are one array;
 // a pointer into an array is its own array that may alias anything.
-// RUN: %weftc %s | FileCheck %s
+// RUN: %weftc --emit=model %s | FileCheck %s
 #include <weft/weft.h>
 
 void shift(int n) {

@@ -1,7 +1,7 @@
 // Calls: library math and functions whose visible bodies write only their locals have
 // no unknown effects; a function without a visible body, one that writes through a
 // reference parameter, and a lambda that writes a captured array do.
-// RUN: %weftc %s | FileCheck %s
+// RUN: %weftc --emit=model %s | FileCheck %s
 #include <weft/weft.h>
 #include <cmath>
 

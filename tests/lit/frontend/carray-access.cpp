@@ -1,5 +1,5 @@
 // C arrays A[i][j] (globals and locals), subscripts kept per dimension.
-// RUN: %weftc %s | FileCheck %s
+// RUN: %weftc --emit=model %s | FileCheck %s
 float G[100][50];
 
 void copy_rows(int n) {

@@ -1,7 +1,7 @@
 // Conditional execution: statements under an if, and those after a continue, may not
 // run in an iteration (their accesses are 'may'); a break leaves the annotated loop
 // and is recorded as an early exit.
-// RUN: %weftc %s | FileCheck %s
+// RUN: %weftc --emit=model %s | FileCheck %s
 #include <weft/weft.h>
 
 void clip(weft::DistArray<float, 1> &A, int n) {

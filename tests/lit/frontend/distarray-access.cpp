@@ -1,6 +1,6 @@
 // DistArray accesses A(i, j): reads and writes with affine subscripts, in evaluation
 // order (right-hand side first, then the read and write of a compound assignment).
-// RUN: %weftc %s | FileCheck %s
+// RUN: %weftc --emit=model %s | FileCheck %s
 #include <weft/weft.h>
 
 void scale(weft::DistArray<float, 2> &A, const weft::DistArray<float, 2> &B, int n, int m) {

@@ -1,7 +1,7 @@
 // goto and throw leave the annotated loop: they are early exits, and every statement
 // of the loop becomes conditional. An if with an initializer runs the initializer
 // first, and a break inside a switch leaves only the switch.
-// RUN: %weftc %s | FileCheck %s
+// RUN: %weftc --emit=model %s | FileCheck %s
 #include <weft/weft.h>
 #include <stdexcept>
 

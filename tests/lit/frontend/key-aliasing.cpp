@@ -1,6 +1,6 @@
 // Sparse keys: e.key[d] is the iteration's coordinate key<d>; local copies (and
 // copies of copies, and affine functions of them) are replaced by their value.
-// RUN: %weftc %s | FileCheck %s
+// RUN: %weftc --emit=model %s | FileCheck %s
 #include <weft/weft.h>
 
 void step(weft::SparseArray<float, 2> &R, weft::DistArray<float, 2> &W, int64_t K) {

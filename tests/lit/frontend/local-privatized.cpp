@@ -1,6 +1,6 @@
 // Variables declared in the loop have one copy per iteration of the levels that
 // enclose their declaration: their accesses carry those levels' dims.
-// RUN: %weftc %s | FileCheck %s
+// RUN: %weftc --emit=model %s | FileCheck %s
 #include <weft/weft.h>
 
 void dots(weft::DistArray<float, 2> &A, weft::DistArray<float, 1> &out, int n, int k) {

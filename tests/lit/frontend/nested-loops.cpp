@@ -1,6 +1,6 @@
 // A three-deep nest with sibling loops: levels know their parents, statements their
 // enclosing levels, and positions give the 2d+1 source order.
-// RUN: %weftc %s | FileCheck %s
+// RUN: %weftc --emit=model %s | FileCheck %s
 #include <weft/weft.h>
 
 void gemm(weft::DistArray<double, 2> &C, const weft::DistArray<double, 2> &A,

@@ -1,5 +1,5 @@
 // A file without `#pragma weft` has no loop models, and weftc succeeds.
-// RUN: %weftc %s | FileCheck %s
+// RUN: %weftc --emit=model %s | FileCheck %s
 int sum(const int *x, int n) {
   int s = 0;
   for (int i = 0; i < n; ++i)

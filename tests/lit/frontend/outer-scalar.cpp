@@ -1,6 +1,6 @@
 // Scalars declared outside the loop: writes are recorded (every iteration shares
 // them); reads of scalars the loop never writes are loop invariants and are not.
-// RUN: %weftc %s | FileCheck %s
+// RUN: %weftc --emit=model %s | FileCheck %s
 double total;
 
 void sum(const float *x, int n, float scale) {

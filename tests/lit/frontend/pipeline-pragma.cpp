@@ -1,6 +1,6 @@
 // `#pragma weft pipeline` builds the same model, with kind pipeline; calls of the
 // stage functions are recorded.
-// RUN: %weftc %s | FileCheck %s
+// RUN: %weftc --emit=model %s | FileCheck %s
 #include <weft/weft.h>
 
 void forward_layer(int layer, int batch);

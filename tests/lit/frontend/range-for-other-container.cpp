@@ -1,6 +1,6 @@
 // A range-for over something other than a weft::SparseArray is an unknown level;
 // writes through its reference variable go to some element of the container.
-// RUN: %weftc %s | FileCheck %s
+// RUN: %weftc --emit=model %s | FileCheck %s
 #include <vector>
 
 void zero(std::vector<float> &v) {

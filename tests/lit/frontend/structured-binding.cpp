@@ -1,6 +1,6 @@
 // A range-for with a structured binding over a SparseArray: `key[d]` is the sparse key
 // dim and `value` is R at the iteration's keys, reported where it is used.
-// RUN: %weftc %s | FileCheck %s
+// RUN: %weftc --emit=model %s | FileCheck %s
 #include <weft/weft.h>
 
 void copy_in(weft::SparseArray<float, 2> &R, weft::DistArray<float, 2> &W) {

@@ -1,7 +1,7 @@
 // Subscripts that are not affine are kept with the reason, naming the expression:
 // indirect (a value read from memory), products of variables, division, and
 // variables written in the loop.
-// RUN: %weftc %s | FileCheck %s
+// RUN: %weftc --emit=model %s | FileCheck %s
 #include <weft/weft.h>
 #include <vector>
 

@@ -1,5 +1,5 @@
 // std::vector v[i] and nested vectors vv[i][j]; std::array counts as a vector.
-// RUN: %weftc %s | FileCheck %s
+// RUN: %weftc --emit=model %s | FileCheck %s
 #include <array>
 #include <vector>
 

@@ -1,6 +1,6 @@
 // A while loop inside the annotated loop is a level with an unknown trip count: its
 // dim is unconstrained and its condition's reads are a header statement.
-// RUN: %weftc %s | FileCheck %s
+// RUN: %weftc --emit=model %s | FileCheck %s
 #include <weft/weft.h>
 
 void drain(weft::DistArray<int, 1> &Q, int n) {

@@ -1,0 +1,776 @@
+//===- Rewrite.cpp - Annotated loops into calls of the runtime's executors ===//
+#include "Rewrite.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/Expr.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/Stmt.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Basic/Diagnostic.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "clang/Rewrite/Core/Rewriter.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <optional>
+#include <set>
+#include <variant>
+
+namespace weft {
+namespace {
+
+using clang::SourceLocation;
+using clang::SourceRange;
+
+/// Why a loop cannot be rewritten; the message completes "kept sequential: ...".
+struct Refused {
+  std::string why;
+};
+
+class Text {
+public:
+  explicit Text(clang::ASTContext &context)
+      : sm_(context.getSourceManager()), lang_(context.getLangOpts()) {}
+
+  std::string of(SourceRange range) const {
+    return clang::Lexer::getSourceText(clang::CharSourceRange::getTokenRange(range), sm_, lang_)
+        .str();
+  }
+  std::string of(const clang::Stmt *s) const { return of(s->getSourceRange()); }
+  /// The location just past the token at `loc`.
+  SourceLocation after(SourceLocation loc) const {
+    return clang::Lexer::getLocForEndOfToken(loc, 0, sm_, lang_);
+  }
+  /// The location just past the `;` that ends the statement whose last token is at `end`.
+  std::optional<SourceLocation> after_semicolon(SourceLocation end) const {
+    llvm::Optional<clang::Token> next = clang::Lexer::findNextToken(end, sm_, lang_);
+    if (!next || !next->is(clang::tok::semi))
+      return std::nullopt;
+    return next->getEndLoc();
+  }
+  /// Whether `range` is plain text of the main file (not inside a macro).
+  bool rewritable(SourceRange range) const {
+    return range.isValid() && range.getBegin().isFileID() && range.getEnd().isFileID() &&
+           sm_.isInMainFile(range.getBegin()) && sm_.isInMainFile(range.getEnd());
+  }
+  const clang::SourceManager &sm() const { return sm_; }
+
+private:
+  const clang::SourceManager &sm_;
+  const clang::LangOptions &lang_;
+};
+
+/// Parenthesizes `text` unless it is one token or already in parentheses.
+std::string operand(const clang::Expr *e, const std::string &text) {
+  const clang::Expr *bare = e->IgnoreImpCasts();
+  if (llvm::isa<clang::DeclRefExpr, clang::IntegerLiteral, clang::ParenExpr, clang::CallExpr,
+                clang::MemberExpr, clang::ArraySubscriptExpr>(bare))
+    return text;
+  return "(" + text + ")";
+}
+
+/// An index bound for weft::rt::IndexRange{...}: cast unless it converts to int64 without
+/// narrowing (braces reject narrowing).
+std::string index_bound(clang::ASTContext &context, const clang::Expr *e, const std::string &text) {
+  clang::QualType t = e->IgnoreImpCasts()->getType();
+  if (t->isSignedIntegerType() && context.getTypeSize(t) <= 64)
+    return text;
+  return "static_cast<std::int64_t>(" + text + ")";
+}
+
+const clang::VarDecl *referenced_var(const clang::Expr *e) {
+  if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(e->IgnoreParenImpCasts()))
+    return llvm::dyn_cast<clang::VarDecl>(ref->getDecl());
+  return nullptr;
+}
+
+bool mentions(const clang::Stmt *s, const clang::VarDecl *var) {
+  if (!s)
+    return false;
+  if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(s))
+    if (ref->getDecl() == var)
+      return true;
+  for (const clang::Stmt *child : s->children())
+    if (mentions(child, var))
+      return true;
+  return false;
+}
+
+/// The loop header of one level, as the lambda's parameter and the range it covers.
+struct Header {
+  std::string param;       ///< "const auto& e", "int64_t i"
+  std::string prologue;    ///< first statements of the lambda body (structured bindings)
+  std::string range;       ///< "R" or "weft::rt::IndexRange{0, n}"
+  std::string begin, end;  ///< counted levels: the bounds of IndexRange, end exclusive
+  const clang::VarDecl *var = nullptr;
+  const clang::Stmt *body = nullptr;
+  /// The executor's index is not the loop variable (a step other than 1 or -1): it does
+  /// not name the rows the loop touches.
+  bool strided = false;
+};
+
+/// `for (<decl> : R)` over a weft::SparseArray.
+std::variant<Header, Refused> sparse_header(const clang::CXXForRangeStmt *loop, const Text &text) {
+  Header h;
+  h.body = loop->getBody();
+  h.range = text.of(loop->getRangeInit());
+  const clang::VarDecl *var = loop->getLoopVariable();
+  SourceRange decl_range(var->getBeginLoc(), var->getLocation());
+  if (const auto *binding = llvm::dyn_cast<clang::DecompositionDecl>(var)) {
+    // [&](const auto& weft_entry) { const auto& [key, value] = weft_entry; ...
+    const clang::BindingDecl *last = binding->bindings().back();
+    std::string spelled = text.of(SourceRange(binding->getBeginLoc(), last->getLocation()));
+    // The bracket after the last name.
+    h.param = "const auto& weft_entry";
+    h.prologue = " " + spelled + "] = weft_entry;";
+    return h;
+  }
+  h.param = text.of(decl_range);
+  return h;
+}
+
+/// `for (T i = first; i < end; ++i)` and the forms with <=, >, >=, != and steps of -1.
+std::variant<Header, Refused> counted_header(clang::ASTContext &context,
+                                             const clang::ForStmt *loop, const Text &text) {
+  Header h;
+  h.body = loop->getBody();
+  const auto *init = llvm::dyn_cast_or_null<clang::DeclStmt>(loop->getInit());
+  if (!init || !init->isSingleDecl())
+    return Refused{"its loop variable is not declared in the loop header (the value it has "
+                   "after the loop would change)"};
+  const auto *var = llvm::dyn_cast<clang::VarDecl>(init->getSingleDecl());
+  if (!var || !var->getInit() || !var->getType()->isIntegerType())
+    return Refused{"its loop variable is not an integer declared in the loop header"};
+  h.var = var;
+  h.param = text.of(SourceRange(var->getBeginLoc(), var->getLocation()));
+
+  // The step: ++i, i++, --i, i--, i += c, i -= c with a constant c.
+  int64_t step = 0;
+  const clang::Expr *inc = loop->getInc();
+  if (const auto *u = llvm::dyn_cast_or_null<clang::UnaryOperator>(inc)) {
+    if (referenced_var(u->getSubExpr()) == var)
+      step = u->isIncrementOp() ? 1 : u->isDecrementOp() ? -1 : 0;
+  } else if (const auto *c = llvm::dyn_cast_or_null<clang::CompoundAssignOperator>(inc)) {
+    clang::Expr::EvalResult value;
+    if (referenced_var(c->getLHS()) == var && c->getRHS()->EvaluateAsInt(value, context) &&
+        value.Val.getInt().getMinSignedBits() <= 32) {
+      int64_t v = value.Val.getInt().getSExtValue();
+      step = c->getOpcode() == clang::BO_AddAssign ? v : c->getOpcode() == clang::BO_SubAssign ? -v : 0;
+    }
+  }
+  if (step == 0)
+    return Refused{"its step is not a constant (i += c, ++i, --i)"};
+
+  const auto *cond = llvm::dyn_cast_or_null<clang::BinaryOperator>(loop->getCond());
+  if (!cond)
+    return Refused{"its condition is not a comparison of the loop variable"};
+  clang::BinaryOperatorKind op = cond->getOpcode();
+  const clang::Expr *bound = nullptr;
+  if (referenced_var(cond->getLHS()) == var) {
+    bound = cond->getRHS();
+  } else if (referenced_var(cond->getRHS()) == var) {
+    bound = cond->getLHS();
+    // n > i  is  i < n.
+    switch (op) {
+    case clang::BO_LT: op = clang::BO_GT; break;
+    case clang::BO_GT: op = clang::BO_LT; break;
+    case clang::BO_LE: op = clang::BO_GE; break;
+    case clang::BO_GE: op = clang::BO_LE; break;
+    default: break;
+    }
+  }
+  if (!bound || mentions(bound, var))
+    return Refused{"its condition is not a comparison of the loop variable with a bound"};
+  const clang::Expr *first = var->getInit();
+  std::string first_text = index_bound(context, first, text.of(first));
+  std::string bound_text = index_bound(context, bound, text.of(bound));
+  auto plus_one = [&](const clang::Expr *e, const std::string &t) {
+    return operand(e, t) + " + 1";
+  };
+  auto minus_one = [&](const clang::Expr *e, const std::string &t) {
+    return operand(e, t) + " - 1";
+  };
+  // The values the loop variable takes are  first + step * n  for 0 <= n < trips; with
+  // step 1 (or -1) they are the range itself.
+  std::string limit; // exclusive, in the direction of the step
+  if (step > 0 && (op == clang::BO_LT || (op == clang::BO_NE && step == 1)))
+    limit = bound_text;
+  else if (step > 0 && op == clang::BO_LE)
+    limit = plus_one(bound, bound_text);
+  else if (step < 0 && (op == clang::BO_GT || (op == clang::BO_NE && step == -1)))
+    limit = bound_text;
+  else if (step < 0 && op == clang::BO_GE)
+    limit = minus_one(bound, bound_text);
+  else
+    return Refused{"its condition does not bound the loop variable in the direction it steps"};
+  if (step == 1) {
+    h.begin = first_text, h.end = limit;
+  } else if (step == -1) {
+    // The same values in ascending order: the executors that take this loop run its
+    // iterations in any order (the wavefront accepts only loops that count up).
+    h.begin = op == clang::BO_GE ? bound_text : plus_one(bound, bound_text);
+    h.end = plus_one(first, first_text);
+  } else {
+    h.begin = "0";
+    h.end = "weft::rt::trip_count(" + first_text + ", " + limit + ", " + std::to_string(step) + ")";
+    const std::string type = var->getType().getAsString(context.getPrintingPolicy());
+    h.prologue = " const " + type + " " + var->getName().str() + " = static_cast<" + type + ">(" +
+                 operand(first, first_text) + " + " + std::to_string(step) + " * weft_n);";
+    h.param = "std::int64_t weft_n";
+    h.strided = true;
+  }
+  h.range = "weft::rt::IndexRange{" + h.begin + ", " + h.end + "}";
+  return h;
+}
+
+/// The `continue` statements that continue the annotated loop (not a loop nested in
+/// it, not inside a lambda).
+class ContinueFinder : public clang::RecursiveASTVisitor<ContinueFinder> {
+public:
+  std::vector<const clang::ContinueStmt *> found;
+
+  bool TraverseForStmt(clang::ForStmt *) { return true; }
+  bool TraverseWhileStmt(clang::WhileStmt *) { return true; }
+  bool TraverseDoStmt(clang::DoStmt *) { return true; }
+  bool TraverseCXXForRangeStmt(clang::CXXForRangeStmt *) { return true; }
+  bool TraverseLambdaExpr(clang::LambdaExpr *) { return true; }
+  bool VisitContinueStmt(clang::ContinueStmt *s) {
+    found.push_back(s);
+    return true;
+  }
+};
+
+std::vector<const clang::ContinueStmt *> continues_of(const clang::Stmt *body) {
+  ContinueFinder finder;
+  finder.TraverseStmt(const_cast<clang::Stmt *>(body));
+  return finder.found;
+}
+
+/// The dim of levels[0] that `s` names exactly (d, with coefficient 1 and no constant).
+std::optional<unsigned> key_dim(const LoopModel &m, const Subscript &s) {
+  if (!s.affine || s.affine->constant != 0 || s.affine->coeffs.size() != 1 ||
+      s.affine->coeffs.begin()->second != 1)
+    return std::nullopt;
+  const std::vector<std::string> &dims = m.levels[0].dims;
+  for (unsigned d = 0; d < dims.size(); ++d)
+    if (dims[d] == s.affine->coeffs.begin()->first)
+      return d;
+  return std::nullopt;
+}
+
+/// The executor's Footprint: written DistArrays with the key dim naming their rows,
+/// read DistArrays, accumulators, buffers.
+struct FootprintText {
+  std::string text;         ///< weft::rt::Footprint().write(W, 0)...
+  bool buffers = false;     ///< the loop writes through a Buffer
+  std::set<int> write_dims; ///< the key dims of the written arrays
+};
+
+std::variant<FootprintText, Refused> footprint(const LoopModel &m, bool strided) {
+  std::vector<std::string> writes, reads, reduces, buffers;
+  std::set<int> write_dims;
+  for (unsigned a = 0; a < m.arrays.size(); ++a) {
+    const ArrayInfo &array = m.arrays[a];
+    if (array.local)
+      continue;
+    bool written = false, read = false, reduced = false, buffered = false;
+    std::optional<int> write_dim, read_dim;
+    bool write_dims_agree = true, read_dims_agree = true;
+    for (const Access &access : m.accesses) {
+      if (access.array != a)
+        continue;
+      std::optional<unsigned> d;
+      if (!strided && !access.whole_array && !access.subscripts.empty())
+        d = key_dim(m, access.subscripts[0]);
+      switch (access.kind) {
+      case AccessKind::Reduce: reduced = true; break;
+      case AccessKind::BufferUpdate: buffered = true; break;
+      case AccessKind::Write:
+        written = true;
+        if (!d || (write_dim && *write_dim != static_cast<int>(*d)))
+          write_dims_agree = false;
+        else
+          write_dim = *d;
+        break;
+      case AccessKind::Read:
+        read = true;
+        if (!d || (read_dim && *read_dim != static_cast<int>(*d)))
+          read_dims_agree = false;
+        else
+          read_dim = *d;
+        break;
+      }
+    }
+    if (reduced)
+      reduces.push_back(".reduce(" + array.name + ")");
+    if (buffered)
+      buffers.push_back(".buffer(" + array.name + ")");
+    if (written) {
+      if (array.kind == ArrayKind::SparseArray)
+        return Refused{"it writes the values of the SparseArray '" + array.name +
+                       "', which the runtime partitions read-only"};
+      if (array.kind != ArrayKind::DistArray)
+        return Refused{"it writes '" + array.name + "', a " +
+                       std::string(array_kind_name(array.kind)) +
+                       "; only the rows of weft::DistArrays move between processes"};
+      if (strided)
+        return Refused{"it writes rows of '" + array.name +
+                       "' and steps by more than one; the executors partition the rows of "
+                       "written arrays by a loop that steps by one"};
+      if (!write_dims_agree || !write_dim)
+        return Refused{"it writes rows of '" + array.name +
+                       "' that no single key of the loop names (the first subscript must be "
+                       "a key, such as " +
+                       m.levels[0].dim_labels[0] + ")"};
+      writes.push_back(".write(" + array.name + ", " + std::to_string(*write_dim) + ")");
+      write_dims.insert(static_cast<int>(*write_dim));
+    } else if (read && array.kind == ArrayKind::DistArray) {
+      if (read_dims_agree && read_dim)
+        reads.push_back(".read(" + array.name + ", " + std::to_string(*read_dim) + ")");
+      else
+        reads.push_back(".read(" + array.name + ")");
+    }
+  }
+  FootprintText fp;
+  fp.text = "weft::rt::Footprint()";
+  for (const auto *part : {&writes, &reads, &reduces, &buffers})
+    for (const std::string &p : *part)
+      fp.text += p;
+  fp.buffers = !buffers.empty();
+  fp.write_dims = write_dims;
+  return fp;
+}
+
+/// Wavefront: the largest distance of any dependence along the two band dims, or why
+/// the executor cannot run them (it needs every dependence to point up and to the left).
+std::variant<std::pair<int64_t, int64_t>, Refused> wavefront_halo(const Dependences &deps) {
+  int64_t halo[2] = {0, 0};
+  for (const Dependence &dep : deps.deps) {
+    // The band dims of both statements (the first two of each), in one space.
+    isl_map *rel = dep.relation.copy();
+    isl_size in = isl_map_dim(rel, isl_dim_in), out = isl_map_dim(rel, isl_dim_out);
+    if (in < 2 || out < 2) {
+      isl_map_free(rel);
+      return Refused{"a statement lies outside the inner loop of the wavefront"};
+    }
+    rel = isl_map_project_out(rel, isl_dim_in, 2, static_cast<unsigned>(in - 2));
+    rel = isl_map_project_out(rel, isl_dim_out, 2, static_cast<unsigned>(out - 2));
+    rel = isl_map_set_tuple_name(rel, isl_dim_in, "B");
+    rel = isl_map_set_tuple_name(rel, isl_dim_out, "B");
+    isl::map band = isl::manage(rel);
+    isl::set delta = band.deltas();
+    for (int d = 0; d < 2; ++d) {
+      isl::val lo = delta.dim_min_val(d), hi = delta.dim_max_val(d);
+      if (!lo.is_int() || !hi.is_int() || lo.is_neg())
+        return Refused{std::string("a dependence of its wavefront does not point up and to the "
+                                   "left by a bounded distance (the executor needs distances ") +
+                       "0 <= d <= h in both dims; a skewed wavefront is not rewritten yet)"};
+      halo[d] = std::max<int64_t>(halo[d], hi.get_num_si());
+    }
+  }
+  return std::make_pair(halo[0], halo[1]);
+}
+
+/// The counted loop directly inside `body` and nothing else, or null.
+const clang::ForStmt *sole_inner_for(const clang::Stmt *body) {
+  if (const auto *inner = llvm::dyn_cast<clang::ForStmt>(body))
+    return inner;
+  if (const auto *block = llvm::dyn_cast<clang::CompoundStmt>(body))
+    if (block->size() == 1)
+      return llvm::dyn_cast<clang::ForStmt>(block->body_front());
+  return nullptr;
+}
+
+std::string schedule_comment(const Schedule &s) {
+  std::string what = verdict_name(s.verdict);
+  switch (s.verdict) {
+  case Verdict::Rotation2D:
+    what += " (space " + s.dims[s.space_dim] + ", time " + s.dims[s.time_dim] + ")";
+    break;
+  case Verdict::Partition1D:
+    what += " (by " + s.dims[s.partition_dim] + ")";
+    break;
+  default:
+    break;
+  }
+  return "weft: " + what + ": " + s.why;
+}
+
+/// `text` as `//` comment lines of at most 100 columns after `indent`.
+std::string comment_lines(const std::string &text, const std::string &indent) {
+  const size_t width = indent.size() + 3 < 100 ? 100 - indent.size() - 3 : 40;
+  std::string out, line;
+  for (llvm::StringRef rest = text; !rest.empty();) {
+    auto [word, tail] = rest.split(' ');
+    rest = tail;
+    if (!line.empty() && line.size() + 1 + word.size() > width) {
+      out += (out.empty() ? "" : "\n" + indent) + "// " + line;
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word.str();
+  }
+  if (!line.empty())
+    out += (out.empty() ? "" : "\n" + indent) + "// " + line;
+  return out;
+}
+
+class LoopRewriter {
+public:
+  LoopRewriter(clang::ASTContext &context, clang::Rewriter &rewriter)
+      : context_(context), rewriter_(rewriter), text_(context) {}
+
+  /// Rewrites one loop, or returns why not (then nothing was changed).
+  std::optional<Refused> rewrite(const AnalyzedLoop &loop, std::string *executor) {
+    const LoopModel &m = *loop.model;
+    const Schedule &s = *loop.schedule;
+    const LoopLevel &top = m.levels[0];
+    SourceRange whole(m.pragma.location, m.range.getEnd());
+    if (!text_.rewritable(whole))
+      return Refused{"the loop is written inside a macro"};
+
+    const std::string session = "weft::rt::Session::current()";
+    std::string call;
+    std::vector<Header> headers;
+    if (s.verdict == Verdict::Pipeline)
+      return Refused{"the pipeline executor (gpu-runtime) is not built yet"};
+    if (s.verdict == Verdict::Sequential)
+      return Refused{"its verdict is sequential"};
+    if (s.verdict == Verdict::Wavefront) {
+      const auto *outer = llvm::dyn_cast_or_null<clang::ForStmt>(top.stmt);
+      if (!outer || s.dims.size() != 2)
+        return Refused{"the wavefront executor runs two perfectly nested counted loops; this "
+                       "band has " +
+                       std::to_string(s.dims.size()) + " dims"};
+      const clang::ForStmt *inner = sole_inner_for(outer->getBody());
+      if (!inner)
+        return Refused{"the wavefront's outer loop holds more than its inner loop"};
+      for (const clang::ForStmt *f : {outer, inner}) {
+        std::variant<Header, Refused> h = counted_header(context_, f, text_);
+        if (auto *r = std::get_if<Refused>(&h))
+          return *r;
+        headers.push_back(std::get<Header>(h));
+      }
+    } else {
+      std::variant<Header, Refused> h = header(top);
+      if (auto *r = std::get_if<Refused>(&h))
+        return *r;
+      headers.push_back(std::get<Header>(h));
+    }
+    // Every place the edits touch must be text of the main file.
+    for (const Header &h : headers)
+      if (!text_.rewritable(h.body->getSourceRange()))
+        return Refused{"the loop is written inside a macro"};
+    if (!text_.rewritable(SourceRange(top.range.getBegin(), headers.back().body->getBeginLoc())))
+      return Refused{"the loop is written inside a macro"};
+    std::variant<FootprintText, Refused> fp_or = footprint(m, headers[0].strided);
+    if (auto *r = std::get_if<Refused>(&fp_or))
+      return *r;
+    const FootprintText &fp = std::get<FootprintText>(fp_or);
+
+    const std::string &range = headers[0].range;
+    const bool sparse = top.kind == LevelKind::SparseRange;
+    switch (s.verdict) {
+    case Verdict::DataParallel:
+    case Verdict::Partition1D:
+    case Verdict::Relaxed: {
+      // These executors partition the iterations by the rows they write: one key dim
+      // (for partition_1d, the partition's).
+      if (fp.write_dims.size() > 1)
+        return Refused{"its written arrays are indexed by different keys, and the executor for " +
+                       std::string(verdict_name(s.verdict)) + " partitions the iterations by one"};
+      if (s.verdict == Verdict::Partition1D) {
+        if (!sparse && s.partition_dim != 0)
+          return Refused{"partitioning by " + s.dims[s.partition_dim] +
+                         ", a loop nested in the annotated one, needs an interchange the "
+                         "rewrite does not make"};
+        if (!fp.write_dims.empty() && *fp.write_dims.begin() != static_cast<int>(s.partition_dim))
+          return Refused{"its written arrays are not indexed by " + s.dims[s.partition_dim] +
+                         ", the dim it is partitioned by"};
+      }
+      if (fp.buffers) {
+        // Buffered updates need the executor that flushes them: relaxed, which partitions
+        // the iterations like partition_1d when the loop also writes rows directly.
+        if (!sparse && !fp.write_dims.empty())
+          return Refused{"it writes rows both directly and through a Buffer, which the relaxed "
+                         "executor takes only over the entries of a SparseArray"};
+        *executor = "relaxed";
+        call = "weft::rt::relaxed(" + session + ", " + range;
+      } else if (s.verdict == Verdict::Partition1D) {
+        *executor = "partition_1d";
+        call = "weft::rt::partition_1d(" + session + ", " + range +
+               (sparse ? ", /*dim=*/" + std::to_string(s.partition_dim) : "");
+      } else if (s.verdict == Verdict::Relaxed) {
+        return Refused{"its verdict is relaxed but it writes through no Buffer"};
+      } else {
+        *executor = "data_parallel";
+        call = "weft::rt::data_parallel(" + session + ", " + range;
+      }
+      break;
+    }
+    case Verdict::Rotation2D: {
+      *executor = "rotation_2d";
+      if (!sparse)
+        return Refused{"rotation_2d runs only over the entries of a weft::SparseArray"};
+      for (int d : fp.write_dims)
+        if (d != static_cast<int>(s.space_dim) && d != static_cast<int>(s.time_dim))
+          return Refused{"a written array's rows are named by " + s.dims[d] +
+                         ", neither the space nor the time dim"};
+      call = "weft::rt::rotation_2d(" + session + ", " + range + ", /*space=*/" +
+             std::to_string(s.space_dim) + ", /*time=*/" + std::to_string(s.time_dim);
+      break;
+    }
+    case Verdict::Wavefront: {
+      *executor = "wavefront";
+      const auto *outer = llvm::cast<clang::ForStmt>(top.stmt);
+      const clang::ForStmt *inner = sole_inner_for(outer->getBody());
+      const auto *inc_outer = llvm::dyn_cast<clang::UnaryOperator>(outer->getInc());
+      const auto *inc_inner = llvm::dyn_cast<clang::UnaryOperator>(inner->getInc());
+      if (!inc_outer || !inc_inner || !inc_outer->isIncrementOp() || !inc_inner->isIncrementOp())
+        return Refused{"the wavefront executor runs loops that count up"};
+      if (mentions(inner->getInit(), headers[0].var) || mentions(inner->getCond(), headers[0].var))
+        return Refused{"the inner loop's bounds depend on the outer loop (the wavefront "
+                       "executor runs a rectangle)"};
+      if (fp.buffers)
+        return Refused{"the wavefront executor does not take Buffers"};
+      std::variant<std::pair<int64_t, int64_t>, Refused> halo = wavefront_halo(*loop.deps);
+      if (auto *r = std::get_if<Refused>(&halo))
+        return *r;
+      // Written arrays must be indexed (i, j, ...) by the two loop variables.
+      const std::string want[2] = {m.levels[0].dims[0], m.levels[1].dims[0]};
+      for (const Access &a : m.accesses) {
+        if (a.kind != AccessKind::Write || m.arrays[a.array].local)
+          continue;
+        bool exact = a.subscripts.size() >= 2;
+        for (unsigned d = 0; exact && d < 2; ++d) {
+          const Subscript &sub = a.subscripts[d];
+          exact = sub.affine && sub.affine->constant == 0 && sub.affine->coeffs.size() == 1 &&
+                  sub.affine->coeffs.begin()->first == want[d] &&
+                  sub.affine->coeffs.begin()->second == 1;
+        }
+        if (!exact)
+          return Refused{"the wavefront executor needs every written array indexed by the two "
+                         "loop variables first, and '" +
+                         a.text + "' is not"};
+      }
+      auto [rows, cols] = std::get<std::pair<int64_t, int64_t>>(halo);
+      call = "weft::rt::wavefront(" + session + ", weft::rt::Wavefront{{" + headers[0].begin +
+             ", " + headers[0].end + "}, {" + headers[1].begin + ", " + headers[1].end + "}, " +
+             "/*halo_rows=*/" + std::to_string(std::max<int64_t>(rows, 1)) +
+             ", /*halo_cols=*/" + std::to_string(std::max<int64_t>(cols, 1)) + "}";
+      break;
+    }
+    case Verdict::Pipeline:
+    case Verdict::Sequential:
+      break;
+    }
+
+    // Everything checked: edit. The pragma line becomes the comment.
+    const std::string indent = indentation(top.range.getBegin());
+    std::string params;
+    for (const Header &h : headers)
+      params += (params.empty() ? "" : ", ") + h.param;
+    const std::string next_arg = ",\n" + indent + "    ";
+    const std::string prefix =
+        call + next_arg + fp.text + next_arg + "[&](" + params + ") ";
+    replace_pragma(m, comment_lines(schedule_comment(s), indent));
+    const Header &innermost = headers.back();
+    const clang::Stmt *body = innermost.body;
+    // From `for` up to the body: the call.
+    rewriter_.RemoveText(
+        clang::CharSourceRange::getCharRange(top.range.getBegin(), body->getBeginLoc()));
+    const bool compound = llvm::isa<clang::CompoundStmt>(body);
+    if (compound) {
+      rewriter_.InsertTextBefore(body->getBeginLoc(), prefix);
+      if (!headers[0].prologue.empty())
+        rewriter_.InsertTextAfterToken(body->getBeginLoc(), headers[0].prologue);
+    } else {
+      rewriter_.InsertTextBefore(body->getBeginLoc(), prefix + "{" + headers[0].prologue + " ");
+    }
+    for (const clang::ContinueStmt *c : continues_of(body))
+      rewriter_.ReplaceText(SourceRange(c->getContinueLoc(), c->getContinueLoc()), "return");
+    // After the body: close the lambda and the call, dropping what is left of the loop
+    // (the wavefront's outer braces).
+    std::optional<SourceLocation> body_end =
+        compound ? text_.after(body->getEndLoc()) : text_.after_semicolon(body->getEndLoc());
+    if (!body_end)
+      return Refused{"the loop body does not end with ';'"};
+    SourceLocation loop_end = m.range.getEnd() == body->getEndLoc() ? *body_end
+                                                                    : text_.after(m.range.getEnd());
+    if (loop_end != *body_end)
+      rewriter_.RemoveText(clang::CharSourceRange::getCharRange(*body_end, loop_end));
+    rewriter_.InsertTextAfter(*body_end, compound ? ");" : " });");
+    return std::nullopt;
+  }
+
+  /// The pragma line of a loop that stays serial, as a comment.
+  void keep_serial(const LoopModel &m, const std::string &comment) {
+    replace_pragma(m, comment_lines(comment + " (was: #pragma " + m.pragma.spelling + ")",
+                                    indentation(m.pragma.location)));
+  }
+
+private:
+  std::variant<Header, Refused> header(const LoopLevel &level) {
+    if (level.kind == LevelKind::SparseRange)
+      if (const auto *loop = llvm::dyn_cast_or_null<clang::CXXForRangeStmt>(level.stmt))
+        return sparse_header(loop, text_);
+    if (level.kind == LevelKind::Counted)
+      if (const auto *loop = llvm::dyn_cast_or_null<clang::ForStmt>(level.stmt))
+        return counted_header(context_, loop, text_);
+    return Refused{"the runtime runs loops over a weft::SparseArray or counted loops only"};
+  }
+
+  std::string indentation(SourceLocation loc) const {
+    const clang::SourceManager &sm = text_.sm();
+    unsigned column = sm.getSpellingColumnNumber(loc);
+    llvm::StringRef buffer = sm.getBufferData(sm.getFileID(loc));
+    unsigned offset = sm.getFileOffset(loc);
+    llvm::StringRef line = buffer.substr(offset - (column - 1), column - 1);
+    return line.find_first_not_of(" \t") == llvm::StringRef::npos ? line.str() : "";
+  }
+
+  static std::string call_with_indent(const std::string &call, const std::string &indent) {
+    std::string out;
+    for (char c : call) {
+      out += c;
+      if (c == '\n')
+        out += indent;
+    }
+    return out;
+  }
+
+  /// Replaces the pragma's line, from its '#' to the end of the line, with `comment`.
+  void replace_pragma(const LoopModel &m, const std::string &comment) {
+    const clang::SourceManager &sm = text_.sm();
+    SourceLocation hash = m.pragma.location;
+    llvm::StringRef buffer = sm.getBufferData(sm.getFileID(hash));
+    unsigned offset = sm.getFileOffset(hash);
+    size_t end = buffer.find('\n', offset);
+    if (end == llvm::StringRef::npos)
+      end = buffer.size();
+    // A pragma continued with a backslash spans several lines: up to its last.
+    while (end > offset && end < buffer.size() && buffer[end - 1] == '\\')
+      end = buffer.find('\n', end + 1) == llvm::StringRef::npos ? buffer.size()
+                                                                 : buffer.find('\n', end + 1);
+    rewriter_.ReplaceText(hash, static_cast<unsigned>(end - offset), comment);
+  }
+
+  clang::ASTContext &context_;
+  clang::Rewriter &rewriter_;
+  Text text_;
+};
+
+/// Gives `main` the runtime's Session as its first statement.
+void add_session(clang::ASTContext &context, clang::Rewriter &rewriter, const Text &text) {
+  for (const clang::Decl *d : context.getTranslationUnitDecl()->decls()) {
+    const auto *fn = llvm::dyn_cast<clang::FunctionDecl>(d);
+    if (!fn || !fn->isMain() || !fn->doesThisDeclarationHaveABody())
+      continue;
+    const auto *body = llvm::dyn_cast<clang::CompoundStmt>(fn->getBody());
+    if (!body || !text.rewritable(SourceRange(body->getLBracLoc(), body->getLBracLoc())))
+      continue;
+    std::string session;
+    if (fn->getNumParams() >= 2 && !fn->getParamDecl(0)->getName().empty() &&
+        !fn->getParamDecl(1)->getName().empty() &&
+        fn->getParamDecl(1)->getType().getCanonicalType().getAsString() == "char **")
+      session = "weft::rt::Session weft_session(" + fn->getParamDecl(0)->getName().str() + ", " +
+                fn->getParamDecl(1)->getName().str() + ", weft::rt::Output::Root);";
+    else
+      session = "weft::rt::Session weft_session(weft::rt::Output::Root);";
+    // On lines of their own, so that code after the brace on its line stays code.
+    rewriter.InsertTextAfterToken(body->getLBracLoc(),
+                                  "\n  // weft: MPI processes and threads for the parallel loops\n  " +
+                                      session);
+  }
+}
+
+/// Whether `line` is `#include <weft/weft.h>` (or with quotes), spaces allowed.
+bool includes_weft_header(llvm::StringRef line) {
+  line = line.ltrim();
+  if (!line.consume_front("#"))
+    return false;
+  line = line.ltrim();
+  if (!line.consume_front("include"))
+    return false;
+  line = line.ltrim();
+  return line.startswith("<weft/weft.h>") || line.startswith("\"weft/weft.h\"");
+}
+
+/// Includes the runtime after the line that includes weft/weft.h (or first in the file).
+void add_include(clang::ASTContext &context, clang::Rewriter &rewriter) {
+  const clang::SourceManager &sm = context.getSourceManager();
+  clang::FileID main = sm.getMainFileID();
+  llvm::StringRef buffer = sm.getBufferData(main);
+  const std::string line = "#include <weft/parallel.h>  // weft: the parallel runtime\n";
+  SourceLocation start = sm.getLocForStartOfFile(main);
+  for (size_t at = 0; at < buffer.size();) {
+    size_t end = buffer.find('\n', at);
+    if (end == llvm::StringRef::npos)
+      end = buffer.size();
+    if (includes_weft_header(buffer.slice(at, end))) {
+      if (end == buffer.size())
+        rewriter.InsertTextAfter(start.getLocWithOffset(static_cast<int>(end)), "\n" + line);
+      else
+        rewriter.InsertTextBefore(start.getLocWithOffset(static_cast<int>(end + 1)), line);
+      return;
+    }
+    at = end + 1;
+  }
+  rewriter.InsertTextBefore(start, line);
+}
+
+} // namespace
+
+std::string rewrite_source(clang::ASTContext &context, const std::vector<AnalyzedLoop> &loops,
+                           std::vector<LoopRewrite> *results) {
+  clang::SourceManager &sm = context.getSourceManager();
+  clang::Rewriter rewriter(sm, context.getLangOpts());
+  LoopRewriter loop_rewriter(context, rewriter);
+  clang::DiagnosticsEngine &diags = context.getDiagnostics();
+  for (const AnalyzedLoop &loop : loops) {
+    LoopRewrite result;
+    std::optional<Refused> refused;
+    if (loop.schedule->verdict == Verdict::Sequential) {
+      refused = Refused{"its verdict is sequential"};
+    } else {
+      // A refusal leaves the rewriter as it was: check on a scratch rewriter first.
+      clang::Rewriter scratch(sm, context.getLangOpts());
+      LoopRewriter probe(context, scratch);
+      std::string executor;
+      refused = probe.rewrite(loop, &executor);
+      if (!refused) {
+        loop_rewriter.rewrite(loop, &result.executor);
+        result.parallel = true;
+      } else {
+        result.kept_serial = refused->why;
+        unsigned id = diags.getDiagnosticIDs()->getCustomDiagID(
+            clang::DiagnosticIDs::Warning, "loop kept sequential: %0 (its verdict is %1)");
+        diags.Report(loop.model->pragma.location, id) << refused->why
+                                                      << verdict_name(loop.schedule->verdict);
+      }
+    }
+    if (refused)
+      loop_rewriter.keep_serial(*loop.model,
+                                loop.schedule->verdict == Verdict::Sequential
+                                    ? "weft: sequential: " + loop.schedule->why
+                                    : "weft: " +
+                                          std::string(verdict_name(loop.schedule->verdict)) +
+                                          ", but kept sequential: " + refused->why);
+    if (results)
+      results->push_back(result);
+  }
+  // A file with annotated loops becomes a parallel program even when every loop stays
+  // sequential: it takes the runtime's --weft-* options and, under mpirun, prints once.
+  if (!loops.empty()) {
+    Text text(context);
+    add_include(context, rewriter);
+    add_session(context, rewriter, text);
+  }
+  clang::FileID main = sm.getMainFileID();
+  if (const clang::RewriteBuffer *buffer = rewriter.getRewriteBufferFor(main))
+    return std::string(buffer->begin(), buffer->end());
+  return sm.getBufferData(main).str();
+}
+
+} // namespace weft
