@@ -1,0 +1,183 @@
+// Matrix factorization by stochastic gradient descent with a per-parameter adaptive
+// step (AdaGrad): the serial program that weftc parallelizes. Ratings r(u, i) are
+// approximated by dot(W_u, H_i) with rank-K factors. Every factor element x keeps the
+// sum G of its squared gradients so far, and a step moves it by lr * g / sqrt(G + eps):
+// elements that are updated often (popular users and items) take smaller steps.
+//
+//   mf-adagrad --train PATH --test PATH [--rank 16] [--epochs 20] [--lr 0.2] [--reg 0.01]
+//              [--eps 0.01] [--seed 1] [--init-scale 0.1]
+//
+// Prints CSV on stdout: epoch,seconds,train_rmse,test_rmse (seconds: cumulative wall
+// time of the training loops; train_rmse: over the epoch's SGD updates).
+// Exit status: 0, 1 on a data error, 2 on bad arguments.
+#include <weft/weft.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <new>
+#include <string>
+#include <type_traits>
+
+namespace {
+
+struct Options {
+  std::string train_path;
+  std::string test_path;
+  int rank = 16;
+  int epochs = 20;
+  // Defaults tuned on `weft-datagen mf --users 10000 --items 2000 --ratings 1000000
+  // --rank 16 --noise 0.3 --seed 1`: test RMSE below 0.45 at epoch 5 and 0.341 after 20
+  // epochs (noise floor 0.3; the mf sample reaches 0.345).
+  float lr = 0.2f;           // base step size, divided per element by sqrt(G + eps)
+  float reg = 0.01f;         // L2 regularization of the factors
+  float eps = 0.01f;         // added to G: bounds the first steps, when G is still small
+  std::uint64_t seed = 1;
+  float init_scale = 0.1f;   // initial factors are uniform in [-init_scale, init_scale)
+};
+
+constexpr const char* kUsage =
+    "usage: mf-adagrad --train PATH --test PATH [--rank 16] [--epochs 20] [--lr 0.2] [--reg 0.01]\n"
+    "                  [--eps 0.01] [--seed 1] [--init-scale 0.1]\n";
+
+[[noreturn]] void usage_error(const std::string& what) {
+  std::fprintf(stderr, "mf-adagrad: error: %s\n%s", what.c_str(), kUsage);
+  std::exit(2);
+}
+
+template <class T>
+std::string format_bound(T v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", static_cast<double>(v));
+    return text;
+  } else {
+    return std::to_string(v);
+  }
+}
+
+template <class T>
+T parse_number(const std::string& flag, const std::string& text, T lo, T hi) {
+  T value{};
+  const char* last = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), last, value);
+  if (text.empty() || ec != std::errc() || ptr != last || !(value >= lo && value <= hi)) {
+    usage_error(flag + " needs a number between " + format_bound(lo) + " and " + format_bound(hi) + ", got '" +
+                text + "'");
+  }
+  return value;
+}
+
+Options parse_options(int argc, char** argv) {
+  Options o;
+  for (int n = 1; n < argc; n += 2) {
+    const std::string flag = argv[n];
+    if (flag == "--help" || flag == "-h") {
+      std::fputs(kUsage, stdout);
+      std::exit(0);
+    }
+    if (n + 1 == argc) usage_error(flag + " needs a value");
+    const std::string value = argv[n + 1];
+    if (flag == "--train") o.train_path = value;
+    else if (flag == "--test") o.test_path = value;
+    else if (flag == "--rank") o.rank = parse_number<int>(flag, value, 1, 4096);
+    else if (flag == "--epochs") o.epochs = parse_number<int>(flag, value, 0, 1000000);
+    else if (flag == "--lr") o.lr = parse_number<float>(flag, value, 0.0f, 10.0f);
+    else if (flag == "--reg") o.reg = parse_number<float>(flag, value, 0.0f, 10.0f);
+    else if (flag == "--eps") o.eps = parse_number<float>(flag, value, 1e-12f, 100.0f);
+    else if (flag == "--seed") o.seed = parse_number<std::uint64_t>(flag, value, 0, UINT64_MAX);
+    else if (flag == "--init-scale") o.init_scale = parse_number<float>(flag, value, 1e-6f, 10.0f);
+    else usage_error("unknown argument '" + flag + "'");
+  }
+  if (o.train_path.empty()) usage_error("missing --train");
+  if (o.test_path.empty()) usage_error("missing --test");
+  return o;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+int run(const Options& opts) {
+  const weft::SparseArray<float, 2> R = weft::load_triples<float, 2>(opts.train_path);
+  const weft::SparseArray<float, 2> R_test = weft::load_triples<float, 2>(opts.test_path);
+  if (R.size() == 0) throw weft::Error(opts.train_path + ": no ratings");
+  const int64_t num_users = std::max(R.shape()[0], R_test.shape()[0]);
+  const int64_t num_items = std::max(R.shape()[1], R_test.shape()[1]);
+  const int K = opts.rank;
+  const float lr = opts.lr;
+  const float reg = opts.reg;
+  const float eps = opts.eps;
+  const int epochs = opts.epochs;
+
+  weft::DistArray<float, 2> W({num_users, K}), H({num_items, K});
+  W.randomize(opts.seed, -opts.init_scale, opts.init_scale);
+  H.randomize(opts.seed + 1, -opts.init_scale, opts.init_scale);
+  // Sums of squared gradients, one per factor element, partitioned like W and H.
+  weft::DistArray<float, 2> GW({num_users, K}), GH({num_items, K});
+
+  std::printf("epoch,seconds,train_rmse,test_rmse\n");
+  double train_seconds = 0.0;
+  for (int epoch = 0; epoch < epochs; ++epoch) {
+    weft::Accumulator<double> sq_err(0.0);
+    const auto start = std::chrono::steady_clock::now();
+    // With err = r - dot(W_u, H_i), the loss (err^2 + reg (|W_u|^2 + |H_i|^2)) / 2 has
+    // negative gradients gw = err H_i - reg W_u and gh = err W_u - reg H_i; each element
+    // adds g^2 to its G and moves by lr g / sqrt(G + eps).
+    #pragma weft parallel_for
+    for (const auto& e : R) {
+      const int64_t u = e.key[0], i = e.key[1];
+      float err = e.value;
+      for (int k = 0; k < K; ++k) err -= W(u, k) * H(i, k);
+      for (int k = 0; k < K; ++k) {
+        const float w = W(u, k);
+        const float h = H(i, k);
+        const float gw = err * h - reg * w;
+        const float gh = err * w - reg * h;
+        GW(u, k) += gw * gw;
+        GH(i, k) += gh * gh;
+        W(u, k) += lr * gw / std::sqrt(GW(u, k) + eps);
+        H(i, k) += lr * gh / std::sqrt(GH(i, k) + eps);
+      }
+      sq_err += err * err;
+    }
+    train_seconds += seconds_since(start);
+
+    // Test RMSE of the current factors: an ordinary serial loop.
+    double test_sq_err = 0.0;
+    for (const auto& e : R_test) {
+      const int64_t u = e.key[0], i = e.key[1];
+      float err = e.value;
+      for (int k = 0; k < K; ++k) err -= W(u, k) * H(i, k);
+      test_sq_err += static_cast<double>(err) * err;
+    }
+    const double train_rmse = std::sqrt(sq_err.value() / static_cast<double>(R.size()));
+    const double test_rmse = R_test.size() > 0 ? std::sqrt(test_sq_err / static_cast<double>(R_test.size())) : 0.0;
+    std::printf("%d,%.3f,%.6f,%.6f\n", epoch + 1, train_seconds, train_rmse, test_rmse);
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options opts = parse_options(argc, argv);
+  try {
+    return run(opts);
+  } catch (const weft::Error& e) {
+    std::fprintf(stderr, "mf-adagrad: error: %s\n", e.what());
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::fputs("mf-adagrad: error: out of memory\n", stderr);
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "mf-adagrad: error: %s\n", e.what());
+    return 1;
+  }
+}
