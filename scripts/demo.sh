@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# weft demo: builds the tools, shows the loop model weftc builds for the matrix
-# factorization sample, generates its data set and shows how the serial sample converges.
+# weft demo: builds the tools, shows what weftc proves about the matrix factorization
+# sample and the parallel program it writes, generates the data set, runs the serial
+# sample and the parallel one on 2 processes, and prints how both converge (table and
+# plot, by tools/weft-compare).
 #
 #   bash scripts/demo.sh          (from anywhere; works in a fresh clone)
 #
 # Environment: JOBS (parallel build jobs, default 2), BUILD_DIR (default build),
-# DATA_DIR (default data). Each step is one function; main() lists them in order.
+# DATA_DIR (default data), RANKS (processes of the parallel run, default 2). Each step is
+# one function; main() lists them in order.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${BUILD_DIR:-$repo/build}
 data=${DATA_DIR:-$repo/data}
 jobs=${JOBS:-2}
+ranks=${RANKS:-2}
 results=$build/demo
 
 # The data set of samples/mf/README.md and the run of the sample on it.
@@ -28,9 +32,10 @@ setup() {
 }
 
 build() {
-  step "building weftc, weft-datagen and mf (Release) in $build"
+  step "building weftc, weft-datagen, mf and mf_parallel (Release) in $build"
   cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$build" -j "$jobs" --target weftc weft-datagen mf
+  # mf_parallel: weftc rewrites samples/mf/mf.cpp at build time (weft_add_parallel_executable).
+  cmake --build "$build" -j "$jobs" --target weftc weft-datagen mf mf_parallel
 }
 
 # What weftc sees in the sample's annotated loop: every access with its subscripts.
@@ -62,24 +67,23 @@ generate_data() {
   echo "$wanted" >"$stamp"
 }
 
-# run_serial <csv>: trains the serial sample, CSV to <csv>.
-run_serial() {
-  step "serial mf: ${mf_run_args[*]}"
-  mkdir -p "$(dirname "$1")"
-  "$build/samples/mf/mf" --train "$mf_train" --test "$mf_test" "${mf_run_args[@]}" >"$1"
+# The loop as weftc rewrote it for the parallel program.
+show_rewrite() {
+  step "weftc samples/mf/mf.cpp: the annotated loop in the generated program"
+  local generated=$build/samples/mf/weft/mf_parallel/mf.cpp
+  awk '/^ *\/\/ weft: rotation_2d/ { show = 1 } show { print "  " $0 } show && /^ *}\);/ { exit }' "$generated"
+  echo "(generated file: $generated)"
 }
 
-# print_convergence <csv> <title>: the CSV as an aligned table, then the final test RMSE.
-print_convergence() {
-  local csv=$1 title=$2
-  echo "$title"
-  awk -F, '
-    NR == 1 { printf "  %5s  %9s  %10s  %10s\n", "epoch", "seconds", "train RMSE", "test RMSE"; next }
-    { printf "  %5d  %9.3f  %10.4f  %10.4f\n", $1, $2, $3, $4; last = $4; time = $2 }
-    END {
-      if (NR < 2) { print "  (no epochs)"; exit 1 }
-      printf "final test RMSE: %.4f (%.2f s of training)\n", last, time
-    }' "$csv"
+# Runs the serial sample and the parallel one on $ranks processes through weft-compare,
+# which prints the table and writes the CSVs and the plot.
+compare() {
+  step "serial mf vs mf_parallel on $ranks processes: ${mf_run_args[*]}"
+  "$build/tools/weft-compare/weft-compare" \
+    --serial "$build/samples/mf/mf" --parallel "$build/samples/mf/mf_parallel" \
+    --ranks "$ranks" --threads 1 --mpirun-arg=--bind-to --mpirun-arg=none \
+    --metric test_rmse --tolerance 0.05 --out-dir "$results" --name mf \
+    -- --train "$mf_train" --test "$mf_test" "${mf_run_args[@]}"
 }
 
 main() {
@@ -88,10 +92,9 @@ main() {
   build
   mkdir -p "$results"
   show_loop_model
+  show_rewrite
   generate_data
-  run_serial "$results/mf_serial.csv"
-  step "convergence"
-  print_convergence "$results/mf_serial.csv" "serial mf (CSV: $results/mf_serial.csv)"
+  compare
 }
 
 main "$@"
