@@ -14,6 +14,8 @@
 #include "clang/Rewrite/Core/Rewriter.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <variant>
@@ -86,7 +88,7 @@ const clang::VarDecl *referenced_var(const clang::Expr *e) {
   return nullptr;
 }
 
-bool mentions(const clang::Stmt *s, const clang::VarDecl *var) {
+bool mentions(const clang::Stmt *s, const clang::ValueDecl *var) {
   if (!s)
     return false;
   if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(s))
@@ -122,12 +124,18 @@ std::variant<Header, Refused> sparse_header(const clang::CXXForRangeStmt *loop, 
     // [&](const auto& weft_entry) { const auto& [key, value] = weft_entry; ...
     const clang::BindingDecl *last = binding->bindings().back();
     std::string spelled = text.of(SourceRange(binding->getBeginLoc(), last->getLocation()));
-    // The bracket after the last name.
+    bool used = false;
+    for (const clang::BindingDecl *b : binding->bindings())
+      used = used || mentions(h.body, b);
     h.param = "const auto& weft_entry";
-    h.prologue = " " + spelled + "] = weft_entry;";
+    h.prologue = std::string(used ? " " : " [[maybe_unused]] ") + spelled + "] = weft_entry;";
     return h;
   }
+  h.var = var;
   h.param = text.of(decl_range);
+  // -Wunused-parameter would flag a body that never names the entry.
+  if (!mentions(h.body, var))
+    h.param = "[[maybe_unused]] " + h.param;
   return h;
 }
 
@@ -145,6 +153,9 @@ std::variant<Header, Refused> counted_header(clang::ASTContext &context,
     return Refused{"its loop variable is not an integer declared in the loop header"};
   h.var = var;
   h.param = text.of(SourceRange(var->getBeginLoc(), var->getLocation()));
+  const bool used = mentions(h.body, var);
+  if (!used)
+    h.param = "[[maybe_unused]] " + h.param;
 
   // The step: ++i, i++, --i, i--, i += c, i -= c with a constant c.
   int64_t step = 0;
@@ -216,7 +227,8 @@ std::variant<Header, Refused> counted_header(clang::ASTContext &context,
     h.begin = "0";
     h.end = "weft::rt::trip_count(" + first_text + ", " + limit + ", " + std::to_string(step) + ")";
     const std::string type = var->getType().getAsString(context.getPrintingPolicy());
-    h.prologue = " const " + type + " " + var->getName().str() + " = static_cast<" + type + ">(" +
+    h.prologue = std::string(used ? " const " : " [[maybe_unused]] const ") + type + " " +
+                 var->getName().str() + " = static_cast<" + type + ">(" +
                  operand(first, first_text) + " + " + std::to_string(step) + " * weft_n);";
     h.param = "std::int64_t weft_n";
     h.strided = true;
@@ -371,6 +383,55 @@ std::variant<std::pair<int64_t, int64_t>, Refused> wavefront_halo(const Dependen
     }
   }
   return std::make_pair(halo[0], halo[1]);
+}
+
+/// Local variables of the enclosing function that the loop body reads only by value.
+class ValueReads : public clang::RecursiveASTVisitor<ValueReads> {
+public:
+  std::map<const clang::VarDecl *, std::pair<unsigned, unsigned>> uses; ///< all, by value
+
+  bool VisitDeclRefExpr(clang::DeclRefExpr *ref) {
+    if (const auto *var = llvm::dyn_cast<clang::VarDecl>(ref->getDecl()))
+      ++uses[var].first;
+    return true;
+  }
+  bool VisitImplicitCastExpr(clang::ImplicitCastExpr *cast) {
+    if (cast->getCastKind() == clang::CK_LValueToRValue)
+      if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(cast->getSubExpr()->IgnoreParens()))
+        if (const auto *var = llvm::dyn_cast<clang::VarDecl>(ref->getDecl()))
+          ++uses[var].second;
+    return true;
+  }
+};
+
+/// The lambda's captures: everything by reference, except the arithmetic locals of the
+/// enclosing function that the loop only reads by value, which are copied. A scalar
+/// captured by reference is read through a pointer that every store to a float or int
+/// array may alias, so the compiler reloads it after each store and may not vectorize
+/// the loops around it; a copy stays in a register, as in the serial loop. A copy is
+/// the same value: nothing writes the variable while the loop runs. (Variables usable
+/// in constant expressions need no capture, and capturing them would stop them being
+/// constants.)
+std::string captures(clang::ASTContext &context, const LoopModel &m, const clang::Stmt *body) {
+  ValueReads reads;
+  reads.TraverseStmt(const_cast<clang::Stmt *>(body));
+  const clang::SourceManager &sm = context.getSourceManager();
+  std::vector<std::string> copies;
+  for (const auto &[var, counts] : reads.uses) {
+    if (counts.first != counts.second || !var->hasLocalStorage() || var->getName().empty() ||
+        !var->getType()->isArithmeticType() || var->isUsableInConstantExpressions(context) ||
+        llvm::isa<clang::DecompositionDecl, clang::BindingDecl>(var))
+      continue;
+    // Declared outside the loop.
+    if (!sm.isBeforeInTranslationUnit(var->getLocation(), m.range.getBegin()))
+      continue;
+    copies.push_back(var->getName().str());
+  }
+  std::sort(copies.begin(), copies.end());
+  std::string out = "&";
+  for (const std::string &name : copies)
+    out += ", " + name;
+  return out;
 }
 
 /// The counted loop directly inside `body` and nothing else, or null.
@@ -573,7 +634,7 @@ public:
       params += (params.empty() ? "" : ", ") + h.param;
     const std::string next_arg = ",\n" + indent + "    ";
     const std::string prefix =
-        call + next_arg + fp.text + next_arg + "[&](" + params + ") ";
+        call + next_arg + fp.text + next_arg + "[" + captures(context_, m, headers.back().body) + "](" + params + ") ";
     replace_pragma(m, comment_lines(schedule_comment(s), indent));
     const Header &innermost = headers.back();
     const clang::Stmt *body = innermost.body;

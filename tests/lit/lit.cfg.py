@@ -5,8 +5,11 @@
 #   %python     the Python that runs lit
 #   %check_parallel  compiles a file weftc wrote against the runtime's headers with
 #               -Wall -Wextra -Werror, syntax only (the rewrite must compile cleanly)
+#   %check_parallel_clang  the same with clang++-14 (it warns about more, e.g. unused
+#               lambda captures)
 # FileCheck, not and count come from LLVM 14's tools.
 import os
+import shutil
 import sys
 import lit.formats
 
@@ -23,6 +26,11 @@ config.substitutions.append(("%weft_include", config.weft_include_dir))
 config.substitutions.append(("%cxx", config.cxx))
 config.substitutions.append(("%python", sys.executable))
 _mpi_includes = " ".join("-I" + d for d in config.mpi_include_dirs.split(";") if d)
+# The longer name first: lit substitutes in order.
+_clang = shutil.which("clang++-14") or "/usr/lib/llvm-14/bin/clang++"
+config.substitutions.append(
+    ("%check_parallel_clang", "%s -std=c++17 -fsyntax-only -Wall -Wextra -Werror -I%s %s"
+     % (_clang, config.weft_include_dir, _mpi_includes)))
 config.substitutions.append(
     ("%check_parallel", "%s -std=c++17 -fsyntax-only -Wall -Wextra -Werror -I%s %s"
      % (config.cxx, config.weft_include_dir, _mpi_includes)))

@@ -4,6 +4,7 @@
 // RUN: %weftc %s -o %t.cpp
 // RUN: grep -v "// CHECK" %t.cpp | FileCheck %s
 // RUN: %check_parallel %t.cpp
+// RUN: %check_parallel_clang %t.cpp
 #include <weft/weft.h>
 
 #include <cstdint>
@@ -26,7 +27,7 @@ float scale(int64_t n, int m) {
 // CHECK:      // weft: data_parallel: no iteration touches an element that another iteration writes
 // CHECK-NEXT: weft::rt::data_parallel(weft::rt::Session::current(), weft::rt::IndexRange{0, n + 1},
 // CHECK-NEXT:     weft::rt::Footprint().write(Y, 0).read(X, 0),
-// CHECK-NEXT:     [&](int64_t i) {
+// CHECK-NEXT:     [&, m](int64_t i) {
 // CHECK-NEXT:     if (X(i, 0) == 0.0f)
 // CHECK-NEXT:       return;
 // CHECK:            continue;
@@ -42,3 +43,16 @@ float fill(int n) {
 // CHECK:      weft::rt::data_parallel(weft::rt::Session::current(), weft::rt::IndexRange{0, n},
 // CHECK-NEXT:     weft::rt::Footprint().write(Z, 0),
 // CHECK-NEXT:     [&](int i) { Z(i) = 1.0f; });
+
+double count(int n) {
+  weft::Accumulator<double> c(0.0);
+  #pragma weft parallel_for
+  for (int i = 0; i < n; ++i)
+    c += 1.0;
+  return c.value();
+}
+// A body that never names the loop variable: the parameter is [[maybe_unused]], so
+// -Wextra's -Wunused-parameter stays quiet.
+// CHECK:      weft::rt::data_parallel(weft::rt::Session::current(), weft::rt::IndexRange{0, n},
+// CHECK-NEXT:     weft::rt::Footprint().reduce(c),
+// CHECK-NEXT:     [&]({{\[\[}}maybe_unused{{\]\]}} int i) { c += 1.0; });

@@ -3,6 +3,7 @@
 // RUN: %weftc %s -o %t.cpp
 // RUN: grep -v "// CHECK" %t.cpp | FileCheck %s
 // RUN: %check_parallel %t.cpp
+// RUN: %check_parallel_clang %t.cpp
 #include <weft/weft.h>
 
 #include <cstdint>
@@ -20,6 +21,6 @@ float rows(const char* path, int K) {
 // CHECK-NEXT: // iterations are partitioned by key[0]
 // CHECK-NEXT: weft::rt::partition_1d(weft::rt::Session::current(), R, /*dim=*/0,
 // CHECK-NEXT:     weft::rt::Footprint().write(W, 0).read(H, 1),
-// CHECK-NEXT:     [&](const auto& e) {
+// CHECK-NEXT:     [&, K](const auto& e) {
 // CHECK-NEXT:     for (int k = 0; k < K; ++k) W(e.key[0], k) += e.value * H(e.key[1], k);
 // CHECK-NEXT:   });

@@ -3,6 +3,7 @@
 // RUN: %weftc %s -o %t.cpp
 // RUN: grep -v "// CHECK" %t.cpp | FileCheck %s
 // RUN: %check_parallel %t.cpp
+// RUN: %check_parallel_clang %t.cpp
 #include <weft/weft.h>
 
 #include <cmath>
@@ -28,4 +29,4 @@ double train(int64_t n, int64_t features, int64_t per_example, float lr) {
 // CHECK-NEXT: // max_delay updates
 // CHECK-NEXT: weft::rt::relaxed(weft::rt::Session::current(), weft::rt::IndexRange{0, n},
 // CHECK-NEXT:     weft::rt::Footprint().read(feature, 0).read(w).read(label, 0).reduce(loss).buffer(dw),
-// CHECK-NEXT:     [&](int64_t i) {
+// CHECK-NEXT:     [&, lr, per_example](int64_t i) {

@@ -1,9 +1,11 @@
 // SGD matrix factorization: rotation_2d over R's keys. The loop (and only the loop)
 // becomes a call of weft::rt::rotation_2d whose footprint names every written array with
-// the key that picks its rows; main gets the Session; the output compiles cleanly.
+// the key that picks its rows; the scalars the body only reads (K, lr) are captured by
+// copy, everything else by reference; main gets the Session; the output compiles cleanly.
 // RUN: %weftc %s -o %t.cpp
 // RUN: grep -v "// CHECK" %t.cpp | FileCheck %s
 // RUN: %check_parallel %t.cpp
+// RUN: %check_parallel_clang %t.cpp
 #include <weft/weft.h>
 
 #include <cstdint>
@@ -35,7 +37,7 @@ double epoch(const char* path, int K, float lr) {
 // CHECK-NEXT: // among them
 // CHECK-NEXT: weft::rt::rotation_2d(weft::rt::Session::current(), R, /*space=*/0, /*time=*/1,
 // CHECK-NEXT:     weft::rt::Footprint().write(W, 0).write(H, 1).reduce(sq_err),
-// CHECK-NEXT:     [&](const auto& e) {
+// CHECK-NEXT:     [&, K, lr](const auto& e) {
 // CHECK-NEXT:   const int64_t u = e.key[0], i = e.key[1];
 // CHECK:        sq_err += err * err;
 // CHECK-NEXT: });

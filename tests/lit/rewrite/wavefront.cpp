@@ -4,6 +4,7 @@
 // RUN: %weftc %s -o %t.cpp
 // RUN: grep -v "// CHECK" %t.cpp | FileCheck %s
 // RUN: %check_parallel %t.cpp
+// RUN: %check_parallel_clang %t.cpp
 #include <weft/weft.h>
 
 #include <algorithm>
