@@ -27,18 +27,17 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <exception>
-#include <new>
 #include <string>
-#include <type_traits>
+
+#include "../common/sample_main.h"
 
 namespace {
+
+using weft_samples::seconds_since;
 
 // Topics a sweep can weigh: the cumulative weights of a token live on the stack.
 constexpr int kMaxTopics = 1024;
@@ -59,59 +58,23 @@ constexpr const char* kUsage =
     "usage: lda --corpus PATH [--topics 20] [--alpha 0.1] [--beta 0.01] [--epochs 50]\n"
     "           [--seed 1] [--max-delay 10000]\n";
 
-[[noreturn]] void usage_error(const std::string& what) {
-  std::fprintf(stderr, "lda: error: %s\n%s", what.c_str(), kUsage);
-  std::exit(2);
-}
-
-template <class T>
-std::string format_bound(T v) {
-  if constexpr (std::is_floating_point_v<T>) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%g", static_cast<double>(v));
-    return text;
-  } else {
-    return std::to_string(v);
-  }
-}
-
-template <class T>
-T parse_number(const std::string& flag, const std::string& text, T lo, T hi) {
-  T value{};
-  const char* last = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), last, value);
-  if (text.empty() || ec != std::errc() || ptr != last || !(value >= lo && value <= hi)) {
-    usage_error(flag + " needs a number between " + format_bound(lo) + " and " + format_bound(hi) + ", got '" +
-                text + "'");
-  }
-  return value;
-}
+constexpr weft_samples::CommandLine kCommandLine("lda", kUsage);
 
 Options parse_options(int argc, char** argv) {
   Options o;
-  for (int n = 1; n < argc; n += 2) {
-    const std::string flag = argv[n];
-    if (flag == "--help" || flag == "-h") {
-      std::fputs(kUsage, stdout);
-      std::exit(0);
-    }
-    if (n + 1 == argc) usage_error(flag + " needs a value");
-    const std::string value = argv[n + 1];
+  kCommandLine.for_each_flag(argc, argv, [&](const std::string& flag, const std::string& value) {
     if (flag == "--corpus") o.corpus_path = value;
-    else if (flag == "--topics") o.topics = parse_number<int>(flag, value, 1, kMaxTopics);
-    else if (flag == "--epochs") o.epochs = parse_number<int>(flag, value, 0, 1000000);
-    else if (flag == "--alpha") o.alpha = parse_number<double>(flag, value, 1e-9, 1e6);
-    else if (flag == "--beta") o.beta = parse_number<double>(flag, value, 1e-9, 1e6);
-    else if (flag == "--seed") o.seed = parse_number<std::uint64_t>(flag, value, 0, UINT64_MAX);
-    else if (flag == "--max-delay") o.max_delay = parse_number<std::int64_t>(flag, value, 1, INT64_C(1) << 40);
-    else usage_error("unknown argument '" + flag + "'");
-  }
-  if (o.corpus_path.empty()) usage_error("missing --corpus");
+    else if (flag == "--topics") o.topics = kCommandLine.number<int>(flag, value, 1, kMaxTopics);
+    else if (flag == "--epochs") o.epochs = kCommandLine.number<int>(flag, value, 0, 1000000);
+    else if (flag == "--alpha") o.alpha = kCommandLine.number<double>(flag, value, 1e-9, 1e6);
+    else if (flag == "--beta") o.beta = kCommandLine.number<double>(flag, value, 1e-9, 1e6);
+    else if (flag == "--seed") o.seed = kCommandLine.number<std::uint64_t>(flag, value, 0, UINT64_MAX);
+    else if (flag == "--max-delay") o.max_delay = kCommandLine.number<std::int64_t>(flag, value, 1, INT64_C(1) << 40);
+    else return false;
+    return true;
+  });
+  if (o.corpus_path.empty()) kCommandLine.usage_error("missing --corpus");
   return o;
-}
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 // A uniform number in [0, 1) that depends on (seed, epoch, doc, position) alone: a
@@ -239,16 +202,5 @@ int run(const Options& opts) {
 
 int main(int argc, char** argv) {
   const Options opts = parse_options(argc, argv);
-  try {
-    return run(opts);
-  } catch (const weft::Error& e) {
-    std::fprintf(stderr, "lda: error: %s\n", e.what());
-    return 1;
-  } catch (const std::bad_alloc&) {
-    std::fputs("lda: error: out of memory\n", stderr);
-    return 1;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "lda: error: %s\n", e.what());
-    return 1;
-  }
+  return weft_samples::run_reporting_errors("lda", [&] { return run(opts); });
 }

@@ -10,18 +10,17 @@
 #include <weft/weft.h>
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <exception>
-#include <new>
 #include <string>
-#include <type_traits>
+
+#include "../common/sample_main.h"
 
 namespace {
+
+using weft_samples::seconds_since;
 
 struct Options {
   std::string train_path;
@@ -40,61 +39,25 @@ constexpr const char* kUsage =
     "usage: mf --train PATH --test PATH [--rank 16] [--epochs 20] [--lr 0.03] [--reg 0.01]\n"
     "          [--seed 1] [--init-scale 0.1]\n";
 
-[[noreturn]] void usage_error(const std::string& what) {
-  std::fprintf(stderr, "mf: error: %s\n%s", what.c_str(), kUsage);
-  std::exit(2);
-}
-
-template <class T>
-std::string format_bound(T v) {
-  if constexpr (std::is_floating_point_v<T>) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%g", static_cast<double>(v));
-    return text;
-  } else {
-    return std::to_string(v);
-  }
-}
-
-template <class T>
-T parse_number(const std::string& flag, const std::string& text, T lo, T hi) {
-  T value{};
-  const char* last = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), last, value);
-  if (text.empty() || ec != std::errc() || ptr != last || !(value >= lo && value <= hi)) {
-    usage_error(flag + " needs a number between " + format_bound(lo) + " and " + format_bound(hi) + ", got '" +
-                text + "'");
-  }
-  return value;
-}
+constexpr weft_samples::CommandLine kCommandLine("mf", kUsage);
 
 Options parse_options(int argc, char** argv) {
   Options o;
-  for (int n = 1; n < argc; n += 2) {
-    const std::string flag = argv[n];
-    if (flag == "--help" || flag == "-h") {
-      std::fputs(kUsage, stdout);
-      std::exit(0);
-    }
-    if (n + 1 == argc) usage_error(flag + " needs a value");
-    const std::string value = argv[n + 1];
+  kCommandLine.for_each_flag(argc, argv, [&](const std::string& flag, const std::string& value) {
     if (flag == "--train") o.train_path = value;
     else if (flag == "--test") o.test_path = value;
-    else if (flag == "--rank") o.rank = parse_number<int>(flag, value, 1, 4096);
-    else if (flag == "--epochs") o.epochs = parse_number<int>(flag, value, 0, 1000000);
-    else if (flag == "--lr") o.lr = parse_number<float>(flag, value, 0.0f, 10.0f);
-    else if (flag == "--reg") o.reg = parse_number<float>(flag, value, 0.0f, 10.0f);
-    else if (flag == "--seed") o.seed = parse_number<std::uint64_t>(flag, value, 0, UINT64_MAX);
-    else if (flag == "--init-scale") o.init_scale = parse_number<float>(flag, value, 1e-6f, 10.0f);
-    else usage_error("unknown argument '" + flag + "'");
-  }
-  if (o.train_path.empty()) usage_error("missing --train");
-  if (o.test_path.empty()) usage_error("missing --test");
+    else if (flag == "--rank") o.rank = kCommandLine.number<int>(flag, value, 1, 4096);
+    else if (flag == "--epochs") o.epochs = kCommandLine.number<int>(flag, value, 0, 1000000);
+    else if (flag == "--lr") o.lr = kCommandLine.number<float>(flag, value, 0.0f, 10.0f);
+    else if (flag == "--reg") o.reg = kCommandLine.number<float>(flag, value, 0.0f, 10.0f);
+    else if (flag == "--seed") o.seed = kCommandLine.number<std::uint64_t>(flag, value, 0, UINT64_MAX);
+    else if (flag == "--init-scale") o.init_scale = kCommandLine.number<float>(flag, value, 1e-6f, 10.0f);
+    else return false;
+    return true;
+  });
+  if (o.train_path.empty()) kCommandLine.usage_error("missing --train");
+  if (o.test_path.empty()) kCommandLine.usage_error("missing --test");
   return o;
-}
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 int run(const Options& opts) {
@@ -151,16 +114,5 @@ int run(const Options& opts) {
 
 int main(int argc, char** argv) {
   const Options opts = parse_options(argc, argv);
-  try {
-    return run(opts);
-  } catch (const weft::Error& e) {
-    std::fprintf(stderr, "mf: error: %s\n", e.what());
-    return 1;
-  } catch (const std::bad_alloc&) {
-    std::fputs("mf: error: out of memory\n", stderr);
-    return 1;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "mf: error: %s\n", e.what());
-    return 1;
-  }
+  return weft_samples::run_reporting_errors("mf", [&] { return run(opts); });
 }

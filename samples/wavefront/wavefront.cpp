@@ -21,18 +21,18 @@
 #include <weft/weft.h>
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cinttypes>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <exception>
-#include <new>
 #include <string>
 #include <vector>
 
+#include "../common/sample_main.h"
+
 namespace {
+
+using weft_samples::seconds_since;
 
 struct Options {
   std::int64_t length_a = 5000;
@@ -54,30 +54,15 @@ constexpr const char* kUsage =
 constexpr std::int64_t kMaxCells = std::int64_t{1} << 30;
 constexpr std::int64_t kMaxLength = 1000000;
 
-[[noreturn]] void usage_error(const std::string& what) {
-  std::fprintf(stderr, "wavefront: error: %s\n%s", what.c_str(), kUsage);
-  std::exit(2);
-}
-
-template <class T>
-T parse_number(const std::string& flag, const std::string& text, T lo, T hi) {
-  T value{};
-  const char* last = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), last, value);
-  if (text.empty() || ec != std::errc() || ptr != last || !(value >= lo && value <= hi)) {
-    usage_error(flag + " needs an integer between " + std::to_string(lo) + " and " + std::to_string(hi) +
-                ", got '" + text + "'");
-  }
-  return value;
-}
+constexpr weft_samples::CommandLine kCommandLine("wavefront", kUsage);
 
 std::string parse_sequence(const std::string& flag, const std::string& text) {
   if (static_cast<std::int64_t>(text.size()) > kMaxLength) {
-    usage_error(flag + " is longer than " + std::to_string(kMaxLength) + " letters");
+    kCommandLine.usage_error(flag + " is longer than " + std::to_string(kMaxLength) + " letters");
   }
   for (const char c : text) {
     if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
-      usage_error(flag + " needs letters A-Z or a-z only, got '" + text + "'");
+      kCommandLine.usage_error(flag + " needs letters A-Z or a-z only, got '" + text + "'");
     }
   }
   return text;
@@ -86,44 +71,39 @@ std::string parse_sequence(const std::string& flag, const std::string& text) {
 Options parse_options(int argc, char** argv) {
   Options o;
   bool has_a = false, has_b = false, has_length = false;
-  for (int n = 1; n < argc; ++n) {
-    const std::string flag = argv[n];
-    if (flag == "--help" || flag == "-h") {
-      std::fputs(kUsage, stdout);
-      std::exit(0);
-    }
+  const auto on_flag = [&](const std::string& flag, const std::string& value) {
     if (flag == "--print-sequences") {
       o.print_sequences = true;
-      continue;
-    }
-    if (n + 1 == argc) usage_error(flag + " needs a value");
-    const std::string value = argv[++n];
-    if (flag == "--length-a" || flag == "--length-b") {
-      (flag == "--length-a" ? o.length_a : o.length_b) = parse_number<std::int64_t>(flag, value, 0, kMaxLength);
+    } else if (flag == "--length-a" || flag == "--length-b") {
+      (flag == "--length-a" ? o.length_a : o.length_b) =
+          kCommandLine.integer<std::int64_t>(flag, value, 0, kMaxLength);
       has_length = true;
     } else if (flag == "--a" || flag == "--b") {
       (flag == "--a" ? o.a : o.b) = parse_sequence(flag, value);
       (flag == "--a" ? has_a : has_b) = true;
     } else if (flag == "--alphabet") {
-      o.alphabet = parse_number<int>(flag, value, 1, 26);
+      o.alphabet = kCommandLine.integer<int>(flag, value, 1, 26);
     } else if (flag == "--epochs") {
-      o.epochs = parse_number<int>(flag, value, 0, 1000000);
+      o.epochs = kCommandLine.integer<int>(flag, value, 0, 1000000);
     } else if (flag == "--seed") {
-      o.seed = parse_number<std::uint64_t>(flag, value, 0, UINT64_MAX);
+      o.seed = kCommandLine.integer<std::uint64_t>(flag, value, 0, UINT64_MAX);
     } else {
-      usage_error("unknown argument '" + flag + "'");
+      return false;
     }
-  }
-  if (has_a != has_b) usage_error("--a and --b go together");
-  if (has_a && has_length) usage_error("--a/--b and --length-a/--length-b exclude each other");
+    return true;
+  };
+  kCommandLine.for_each_flag(argc, argv, on_flag, {"--print-sequences"});
+  if (has_a != has_b) kCommandLine.usage_error("--a and --b go together");
+  if (has_a && has_length) kCommandLine.usage_error("--a/--b and --length-a/--length-b exclude each other");
   o.explicit_pair = has_a;
   if (o.explicit_pair) {
     o.length_a = static_cast<std::int64_t>(o.a.size());
     o.length_b = static_cast<std::int64_t>(o.b.size());
   }
   if ((o.length_a + 1) > kMaxCells / (o.length_b + 1)) {
-    usage_error("a table of (" + std::to_string(o.length_a) + " + 1) x (" + std::to_string(o.length_b) +
-                " + 1) cells is larger than " + std::to_string(kMaxCells) + " cells");
+    kCommandLine.usage_error("a table of (" + std::to_string(o.length_a) + " + 1) x (" +
+                             std::to_string(o.length_b) + " + 1) cells is larger than " +
+                             std::to_string(kMaxCells) + " cells");
   }
   return o;
 }
@@ -162,10 +142,6 @@ std::uint64_t table_checksum(const weft::DistArray<std::int32_t, 2>& D) {
     h *= 0x100000001b3ULL;
   }
   return h;
-}
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 int run(const Options& opts) {
@@ -211,16 +187,5 @@ int run(const Options& opts) {
 
 int main(int argc, char** argv) {
   const Options opts = parse_options(argc, argv);
-  try {
-    return run(opts);
-  } catch (const weft::Error& e) {
-    std::fprintf(stderr, "wavefront: error: %s\n", e.what());
-    return 1;
-  } catch (const std::bad_alloc&) {
-    std::fputs("wavefront: error: out of memory\n", stderr);
-    return 1;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "wavefront: error: %s\n", e.what());
-    return 1;
-  }
+  return weft_samples::run_reporting_errors("wavefront", [&] { return run(opts); });
 }

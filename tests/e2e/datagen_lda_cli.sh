@@ -4,36 +4,13 @@
 # temporary one); the corpus has the documented shape; the same seed gives a
 # byte-identical file, another seed does not.
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 datagen=$1
 dir=$2
-rm -rf "$dir"
-mkdir -p "$dir"
-cd "$dir"
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
+enter_scratch_dir "$dir"
 
 expect_rejected() {  # expect_rejected <description> <args...>
-  local what=$1
-  shift
-  local rc=0
-  "$datagen" "$@" >stdout.log 2>stderr.log || rc=$?
-  if [ "$rc" -ne 2 ]; then
-    fail "$what: exit status $rc, expected 2"
-  elif ! grep -q '^weft-datagen: error: ' stderr.log || ! grep -q '^usage: ' stderr.log; then
-    fail "$what: stderr lacks the error line or the usage: $(cat stderr.log)"
-  else
-    echo "ok: $what: $(head -n 1 stderr.log)"
-  fi
-  local left
-  left=$(ls -A | grep -v -e '^stdout.log$' -e '^stderr.log$' || true)
-  if [ -n "$left" ]; then
-    fail "$what: left files behind: $left"
-    rm -f -- $left
-  fi
+  expect_usage_error "$1" weft-datagen "$datagen" "${@:2}"
 }
 
 good=(--docs 40 --vocab 30 --topics 4 --min-length 5 --max-length 12 --corpus corpus.txt)
@@ -84,10 +61,6 @@ mv corpus.txt corpus_a.txt
 cmp -s corpus.txt corpus_a.txt || fail "same seed, different corpora"
 "$datagen" lda "${good[@]}" --seed 8 2>/dev/null
 cmp -s corpus.txt corpus_a.txt && fail "seeds 7 and 8 gave the same corpus"
-ls | grep -q '\.tmp\.' && fail "temporary files left behind: $(ls | grep '\.tmp\.')"
+expect_no_temporary_files
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "PASS: weft-datagen lda rejects bad arguments, writes the documented shape and is deterministic"
+finish "weft-datagen lda rejects bad arguments, writes the documented shape and is deterministic"

@@ -5,36 +5,13 @@
 # "i 0 y" with y 0 or 1 each, feature ids in [1, F] increasing, values of unit norm); the
 # same seed gives byte-identical files and another seed does not.
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 datagen=$1
 dir=$2
-rm -rf "$dir"
-mkdir -p "$dir"
-cd "$dir"
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
+enter_scratch_dir "$dir"
 
 expect_rejected() {  # expect_rejected <description> <args...>
-  local what=$1
-  shift
-  local rc=0
-  "$datagen" "$@" >stdout.log 2>stderr.log || rc=$?
-  if [ "$rc" -ne 2 ]; then
-    fail "$what: exit status $rc, expected 2"
-  elif ! grep -q '^weft-datagen: error: ' stderr.log || ! grep -q '^usage: ' stderr.log; then
-    fail "$what: stderr lacks the error line or the usage: $(cat stderr.log)"
-  else
-    echo "ok: $what: $(head -n 1 stderr.log)"
-  fi
-  local left
-  left=$(ls -A | grep -v -e '^stdout.log$' -e '^stderr.log$' || true)
-  if [ -n "$left" ]; then
-    fail "$what: left files behind: $left"
-    rm -f -- $left
-  fi
+  expect_usage_error "$1" weft-datagen "$datagen" "${@:2}"
 }
 
 good=(--examples 300 --features 50 --train train.txt --test test.txt)
@@ -103,10 +80,6 @@ cmp -s train.txt train_a.txt && fail "seeds 7 and 8 gave the same train file"
 [ "$(grep -vc '^#' test.txt || true)" -eq 0 ] || fail "--test-fraction 0 wrote test examples"
 "$datagen" lr "${good[@]}" --test-fraction 1 2>/dev/null
 [ "$(grep -vc '^#' train.txt || true)" -eq 0 ] || fail "--test-fraction 1 wrote train examples"
-ls | grep -q '\.tmp\.' && fail "temporary files left behind: $(ls | grep '\.tmp\.')"
+expect_no_temporary_files
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "PASS: weft-datagen lr rejects bad arguments, writes the documented format and is deterministic"
+finish "weft-datagen lr rejects bad arguments, writes the documented format and is deterministic"

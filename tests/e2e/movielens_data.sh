@@ -7,17 +7,12 @@
 # files and another seed another split. Leaves the seed-1 split in <output dir> for the
 # tests that train on it. Exits 77 (skipped) when the package cannot be downloaded.
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 movielens=$1
 dir=$2
 rm -rf "$dir"
 stderr_log=$(mktemp)
 trap 'rm -f -- "$stderr_log"' EXIT
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
 
 expect_rejected() {  # expect_rejected <description> <args...>
   local what=$1
@@ -98,8 +93,4 @@ rm -rf "$dir/again" "$dir/seed2"
 left=$(find "$dir" -name '*.tmp.*')
 [ -z "$left" ] || fail "temporary files left behind: $left"
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "PASS: movielens.sh writes the dslabs MovieLens ratings and splits them deterministically"
+finish "movielens.sh writes the dslabs MovieLens ratings and splits them deterministically"

@@ -6,6 +6,7 @@
 # is below <threshold>. Exits 77 (skipped) when the data is absent, as it is when the
 # package could not be downloaded.
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 mf=$1
 data=$2
 threshold=$3
@@ -20,19 +21,9 @@ csv=$("$mf" --train "$data/movielens.train" --test "$data/movielens.test" \
             --rank 32 --lr 0.005 --reg 0.1 --epochs $epochs)
 awk -F, 'NR == 1 || $1 % 10 == 0' <<<"$csv"
 
-header=$(head -n 1 <<<"$csv")
-if [ "$header" != "epoch,seconds,train_rmse,test_rmse" ]; then
-  echo "FAIL: unexpected CSV header '$header'" >&2
-  exit 1
-fi
-rows=$(tail -n +2 <<<"$csv" | wc -l)
-if [ "$rows" -ne "$epochs" ]; then
-  echo "FAIL: expected $epochs rows, got $rows" >&2
-  exit 1
-fi
-test_rmse=$(tail -n 1 <<<"$csv" | cut -d, -f4)
-below='BEGIN { exit !(r + 0 < t + 0 && r ~ /^[0-9.]+$/) }'
-if awk -v r="$test_rmse" -v t="$threshold" "$below"; then
+expect_csv_shape "$csv" epoch,seconds,train_rmse,test_rmse "$epochs"
+test_rmse=$(last_csv_field "$csv" 4)
+if is_below "$test_rmse" "$threshold"; then
   echo "PASS: MovieLens test RMSE $test_rmse < $threshold after $epochs epochs"
 else
   echo "FAIL: MovieLens test RMSE '$test_rmse' is not below $threshold after $epochs epochs" >&2

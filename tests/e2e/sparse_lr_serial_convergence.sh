@@ -5,6 +5,7 @@
 # accuracy is above <min test accuracy>, and both runs printed the same numbers (all
 # columns but the seconds).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 sparse_lr=$1
 data=$2
 max_loss=$3
@@ -15,24 +16,14 @@ run() { "$sparse_lr" --train "$data/lr_train.txt" --test "$data/lr_test.txt" --e
 csv=$(run)
 echo "$csv"
 
-header=$(head -n 1 <<<"$csv")
-if [ "$header" != "epoch,seconds,train_loss,test_loss,test_accuracy" ]; then
-  echo "FAIL: unexpected CSV header '$header'" >&2
-  exit 1
-fi
-rows=$(tail -n +2 <<<"$csv" | wc -l)
-if [ "$rows" -ne "$epochs" ]; then
-  echo "FAIL: expected $epochs rows, got $rows" >&2
-  exit 1
-fi
-last=$(tail -n 1 <<<"$csv")
-test_loss=$(cut -d, -f4 <<<"$last")
-test_accuracy=$(cut -d, -f5 <<<"$last")
-if ! awk -v l="$test_loss" -v m="$max_loss" 'BEGIN { exit !(l ~ /^[0-9.]+$/ && l + 0 < m + 0) }'; then
+expect_csv_shape "$csv" epoch,seconds,train_loss,test_loss,test_accuracy "$epochs"
+test_loss=$(last_csv_field "$csv" 4)
+test_accuracy=$(last_csv_field "$csv" 5)
+if ! is_below "$test_loss" "$max_loss"; then
   echo "FAIL: test loss '$test_loss' is not below $max_loss after $epochs epochs" >&2
   exit 1
 fi
-if ! awk -v a="$test_accuracy" -v m="$min_accuracy" 'BEGIN { exit !(a ~ /^[0-9.]+$/ && a + 0 > m + 0) }'; then
+if ! is_above "$test_accuracy" "$min_accuracy"; then
   echo "FAIL: test accuracy '$test_accuracy' is not above $min_accuracy after $epochs epochs" >&2
   exit 1
 fi

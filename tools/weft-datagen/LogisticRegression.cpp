@@ -10,6 +10,7 @@
 
 #include "AtomicFile.h"
 #include "Random.h"
+#include "TripleLine.h"
 
 namespace weft::datagen {
 namespace {
@@ -45,20 +46,6 @@ struct Feature {
   std::int64_t id;
   double value;
 };
-
-// Appends "example feature value\n"; the value with 6 significant digits (%.6g).
-void write_entry(AtomicFile& out, std::int64_t example, std::int64_t feature, double value) {
-  constexpr std::size_t kMaxLine = 20 + 1 + 20 + 1 + 32 + 1;
-  char* const first = out.reserve(kMaxLine);
-  char* const last = first + kMaxLine;
-  char* p = std::to_chars(first, last, example).ptr;
-  *p++ = ' ';
-  p = std::to_chars(p, last, feature).ptr;
-  *p++ = ' ';
-  p = std::to_chars(p, last, value, std::chars_format::general, 6).ptr;
-  *p++ = '\n';
-  out.written(static_cast<std::size_t>(p - first));
-}
 
 std::string shortest(double v) {
   char text[32];
@@ -126,8 +113,9 @@ LrCounts generate_lr(const LrOptions& o) {
     const std::int64_t id = to_test ? counts.test++ : counts.train++;
     (to_test ? counts.test_entries : counts.train_entries) += static_cast<std::int64_t>(example.size());
     if (to_test && label == (margin > 0.0 ? 1 : 0)) ++counts.test_bayes_correct;
-    write_entry(out, id, 0, label);
-    for (const Feature& x : example) write_entry(out, id, x.id, x.value);
+    // Lines "example feature value".
+    write_triple(out, id, 0, label);
+    for (const Feature& x : example) write_triple(out, id, x.id, x.value);
   }
   train.commit();
   test.commit();

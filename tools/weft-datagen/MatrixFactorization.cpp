@@ -10,6 +10,7 @@
 
 #include "AtomicFile.h"
 #include "Random.h"
+#include "TripleLine.h"
 
 namespace weft::datagen {
 namespace {
@@ -54,20 +55,6 @@ std::vector<double> normal_factors(std::int64_t rows, int rank, double stddev, X
   return f;
 }
 
-// Appends "u i rating\n"; the rating with 6 significant digits, like printf's %.6g.
-void write_rating(AtomicFile& out, std::uint64_t u, std::uint64_t i, double rating) {
-  constexpr std::size_t kMaxLine = 20 + 1 + 20 + 1 + 32 + 1;
-  char* const first = out.reserve(kMaxLine);
-  char* const last = first + kMaxLine;
-  char* p = std::to_chars(first, last, u).ptr;
-  *p++ = ' ';
-  p = std::to_chars(p, last, i).ptr;
-  *p++ = ' ';
-  p = std::to_chars(p, last, rating, std::chars_format::general, 6).ptr;
-  *p++ = '\n';
-  out.written(static_cast<std::size_t>(p - first));
-}
-
 std::string header_line(const MfOptions& o, const char* split) {
   char noise[32], fraction[32];
   *std::to_chars(noise, noise + sizeof noise - 1, o.noise).ptr = '\0';
@@ -108,11 +95,13 @@ MfCounts generate_mf(const MfOptions& o) {
     double rating = 0.0;
     for (std::size_t k = 0; k < K; ++k) rating += w[k] * h[k];
     rating += o.noise * noise_rng.normal();
+    // Lines "u i rating"; u < users and i < items, both below 2^63.
+    const auto user = static_cast<std::int64_t>(u), item = static_cast<std::int64_t>(i);
     if (split_rng.uniform01() < o.test_fraction) {
-      write_rating(test, u, i, rating);
+      write_triple(test, user, item, rating);
       ++counts.test;
     } else {
-      write_rating(train, u, i, rating);
+      write_triple(train, user, item, rating);
       ++counts.train;
     }
   }
