@@ -8,7 +8,9 @@
 // Configurations, for each rank K: the serial loop (mf.cpp's body: a scalar dot product,
 // one latency-bound chain) on one process; rotation_2d on 2 processes x 1 thread; on
 // 1 process x 2 threads; and, to show what each part brings, the serial loop with the
-// vectorized body and rotation_2d on one process and thread (cache blocking alone). The parallel body updates a pair of rows with vector operations
+// vectorized body and rotation_2d on one process and thread (cache blocking alone); last,
+// rotation_2d with mf.cpp's own body on 2 x 1 and 1 x 2, the calls weftc's rewrite of
+// mf.cpp makes (the baseline of bench/e2e). The vectorized body updates a pair of rows with vector operations
 // (GCC vector extensions; the dot product is summed as a tree, so its rounding differs
 // from the serial chain). Every configuration starts from mf.cpp's initial factors.
 //
@@ -195,6 +197,20 @@ Result rotation(weft::rt::Session& s, const char* name, const Data& d, const Arg
   });
 }
 
+// rotation_2d with mf.cpp's own body: what weftc's rewrite of mf.cpp calls (bench/e2e
+// compares the generated program with these).
+Result rotation_mf_body(weft::rt::Session& s, const char* name, const Data& d, const Args& args, int K) {
+  return train(name, d, args, K, [&](weft::DistArray<float, 2>& W, weft::DistArray<float, 2>& H) {
+    weft::Accumulator<double> sq_err(0.0);  // mf.cpp's training RMSE
+    weft::rt::rotation_2d(s, d.train, /*space*/ 0, /*time*/ 1,
+                          weft::rt::Footprint().write(W, 0).write(H, 1).reduce(sq_err),
+                          [&](const weft::Entry<float, 2>& e) {
+                            const float err = serial_update(W, H, e, K);
+                            sq_err += err * err;
+                          });
+  });
+}
+
 // `cpu` is the CPU seconds of every process of the configuration (epochs after the
 // first), printed as the cores the loops kept busy on average.
 void print(const Result& r, const Result& base, const Args& args, double cpu) {
@@ -277,6 +293,21 @@ void run_rank(weft::rt::Session& world, const Data& d, const Args& args) {
     std::unique_ptr<weft::rt::Session> one = world.split(root ? 0 : -1, 2);
     if (one) {
       const Result r = rotation<V>(*one, "rotation_2d, 1 process x 2 threads", d, args);
+      print(r, base, args, r.cpu_seconds);
+    }
+  }
+  world.transport().barrier();
+  {
+    std::unique_ptr<weft::rt::Session> two = world.split(0, 1);
+    const Result r = rotation_mf_body(*two, "mf.cpp body: 2 processes x 1 thread", d, args, K);
+    double cpu = r.cpu_seconds;
+    two->transport().allreduce_sum(&cpu, 1);
+    if (root) print(r, base, args, cpu);
+  }
+  {
+    std::unique_ptr<weft::rt::Session> one = world.split(root ? 0 : -1, 2);
+    if (one) {
+      const Result r = rotation_mf_body(*one, "mf.cpp body: 1 process x 2 threads", d, args, K);
       print(r, base, args, r.cpu_seconds);
     }
   }
