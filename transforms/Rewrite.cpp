@@ -705,6 +705,9 @@ private:
   void replace_pragma(const LoopModel &m, const std::string &comment) {
     const clang::SourceManager &sm = text_.sm();
     SourceLocation hash = m.pragma.location;
+    // A _Pragma inside a macro has no line of its own in the file: leave it.
+    if (!hash.isFileID() || !sm.isInMainFile(hash))
+      return;
     llvm::StringRef buffer = sm.getBufferData(sm.getFileID(hash));
     unsigned offset = sm.getFileOffset(hash);
     size_t end = buffer.find('\n', offset);
