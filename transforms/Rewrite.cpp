@@ -108,6 +108,7 @@ struct Header {
   std::string begin, end;  ///< counted levels: the bounds of IndexRange, end exclusive
   const clang::VarDecl *var = nullptr;
   const clang::Stmt *body = nullptr;
+  int64_t step = 1; ///< counted levels: the loop variable's step
   /// The executor's index is not the loop variable (a step other than 1 or -1): it does
   /// not name the rows the loop touches.
   bool strided = false;
@@ -173,6 +174,7 @@ std::variant<Header, Refused> counted_header(clang::ASTContext &context,
   }
   if (step == 0)
     return Refused{"its step is not a constant (i += c, ++i, --i)"};
+  h.step = step;
 
   const auto *cond = llvm::dyn_cast_or_null<clang::BinaryOperator>(loop->getCond());
   if (!cond)
@@ -586,10 +588,8 @@ public:
       *executor = "wavefront";
       const auto *outer = llvm::cast<clang::ForStmt>(top.stmt);
       const clang::ForStmt *inner = sole_inner_for(outer->getBody());
-      const auto *inc_outer = llvm::dyn_cast<clang::UnaryOperator>(outer->getInc());
-      const auto *inc_inner = llvm::dyn_cast<clang::UnaryOperator>(inner->getInc());
-      if (!inc_outer || !inc_inner || !inc_outer->isIncrementOp() || !inc_inner->isIncrementOp())
-        return Refused{"the wavefront executor runs loops that count up"};
+      if (headers[0].step != 1 || headers[1].step != 1)
+        return Refused{"the wavefront executor runs loops that count up by one"};
       if (mentions(inner->getInit(), headers[0].var) || mentions(inner->getCond(), headers[0].var))
         return Refused{"the inner loop's bounds depend on the outer loop (the wavefront "
                        "executor runs a rectangle)"};
@@ -627,21 +627,31 @@ public:
       break;
     }
 
+    const Header &innermost = headers.back();
+    const clang::Stmt *body = innermost.body;
+    const bool compound = llvm::isa<clang::CompoundStmt>(body);
+    // Where the body ends (after its `}` or `;`) and where what is left of the loop ends
+    // (the wavefront's outer braces), both before anything is edited.
+    std::optional<SourceLocation> body_end =
+        compound ? text_.after(body->getEndLoc()) : text_.after_semicolon(body->getEndLoc());
+    if (!body_end)
+      return Refused{"the loop body does not end with ';'"};
+    const SourceLocation loop_end = m.range.getEnd() == body->getEndLoc()
+                                        ? *body_end
+                                        : text_.after(m.range.getEnd());
+
     // Everything checked: edit. The pragma line becomes the comment.
     const std::string indent = indentation(top.range.getBegin());
     std::string params;
     for (const Header &h : headers)
       params += (params.empty() ? "" : ", ") + h.param;
     const std::string next_arg = ",\n" + indent + "    ";
-    const std::string prefix =
-        call + next_arg + fp.text + next_arg + "[" + captures(context_, m, headers.back().body) + "](" + params + ") ";
+    const std::string prefix = call + next_arg + fp.text + next_arg + "[" +
+                               captures(context_, m, body) + "](" + params + ") ";
     replace_pragma(m, comment_lines(schedule_comment(s), indent));
-    const Header &innermost = headers.back();
-    const clang::Stmt *body = innermost.body;
     // From `for` up to the body: the call.
     rewriter_.RemoveText(
         clang::CharSourceRange::getCharRange(top.range.getBegin(), body->getBeginLoc()));
-    const bool compound = llvm::isa<clang::CompoundStmt>(body);
     if (compound) {
       rewriter_.InsertTextBefore(body->getBeginLoc(), prefix);
       if (!headers[0].prologue.empty())
@@ -651,14 +661,7 @@ public:
     }
     for (const clang::ContinueStmt *c : continues_of(body))
       rewriter_.ReplaceText(SourceRange(c->getContinueLoc(), c->getContinueLoc()), "return");
-    // After the body: close the lambda and the call, dropping what is left of the loop
-    // (the wavefront's outer braces).
-    std::optional<SourceLocation> body_end =
-        compound ? text_.after(body->getEndLoc()) : text_.after_semicolon(body->getEndLoc());
-    if (!body_end)
-      return Refused{"the loop body does not end with ';'"};
-    SourceLocation loop_end = m.range.getEnd() == body->getEndLoc() ? *body_end
-                                                                    : text_.after(m.range.getEnd());
+    // After the body: close the lambda and the call, dropping what is left of the loop.
     if (loop_end != *body_end)
       rewriter_.RemoveText(clang::CharSourceRange::getCharRange(*body_end, loop_end));
     rewriter_.InsertTextAfter(*body_end, compound ? ");" : " });");
@@ -798,15 +801,12 @@ std::string rewrite_source(clang::ASTContext &context, const std::vector<Analyze
     if (loop.schedule->verdict == Verdict::Sequential) {
       refused = Refused{"its verdict is sequential"};
     } else {
-      // A refusal leaves the rewriter as it was: check on a scratch rewriter first.
-      clang::Rewriter scratch(sm, context.getLangOpts());
-      LoopRewriter probe(context, scratch);
-      std::string executor;
-      refused = probe.rewrite(loop, &executor);
+      // rewrite() checks everything before its first edit: a refusal changes nothing.
+      refused = loop_rewriter.rewrite(loop, &result.executor);
       if (!refused) {
-        loop_rewriter.rewrite(loop, &result.executor);
         result.parallel = true;
       } else {
+        result.executor.clear();
         result.kept_serial = refused->why;
         unsigned id = diags.getDiagnosticIDs()->getCustomDiagID(
             clang::DiagnosticIDs::Warning, "loop kept sequential: %0 (its verdict is %1)");
