@@ -61,6 +61,71 @@ std::string plan_key(int space, int time, const Session& session, const Footprin
   return key;
 }
 
+std::vector<std::int64_t> sum_histograms(std::vector<std::vector<std::int64_t>>& per_chunk, std::int64_t extent) {
+  std::vector<std::int64_t> sum = std::move(per_chunk.front());
+  sum.resize(static_cast<std::size_t>(extent), 0);
+  for (std::size_t c = 1; c < per_chunk.size(); ++c) {
+    const std::size_t n = std::min(sum.size(), per_chunk[c].size());
+    for (std::size_t i = 0; i < n; ++i) sum[i] += per_chunk[c][i];
+  }
+  return sum;
+}
+
+std::int64_t used_extent(const std::vector<std::int64_t>& counts) {
+  std::size_t n = counts.size();
+  while (n > 0 && counts[n - 1] == 0) --n;
+  return static_cast<std::int64_t>(n);
+}
+
+namespace {
+
+std::int64_t tiles_over(std::int64_t rows, std::int64_t tile) { return std::max<std::int64_t>(1, (rows + tile - 1) / tile); }
+
+}  // namespace
+
+TileGrid tile_grid(Schedule& s, std::int64_t space_begin, std::int64_t space_end, std::int64_t time_extent,
+                   std::int64_t max_tiles) {
+  const auto& wsb = s.worker_space_bounds;
+  const std::int64_t g = s.workers, blocks = static_cast<std::int64_t>(s.partitions()) * g * g;
+  std::int64_t space_tiles = 1, time_tiles = 1;  // the most of any band and any sub-range
+  for (;;) {
+    space_tiles = time_tiles = 1;
+    for (std::int64_t a = 0; a < g; ++a) space_tiles = std::max(space_tiles, tiles_over(wsb[a + 1] - wsb[a], s.space_tile));
+    for (const auto& wtb : s.worker_time_bounds) {
+      for (std::int64_t b = 0; b < g; ++b) time_tiles = std::max(time_tiles, tiles_over(wtb[b + 1] - wtb[b], s.time_tile));
+    }
+    // (Both factors are at most the key ranges, so the product stays far below 2^63.)
+    if (blocks * space_tiles * time_tiles <= std::max(max_tiles, blocks)) break;
+    s.space_tile *= 2;
+    s.time_tile *= 2;
+  }
+  TileGrid grid;
+  grid.tiles_per_block = space_tiles * time_tiles;
+  grid.tiles = blocks * grid.tiles_per_block;
+  // Tile (q, a, b, i, j): block (q, a, b), space tile i of band a, time tile j of sub-range
+  // b of partition q; number ((q g + a) g + b) tiles_per_block + i time_tiles + j.
+  // (At least one element: make_plan looks up index 0 for other processes' entries, also
+  // when this process's space range is empty.)
+  grid.space_part.resize(static_cast<std::size_t>(std::max<std::int64_t>(1, space_end - space_begin)), 0);
+  for (std::int64_t a = 0; a < g; ++a) {
+    for (std::int64_t u = wsb[a]; u < wsb[a + 1]; ++u) {
+      grid.space_part[static_cast<std::size_t>(u - space_begin)] =
+          a * g * grid.tiles_per_block + (u - wsb[a]) / s.space_tile * time_tiles;
+    }
+  }
+  grid.time_part.resize(static_cast<std::size_t>(time_extent));
+  for (int q = 0; q < s.partitions(); ++q) {
+    const auto& wtb = s.worker_time_bounds[static_cast<std::size_t>(q)];
+    for (std::int64_t b = 0; b < g; ++b) {
+      for (std::int64_t t = wtb[b]; t < wtb[b + 1]; ++t) {
+        grid.time_part[static_cast<std::size_t>(t)] =
+            (q * g * g + b) * grid.tiles_per_block + (t - wtb[b]) / s.time_tile;
+      }
+    }
+  }
+  return grid;
+}
+
 Layout home_layout(const Schedule& s, const ArrayHandle& array) {
   std::vector<int> owners(static_cast<std::size_t>(s.partitions()));
   for (int q = 0; q < s.partitions(); ++q) owners[q] = q / s.per_rank;

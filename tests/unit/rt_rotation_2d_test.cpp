@@ -274,4 +274,40 @@ TEST(RtRotation2D, ArraysMustBeIndexedByTheSpaceOrTheTimeDimension) {
                weft::Error);
 }
 
+// Tiles of one row over wide key ranges would number rows times columns; the grid grows
+// its tiles until it has no more tiles than the entries allow, and still numbers them in
+// the order the entries run: block (a, b), then space tile, then time tile.
+TEST(RtRotation2D, TileGridOfOneRowTilesOverWideKeyRangesStaysWithinItsCap) {
+  weft::rt::rotation_detail::Schedule s;
+  s.workers = 2;
+  s.space_bounds = {0, 1000000};
+  s.time_bounds = {0, 500000};
+  s.worker_space_bounds = {0, 400000, 1000000};
+  s.worker_time_bounds = {{0, 100000, 500000}};
+  s.space_tile = s.time_tile = 1;
+  const auto grid = weft::rt::rotation_detail::tile_grid(s, 0, 1000000, 500000, 1000);
+  EXPECT_LE(grid.tiles, 1000);
+  EXPECT_EQ(s.space_tile, s.time_tile);
+  EXPECT_GT(s.space_tile, 1);
+  EXPECT_EQ(s.space_tile & (s.space_tile - 1), 0) << "doubled from 1";
+  // Half the tile size would exceed the cap: the largest band has 600000 rows, the
+  // largest sub-range 400000.
+  const std::int64_t half = s.space_tile / 2;
+  EXPECT_GT(4 * ((600000 + half - 1) / half) * ((400000 + half - 1) / half), 1000);
+  ASSERT_EQ(grid.space_part.size(), 1000000u);
+  ASSERT_EQ(grid.time_part.size(), 500000u);
+  const auto tile = [&](std::int64_t u, std::int64_t t) { return grid.space_part[u] + grid.time_part[t]; };
+  for (std::int64_t u : {0, 399999, 400000, 999999}) {
+    for (std::int64_t t : {0, 99999, 100000, 499999}) {
+      const std::int64_t a = u < 400000 ? 0 : 1, b = t < 100000 ? 0 : 1;
+      EXPECT_EQ(tile(u, t) / grid.tiles_per_block, a * 2 + b) << u << ", " << t;
+      EXPECT_LT(tile(u, t), grid.tiles);
+    }
+  }
+  // Within a block: space tile major, time tile minor.
+  EXPECT_LT(tile(0, 99999), tile(s.space_tile, 0));
+  EXPECT_LT(tile(0, 0), tile(0, s.time_tile));
+  EXPECT_EQ(tile(0, 0), tile(s.space_tile - 1, s.time_tile - 1));
+}
+
 }  // namespace

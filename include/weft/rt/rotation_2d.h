@@ -58,10 +58,12 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -118,9 +120,60 @@ struct Plan {
   std::vector<std::vector<std::int64_t>> read_rows;
 };
 
+// Tile numbers of this process's entries: entry e goes to tile
+// space_part[e.key[a] - space_begin] + time_part[e.key[b]], block k holds the tiles
+// [k tiles_per_block, (k + 1) tiles_per_block), and tile numbers increase in the order
+// the entries run (block, space tile, time tile). Each block gets the grid of the largest
+// band's space tiles by the largest sub-range's time tiles, so that the number is a sum
+// of one term per key; the tiles a smaller band or sub-range lacks stay empty.
+struct TileGrid {
+  std::vector<std::int64_t> space_part;  // per space key in [space_begin, space_end) (one at least)
+  std::vector<std::int64_t> time_part;   // per time key in [0, time extent)
+  std::int64_t tiles_per_block = 1;
+  std::int64_t tiles = 0;  // every block's
+};
+
+// The tile grid of schedule `s` (its bounds set) for this process's space range. While
+// the grid has more than max(max_tiles, blocks) tiles, s.space_tile and s.time_tile
+// double: a tile that holds an entry or less gains nothing, and the planning memory
+// stays proportional to the entries, not to the product of the key ranges.
+TileGrid tile_grid(Schedule& s, std::int64_t space_begin, std::int64_t space_end, std::int64_t time_extent,
+                   std::int64_t max_tiles);
+
+// Runs f(c, begin, end) for the `chunks` consecutive ranges [n c / chunks, n (c + 1) /
+// chunks) of [0, n) on the session's workers.
+template <class F>
+void for_each_chunk(Session& session, std::size_t n, int chunks, F&& f) {
+  for_each_block(session, chunks, [&](std::int64_t c) {
+    const auto k = static_cast<std::size_t>(c), parts = static_cast<std::size_t>(chunks);
+    f(k, n * k / parts, n * (k + 1) / parts);
+  });
+}
+
+// Sums per-chunk histograms into the first, resized to `extent`.
+std::vector<std::int64_t> sum_histograms(std::vector<std::vector<std::int64_t>>& per_chunk, std::int64_t extent);
+
+// The number of the last non-zero count + 1.
+std::int64_t used_extent(const std::vector<std::int64_t>& counts);
+
+// Planning: a few passes over millions of entries, each split over the process's workers
+// in chunks of consecutive entries (so that a stable order stays stable):
+//  1. histograms of key[a] and key[b] over all entries (a whole array: every process
+//     counts all of them, with no communication; a sliced one: allreduced), which cut the
+//     space and the time dimension;
+//  2. the histogram of key[b] over this process's entries (its space range), which cuts
+//     the time sub-ranges;
+//  3. per chunk, this process's entries per tile; 4. those entries to their places, tile
+//     by tile (a stable counting sort).
+// A whole array is read in place: the passes skip other processes' entries without a
+// branch per entry (for two processes the space range holds a random half of them, and a
+// branch would be mispredicted every other entry), and nothing is copied but the plan's
+// own entries (fresh memory costs a page fault per page on first touch). A sliced array's
+// entries first move to the processes that own them.
 template <class T, std::size_t N>
 std::shared_ptr<Plan<T, N>> make_plan(Session& session, const weft::SparseArray<T, N>& a, int space, int time,
                                       const Footprint& footprint) {
+  using Entry = weft::Entry<T, N>;
   const std::size_t sd = static_cast<std::size_t>(space), td = static_cast<std::size_t>(time);
   EntriesRecord& record = entries_record(session, a);
   const bool sliced = record.sliced();
@@ -130,49 +183,71 @@ std::shared_ptr<Plan<T, N>> make_plan(Session& session, const weft::SparseArray<
   s.per_rank = session.size() == 1 ? 1 : session.options().partitions_per_rank;
   s.workers = session.threads() == 1 ? 1 : kBandsPerWorker * session.threads();
   const int me = session.rank();
+  const int chunks = session.threads();
+  const std::vector<Entry>& all = weft::detail::RuntimeAccess::entries(a);
 
-  std::array<std::int64_t, N> extent = key_extents(session, a, sliced);
+  // 1. Histograms of all entries, per chunk, grown as larger keys come.
+  std::vector<std::vector<std::int64_t>> space_per_chunk(static_cast<std::size_t>(chunks)),
+      time_per_chunk(space_per_chunk.size());
+  for_each_chunk(session, all.size(), chunks, [&](std::size_t c, std::size_t begin, std::size_t end) {
+    std::vector<std::int64_t>& sc = space_per_chunk[c];
+    std::vector<std::int64_t>& tc = time_per_chunk[c];
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto u = static_cast<std::size_t>(all[i].key[sd]), t = static_cast<std::size_t>(all[i].key[td]);
+      if (u >= sc.size()) sc.resize(std::max(u + 1, 2 * sc.size()));
+      if (t >= tc.size()) tc.resize(std::max(t + 1, 2 * tc.size()));
+      ++sc[u];
+      ++tc[t];
+    }
+  });
+  std::array<std::int64_t, 2> extent{0, 0};  // space, time
+  for (int c = 0; c < chunks; ++c) {
+    extent[0] = std::max(extent[0], used_extent(space_per_chunk[static_cast<std::size_t>(c)]));
+    extent[1] = std::max(extent[1], used_extent(time_per_chunk[static_cast<std::size_t>(c)]));
+  }
   for (const auto& w : footprint.writes()) {
-    auto& x = extent[static_cast<std::size_t>(w.key_dim)];
+    auto& x = extent[w.key_dim == space ? 0 : 1];
     x = std::max(x, w.handle.geometry.rows);
   }
-  // One pass for both histograms of all processes' entries.
-  std::vector<std::int64_t> space_counts(static_cast<std::size_t>(extent[sd]), 0);
-  std::vector<std::int64_t> time_counts(static_cast<std::size_t>(extent[td]), 0);
-  for (const auto& e : weft::detail::RuntimeAccess::entries(a)) {
-    ++space_counts[static_cast<std::size_t>(e.key[sd])];
-    ++time_counts[static_cast<std::size_t>(e.key[td])];
-  }
+  if (sliced) session.transport().allreduce_max(extent.data(), 2);
+  std::vector<std::int64_t> space_counts = sum_histograms(space_per_chunk, extent[0]);
+  std::vector<std::int64_t> time_counts = sum_histograms(time_per_chunk, extent[1]);
   if (sliced) {
     session.transport().allreduce_sum(space_counts.data(), static_cast<int>(space_counts.size()));
     session.transport().allreduce_sum(time_counts.data(), static_cast<int>(time_counts.size()));
   }
   s.space_bounds = histogram_bounds(space_counts, s.processes);
   s.time_bounds = histogram_bounds(time_counts, s.partitions());
-  const auto& sb = s.space_bounds;
-  const std::int64_t space_begin = sb[me], space_end = sb[me + 1];
+  const std::int64_t space_begin = s.space_bounds[me], space_end = s.space_bounds[me + 1];
+  const auto width = static_cast<std::uint64_t>(space_end - space_begin);
+  const std::int64_t count = std::accumulate(space_counts.begin() + space_begin, space_counts.begin() + space_end,
+                                             std::int64_t{0});
 
-  // This process's entries: a whole array's own share is read in place; a sliced array's
-  // entries first move to their owners.
-  std::vector<weft::Entry<T, N>> received;
+  // 2. The entries of this process's space range are among `source`, in R's order.
+  std::vector<Entry> received;
   if (sliced) {
-    received = entries_for_rank(session, a, true, [&](const weft::Entry<T, N>& e) { return part_of(sb, e.key[sd]); });
+    received = entries_for_rank(session, a, true, [&](const Entry& e) { return part_of(s.space_bounds, e.key[sd]); });
   }
-  const std::vector<weft::Entry<T, N>>& source = sliced ? received : weft::detail::RuntimeAccess::entries(a);
-  const auto mine = [&](const weft::Entry<T, N>& e) {
-    return sliced || (e.key[sd] >= space_begin && e.key[sd] < space_end);
-  };
+  const Entry* source = sliced ? received.data() : all.data();
+  const std::size_t source_size = sliced ? received.size() : all.size();
+  // Whether source entry e is this process's, without a branch (e.key[a] - space_begin
+  // wraps around below space_begin).
+  const auto in_range = [&](const Entry& e) { return static_cast<std::uint64_t>(e.key[sd] - space_begin) < width; };
+  std::vector<std::int64_t> my_time;
+  if (!sliced && s.processes == 1) {
+    my_time = time_counts;
+  } else {
+    std::vector<std::vector<std::int64_t>> time_chunks(static_cast<std::size_t>(chunks));
+    for_each_chunk(session, source_size, chunks, [&](std::size_t c, std::size_t begin, std::size_t end) {
+      std::vector<std::int64_t>& tc = time_chunks[c];
+      tc.assign(static_cast<std::size_t>(extent[1]), 0);
+      for (std::size_t i = begin; i < end; ++i) tc[static_cast<std::size_t>(source[i].key[td])] += in_range(source[i]);
+    });
+    my_time = sum_histograms(time_chunks, extent[1]);
+  }
 
-  // Worker ranges by the histogram of this process's own entries.
-  std::vector<std::int64_t> my_space(static_cast<std::size_t>(extent[sd]), 0), my_time(static_cast<std::size_t>(extent[td]), 0);
-  std::size_t count = 0;
-  for (const auto& e : source) {
-    if (!mine(e)) continue;
-    ++my_space[static_cast<std::size_t>(e.key[sd])];
-    ++my_time[static_cast<std::size_t>(e.key[td])];
-    ++count;
-  }
-  s.worker_space_bounds = histogram_bounds_within(my_space, space_begin, space_end, s.workers);
+  // Worker ranges: the space counts of this process's range are its own entries' counts.
+  s.worker_space_bounds = histogram_bounds_within(space_counts, space_begin, space_end, s.workers);
   for (int q = 0; q < s.partitions(); ++q) {
     s.worker_time_bounds.push_back(histogram_bounds_within(my_time, s.time_bounds[q], s.time_bounds[q + 1], s.workers));
   }
@@ -181,69 +256,51 @@ std::shared_ptr<Plan<T, N>> make_plan(Session& session, const weft::SparseArray<
       s.processes > 1 ? session.options().comm_tuning_loops : 0);
   s.space_tile = tile_rows(session.options().cache_bytes, row_bytes_of_dim(footprint, space));
   s.time_tile = tile_rows(session.options().cache_bytes, row_bytes_of_dim(footprint, time));
+  const TileGrid grid = tile_grid(s, space_begin, space_end, extent[1], count);
+  const std::size_t tiles = static_cast<std::size_t>(grid.tiles);
+  const std::int64_t* space_part = grid.space_part.data();
+  const std::int64_t* time_part = grid.time_part.data();
+  // The tile of source entry e, or `tiles` for another process's entry.
+  const auto tile_of = [&](const Entry& e) {
+    const bool in = in_range(e);
+    const std::size_t t = static_cast<std::size_t>(space_part[in ? e.key[sd] - space_begin : 0] + time_part[e.key[td]]);
+    return in ? t : tiles;
+  };
 
-  // Entries go block by block, and within a block tile by tile (space tile major), in
-  // R's order within a tile: a stable counting sort by tile number, tiles numbered block
-  // by block. Key -> worker range and key -> partition are tables, not searches.
+  // 3. Entries per tile and chunk; chunk c's entries of a tile go after chunk c - 1's.
+  std::vector<std::vector<std::int64_t>> next(static_cast<std::size_t>(chunks));
+  for_each_chunk(session, source_size, chunks, [&](std::size_t c, std::size_t begin, std::size_t end) {
+    std::vector<std::int64_t>& n = next[c];
+    n.assign(tiles + 1, 0);
+    for (std::size_t i = begin; i < end; ++i) ++n[tile_of(source[i])];
+  });
   const std::size_t blocks = static_cast<std::size_t>(s.partitions()) * s.workers * s.workers;
-  std::vector<std::int64_t> tile_base(blocks + 1, 0);  // first tile number of each block
-  std::vector<std::int64_t> time_tiles(blocks, 1);      // time tiles per space tile
-  for (int q = 0; q < s.partitions(); ++q) {
-    for (int wa = 0; wa < s.workers; ++wa) {
-      for (int wb = 0; wb < s.workers; ++wb) {
-        const auto& wtb = s.worker_time_bounds[static_cast<std::size_t>(q)];
-        const std::int64_t space_rows = s.worker_space_bounds[wa + 1] - s.worker_space_bounds[wa];
-        const std::int64_t time_rows = wtb[wb + 1] - wtb[wb];
-        const std::size_t k = s.block(q, wa, wb);
-        time_tiles[k] = std::max<std::int64_t>(1, (time_rows + s.time_tile - 1) / s.time_tile);
-        const std::int64_t space_tiles = std::max<std::int64_t>(1, (space_rows + s.space_tile - 1) / s.space_tile);
-        tile_base[k + 1] = space_tiles * time_tiles[k];
-      }
-    }
-  }
-  for (std::size_t k = 0; k < blocks; ++k) tile_base[k + 1] += tile_base[k];
-  // Per space key: worker range and space tile; per time key: partition, sub-range, tile.
-  std::vector<std::int32_t> worker_of(static_cast<std::size_t>(space_end - space_begin));
-  std::vector<std::int64_t> space_tile_of(worker_of.size());
-  for (int wa = 0; wa < s.workers; ++wa) {
-    for (std::int64_t u = s.worker_space_bounds[wa]; u < s.worker_space_bounds[wa + 1]; ++u) {
-      worker_of[static_cast<std::size_t>(u - space_begin)] = wa;
-      space_tile_of[static_cast<std::size_t>(u - space_begin)] = (u - s.worker_space_bounds[wa]) / s.space_tile;
-    }
-  }
-  std::vector<std::int32_t> partition_of(static_cast<std::size_t>(extent[td])), sub_of(partition_of.size());
-  std::vector<std::int64_t> time_tile_of(partition_of.size());
-  for (int q = 0; q < s.partitions(); ++q) {
-    const auto& wtb = s.worker_time_bounds[static_cast<std::size_t>(q)];
-    for (int wb = 0; wb < s.workers; ++wb) {
-      for (std::int64_t i = wtb[wb]; i < wtb[wb + 1]; ++i) {
-        partition_of[static_cast<std::size_t>(i)] = q;
-        sub_of[static_cast<std::size_t>(i)] = wb;
-        time_tile_of[static_cast<std::size_t>(i)] = (i - wtb[wb]) / s.time_tile;
-      }
-    }
-  }
-  if (count > std::numeric_limits<std::uint32_t>::max()) {
-    usage_error("rotation_2d", "more than 2^32 entries on one process");
-  }
-  std::vector<std::uint32_t> tile_of(source.size());
-  std::vector<std::int64_t> tile_start(static_cast<std::size_t>(tile_base[blocks]) + 1, 0);
-  for (std::size_t i = 0; i < source.size(); ++i) {
-    const auto& e = source[i];
-    if (!mine(e)) continue;
-    const std::size_t u = static_cast<std::size_t>(e.key[sd] - space_begin);
-    const std::size_t t = static_cast<std::size_t>(e.key[td]);
-    const std::size_t k = s.block(partition_of[t], worker_of[u], sub_of[t]);
-    tile_of[i] = static_cast<std::uint32_t>(tile_base[k] + space_tile_of[u] * time_tiles[k] + time_tile_of[t]);
-    ++tile_start[tile_of[i] + 1];
-  }
-  for (std::size_t t = 0; t + 1 < tile_start.size(); ++t) tile_start[t + 1] += tile_start[t];
   plan->block_offsets.resize(blocks + 1);
-  for (std::size_t k = 0; k <= blocks; ++k) plan->block_offsets[k] = tile_start[static_cast<std::size_t>(tile_base[k])];
-  plan->entries = LargeArray<weft::Entry<T, N>>(count);
-  for (std::size_t i = 0; i < source.size(); ++i) {
-    if (mine(source[i])) plan->entries[static_cast<std::size_t>(tile_start[tile_of[i]]++)] = source[i];
+  std::int64_t offset = 0;
+  for (std::size_t t = 0; t < tiles; ++t) {
+    if (t % static_cast<std::size_t>(grid.tiles_per_block) == 0) {
+      plan->block_offsets[t / static_cast<std::size_t>(grid.tiles_per_block)] = offset;
+    }
+    for (auto& n : next) {
+      const std::int64_t here = n[t];
+      n[t] = offset;
+      offset += here;
+    }
   }
+  plan->block_offsets[blocks] = offset;
+
+  // 4. The entries to their places (another process's entry to a scratch entry).
+  plan->entries = LargeArray<Entry>(static_cast<std::size_t>(count));
+  Entry* out = plan->entries.data();
+  for_each_chunk(session, source_size, chunks, [&](std::size_t c, std::size_t begin, std::size_t end) {
+    std::int64_t* n = next[c].data();
+    Entry discard;
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::size_t t = tile_of(source[i]);
+      const std::int64_t at = n[t]++;
+      *(t < tiles ? out + at : &discard) = source[i];
+    }
+  });
   for (const auto& r : footprint.reads()) {
     plan->read_rows.push_back(r.key_dim >= 0 ? distinct_keys(plan->entries.begin(), plan->entries.end(), r.key_dim)
                                              : std::vector<std::int64_t>{});
