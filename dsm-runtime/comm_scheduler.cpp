@@ -104,10 +104,14 @@ SchedulerTuner::SchedulerTuner(CommScheduler::Settings given, int budget) : chos
   }
 }
 
-CommScheduler::Settings SchedulerTuner::next() const { return tuning() ? candidates_[tried_] : chosen_; }
+CommScheduler::Settings SchedulerTuner::next() const { return tuning() && warm_ ? candidates_[tried_] : chosen_; }
 
 void SchedulerTuner::record(Transport& net, double seconds, const char* what) {
   if (!tuning()) return;
+  if (!warm_) {  // every process skips the same loop: no communication needed
+    warm_ = true;
+    return;
+  }
   double slowest = seconds;
   {
     std::int64_t micros = static_cast<std::int64_t>(seconds * 1e6);

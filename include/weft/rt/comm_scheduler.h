@@ -83,8 +83,10 @@ class CommScheduler {
   std::uint64_t order_ = 0;
 };
 
-// Picks CommScheduler settings for a loop that runs many times: the first calls try the
-// candidates (one loop each, at most `budget`), later calls use the fastest.
+// Picks CommScheduler settings for a loop that runs many times: the first loop runs with
+// the given settings and is not timed (it pays for cold caches and pages, and for
+// processes that reach the loop late), the next ones try the candidates (one loop each,
+// at most `budget`), later calls use the fastest.
 class SchedulerTuner {
  public:
   // budget 0: always `given`.
@@ -100,6 +102,7 @@ class SchedulerTuner {
   std::vector<CommScheduler::Settings> candidates_;
   std::vector<double> times_;
   std::size_t tried_ = 0;
+  bool warm_ = false;  // the first loop has run
   CommScheduler::Settings chosen_;
 };
 
