@@ -34,7 +34,8 @@
 //  - Inside a block, the entries are ordered by cache tiles: ranges of both dimensions
 //    whose rows (of all arrays indexed by them) fill Options::cache_bytes (a quarter of a
 //    1 MiB L2 cache by default), tile by tile, and in R's order within a tile. The random
-//    accesses of a tile then hit the cache.
+//    accesses of a tile then hit the cache. (Tiles grow, by doubling both ranges, where a
+//    process would have more tiles than entries: see tile_grid.)
 //  - The worker that runs band i's block takes detail::worker_index = i, so that the
 //    accumulators' partial values and the Buffers' logs are per band (G of each) and do
 //    not depend on which thread ran which block.
