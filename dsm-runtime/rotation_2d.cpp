@@ -94,8 +94,11 @@ TileGrid tile_grid(Schedule& s, std::int64_t space_begin, std::int64_t space_end
     for (const auto& wtb : s.worker_time_bounds) {
       for (std::int64_t b = 0; b < g; ++b) time_tiles = std::max(time_tiles, tiles_over(wtb[b + 1] - wtb[b], s.time_tile));
     }
-    // (Both factors are at most the key ranges, so the product stays far below 2^63.)
-    if (blocks * space_tiles * time_tiles <= std::max(max_tiles, blocks)) break;
+    // (In floating point: with one-row tiles the product of two key ranges may not fit.)
+    if (static_cast<double>(blocks) * static_cast<double>(space_tiles) * static_cast<double>(time_tiles) <=
+        static_cast<double>(std::max(max_tiles, blocks))) {
+      break;
+    }
     s.space_tile *= 2;
     s.time_tile *= 2;
   }
