@@ -86,7 +86,7 @@ std::int64_t tiles_over(std::int64_t rows, std::int64_t tile) { return std::max<
 TileGrid tile_grid(Schedule& s, std::int64_t space_begin, std::int64_t space_end, std::int64_t time_extent,
                    std::int64_t max_tiles) {
   const auto& wsb = s.worker_space_bounds;
-  const std::int64_t g = s.workers, blocks = static_cast<std::int64_t>(s.partitions()) * g * g;
+  const std::int64_t g = s.workers, blocks = s.blocks();
   std::int64_t space_tiles = 1, time_tiles = 1;  // the most of any band and any sub-range
   for (;;) {
     space_tiles = time_tiles = 1;

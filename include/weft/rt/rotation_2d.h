@@ -62,7 +62,6 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <limits>
 #include <memory>
 #include <numeric>
 #include <string>
@@ -93,6 +92,8 @@ struct Schedule {
   std::int64_t time_tile = 1;
 
   int partitions() const { return processes * per_rank; }
+  // Blocks of this process: G x G per time partition.
+  std::int64_t blocks() const { return static_cast<std::int64_t>(partitions()) * workers * workers; }
   // Time partition of process `rank` at step j.
   int partition_at(int rank, int step) const { return (rank * per_rank + step) % partitions(); }
   std::size_t block(int q, int a, int b) const {
@@ -275,7 +276,7 @@ std::shared_ptr<Plan<T, N>> make_plan(Session& session, const weft::SparseArray<
     n.assign(tiles + 1, 0);
     for (std::size_t i = begin; i < end; ++i) ++n[tile_of(source[i])];
   });
-  const std::size_t blocks = static_cast<std::size_t>(s.partitions()) * s.workers * s.workers;
+  const auto blocks = static_cast<std::size_t>(s.blocks());
   plan->block_offsets.resize(blocks + 1);
   std::int64_t offset = 0;
   for (std::size_t t = 0; t < tiles; ++t) {
