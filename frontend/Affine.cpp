@@ -1,0 +1,298 @@
+//===- Affine.cpp - Subscripts and bounds as affine expressions ---------------------===//
+//
+// An expression is affine when it is an exact integer combination of loop dims, sparse
+// keys and parameters (integer variables the loop never writes, and the sizes of arrays
+// it never reshapes). Anything else is not affine, with the sub-expression that is not.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ModelBuilder.h"
+
+namespace weft {
+namespace frontend {
+
+/// The constant that `inc` adds to `var`, if it is one of the forms of a counted loop.
+std::optional<int64_t> ModelBuilder::increment_of(const Expr *inc, const VarDecl *var) {
+  if (!inc)
+    return std::nullopt;
+  inc = inc->IgnoreParenImpCasts();
+  if (const auto *u = dyn_cast<UnaryOperator>(inc)) {
+    if (refers_to(u->getSubExpr(), var) && u->isIncrementDecrementOp())
+      return u->isIncrementOp() ? 1 : -1;
+    return std::nullopt;
+  }
+  const auto *b = dyn_cast<BinaryOperator>(inc);
+  if (!b || !refers_to(b->getLHS(), var))
+    return std::nullopt;
+  std::optional<int64_t> c;
+  if (b->getOpcode() == BO_AddAssign || b->getOpcode() == BO_SubAssign) {
+    c = constant(b->getRHS());
+    if (c && b->getOpcode() == BO_SubAssign)
+      c = -*c;
+  } else if (b->getOpcode() == BO_Assign) {
+    const auto *sum = dyn_cast<BinaryOperator>(b->getRHS()->IgnoreParenImpCasts());
+    if (sum && (sum->getOpcode() == BO_Add || sum->getOpcode() == BO_Sub)) {
+      if (refers_to(sum->getLHS(), var))
+        c = constant(sum->getRHS());
+      else if (sum->getOpcode() == BO_Add && refers_to(sum->getRHS(), var))
+        c = constant(sum->getLHS());
+      if (c && sum->getOpcode() == BO_Sub)
+        c = -*c;
+    }
+  }
+  return c;
+}
+
+std::optional<int64_t> ModelBuilder::constant(const Expr *e) const {
+  if (e->isValueDependent())
+    return std::nullopt;
+  Expr::EvalResult result;
+  if (!e->EvaluateAsInt(result, ctx_) || !result.Val.isInt())
+    return std::nullopt;
+  const llvm::APSInt &v = result.Val.getInt();
+  if (v.getMinSignedBits() > 64)
+    return std::nullopt;
+  return v.getExtValue();
+}
+
+bool ModelBuilder::refers_to(const Expr *e, const VarDecl *var) {
+  const auto *ref = dyn_cast<DeclRefExpr>(e->IgnoreParenImpCasts());
+  return ref && ref->getDecl() == var;
+}
+
+bool ModelBuilder::mentions(const Stmt *s, const VarDecl *var) {
+  if (!s)
+    return false;
+  if (const auto *ref = dyn_cast<DeclRefExpr>(s))
+    if (ref->getDecl() == var)
+      return true;
+  for (const Stmt *child : s->children())
+    if (mentions(child, var))
+      return true;
+  return false;
+}
+
+Subscript ModelBuilder::subscript(const Expr *e) {
+  Subscript s;
+  s.text = text(e->getSourceRange());
+  s.range = e->getSourceRange();
+  s.affine = affine(e, s.unknown);
+  if (s.affine)
+    s.unknown.clear();
+  return s;
+}
+
+bool ModelBuilder::level_in_scope(unsigned level) const {
+  if (!current_ctx_)
+    return false;
+  for (unsigned l : current_ctx_->nest)
+    if (l == level)
+      return true;
+  return false;
+}
+
+/// The sparse key dim that `e` reads (e.key[d] of an enclosing sparse range-for).
+std::optional<std::string> ModelBuilder::sparse_key(const Expr *e) const {
+  e = e->IgnoreParenImpCasts();
+  const Expr *base = nullptr, *index = nullptr;
+  if (const auto *op = dyn_cast<CXXOperatorCallExpr>(e)) {
+    if (op->getOperator() != OO_Subscript || op->getNumArgs() != 2)
+      return std::nullopt;
+    base = op->getArg(0);
+    index = op->getArg(1);
+  } else if (const auto *as = dyn_cast<ArraySubscriptExpr>(e)) {
+    base = as->getBase();
+    index = as->getIdx();
+  } else {
+    return std::nullopt;
+  }
+  base = base->IgnoreParenImpCasts();
+  if (const auto *ref = dyn_cast<DeclRefExpr>(base))
+    if (const auto *binding = dyn_cast<BindingDecl>(ref->getDecl()))
+      if (binding->getBinding())
+        base = binding->getBinding()->IgnoreParenImpCasts(); // auto &[key, value] : R
+  const auto *member = dyn_cast<MemberExpr>(base);
+  if (!member || member->getMemberDecl()->getName() != "key")
+    return std::nullopt;
+  const auto *ref = dyn_cast<DeclRefExpr>(member->getBase()->IgnoreParenImpCasts());
+  const auto *vd = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
+  auto it = vd ? loop_var_level_.find(vd) : loop_var_level_.end();
+  if (it == loop_var_level_.end() || m_.levels[it->second].kind != LevelKind::SparseRange ||
+      !level_in_scope(it->second))
+    return std::nullopt;
+  std::optional<int64_t> d = constant(index);
+  const LoopLevel &lv = m_.levels[it->second];
+  if (!d || *d < 0 || static_cast<size_t>(*d) >= lv.dims.size())
+    return std::nullopt;
+  return lv.dims[*d];
+}
+
+/// `e` as an affine expression of the enclosing dims and parameters, or nullopt with
+/// `why` naming the sub-expression that is not affine.
+std::optional<AffineExpr> ModelBuilder::affine(const Expr *e, std::string &why) {
+  e = e->IgnoreParens();
+  if (const auto *cast = dyn_cast<CastExpr>(e)) {
+    QualType to = cast->getType(), from = cast->getSubExpr()->getType();
+    bool value_preserving =
+        cast->getCastKind() == CK_LValueToRValue || cast->getCastKind() == CK_NoOp ||
+        (cast->getCastKind() == CK_IntegralCast && is_integer(to) && is_integer(from));
+    if (value_preserving)
+      return affine(cast->getSubExpr(), why);
+    if (!is_integer(to) || !is_integer(from)) {
+      why = "'" + text(e->getSourceRange()) + "' converts a non-integer value";
+      return std::nullopt;
+    }
+    return affine(cast->getSubExpr(), why);
+  }
+  if (std::optional<int64_t> c = constant(e))
+    return AffineExpr::constant_expr(*c);
+  if (std::optional<std::string> key = sparse_key(e))
+    return AffineExpr::variable(*key);
+  if (const auto *ref = dyn_cast<DeclRefExpr>(e))
+    return affine_variable(ref, why);
+  if (const auto *b = dyn_cast<BinaryOperator>(e)) {
+    switch (b->getOpcode()) {
+    case BO_Add:
+    case BO_Sub: {
+      std::optional<AffineExpr> l = affine(b->getLHS(), why);
+      if (!l)
+        return std::nullopt;
+      std::optional<AffineExpr> r = affine(b->getRHS(), why);
+      if (!r)
+        return std::nullopt;
+      std::optional<AffineExpr> out = b->getOpcode() == BO_Add ? l->plus(*r) : l->minus(*r);
+      if (!out)
+        why = "'" + text(e->getSourceRange()) + "' overflows 64-bit arithmetic";
+      return out;
+    }
+    case BO_Mul: {
+      std::optional<AffineExpr> l = affine(b->getLHS(), why);
+      if (!l)
+        return std::nullopt;
+      std::optional<AffineExpr> r = affine(b->getRHS(), why);
+      if (!r)
+        return std::nullopt;
+      if (!l->is_constant() && !r->is_constant()) {
+        why = "'" + text(e->getSourceRange()) + "' multiplies two variables";
+        return std::nullopt;
+      }
+      std::optional<AffineExpr> out =
+          l->is_constant() ? r->times(l->constant) : l->times(r->constant);
+      if (!out)
+        why = "'" + text(e->getSourceRange()) + "' overflows 64-bit arithmetic";
+      return out;
+    }
+    case BO_Div:
+    case BO_Rem:
+      why = "'" + text(e->getSourceRange()) + "' divides, which is not affine";
+      return std::nullopt;
+    case BO_Comma:
+      return affine(b->getRHS(), why);
+    default:
+      why = "'" + text(e->getSourceRange()) + "' is not an affine expression";
+      return std::nullopt;
+    }
+  }
+  if (const auto *u = dyn_cast<UnaryOperator>(e)) {
+    if (u->getOpcode() == UO_Plus)
+      return affine(u->getSubExpr(), why);
+    if (u->getOpcode() == UO_Minus) {
+      std::optional<AffineExpr> s = affine(u->getSubExpr(), why);
+      return s ? s->times(-1) : std::nullopt;
+    }
+    why = "'" + text(e->getSourceRange()) + "' has a side effect or is not affine";
+    return std::nullopt;
+  }
+  if (std::optional<AffineExpr> p = size_parameter(e))
+    return p;
+  if (isa<ArraySubscriptExpr>(e) || isa<CXXOperatorCallExpr>(e) || isa<MemberExpr>(e) ||
+      isa<CallExpr>(e)) {
+    why = "'" + text(e->getSourceRange()) +
+          "' is a value read from memory or returned by a call (an indirect subscript)";
+    return std::nullopt;
+  }
+  why = "'" + text(e->getSourceRange()) +
+        "' is not an affine expression of loop variables, sparse keys and parameters";
+  return std::nullopt;
+}
+
+std::optional<AffineExpr> ModelBuilder::affine_variable(const DeclRefExpr *ref, std::string &why) {
+  if (const auto *binding = dyn_cast<BindingDecl>(ref->getDecl()))
+    if (const Expr *part = binding->getBinding())
+      return affine(part, why);
+  const auto *vd = dyn_cast<VarDecl>(ref->getDecl());
+  std::string name = ref->getDecl()->getNameAsString();
+  if (!vd) {
+    why = "'" + name + "' is not a variable";
+    return std::nullopt;
+  }
+  auto lv = loop_var_level_.find(vd);
+  if (lv != loop_var_level_.end() && level_in_scope(lv->second) &&
+      m_.levels[lv->second].kind == LevelKind::Counted)
+    return AffineExpr::variable(m_.levels[lv->second].dims.front());
+  auto c = constants_.find(vd);
+  if (c != constants_.end())
+    return c->second;
+  auto na = not_affine_.find(vd);
+  if (na != not_affine_.end()) {
+    why = "'" + name + "' holds a value that is not affine (" + na->second + ")";
+    return std::nullopt;
+  }
+  if (!is_integer(vd->getType())) {
+    why = "'" + name + "' is not an integer";
+    return std::nullopt;
+  }
+  if (written(vd)) {
+    why = "'" + name + "' is written inside the loop";
+    return std::nullopt;
+  }
+  if (declared_in_loop(vd)) {
+    why = "'" + name + "' is declared in the loop without an affine initial value";
+    return std::nullopt;
+  }
+  // An integer the loop never writes: a parameter.
+  if (vd->getType()->isReferenceType()) {
+    why = "'" + name + "' is a reference whose target may change";
+    return std::nullopt;
+  }
+  return AffineExpr::variable(
+      param("var:" + std::to_string(reinterpret_cast<uintptr_t>(vd)), name));
+}
+
+/// X.size() or X.shape()[d] of a weft array or std container the loop does not resize.
+/// `declare` false only tests the form, without adding a parameter.
+std::optional<AffineExpr> ModelBuilder::size_parameter(const Expr *e, bool declare) {
+  e = e->IgnoreParenImpCasts();
+  std::string suffix;
+  const CXXMemberCallExpr *call = dyn_cast<CXXMemberCallExpr>(e);
+  if (const auto *op = dyn_cast<CXXOperatorCallExpr>(e)) {
+    if (op->getOperator() != OO_Subscript || op->getNumArgs() != 2)
+      return std::nullopt;
+    call = dyn_cast<CXXMemberCallExpr>(op->getArg(0)->IgnoreParenImpCasts());
+    std::optional<int64_t> d = constant(op->getArg(1));
+    if (!call || !d || call->getMethodDecl()->getName() != "shape")
+      return std::nullopt;
+    suffix = "_shape" + std::to_string(*d);
+  } else if (call && call->getMethodDecl() && call->getMethodDecl()->getIdentifier() &&
+             call->getMethodDecl()->getName() == "size") {
+    suffix = "_size";
+  } else {
+    return std::nullopt;
+  }
+  const Expr *object = call->getImplicitObjectArgument();
+  const auto *ref = object ? dyn_cast<DeclRefExpr>(object->IgnoreParenImpCasts()) : nullptr;
+  const auto *vd = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
+  if (!vd || reshaped_.count(vd) || declared_in_loop(vd))
+    return std::nullopt;
+  QualType t = vd->getType();
+  if (!is_weft(t, "DistArray") && !is_weft(t, "SparseArray") && !is_std_container(t))
+    return std::nullopt;
+  std::string name = vd->getNameAsString();
+  if (!declare)
+    return AffineExpr::constant_expr(0);
+  return AffineExpr::variable(
+      param("size:" + std::to_string(reinterpret_cast<uintptr_t>(vd)) + suffix, name + suffix));
+}
+
+} // namespace frontend
+} // namespace weft

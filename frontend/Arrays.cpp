@@ -1,0 +1,230 @@
+//===- Arrays.cpp - The storage an access names, and recording accesses -------------===//
+//
+// Each variable (after following references) or unresolved expression the loop
+// touches becomes one ArrayInfo; locals declared in the loop are privatized by
+// expansion with the dims of their enclosing levels.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ModelBuilder.h"
+
+#include <algorithm>
+
+namespace weft {
+namespace frontend {
+
+/// The canonical declaration a name refers to: references initialised from another
+/// variable resolve to it; `may_alias` is set when a reference cannot be followed.
+const ValueDecl *ModelBuilder::canonical(const ValueDecl *d, bool &may_alias) const {
+  for (unsigned guard = 0; guard < 32; ++guard) {
+    const auto *vd = dyn_cast<VarDecl>(d);
+    if (!vd || !vd->getType()->isReferenceType())
+      return d;
+    const Expr *init = vd->getInit();
+    const auto *ref = init ? dyn_cast<DeclRefExpr>(init->IgnoreParenImpCasts()) : nullptr;
+    if (!ref) {
+      may_alias = true; // a reference parameter, or bound to an expression
+      return d;
+    }
+    d = ref->getDecl();
+  }
+  may_alias = true;
+  return d;
+}
+
+unsigned ModelBuilder::array_of_decl(const ValueDecl *decl) {
+  bool may_alias = false;
+  const ValueDecl *d = canonical(decl, may_alias);
+  std::string key = "decl:" + std::to_string(reinterpret_cast<uintptr_t>(d));
+  auto it = array_index_.find(key);
+  if (it != array_index_.end())
+    return it->second;
+
+  ArrayInfo info;
+  info.decl = d;
+  info.declared_at = d->getLocation();
+  info.may_alias = may_alias;
+  std::set<std::string> taken;
+  for (const ArrayInfo &a : m_.arrays)
+    taken.insert(a.name);
+  info.name = d->getNameAsString();
+  for (unsigned n = 1; taken.count(info.name); ++n)
+    info.name = d->getNameAsString() + "_" + std::to_string(n);
+  classify(info, d->getType());
+  // A reference declared in the loop names storage outside it: never privatized.
+  if (const auto *vd = dyn_cast<VarDecl>(d);
+      vd && declared_in_loop(vd) && local_scope_.count(vd) && !vd->getType()->isReferenceType() &&
+      vd->hasLocalStorage()) { // a static local is one variable for all iterations
+    info.local = true;
+    for (unsigned l : local_scope_[vd])
+      info.private_dims += m_.levels[l].dims.size();
+    info.rank += info.private_dims;
+  }
+  if (info.kind == ArrayKind::Buffer)
+    info.buffer_target = buffer_target_of(d);
+  unsigned index = m_.arrays.size();
+  m_.arrays.push_back(info);
+  array_index_[key] = index;
+  return index;
+}
+
+/// An array named by an expression weft cannot resolve to a variable (a member, a call
+/// result): one entry per spelling, assumed to alias anything of its type.
+unsigned ModelBuilder::array_of_expr(const Expr *e) {
+  std::string spelling = text(e->getSourceRange());
+  std::string key = "expr:" + spelling;
+  auto it = array_index_.find(key);
+  if (it != array_index_.end())
+    return it->second;
+  ArrayInfo info;
+  info.name = spelling;
+  for (unsigned n = 1; std::any_of(m_.arrays.begin(), m_.arrays.end(),
+                                   [&](const ArrayInfo &a) { return a.name == info.name; });
+       ++n)
+    info.name = spelling + "_" + std::to_string(n);
+  info.may_alias = true;
+  info.declared_at = e->getBeginLoc();
+  classify(info, e->getType());
+  unsigned index = m_.arrays.size();
+  m_.arrays.push_back(info);
+  array_index_[key] = index;
+  return index;
+}
+
+void ModelBuilder::classify(ArrayInfo &info, QualType type) {
+  QualType t = type.getNonReferenceType();
+  const TemplateArgumentList *args = template_args(t);
+  auto arg_type = [&](unsigned i) {
+    return args && args->size() > i && args->get(i).getKind() == TemplateArgument::Type
+               ? args->get(i).getAsType().getAsString(ctx_.getPrintingPolicy())
+               : std::string("?");
+  };
+  auto arg_int = [&](unsigned i) -> unsigned {
+    return args && args->size() > i && args->get(i).getKind() == TemplateArgument::Integral
+               ? static_cast<unsigned>(args->get(i).getAsIntegral().getZExtValue())
+               : 0;
+  };
+  if (is_weft(t, "DistArray") || is_weft(t, "SparseArray") || is_weft(t, "Buffer")) {
+    info.kind = is_weft(t, "DistArray")     ? ArrayKind::DistArray
+                : is_weft(t, "SparseArray") ? ArrayKind::SparseArray
+                                            : ArrayKind::Buffer;
+    info.element_type = arg_type(0);
+    info.rank = arg_int(1);
+  } else if (is_weft(t, "Accumulator")) {
+    info.kind = ArrayKind::Accumulator;
+    info.element_type = arg_type(0);
+  } else if (is_std_container(t)) {
+    info.kind = ArrayKind::Vector;
+    QualType elem = t;
+    while (is_std_container(elem)) {
+      ++info.rank;
+      const TemplateArgumentList *a = template_args(elem);
+      if (!a || a->size() == 0 || a->get(0).getKind() != TemplateArgument::Type)
+        break;
+      elem = a->get(0).getAsType();
+    }
+    info.element_type = elem.getAsString(ctx_.getPrintingPolicy());
+  } else if (t->isArrayType()) {
+    info.kind = ArrayKind::CArray;
+    QualType elem = t;
+    while (const ArrayType *at = elem->getAsArrayTypeUnsafe()) {
+      ++info.rank;
+      elem = at->getElementType();
+    }
+    info.element_type = elem.getAsString(ctx_.getPrintingPolicy());
+  } else if (t->isPointerType()) {
+    info.kind = ArrayKind::Pointer;
+    info.may_alias = true;
+    QualType elem = t;
+    while (elem->isPointerType() || elem->isArrayType()) {
+      ++info.rank;
+      elem = elem->isPointerType() ? elem->getPointeeType()
+                                   : QualType(elem->getAsArrayTypeUnsafe()->getElementType());
+    }
+    info.element_type = elem.getAsString(ctx_.getPrintingPolicy());
+  } else if (t->isRecordType()) {
+    info.kind = ArrayKind::Object;
+    info.element_type = t.getAsString(ctx_.getPrintingPolicy());
+  } else {
+    info.kind = ArrayKind::Scalar;
+    info.element_type = t.getUnqualifiedType().getAsString(ctx_.getPrintingPolicy());
+  }
+}
+
+/// The DistArray a Buffer variable was constructed on (its first constructor argument).
+std::string ModelBuilder::buffer_target_of(const ValueDecl *d) {
+  const auto *vd = dyn_cast<VarDecl>(d);
+  const Expr *init = vd ? vd->getInit() : nullptr;
+  const auto *construct = init ? dyn_cast<CXXConstructExpr>(init->IgnoreImplicit()) : nullptr;
+  if (!construct || construct->getNumArgs() == 0)
+    return "?";
+  const auto *ref = dyn_cast<DeclRefExpr>(construct->getArg(0)->IgnoreParenImpCasts());
+  if (!ref)
+    return "?";
+  bool may_alias = false;
+  return canonical(ref->getDecl(), may_alias)->getNameAsString();
+}
+
+void ModelBuilder::record(unsigned array, AccessKind kind, std::vector<Subscript> subscripts,
+                          bool whole, bool may, std::string spelling, SourceRange range) {
+  ArrayInfo &info = m_.arrays[array];
+  if (info.rank == 0)
+    whole = false;
+  if (info.local) {
+    // Privatized copy: the dims of the levels enclosing the declaration come first;
+    // a whole access touches every element of this iteration's copy.
+    std::vector<Subscript> expanded;
+    const auto *vd = cast<VarDecl>(info.decl);
+    for (unsigned l : local_scope_[vd])
+      for (const std::string &d : m_.levels[l].dims) {
+        Subscript s;
+        s.affine = AffineExpr::variable(d);
+        s.text = d;
+        expanded.push_back(s);
+      }
+    if (whole) {
+      for (unsigned i = info.private_dims; i < info.rank; ++i) {
+        Subscript any;
+        any.text = "*";
+        any.unknown = "'" + spelling + "' is used as a whole";
+        expanded.push_back(any);
+      }
+      whole = false;
+    } else {
+      expanded.insert(expanded.end(), subscripts.begin(), subscripts.end());
+    }
+    subscripts = std::move(expanded);
+  }
+  Access a;
+  a.array = array;
+  a.kind = kind;
+  a.subscripts = std::move(subscripts);
+  a.whole_array = whole;
+  a.may = may;
+  a.statement = current_stmt_;
+  a.text = std::move(spelling);
+  a.range = range;
+  m_.accesses.push_back(std::move(a));
+}
+
+/// Reads and/or writes one access according to `mode` (read first, as `x += 1` does).
+void ModelBuilder::record_mode(unsigned array, Mode mode, const std::vector<Subscript> &subs,
+                               bool whole, bool may, const Expr *e) {
+  if (use_site_)
+    e = use_site_;
+  std::string spelling = text(e->getSourceRange());
+  if (mode == Mode::Read || mode == Mode::ReadWrite)
+    record(array, AccessKind::Read, subs, whole, may, spelling, e->getSourceRange());
+  if (mode == Mode::Write || mode == Mode::ReadWrite)
+    record(array, AccessKind::Write, subs, whole, may, spelling, e->getSourceRange());
+}
+
+unsigned ModelBuilder::array_for_object(const Expr *object, bool may) {
+  if (const auto *ref = dyn_cast<DeclRefExpr>(object))
+    return array_of(ref);
+  visit(object, Mode::Read, may);
+  return array_of_expr(object);
+}
+
+} // namespace frontend
+} // namespace weft

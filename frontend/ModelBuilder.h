@@ -1,0 +1,223 @@
+//===- ModelBuilder.h - Builds the model of one annotated loop (internal) ---===//
+//
+// The frontend's model builder, shared by the files that implement it, one concern
+// each (the entry is build_loop_models in BuildLoopModel.h):
+//   BuildLoopModel.cpp  attaching pragmas; loop levels and statements in source order
+//   Affine.cpp          subscripts and bounds as affine expressions
+//   Arrays.cpp          the storage an access names, and recording accesses
+//   Effects.cpp         the effect model: which expressions read or write what, and
+//                       everything that is an unknown effect (docs/design.md)
+// Only the frontend's own files include this header.
+//
+//===----------------------------------------------------------------------===//
+#ifndef WEFT_FRONTEND_MODELBUILDER_H
+#define WEFT_FRONTEND_MODELBUILDER_H
+
+#include "LoopModel.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclTemplate.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Basic/SourceManager.h"
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace weft {
+namespace frontend {
+
+using namespace clang;
+
+//===----------------------------------------------------------------------===//
+// AST helpers (AstUtil.cpp)
+//===----------------------------------------------------------------------===//
+
+void report(ASTContext &ctx, SourceLocation loc, DiagnosticsEngine::Level level, const char *format,
+            llvm::ArrayRef<std::string> args = {}, SourceRange highlight = {});
+
+std::string source_text(SourceRange range, const ASTContext &ctx);
+
+bool contains(SourceRange range, SourceLocation loc, const SourceManager &sm);
+
+/// The qualified name of the class (template) a type names, without template
+/// arguments: "weft::DistArray", "std::vector"; empty for non-class types.
+std::string class_name(QualType type);
+
+const TemplateArgumentList *template_args(QualType type);
+
+bool is_weft(QualType type, llvm::StringRef name);
+
+bool is_std_container(QualType type);
+
+bool is_integer(QualType type);
+
+/// Math functions without side effects (C and std:: spellings).
+bool is_pure_library_function(const FunctionDecl *fd);
+
+bool is_isl_keyword(const std::string &name);
+
+/// The statement a case label, label or attribute stands before; nullptr for others.
+const Stmt *labelled(const Stmt *s);
+
+/// The expression a cleanup or temporary wrapper holds; nullptr for others.
+const Expr *wrapped(const Expr *e);
+
+/// How an expression's value is used where it appears.
+enum class Mode { Read, Write, ReadWrite };
+
+/// Builds one LoopModel from the annotated loop statement.
+class ModelBuilder {
+public:
+  ModelBuilder(ASTContext &ctx, LoopModel &model)
+      : ctx_(ctx), sm_(ctx.getSourceManager()), m_(model) {}
+
+  /// Fills the model from `loop`, the statement after the pragma.
+  void build(const Stmt *loop);
+
+private:
+  struct Ctx {
+    std::vector<unsigned> nest;     ///< enclosing levels
+    std::vector<unsigned> position; ///< position within each enclosing level's body
+    bool conditional = false;
+    unsigned switch_depth = 0; ///< a break inside a switch leaves the switch, not a loop
+  };
+  ASTContext &ctx_;
+  const SourceManager &sm_;
+  LoopModel &m_;
+  std::map<const VarDecl *, std::vector<const Expr *>> writes_;
+  std::set<const VarDecl *> reshaped_;
+  std::map<const VarDecl *, unsigned> loop_var_level_;           ///< loop variables -> their level
+  std::map<const VarDecl *, AffineExpr> constants_;              ///< locals holding an affine value
+  std::map<const VarDecl *, std::string> not_affine_;            ///< locals that do not, and why
+  std::map<const VarDecl *, std::vector<unsigned>> local_scope_; ///< locals -> nest at declaration
+  std::map<std::string, unsigned> array_index_;                  ///< canonical key -> arrays index
+  std::map<std::string, std::string> param_names_;               ///< parameter key -> isl name
+  std::set<std::string> names_;                                  ///< isl names in use
+  std::set<unsigned> tainted_;       ///< levels whose current iteration may end early
+  std::set<unsigned> broken_levels_; ///< levels left by a break
+  unsigned current_stmt_ = 0;
+  const Expr *use_site_ = nullptr; ///< the use of a structured binding being visited
+  const Ctx *current_ctx_ = nullptr;
+  std::set<std::string> member_writes_;
+  bool member_writes_scanned_ = false;
+  std::map<const FunctionDecl *, std::string> effects_;
+  std::map<const VarDecl *, const Expr *> range_vars_; ///< range-for variables of Unknown levels
+  std::map<unsigned, unsigned> sparse_arrays_;         ///< SparseRange level -> its array
+
+  std::string text(SourceRange r) const { return source_text(r, ctx_); }
+  bool written(const VarDecl *vd) const { return writes_.count(vd) != 0; }
+  unsigned array_of(const DeclRefExpr *ref) { return array_of_decl(ref->getDecl()); }
+
+  // BuildLoopModel.cpp
+  std::string fresh_name(std::string base, const std::set<std::string> &taken);
+  /// isl name of the parameter for `key` (a variable, or an object's size/shape).
+  std::string param(const std::string &key, const std::string &base);
+  bool declared_in_loop(const Decl *d) const;
+  /// Creates the level of `loop` inside `c` and walks its body.
+  void walk_loop(const Stmt *loop, const Ctx &c, unsigned &counter);
+  void unknown_level(unsigned id, const std::string &why, const std::set<std::string> &enclosing,
+                     const std::string &var = {});
+  /// for (init; cond; inc): a Counted level when init sets one integer variable v,
+  /// cond compares v with an affine bound, inc adds a non-zero constant to v, and the
+  /// body never writes v.
+  void describe_for(unsigned id, const ForStmt *f, const std::set<std::string> &enclosing,
+                    const Ctx &c);
+  void describe_range_for(unsigned id, const CXXForRangeStmt *r,
+                          const std::set<std::string> &enclosing, const Ctx &c);
+  unsigned new_statement(const Ctx &c, SourceRange range);
+  /// A statement for the memory a loop header reads, if it reads any.
+  void header_statement(const Ctx &inner, const std::vector<const Expr *> &exprs, const Stmt *loop,
+                        const std::string &header);
+  void visit_in(const Expr *e, Mode mode, unsigned stmt, const Ctx &c);
+  void walk_stmt(const Stmt *s, Ctx &c, unsigned &counter);
+  unsigned statement_here(Ctx &c, unsigned &counter, SourceRange range);
+  void exit_all(const Ctx &c, const char *what, SourceRange range);
+  /// A variable declared in the loop body. Integer variables that are never written
+  /// after their initialisation and hold an affine value are constants: uses are
+  /// replaced by the value, and no access is recorded. All others are locals, private
+  /// to the iterations of the enclosing levels.
+  void declare_local(const VarDecl *vd, const Ctx &c, unsigned stmt);
+
+  // Affine.cpp
+  /// The constant that `inc` adds to `var`, if it is one of the forms of a counted loop.
+  std::optional<int64_t> increment_of(const Expr *inc, const VarDecl *var);
+  std::optional<int64_t> constant(const Expr *e) const;
+  static bool refers_to(const Expr *e, const VarDecl *var);
+  static bool mentions(const Stmt *s, const VarDecl *var);
+  Subscript subscript(const Expr *e);
+  bool level_in_scope(unsigned level) const;
+  /// The sparse key dim that `e` reads (e.key[d] of an enclosing sparse range-for).
+  std::optional<std::string> sparse_key(const Expr *e) const;
+  /// `e` as an affine expression of the enclosing dims and parameters, or nullopt with
+  /// `why` naming the sub-expression that is not affine.
+  std::optional<AffineExpr> affine(const Expr *e, std::string &why);
+  std::optional<AffineExpr> affine_variable(const DeclRefExpr *ref, std::string &why);
+  /// X.size() or X.shape()[d] of a weft array or std container the loop does not resize.
+  /// `declare` false only tests the form, without adding a parameter.
+  std::optional<AffineExpr> size_parameter(const Expr *e, bool declare = true);
+
+  // Arrays.cpp
+  /// The canonical declaration a name refers to: references initialised from another
+  /// variable resolve to it; `may_alias` is set when a reference cannot be followed.
+  const ValueDecl *canonical(const ValueDecl *d, bool &may_alias) const;
+  unsigned array_of_decl(const ValueDecl *decl);
+  /// An array named by an expression weft cannot resolve to a variable (a member, a call
+  /// result): one entry per spelling, assumed to alias anything of its type.
+  unsigned array_of_expr(const Expr *e);
+  void classify(ArrayInfo &info, QualType type);
+  /// The DistArray a Buffer variable was constructed on (its first constructor argument).
+  std::string buffer_target_of(const ValueDecl *d);
+  void record(unsigned array, AccessKind kind, std::vector<Subscript> subscripts, bool whole,
+              bool may, std::string spelling, SourceRange range);
+  /// Reads and/or writes one access according to `mode` (read first, as `x += 1` does).
+  void record_mode(unsigned array, Mode mode, const std::vector<Subscript> &subs, bool whole,
+                   bool may, const Expr *e);
+  unsigned array_for_object(const Expr *object, bool may);
+
+  // Effects.cpp
+  /// The pre-scan: every variable the loop may write (writes_, reshaped_).
+  void scan_writes(const Stmt *loop);
+  /// Visits `e`, whose value is used as `mode` says; `may` marks conditional evaluation.
+  void visit(const Expr *e, Mode mode, bool may);
+  /// The address of `e` leaves the expression: whatever it names may be read and
+  /// written anywhere.
+  void escape(const Expr *e, bool may);
+  void visit_variable(const DeclRefExpr *ref, Mode mode, bool may);
+  /// e.value / the entry e of a sparse range-for: R at the iteration's keys. A copy of
+  /// the entry (auto e : R) is a local: writing it does not write R.
+  void visit_sparse_value(const VarDecl *entry, const Expr *e, Mode mode, bool may);
+  void visit_member(const MemberExpr *member, Mode mode, bool may);
+  /// Whether any write in the loop has the same spelling as `member` (fields are named
+  /// by their spelling, so this is how their invariance is decided).
+  bool writes_to_spelling(const MemberExpr *member);
+  bool scan_member_writes(const std::string &spelling);
+  /// A[i][j] on a C array or pointer, v[i][j] on std::vector / std::array.
+  void visit_element(const Expr *e, Mode mode, bool may);
+  void visit_operator(const CXXOperatorCallExpr *op, Mode mode, bool may);
+  /// X(i, j) on a DistArray or Buffer: one access with the call's arguments as subscripts.
+  void record_indexed(const CXXOperatorCallExpr *op, const Expr *object, Mode mode, bool may,
+                      AccessKind kind);
+  /// Methods of weft's classes and std containers have known effects; other methods
+  /// are calls.
+  void visit_member_call(const CXXMemberCallExpr *call, Mode mode, bool may);
+  /// Why calling `fd` may touch memory weft does not see, or empty when it cannot:
+  /// its body is visible and writes only its own locals, calls only such functions,
+  /// and reads no mutable global.
+  std::string effects_of(const FunctionDecl *fd, unsigned depth = 0);
+  std::string body_effects(const FunctionDecl *fd, const Stmt *s, unsigned depth);
+  void visit_call(const CallExpr *call, bool may);
+  /// An argument: its value is read; a class object or array passed by reference is
+  /// read as a whole; one that may be written is read and written as a whole.
+  void visit_argument(const Expr *arg, bool writable, bool may);
+  /// A pointer value passed where it may be written through: whatever it points to.
+  void escape_pointer(const Expr *pointer);
+};
+
+} // namespace frontend
+} // namespace weft
+
+#endif // WEFT_FRONTEND_MODELBUILDER_H
