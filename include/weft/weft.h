@@ -25,6 +25,10 @@
 // the runtime protects the pages of a partitioned array and materializes it in the
 // fault handler of the first serial access (see detail::Residency), so an access costs
 // the same in serial and parallel programs. DistArray storage is therefore page-aligned.
+// Once data() has handed out the address of an array's storage, code the runtime cannot
+// see may use it (a pointer kept across loops, a system call, a foreign library), so the
+// runtime keeps that array whole and unprotected outside its loops instead (see
+// detail::Residency::escaped; serially, data() only records it).
 //
 // Checks: DistArray indices are bounds-checked (weft::Error) when WEFT_BOUNDS_CHECK is
 // defined or NDEBUG is not; otherwise an access is one multiply-add per dimension. Like
@@ -86,7 +90,15 @@ class Distribution {
 // runtime's handler materializes the array and lets the access retry (the technique of
 // page-based software DSM systems such as IVY and TreadMarks).
 //
+// A pointer to the storage that escapes (DistArray::data()) is out of the runtime's
+// sight: it may be kept across a parallel loop and given to a system call, which does not
+// fault on a protected page but fails (EFAULT), or to a foreign library. `escaped`
+// records that data() was called; from then on a runtime never protects the array, and
+// makes it whole at the end of every loop that writes it or moves its parts.
+//
 // Copies start without a record (a copy is made from a whole array); moves take it along.
+// `escaped` describes the storage: a copy has new storage (not escaped), a move takes the
+// storage along, and a copy assignment keeps the target's (which std::vector may reuse).
 struct Residency {
   Distribution* pending = nullptr;
   std::unique_ptr<Distribution> record;
@@ -94,11 +106,16 @@ struct Residency {
   // runtime that caches a plan derived from the entries compares it to detect a stale
   // plan.
   std::uint64_t version = 0;
+  // Set by hand_out(), never cleared: no one can tell when the last pointer is gone.
+  bool escaped = false;
 
   Residency() = default;
   Residency(const Residency&) {}
   Residency(Residency&& other) noexcept
-      : pending(std::exchange(other.pending, nullptr)), record(std::move(other.record)), version(other.version) {}
+      : pending(std::exchange(other.pending, nullptr)),
+        record(std::move(other.record)),
+        version(other.version),
+        escaped(std::exchange(other.escaped, false)) {}
   Residency& operator=(const Residency&) {
     pending = nullptr;
     record.reset();
@@ -109,6 +126,7 @@ struct Residency {
     pending = std::exchange(other.pending, nullptr);
     record = std::move(other.record);
     ++version;
+    escaped = std::exchange(other.escaped, false);
     return *this;
   }
   ~Residency() = default;
@@ -119,6 +137,12 @@ struct Residency {
       pending->materialize(const_cast<void*>(owner));
       pending = nullptr;
     }
+  }
+  // Called before `owner` hands out the address of its storage: whole now, and marked
+  // escaped (serially, one store).
+  void hand_out(const void* owner) {
+    make_whole(owner);
+    escaped = true;
   }
 };
 
@@ -275,12 +299,16 @@ class DistArray {
     }
   }
 
+  // The address of the storage, whole. A parallel runtime keeps the array whole and
+  // unprotected outside its loops from now on (see detail::Residency), so the pointer may
+  // be kept and given to any code, also after later loops. Every process of a parallel
+  // program must call it (as it does every serial access).
   T* data() {
-    make_whole();
+    residency_.hand_out(this);
     return data_.data();
   }
   const T* data() const {
-    make_whole();
+    residency_.hand_out(this);
     return data_.data();
   }
 

@@ -179,4 +179,36 @@ TEST(DistArray, IsCopyableAsAValue) {
   EXPECT_EQ(B(1, 1), 4.0f);
 }
 
+// The record a parallel runtime reads to make an array whole at the end of every loop
+// once a pointer to its storage may be held by code it cannot see (weft.h,
+// detail::Residency::escaped). It describes the storage: a copy has new storage, a move
+// takes the storage along, a copy assignment keeps the target's storage.
+bool escaped(const weft::DistArray<float, 2>& a) { return weft::detail::RuntimeAccess::residency(a).escaped; }
+
+TEST(DistArray, DataRecordsThatTheStorageEscapedAndTheRecordFollowsTheStorage) {
+  weft::DistArray<float, 2> A({2, 2});
+  A(0, 1) = 1.0f;
+  A.fill(2.0f);
+  A.randomize(1, 0.0f, 1.0f);
+  EXPECT_FALSE(escaped(A));  // element access, fill and randomize hand out no pointer
+  const weft::DistArray<float, 2>& cA = A;
+  EXPECT_NE(cA.data(), nullptr);
+  EXPECT_TRUE(escaped(A));
+
+  const weft::DistArray<float, 2> copy(A);
+  EXPECT_FALSE(escaped(copy));
+  weft::DistArray<float, 2> moved(std::move(A));
+  EXPECT_TRUE(escaped(moved));
+
+  weft::DistArray<float, 2> target({2, 2});
+  EXPECT_NE(target.data(), nullptr);  // a pointer to target's storage escapes
+  target = copy;                       // std::vector may copy into that storage
+  EXPECT_TRUE(escaped(target));
+  weft::DistArray<float, 2> fresh({2, 2});
+  fresh = copy;
+  EXPECT_FALSE(escaped(fresh));
+  fresh = std::move(moved);
+  EXPECT_TRUE(escaped(fresh));
+}
+
 }  // namespace
