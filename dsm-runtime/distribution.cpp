@@ -257,11 +257,19 @@ void ArrayRecord::fetch_rows(const std::vector<std::int64_t>& rows) {
 void ArrayRecord::finish(const Layout& result, weft::detail::Residency& residency) {
   layout_ = result;
   if (layout_.whole()) return;
-  if (session_->options().lazy_materialize && page_protection_available()) {
+  // Lazy only while every access to the storage comes from serial user code: an element
+  // access, whose fault materializes, or a call that materializes first. The user of an
+  // escaped pointer may be a system call, which fails on a protected page (EFAULT)
+  // instead of faulting, or foreign code, which may fault on a thread of its own or while
+  // it holds a lock of libc, where the handler cannot make the collective calls. So an
+  // escaped array is made whole here. Every process takes the same branch: `escaped` is
+  // set by data(), a serial call that every process makes.
+  if (!residency.escaped && session_->options().lazy_materialize && page_protection_available()) {
     protect();
     residency.pending = this;
   } else {
     make_whole();
+    residency.pending = nullptr;
   }
 }
 
