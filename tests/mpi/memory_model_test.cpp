@@ -1,4 +1,4 @@
-// The memory model of DESIGN section 3 on several processes: a loop leaves the arrays it
+// The memory model (docs/design.md) on several processes: a loop leaves the arrays it
 // writes partitioned, the first serial access makes them whole (an allgather), a loop
 // with the same partitioning moves no data, another partitioning moves only the parts
 // that change owner, and reads of rows owned elsewhere are fetched before the loop.

@@ -1,4 +1,4 @@
-// weft/rt/distribution.h — the memory model of DESIGN section 3, for DistArrays.
+// weft/rt/distribution.h — the memory model (docs/design.md, "Memory model"), for DistArrays.
 //
 // Every process stores every DistArray whole (replicated storage). A parallel loop gives
 // each process ownership of the parts it writes; afterwards only the owner's copy of a
@@ -19,10 +19,22 @@
 // access, which then retries (page-based software DSM, as in IVY and TreadMarks). The
 // element access itself stays a plain load or store, in serial and parallel programs
 // alike (see detail::Residency in weft.h for why a branch there was too slow). Calls
-// that hand out the storage (data(), fill, randomize, copies) materialize first
-// explicitly, so that a pointer given to a system call never points to a protected page.
-// Options::lazy_materialize = false (--weft-materialize=eager) materializes at the end of
-// every loop instead; so does a system whose pages are larger than detail::kPageBytes.
+// that use the storage as a whole (data(), fill, randomize, copies) materialize first
+// explicitly.
+//
+// Escaped storage: a pointer from data() may outlive the call, be kept across loops and
+// reach code that the fault cannot serve: a system call (write, read, fwrite's direct
+// write) fails with EFAULT on a protected page, and foreign code may touch it from a
+// thread of its own. So data() marks the array escaped (detail::Residency::escaped, for
+// good), and ArrayRecord::finish makes an escaped array whole at the end of every loop
+// instead of protecting it: outside loops an escaped array is always whole, current and
+// unprotected on every process. What serial code writes through the pointer (itself or
+// by a system call) lands in the copy of every process, since every process runs it, and
+// the next loop starts from those copies (a whole array moves nothing at a loop's start).
+//
+// Options::lazy_materialize = false (--weft-materialize=eager) materializes every array
+// at the end of every loop; so does a system whose pages are larger than
+// detail::kPageBytes.
 //
 // Debugging a parallel program under gdb: `handle SIGSEGV nostop noprint pass`.
 #pragma once
@@ -134,8 +146,9 @@ class ArrayRecord final : public weft::detail::Distribution, public SessionObser
   // Collective, before a loop that reads rows `rows` (sorted, unique) of this array
   // without owning them: copies those rows from their owners; the layout stays.
   void fetch_rows(const std::vector<std::int64_t>& rows);
-  // After a loop: the array's layout is now `result`. Lazy: protect the pages and mark
-  // the array (whose Residency is `residency`) pending; eager: make it whole now.
+  // Collective, after a loop: the array's layout is now `result`. Lazy: protect the pages
+  // and mark the array (whose Residency is `residency`) pending; eager, or an array whose
+  // storage escaped (residency.escaped): make it whole now.
   void finish(const Layout& result, weft::detail::Residency& residency);
   // Gives this process access to the storage for a loop (undoes protection).
   void open_for_loop();

@@ -226,7 +226,8 @@ class Footprint {
 // array: written arrays move to the loop's layout (nothing moves if they already have
 // it), read arrays get the rows the loop needs, accumulators get per-worker partials.
 // finish() (collective) gives the written arrays their new layout (protected until the
-// next serial access, see distribution.h) and folds the accumulators. If the loop throws
+// next serial access, or made whole at once where eager or where data() let a pointer to
+// the storage escape; see distribution.h) and folds the accumulators. If the loop throws
 // instead, the destructor marks the session failed: the processes may disagree about
 // where they are, so the session ends the job (see session.h).
 class LoopScope {
