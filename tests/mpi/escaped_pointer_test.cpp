@@ -33,7 +33,9 @@ using weft_test::session;
 weft::DistArray<float, 2> made_before_the_session({512, 16});
 float* const taken_before_the_session = made_before_the_session.data();
 
-bool pending(const weft::DistArray<float, 2>& a) { return weft::detail::RuntimeAccess::residency(a).pending != nullptr; }
+bool pending(const weft::DistArray<float, 2>& a) {
+  return weft::detail::RuntimeAccess::residency(a).pending != nullptr;
+}
 
 // A file of this process in the job's temporary directory.
 std::string own_file(const std::string& name) {
@@ -276,7 +278,8 @@ TEST(EscapedPointer, APointerTakenBetweenTwoLoopsSeesTheSecondLoopsValues) {
   }
   int error = 0;
   const std::string path = own_file("between_loops");
-  EXPECT_EQ(write_to(path, p, sizeof(float) * serial.size(), error), static_cast<ssize_t>(sizeof(float) * serial.size()))
+  EXPECT_EQ(write_to(path, p, sizeof(float) * serial.size(), error),
+            static_cast<ssize_t>(sizeof(float) * serial.size()))
       << std::strerror(error);
   EXPECT_TRUE(file_bytes(path) == bytes_of(serial));
 }
