@@ -137,6 +137,10 @@ class Checker:
         except (ValueError, KeyError) as e:
             return [("weftc error", cids, "--emit=report did not write the expected JSON: %s\n%s" % (e, out[:2000]))]
 
+        if a.verdicts_only:
+            self.record_verdicts(cids, verdicts, {})
+            return []
+
         # The parallel source.
         rc, out, err, timed_out = run(self.weftc_cmd(src, ["-o", parallel_src]), a.timeout)
         failure = self.weftc_failure(rc, err, timed_out, "--emit=source")
@@ -301,6 +305,13 @@ class Checker:
         for verdict, _, _ in self.verdicts.values():
             by_verdict[verdict] = by_verdict.get(verdict, 0) + 1
         print("verdicts: " + ", ".join("%s %d" % kv for kv in sorted(by_verdict.items())))
+        reasons = {}
+        for verdict, _, loop in self.verdicts.values():
+            for r in (loop or {}).get("reasons", []):
+                name = r.get("reason", "?") if isinstance(r, dict) else str(r)
+                reasons[name] = reasons.get(name, 0) + 1
+        if reasons:
+            print("reasons given: " + ", ".join("%s %d" % kv for kv in sorted(reasons.items())))
         print("%d cases in %d programs, %d parallel verdicts, %d rewritten loops" % (
             self.counts["cases"], self.counts["programs"], self.counts["parallel verdicts"],
             self.counts["rewritten loops"]))
@@ -308,6 +319,15 @@ class Checker:
               "%d parallel run failures, %d generator errors" % tuple(self.counts[k] for k in (
                   "differences", "build failures after weftc", "weftc crashes", "weftc errors",
                   "parallel run failures", "generator errors")))
+        if a.verdicts_only:
+            by_tag = {}
+            for cid, (verdict, _, _) in self.verdicts.items():
+                for tag in set(gen_programs.case_tags(a.seed, cid)[1]):
+                    row = by_tag.setdefault(tag, [0, 0])
+                    row[0] += 1
+                    row[1] += verdict not in ("sequential", "missing")
+            for tag, (n, par) in sorted(by_tag.items()):
+                print("  %-28s %4d cases, %4d parallel" % (tag, n, par))
         bad = sum(self.counts[k] for k in ("differences", "build failures after weftc", "weftc crashes",
                                             "weftc errors", "parallel run failures", "generator errors"))
         return 1 if bad else 0
@@ -344,6 +364,8 @@ def main():
     parser.add_argument("--run-timeout", type=int, default=60, help="seconds for each program run")
     parser.add_argument("--perturb", action="store_true",
                         help="check the checker: drop the writes from weftc's footprints")
+    parser.add_argument("--verdicts-only", action="store_true",
+                        help="only ask weftc for its verdicts (no parallel build or run), with a table by construct")
     args = parser.parse_args()
     args.include = os.path.abspath(args.include)
     args.runtime_lib = os.path.abspath(args.runtime_lib)

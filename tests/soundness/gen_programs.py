@@ -536,6 +536,83 @@ def e_continue(rng, nm, ctx):
     return p
 
 
+def e_std_algorithm(rng, nm, ctx):
+    p = Piece("std_algorithm")
+    ix = rng.choice(ctx["indices"])
+    t = nm.fresh("F")
+    p.outside.append("weft::DistArray<float, 2> %s({%d, K});" % (t, ix.rows))
+    # Every iteration stores the same constant: the result does not depend on the order.
+    p.body.append(rng.choice(["std::fill_n(&%s(%s, 0), K, 1.0f);", "std::fill(&%s(%s, 0), &%s(%s, 0) + K, 1.0f);"])
+                  .replace("%s(%s, 0)", "%s(%s, 0)" % (t, ix.expr)).replace("%s", t))
+    p.prints.append('state::print("%s", %s);' % (t, t))
+    return p
+
+
+def e_raw_pointer(rng, nm, ctx):
+    p = Piece("raw_pointer")
+    ix = rng.choice(ctx["indices"])
+    t, base = nm.fresh("P"), nm.fresh("base")
+    p.outside += ["weft::DistArray<float, 2> %s({%d, K});" % (t, ix.rows), "float* const %s = %s.data();" % (base, t)]
+    p.body.append("%s[(%s) * K] += %s;" % (base, ix.expr, ctx["val"]))
+    p.prints.append('state::print("%s", %s);' % (t, t))
+    return p
+
+
+def e_global_array(rng, nm, ctx):
+    p = Piece("global_array")
+    ix = rng.choice(ctx["indices"])
+    g, f = nm.fresh("g_rows"), nm.fresh("put")
+    p.helpers += ["weft::DistArray<float, 1> %s({%d});" % (g, ix.rows),
+                  "void %s(int64_t r, float v) { %s(r) += v; }" % (f, g)]
+    p.body.append("%s(%s, %s);" % (f, ix.expr, ctx["val"]))
+    p.prints.append('state::print("%s", %s);' % (g, g))
+    return p
+
+
+def e_const_method_ref_member(rng, nm, ctx):
+    p = Piece("const_method_ref_member")
+    ix = rng.choice(ctx["indices"])
+    t, a, u = nm.fresh("Updater"), nm.fresh("U"), nm.fresh("updater")
+    p.helpers.append("struct %s {\n  weft::DistArray<float, 2>& A;\n"
+                     "  void operator()(int64_t r, float v) const { A(r, 0) += v; }\n};" % t)
+    p.outside += ["weft::DistArray<float, 2> %s({%d, K});" % (a, ix.rows), "const %s %s{%s};" % (t, u, a)]
+    p.body.append("%s(%s, %s);" % (u, ix.expr, ctx["val"]))
+    p.prints.append('state::print("%s", %s);' % (a, a))
+    return p
+
+
+def e_lambda_ref_capture(rng, nm, ctx):
+    p = Piece("lambda_ref_capture")
+    ix = rng.choice(ctx["indices"])
+    a, f = nm.fresh("L"), nm.fresh("update")
+    p.outside += ["weft::DistArray<float, 2> %s({%d, K});" % (a, ix.rows),
+                  "auto %s = [&](int64_t r, float v) { %s(r, 0) += v; };" % (f, a)]
+    p.body.append("%s(%s, %s);" % (f, ix.expr, ctx["val"]))
+    p.prints.append('state::print("%s", %s);' % (a, a))
+    return p
+
+
+def e_mutable_member(rng, nm, ctx):
+    p = Piece("mutable_member")
+    t, v = nm.fresh("Stats"), nm.fresh("stats")
+    p.helpers.append("struct %s {\n  mutable int64_t reads = 0;\n"
+                     "  float get() const {\n    ++reads;\n    return 1.0f;\n  }\n};" % t)
+    p.outside.append("const %s %s{};" % (t, v))
+    arr, ix = rng.choice(ctx["targets"])
+    p.body.append("%s(%s, 0) += %s.get() * %s;" % (arr, ix.expr, v, ctx["val"]))
+    p.prints.append('state::print("%s.reads", static_cast<double>(%s.reads));' % (v, v))
+    return p
+
+
+def e_thread_local(rng, nm, ctx):
+    p = Piece("thread_local")
+    g = nm.fresh("tl_count")
+    p.helpers.append("thread_local int64_t %s = 0;" % g)
+    p.body.append("%s += 1;" % g)
+    p.prints.append('state::print("%s", static_cast<double>(%s));' % (g, g))
+    return p
+
+
 # Weights: the constructs that hid effects before come up often; plain ones keep a share
 # of the loops parallel.
 EFFECTS = [
@@ -545,13 +622,15 @@ EFFECTS = [
     (e_functor, 1), (e_mutable_lambda, 2), (e_lambda_init_ref, 2), (e_std_function, 1),
     (e_counting_helper, 1), (e_global_counter, 1), (e_static_local, 1), (e_vector_outside, 1),
     (e_member_array, 3), (e_alias_ref, 2), (e_local_objects, 2), (e_accumulator, 4), (e_buffer, 2),
-    (e_ternary_lvalue, 1), (e_read_only, 2), (e_continue, 1),
+    (e_ternary_lvalue, 1), (e_read_only, 2), (e_continue, 1), (e_std_algorithm, 1), (e_raw_pointer, 2),
+    (e_global_array, 1), (e_const_method_ref_member, 2), (e_lambda_ref_capture, 1), (e_mutable_member, 2),
+    (e_thread_local, 1),
 ]
 # Effects that need nothing declared outside the loop (usable in a train() function
 # whose parameters are only the arrays).
 NO_OUTSIDE = {e_dist_add, e_elem_ref, e_elem_ptr, e_helper_ref, e_helper_array, e_call_lvalue_static,
               e_call_lvalue_elem, e_scope_guard, e_counting_helper, e_global_counter, e_static_local,
-              e_local_objects, e_ternary_lvalue, e_continue}
+              e_local_objects, e_ternary_lvalue, e_continue, e_global_array, e_thread_local}
 
 
 # Constructs weft models today, added next to the one under test so that the loop still
@@ -839,10 +918,16 @@ def ordered_case(rng, cid):
     if style == "struct_member" and two_deep:
         helpers.append("struct Grid {\n  weft::DistArray<float, 2> G;\n};")
         init = ["Grid grid{weft::DistArray<float, 2>({n, m})};", "auto& G = grid.G;"] + init[1:]
+    sweeps = rng.choice([1, 2])
+    if sweeps > 1:
+        c.tags.append("twice")
     if style == "train_function" and two_deep:
         helpers.append("void sweep(weft::DistArray<float, 2>& G, int64_t n, int64_t m) {")
         helpers += indent(loop, 2) + ["}"]
-        run = ["const int64_t n = %d, m = %d;" % (n, m)] + init + ["for (int t = 0; t < 2; ++t) sweep(G, n, m);"]
+        run = ["const int64_t n = %d, m = %d;" % (n, m)] + init + ["for (int t = 0; t < %d; ++t) sweep(G, n, m);" % sweeps]
+    elif sweeps > 1:
+        run = ["const int64_t n = %d, m = %d;" % (n, m)] + init + ["for (int t = 0; t < %d; ++t) {" % sweeps] + \
+            indent(loop, 2) + ["}"]
     else:
         run = ["const int64_t n = %d, m = %d;" % (n, m)] + init + loop
     run += ['std::printf("case %d\\n");' % cid, 'state::print("G", G);']
