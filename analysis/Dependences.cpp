@@ -154,6 +154,8 @@ private:
       if (c.unknown_effects)
         out_.obstacles.push_back(
             {Reason::UnknownCall, c.range, "'" + c.callee + "' may have effects: " + c.why});
+    for (const UnknownEffect &u : m_.unknown_effects)
+      out_.obstacles.push_back({Reason::UnknownEffect, u.range, "'" + u.what + "' " + u.why});
     for (const Access &a : m_.accesses)
       if (a.kind == AccessKind::Read && m_.arrays[a.array].kind == ArrayKind::Accumulator)
         out_.obstacles.push_back({Reason::AccumulatorRead, a.range,

@@ -18,6 +18,8 @@ const char *reason_name(Reason reason) {
     return "may_alias";
   case Reason::UnknownCall:
     return "unknown_call";
+  case Reason::UnknownEffect:
+    return "unknown_effect";
   case Reason::EarlyExit:
     return "early_exit";
   case Reason::UnknownIterationSpace:
@@ -48,6 +50,8 @@ const char *reason_message(Reason reason) {
     return "two names may refer to the same storage";
   case Reason::UnknownCall:
     return "a call may read or write memory weft cannot see";
+  case Reason::UnknownEffect:
+    return "an expression may read or write memory weft cannot name";
   case Reason::EarlyExit:
     return "the loop may be left early, so which iterations run depends on the data";
   case Reason::UnknownIterationSpace:

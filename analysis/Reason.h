@@ -24,6 +24,9 @@ enum class Reason {
   MayAlias,
   /// A call whose effects weft cannot see.
   UnknownCall,
+  /// An expression whose effects weft does not model (a write through a returned
+  /// reference, a conversion or expression kind outside the closed list).
+  UnknownEffect,
   /// break, return, goto or throw leaves the loop early.
   EarlyExit,
   /// The annotated loop's own iteration space is not understood.

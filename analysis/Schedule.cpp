@@ -174,6 +174,8 @@ private:
     switch (o.reason) {
     case Reason::UnknownCall:
       return "define the function in this file, or keep the call out of the loop";
+    case Reason::UnknownEffect:
+      return "write the expression with DistArray elements, locals and visible functions";
     case Reason::AccumulatorRead:
       return "read the accumulator's value after the loop";
     case Reason::EarlyExit:

@@ -127,19 +127,41 @@ std::optional<std::string> ModelBuilder::sparse_key(const Expr *e) const {
   return lv.dims[*d];
 }
 
+/// Whether converting from integer type `from` to `to` keeps every value that can
+/// index an array: `to` holds all of `from`'s values, or `to` is 64 bits wide and only
+/// values an index cannot have change (negative ones become at least 2^63, and values
+/// of at least 2^63 become negative; no array has that many elements). A key converted
+/// to uint8_t wraps around and is not affine.
+bool ModelBuilder::holds_every_value(QualType from, QualType to) const {
+  uint64_t wf = ctx_.getIntWidth(from), wt = ctx_.getIntWidth(to);
+  bool sf = from->isSignedIntegerOrEnumerationType(), st = to->isSignedIntegerOrEnumerationType();
+  if (wt < wf)
+    return false;
+  if (sf == st || wt == 64)
+    return true;
+  return st && wt > wf; // unsigned into a wider signed type
+}
+
 /// `e` as an affine expression of the enclosing dims and parameters, or nullopt with
 /// `why` naming the sub-expression that is not affine.
 std::optional<AffineExpr> ModelBuilder::affine(const Expr *e, std::string &why) {
   e = e->IgnoreParens();
   if (const auto *cast = dyn_cast<CastExpr>(e)) {
+    if (std::optional<int64_t> c = constant(e))
+      return AffineExpr::constant_expr(*c); // the converted value
     QualType to = cast->getType(), from = cast->getSubExpr()->getType();
-    bool value_preserving =
-        cast->getCastKind() == CK_LValueToRValue || cast->getCastKind() == CK_NoOp ||
-        (cast->getCastKind() == CK_IntegralCast && is_integer(to) && is_integer(from));
-    if (value_preserving)
+    CastKind kind = cast->getCastKind();
+    if (kind == CK_LValueToRValue || kind == CK_NoOp)
       return affine(cast->getSubExpr(), why);
-    if (!is_integer(to) || !is_integer(from)) {
+    if (kind != CK_IntegralCast || !is_integer(to) || !is_integer(from)) {
       why = "'" + text(e->getSourceRange()) + "' converts a non-integer value";
+      return std::nullopt;
+    }
+    if (!holds_every_value(from, to)) {
+      why = "'" + text(e->getSourceRange()) + "' converts '" +
+            from.getUnqualifiedType().getAsString(ctx_.getPrintingPolicy()) + "' to '" +
+            to.getUnqualifiedType().getAsString(ctx_.getPrintingPolicy()) +
+            "', which may change the value";
       return std::nullopt;
     }
     return affine(cast->getSubExpr(), why);

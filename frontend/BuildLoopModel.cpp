@@ -564,29 +564,55 @@ void ModelBuilder::declare_local(const VarDecl *vd, const Ctx &c, unsigned stmt)
   if (vd->getType()->isReferenceType()) {
     // A reference names other storage; accesses through it go to that storage. Binding
     // it to a variable (auto &B = A) reads nothing; binding it to an element or the
-    // result of an expression evaluates that expression.
+    // result of an expression evaluates that expression. A reference bound to an
+    // element, a field or a variable is that expression wherever it is used.
     if (init && !isa<DeclRefExpr>(init->IgnoreParenImpCasts()))
       visit_in(init, Mode::Read, stmt, c);
+    if (init && names_storage(init))
+      ref_bindings_[vd] = init->IgnoreParenImpCasts();
     return;
   }
-  if (init) {
-    if (const auto *construct = dyn_cast<CXXConstructExpr>(init->IgnoreImplicit())) {
-      for (const Expr *arg : construct->arguments())
-        visit_in(arg, Mode::Read, stmt, c);
-    } else {
-      visit_in(init, Mode::Read, stmt, c);
-    }
-    const Ctx *saved = current_ctx_;
-    unsigned saved_stmt = current_stmt_;
-    current_ctx_ = &c;
-    current_stmt_ = stmt;
+  if (!init)
+    return;
+  visit_in(init, Mode::Read, stmt, c); // constructors included
+  const Ctx *saved = current_ctx_;
+  unsigned saved_stmt = current_stmt_;
+  current_ctx_ = &c;
+  current_stmt_ = stmt;
+  if (const CXXRecordDecl *rd = vd->getType()->getBaseElementTypeUnsafe()->getAsCXXRecordDecl();
+      rd && rd->hasDefinition() && !vd->isStaticLocal())
+    destructor_effects(rd->getDestructor(), init, m_.statements[stmt].conditional);
+  // A Buffer declared in the loop is not installed by the runtime: its updates go to
+  // its target at once (Effects.cpp, buffer_update), and the Buffer itself is no array.
+  if (!is_weft(vd->getType(), "Buffer")) {
     unsigned a = array_of_decl(vd);
     record(a, AccessKind::Write, {}, m_.arrays[a].rank > m_.arrays[a].private_dims,
            m_.statements[stmt].conditional, vd->getNameAsString(),
            SourceRange(vd->getLocation(), vd->getLocation()));
-    current_ctx_ = saved;
-    current_stmt_ = saved_stmt;
   }
+  current_ctx_ = saved;
+  current_stmt_ = saved_stmt;
+}
+
+/// Whether `e` is an lvalue naming storage weft can name again at each use: a variable,
+/// a field, an element of a DistArray, C array or std container, a sparse entry's key.
+bool ModelBuilder::names_storage(const Expr *e) const {
+  e = e->IgnoreParenImpCasts();
+  if (!e->isGLValue())
+    return false;
+  if (const auto *ref = dyn_cast<DeclRefExpr>(e))
+    return isa<VarDecl>(ref->getDecl());
+  if (const auto *member = dyn_cast<MemberExpr>(e))
+    return isa<FieldDecl>(member->getMemberDecl()) &&
+           (member->isArrow() || names_storage(member->getBase()));
+  if (const auto *as = dyn_cast<ArraySubscriptExpr>(e))
+    return names_storage(as->getBase()) || as->getBase()->getType()->isPointerType();
+  if (const auto *op = dyn_cast<CXXOperatorCallExpr>(e))
+    return op->getNumArgs() > 0 &&
+           ((op->getOperator() == OO_Call && is_weft(op->getArg(0)->getType(), "DistArray")) ||
+            (op->getOperator() == OO_Subscript && is_std_container(op->getArg(0)->getType()))) &&
+           names_storage(op->getArg(0));
+  return false;
 }
 
 } // namespace frontend
@@ -602,6 +628,7 @@ std::vector<LoopModel> build_loop_models(ASTContext &ctx, const std::vector<Prag
   struct Bound {
     const Pragma *pragma;
     const Stmt *loop;
+    const FunctionDecl *function;
   };
   std::vector<Bound> bound;
   for (const Pragma &p : pragmas) {
@@ -648,7 +675,7 @@ std::vector<LoopModel> build_loop_models(ASTContext &ctx, const std::vector<Prag
         duplicate = true;
       }
     if (!duplicate)
-      bound.push_back({&p, next});
+      bound.push_back({&p, next, owner});
   }
 
   // Annotated loops may not nest: the outer one's schedule would have to contain the
@@ -668,7 +695,7 @@ std::vector<LoopModel> build_loop_models(ASTContext &ctx, const std::vector<Prag
     }
     LoopModel model;
     model.pragma = *b.pragma;
-    ModelBuilder(ctx, model).build(b.loop);
+    ModelBuilder(ctx, model, b.function).build(b.loop);
     models.push_back(std::move(model));
   }
   return models;

@@ -1,107 +1,172 @@
-//===- Effects.cpp - The effect model: what each expression reads and writes --------===//
+//===- Effects.cpp - The effect model: what each expression reads and writes ---===//
 //
-// See docs/design.md, "Effect model".
+// visit() maps every expression of the loop body to the accesses it makes. The kinds it
+// models form a closed list (docs/design.md, "Effect model"):
+//   wrappers       parentheses, full expressions, materialized temporaries, default
+//                  arguments and member initializers, substituted template arguments
+//   conversions    lvalue-to-rvalue (a read), value conversions, derived-to-base and
+//                  no-op conversions (the same object), user-defined conversions (calls)
+//   operators      built-in assignment, compound assignment, ++/--, arithmetic,
+//                  logical, comma, conditional, address-of (an escape), dereference (a
+//                  may-alias access)
+//   names          variables, structured bindings, references bound to an element,
+//                  fields, loop variables and sparse entries
+//   elements       DistArray A(i, j), Buffer b(i) += x, Accumulator a += x, C arrays,
+//                  std::vector / std::array v[i]; the methods of weft's classes and std
+//                  containers
+//   calls          direct calls of visible non-virtual functions, summarized with their
+//                  reference parameters bound to the arguments (Callees.cpp); math
+//                  functions; constructors and destructors, implicit ones included
+//   inert          literals, sizeof, this, lambda expressions (their bodies run when called)
+// Anything else is an unknown effect naming the expression, and so is a write through
+// a reference returned by a call. Calls through pointers, virtual calls, and calls
+// whose body is not visible or whose summary is unknown are calls with unknown effects.
 //
 //===----------------------------------------------------------------------===//
 
 #include "ModelBuilder.h"
-
-#include "clang/AST/RecursiveASTVisitor.h"
-
-#include <functional>
 
 namespace weft {
 namespace frontend {
 
 namespace {
 
-/// Pre-scan: every expression that writes a variable directly (assignment, ++/--,
-/// address taken, bound to a non-const reference, a non-const method call).
-class WriteScanner : public RecursiveASTVisitor<WriteScanner> {
-public:
-  std::map<const VarDecl *, std::vector<const Expr *>> writes;
+/// Expressions nest at most this deep in a modelled statement; deeper ones are an
+/// unknown effect (clang accepts far deeper ones, and each level costs stack).
+constexpr unsigned kMaxExprDepth = 400;
 
-  bool VisitBinaryOperator(BinaryOperator *op) {
-    if (op->isAssignmentOp())
-      note(op->getLHS(), op);
-    return true;
-  }
-  bool VisitUnaryOperator(UnaryOperator *op) {
-    if (op->isIncrementDecrementOp() || op->getOpcode() == UO_AddrOf)
-      note(op->getSubExpr(), op);
-    return true;
-  }
-  bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *call) {
-    if (call->isAssignmentOp() || call->getOperator() == OO_PlusPlus ||
-        call->getOperator() == OO_MinusMinus)
-      if (call->getNumArgs() > 0)
-        note(call->getArg(0), call);
-    return true;
-  }
-  bool VisitCallExpr(CallExpr *call) {
-    const FunctionDecl *fd = call->getDirectCallee();
-    if (!fd)
-      return true;
-    unsigned first = isa<CXXOperatorCallExpr>(call) && isa<CXXMethodDecl>(fd) ? 1 : 0;
-    for (unsigned i = 0; i + first < call->getNumArgs() && i < fd->getNumParams(); ++i) {
-      QualType t = fd->getParamDecl(i)->getType();
-      if ((t->isReferenceType() && !t.getNonReferenceType().isConstQualified()) ||
-          (t->isPointerType() && !t->getPointeeType().isConstQualified()))
-        note(call->getArg(i + first), call);
-    }
-    return true;
-  }
-  bool VisitCXXMemberCallExpr(CXXMemberCallExpr *call) {
-    const CXXMethodDecl *md = call->getMethodDecl();
-    if (md && !md->isConst() && !md->isStatic())
-      structural(call->getImplicitObjectArgument(), md);
-    return true;
-  }
-  /// Objects whose non-const methods (other than element access) are called: their
-  /// shape or size may change.
-  std::set<const VarDecl *> reshaped;
-
-private:
-  void note(const Expr *target, const Expr *by) {
-    if (const auto *ref = dyn_cast<DeclRefExpr>(target->IgnoreParenImpCasts()))
-      if (const auto *vd = dyn_cast<VarDecl>(ref->getDecl()))
-        writes[vd].push_back(by);
-  }
-  void structural(const Expr *object, const CXXMethodDecl *md) {
-    static const std::set<std::string> element_access = {
-        "operator[]", "operator()", "at", "data", "begin", "end", "front", "back"};
-    if (!object || element_access.count(md->getNameAsString()))
-      return;
-    if (const auto *ref = dyn_cast<DeclRefExpr>(object->IgnoreParenImpCasts()))
-      if (const auto *vd = dyn_cast<VarDecl>(ref->getDecl()))
-        reshaped.insert(vd);
-  }
+struct DepthGuard {
+  unsigned &depth;
+  explicit DepthGuard(unsigned &d) : depth(d) { ++depth; }
+  ~DepthGuard() { --depth; }
 };
+
+bool is_inert(const Expr *e) {
+  return isa<IntegerLiteral>(e) || isa<FloatingLiteral>(e) || isa<CXXBoolLiteralExpr>(e) ||
+         isa<CharacterLiteral>(e) || isa<StringLiteral>(e) || isa<CXXNullPtrLiteralExpr>(e) ||
+         isa<ImaginaryLiteral>(e) || isa<FixedPointLiteral>(e) || isa<PredefinedExpr>(e) ||
+         isa<GNUNullExpr>(e) || isa<CXXScalarValueInitExpr>(e) || isa<ImplicitValueInitExpr>(e) ||
+         isa<UnaryExprOrTypeTraitExpr>(e) || isa<TypeTraitExpr>(e) || isa<CXXNoexceptExpr>(e) ||
+         isa<CXXThisExpr>(e) || isa<ArrayInitIndexExpr>(e) || isa<CXXPseudoDestructorExpr>(e) ||
+         isa<SizeOfPackExpr>(e) ||
+         isa<DeclRefExpr>(e) && !isa<VarDecl>(cast<DeclRefExpr>(e)->getDecl()) &&
+             !isa<BindingDecl>(cast<DeclRefExpr>(e)->getDecl());
+}
+
+/// Conversions whose result is a new value computed from the operand's value.
+bool is_value_conversion(CastKind kind) {
+  switch (kind) {
+  case CK_IntegralCast:
+  case CK_FloatingCast:
+  case CK_IntegralToFloating:
+  case CK_FloatingToIntegral:
+  case CK_IntegralToBoolean:
+  case CK_FloatingToBoolean:
+  case CK_PointerToBoolean:
+  case CK_MemberPointerToBoolean:
+  case CK_BooleanToSignedIntegral:
+  case CK_IntegralToPointer:
+  case CK_PointerToIntegral:
+  case CK_BitCast:
+  case CK_NullToPointer:
+  case CK_NullToMemberPointer:
+  case CK_FunctionToPointerDecay:
+  case CK_BuiltinFnToFnPtr:
+  case CK_ToVoid:
+  case CK_FloatingRealToComplex:
+  case CK_FloatingComplexToReal:
+  case CK_FloatingComplexToBoolean:
+  case CK_FloatingComplexCast:
+  case CK_FloatingComplexToIntegralComplex:
+  case CK_IntegralRealToComplex:
+  case CK_IntegralComplexToReal:
+  case CK_IntegralComplexToBoolean:
+  case CK_IntegralComplexCast:
+  case CK_IntegralComplexToFloatingComplex:
+  case CK_UserDefinedConversion:
+  case CK_ConstructorConversion:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// Conversions that name the same object (or element) under another type.
+bool is_object_conversion(CastKind kind) {
+  switch (kind) {
+  case CK_NoOp:
+  case CK_DerivedToBase:
+  case CK_UncheckedDerivedToBase:
+  case CK_BaseToDerived:
+  case CK_Dynamic:
+  case CK_LValueBitCast:
+  case CK_AtomicToNonAtomic:
+  case CK_NonAtomicToAtomic:
+    return true;
+  default:
+    return false;
+  }
+}
 
 } // namespace
 
-/// Fills writes_ and reshaped_ from the loop statement.
-void ModelBuilder::scan_writes(const Stmt *loop) {
-  WriteScanner scan;
-  scan.TraverseStmt(const_cast<Stmt *>(loop));
-  writes_ = std::move(scan.writes);
-  reshaped_ = std::move(scan.reshaped);
+void ModelBuilder::unknown_effect(const Expr *e, const std::string &why) {
+  UnknownEffect u;
+  u.what = text(e->getSourceRange());
+  if (u.what.size() > 80)
+    u.what = u.what.substr(0, 77) + "...";
+  u.why = why;
+  u.statement = current_stmt_;
+  u.range = e->getSourceRange();
+  m_.unknown_effects.push_back(std::move(u));
 }
 
 /// Visits `e`, whose value is used as `mode` says; `may` marks conditional evaluation.
 void ModelBuilder::visit(const Expr *e, Mode mode, bool may) {
   if (!e)
     return;
+  if (visit_depth_ >= kMaxExprDepth) {
+    unknown_effect(e, "nests deeper than " + std::to_string(kMaxExprDepth) +
+                          " levels, more than weft models");
+    return;
+  }
+  DepthGuard guard(visit_depth_);
   e = e->IgnoreParens();
-  if (const Expr *inner = wrapped(e)) {
-    visit(inner, mode, may); // the wrapper passes the mode through
+
+  // Wrappers: the mode passes through.
+  if (const auto *full = dyn_cast<FullExpr>(e))
+    return visit(full->getSubExpr(), mode, may);
+  if (const auto *temp = dyn_cast<MaterializeTemporaryExpr>(e))
+    return visit(temp->getSubExpr(), mode, may);
+  if (const auto *bind = dyn_cast<CXXBindTemporaryExpr>(e)) {
+    destructor_effects(bind->getTemporary()->getDestructor(), bind, may);
+    return visit(bind->getSubExpr(), mode, may);
+  }
+  if (const auto *def = dyn_cast<CXXDefaultArgExpr>(e))
+    return visit(def->getExpr(), mode, may);
+  if (const auto *def = dyn_cast<CXXDefaultInitExpr>(e))
+    return visit(def->getExpr(), mode, may);
+  if (const auto *subst = dyn_cast<SubstNonTypeTemplateParmExpr>(e))
+    return visit(subst->getReplacement(), mode, may);
+  if (const auto *opaque = dyn_cast<OpaqueValueExpr>(e)) {
+    if (opaque->getSourceExpr())
+      visit(opaque->getSourceExpr(), mode, may);
     return;
   }
 
   if (const auto *cast = dyn_cast<CastExpr>(e)) {
-    // An lvalue-to-rvalue conversion reads; other casts pass the mode through.
-    visit(cast->getSubExpr(), cast->getCastKind() == CK_LValueToRValue ? Mode::Read : mode, may);
-    return;
+    CastKind kind = cast->getCastKind();
+    if (kind == CK_LValueToRValue || is_value_conversion(kind))
+      return visit(cast->getSubExpr(), Mode::Read, may);
+    if (is_object_conversion(kind))
+      return visit(cast->getSubExpr(), mode, may);
+    if (kind == CK_ArrayToPointerDecay) {
+      escape(cast->getSubExpr(), may); // the array's address, to be written through anywhere
+      return;
+    }
+    unknown_effect(e, std::string("is a conversion (") + cast->getCastKindName() +
+                          ") that weft does not model");
+    return visit(cast->getSubExpr(), Mode::Read, may);
   }
   if (const auto *b = dyn_cast<BinaryOperator>(e)) {
     if (b->isAssignmentOp()) {
@@ -126,27 +191,46 @@ void ModelBuilder::visit(const Expr *e, Mode mode, bool may) {
       visit(b->getRHS(), mode, may);
       return;
     }
+    if (b->isPtrMemOp()) {
+      unknown_effect(e, "accesses a member through a member pointer");
+      return;
+    }
     visit(b->getLHS(), Mode::Read, may);
     visit(b->getRHS(), Mode::Read, may);
     return;
   }
   if (const auto *u = dyn_cast<UnaryOperator>(e)) {
-    if (u->isIncrementDecrementOp()) {
+    switch (u->getOpcode()) {
+    case UO_PreInc:
+    case UO_PreDec:
+    case UO_PostInc:
+    case UO_PostDec:
       visit(u->getSubExpr(), Mode::ReadWrite, may);
+      if (mode != Mode::Read && u->isPrefix())
+        visit(u->getSubExpr(), mode, may);
       return;
-    }
-    if (u->getOpcode() == UO_AddrOf) {
+    case UO_AddrOf:
       escape(u->getSubExpr(), may);
       return;
-    }
-    if (u->getOpcode() == UO_Deref) {
+    case UO_Deref: {
       // *p: storage weft cannot name; the pointer itself is read.
       unsigned a = array_for_object(u->getSubExpr()->IgnoreParenImpCasts(), may);
       record_mode(a, mode, {}, true, may, e);
       return;
     }
-    visit(u->getSubExpr(), Mode::Read, may);
-    return;
+    case UO_Plus:
+    case UO_Minus:
+    case UO_Not:
+    case UO_LNot:
+    case UO_Real:
+    case UO_Imag:
+    case UO_Extension:
+      visit(u->getSubExpr(), Mode::Read, may);
+      return;
+    default:
+      unknown_effect(e, "is an operator weft does not model");
+      return;
+    }
   }
   if (const auto *c = dyn_cast<ConditionalOperator>(e)) {
     visit(c->getCond(), Mode::Read, may);
@@ -154,14 +238,27 @@ void ModelBuilder::visit(const Expr *e, Mode mode, bool may) {
     visit(c->getFalseExpr(), mode, true);
     return;
   }
+  if (const auto *c = dyn_cast<BinaryConditionalOperator>(e)) {
+    visit(c->getCommon(), Mode::Read, may);
+    visit(c->getFalseExpr(), mode, true);
+    if (mode != Mode::Read)
+      visit(c->getCommon(), mode, true);
+    return;
+  }
   if (size_parameter(e, /*declare=*/false))
     return; // X.size(), X.shape()[d]: metadata the loop does not change
-  if (const auto *ref = dyn_cast<DeclRefExpr>(e)) {
+  if (const auto *ref = dyn_cast<DeclRefExpr>(e);
+      ref && (isa<VarDecl>(ref->getDecl()) || isa<BindingDecl>(ref->getDecl()))) {
     visit_variable(ref, mode, may);
     return;
   }
   if (const auto *member = dyn_cast<MemberExpr>(e)) {
-    visit_member(member, mode, may);
+    if (isa<FieldDecl>(member->getMemberDecl()) || isa<VarDecl>(member->getMemberDecl())) {
+      visit_member(member, mode, may);
+      return;
+    }
+    // A bound member function is only ever the callee of a call, visited there.
+    unknown_effect(e, "names a member function outside a call");
     return;
   }
   if (isa<ArraySubscriptExpr>(e)) {
@@ -177,19 +274,48 @@ void ModelBuilder::visit(const Expr *e, Mode mode, bool may) {
     return;
   }
   if (const auto *call = dyn_cast<CallExpr>(e)) {
-    visit_call(call, may);
+    visit_call(call, mode, may);
     return;
   }
-  if (isa<LambdaExpr>(e) || isa<UnaryExprOrTypeTraitExpr>(e))
-    return; // a lambda runs when called; sizeof evaluates nothing
   if (const auto *construct = dyn_cast<CXXConstructExpr>(e)) {
-    for (const Expr *arg : construct->arguments())
-      visit(arg, Mode::Read, may);
+    visit_construct(construct, may);
     return;
   }
-  for (const Stmt *child : e->children())
-    if (const auto *ce = dyn_cast_or_null<Expr>(child))
-      visit(ce, Mode::Read, may);
+  if (const auto *list = dyn_cast<InitListExpr>(e)) {
+    for (const Expr *init : list->inits())
+      if (init && init->isGLValue() && !init->getType()->isRecordType())
+        escape(init, may); // an aggregate's reference member binds to it
+      else
+        visit(init, Mode::Read, may);
+    return;
+  }
+  if (const auto *list = dyn_cast<CXXStdInitializerListExpr>(e))
+    return visit(list->getSubExpr(), Mode::Read, may);
+  if (const auto *lambda = dyn_cast<LambdaExpr>(e)) {
+    // Creating the closure copies what it captures by copy; by-reference captures
+    // are used when it is called (Callees.cpp refuses them there).
+    for (const Expr *init : lambda->capture_inits())
+      if (init && !init->isGLValue())
+        visit(init, Mode::Read, may);
+    return;
+  }
+  if (const auto *t = dyn_cast<CXXThrowExpr>(e))
+    return visit(t->getSubExpr(), Mode::Read, may);
+  if (const auto *loop = dyn_cast<ArrayInitLoopExpr>(e))
+    return visit(loop->getCommonExpr()->getSourceExpr(), Mode::Read, may);
+  if (const auto *t = dyn_cast<CXXTypeidExpr>(e)) {
+    if (t->isPotentiallyEvaluated() && !t->isTypeOperand())
+      visit(t->getExprOperand(), Mode::Read, may);
+    return;
+  }
+  if (is_inert(e))
+    return;
+  if (isa<CXXNewExpr>(e) || isa<CXXDeleteExpr>(e)) {
+    unknown_effect(e, "allocates or frees memory with new or delete");
+    return;
+  }
+  unknown_effect(e, std::string("is an expression of a kind weft does not model (") +
+                        e->getStmtClassName() + ")");
 }
 
 /// The address of `e` leaves the expression: whatever it names may be read and
@@ -201,7 +327,8 @@ void ModelBuilder::escape(const Expr *e, bool may) {
       visit(as->getIdx(), Mode::Read, may);
       root = as->getBase()->IgnoreParenImpCasts();
     } else if (const auto *op = dyn_cast<CXXOperatorCallExpr>(root);
-               op && (op->getOperator() == OO_Subscript || op->getOperator() == OO_Call)) {
+               op && (op->getOperator() == OO_Subscript || op->getOperator() == OO_Call) &&
+               known_class(op->getArg(0)->getType())) {
       for (unsigned i = 1; i < op->getNumArgs(); ++i)
         visit(op->getArg(i), Mode::Read, may);
       root = op->getArg(0)->IgnoreParenImpCasts();
@@ -218,6 +345,12 @@ void ModelBuilder::escape(const Expr *e, bool may) {
       return;
     }
   }
+  if (isa<CallExpr>(root) || isa<CXXConstructExpr>(root)) {
+    visit(root, Mode::ReadWrite, may); // a call's result: what the call returns may be written
+    return;
+  }
+  if (const auto *member = dyn_cast<MemberExpr>(root); member && member->isArrow())
+    visit(member->getBase(), Mode::Read, may);
   record_mode(array_of_expr(root), Mode::ReadWrite, {}, true, true, e);
 }
 
@@ -232,11 +365,18 @@ void ModelBuilder::visit_variable(const DeclRefExpr *ref, Mode mode, bool may) {
     }
     return;
   }
-  const auto *vd = dyn_cast<VarDecl>(ref->getDecl());
-  if (!vd)
-    return; // functions, enumerators
+  const auto *vd = cast<VarDecl>(ref->getDecl());
   if (constants_.count(vd))
     return; // replaced by its value wherever it is used
+  auto bound = ref_bindings_.find(vd);
+  if (bound != ref_bindings_.end()) {
+    // A reference declared in the loop and bound to an element: the element.
+    const Expr *saved = use_site_;
+    use_site_ = ref;
+    visit(bound->second, mode, may);
+    use_site_ = saved;
+    return;
+  }
   auto lv = loop_var_level_.find(vd);
   if (lv != loop_var_level_.end()) {
     const LoopLevel &level = m_.levels[lv->second];
@@ -264,9 +404,10 @@ void ModelBuilder::visit_variable(const DeclRefExpr *ref, Mode mode, bool may) {
   }
   QualType t = vd->getType().getNonReferenceType();
   bool scalar = !t->isRecordType() && !t->isArrayType();
-  // Reads of outer scalars the loop never writes are loop invariants: not recorded.
+  // Reads of outer scalars the loop never writes, through any name, are loop
+  // invariants: not recorded.
   if (scalar && mode == Mode::Read && !declared_in_loop(vd) && !written(vd) &&
-      !vd->getType()->isReferenceType())
+      !escaped_.count(vd) && !vd->getType()->isReferenceType())
     return;
   unsigned a = array_of(ref);
   if (m_.arrays[a].kind == ArrayKind::Pointer && mode == Mode::Read && !written(vd))
@@ -274,8 +415,6 @@ void ModelBuilder::visit_variable(const DeclRefExpr *ref, Mode mode, bool may) {
   record_mode(a, mode, {}, m_.arrays[a].rank > m_.arrays[a].private_dims, may, ref);
 }
 
-/// e.value / the entry e of a sparse range-for: R at the iteration's keys. A copy of
-/// the entry (auto e : R) is a local: writing it does not write R.
 void ModelBuilder::visit_sparse_value(const VarDecl *entry, const Expr *e, Mode mode, bool may) {
   unsigned level = loop_var_level_[entry];
   const LoopLevel &lv = m_.levels[level];
@@ -321,48 +460,50 @@ void ModelBuilder::visit_member(const MemberExpr *member, Mode mode, bool may) {
     visit(member->getBase(), Mode::Read, may);
   QualType t = member->getType().getNonReferenceType();
   if (mode == Mode::Read && !t->isRecordType() && !t->isArrayType() && !t->isPointerType() &&
-      !writes_to_spelling(member))
-    return; // a scalar field the loop never writes: invariant
+      invariant_field(member))
+    return; // a scalar field the loop writes through no name: invariant
   unsigned a = array_of_expr(member);
   record_mode(a, mode, {}, m_.arrays[a].rank > 0, may, member);
 }
 
-/// Whether any write in the loop has the same spelling as `member` (fields are named
-/// by their spelling, so this is how their invariance is decided).
-bool ModelBuilder::writes_to_spelling(const MemberExpr *member) {
-  std::string spelling = text(member->getSourceRange());
-  return member_writes_.count(spelling) != 0 || scan_member_writes(spelling);
-}
-
-bool ModelBuilder::scan_member_writes(const std::string &spelling) {
-  if (!member_writes_scanned_) {
-    member_writes_scanned_ = true;
-    std::function<void(const Stmt *)> scan = [&](const Stmt *s) {
-      if (!s)
-        return;
-      const Expr *target = nullptr;
-      if (const auto *b = dyn_cast<BinaryOperator>(s); b && b->isAssignmentOp())
-        target = b->getLHS();
-      else if (const auto *u = dyn_cast<UnaryOperator>(s);
-               u && (u->isIncrementDecrementOp() || u->getOpcode() == UO_AddrOf))
-        target = u->getSubExpr();
-      else if (const auto *op = dyn_cast<CXXOperatorCallExpr>(s);
-               op && op->isAssignmentOp() && op->getNumArgs() > 0)
-        target = op->getArg(0);
-      if (target)
-        if (const auto *me = dyn_cast<MemberExpr>(target->IgnoreParenImpCasts()))
-          member_writes_.insert(text(me->getSourceRange()));
-      for (const Stmt *child : s->children())
-        scan(child);
-    };
-    for (const LoopLevel &lv : m_.levels)
-      if (lv.parent < 0)
-        scan(lv.stmt);
+/// Whether a scalar field read in the loop is invariant: its object is a variable the
+/// loop and its aliases never write, and no write in the loop goes to that field (by
+/// any spelling) or to a whole object of the field's class.
+bool ModelBuilder::invariant_field(const MemberExpr *member) {
+  const Expr *root = member;
+  while (const auto *m = dyn_cast<MemberExpr>(root->IgnoreParenImpCasts())) {
+    if (m->isArrow())
+      return false; // through a pointer: whatever it points to may be written
+    root = m->getBase();
   }
-  return member_writes_.count(spelling) != 0;
+  const auto *ref = dyn_cast<DeclRefExpr>(root->IgnoreParenImpCasts());
+  const auto *vd = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
+  if (!vd || written(vd) || escaped_.count(vd) || declared_in_loop(vd))
+    return false;
+  if (!field_writes_scanned_) {
+    field_writes_scanned_ = true;
+    walk_with_ancestors(m_.levels[0].stmt,
+                        [&](const Stmt *s, const std::vector<const Stmt *> &ancestors) {
+                          const auto *m = dyn_cast<MemberExpr>(s);
+                          if (!m || !isa<FieldDecl>(m->getMemberDecl()))
+                            return;
+                          if (classify_use(m, ancestors).write)
+                            written_fields_.insert(cast<FieldDecl>(m->getMemberDecl()));
+                        });
+    for (const auto &[v, by] : writes_)
+      if (const CXXRecordDecl *rd = v->getType().getNonReferenceType()->getAsCXXRecordDecl())
+        written_classes_.insert(rd->getCanonicalDecl());
+  }
+  const auto *field = dyn_cast<FieldDecl>(member->getMemberDecl());
+  if (!field || written_fields_.count(field))
+    return false;
+  for (const DeclContext *dc = field->getDeclContext(); dc; dc = dc->getParent())
+    if (const auto *rd = dyn_cast<CXXRecordDecl>(dc))
+      if (written_classes_.count(rd->getCanonicalDecl()))
+        return false;
+  return true;
 }
 
-/// A[i][j] on a C array or pointer, v[i][j] on std::vector / std::array.
 void ModelBuilder::visit_element(const Expr *e, Mode mode, bool may) {
   if (sparse_key(e) && mode == Mode::Read)
     return;
@@ -427,10 +568,9 @@ void ModelBuilder::visit_operator(const CXXOperatorCallExpr *op, Mode mode, bool
         is_weft(inner->getArg(0)->IgnoreParenImpCasts()->getType(), "Buffer")) {
       visit(op->getArg(1), Mode::Read, may);
       if (kind == OO_PlusEqual)
-        record_indexed(inner, inner->getArg(0)->IgnoreParenImpCasts(), Mode::Write, may,
-                       AccessKind::BufferUpdate);
+        buffer_update(inner, may);
       else
-        visit_call(op, may); // not an operation a Buffer offers: an ordinary call
+        visit_call(op, mode, may); // not an operation a Buffer offers: an ordinary call
       return;
     }
     // acc += x on an Accumulator: a reduction.
@@ -451,10 +591,9 @@ void ModelBuilder::visit_operator(const CXXOperatorCallExpr *op, Mode mode, bool
     visit_element(op, mode, may);
     return;
   }
-  visit_call(op, may);
+  visit_call(op, mode, may);
 }
 
-/// X(i, j) on a DistArray or Buffer: one access with the call's arguments as subscripts.
 void ModelBuilder::record_indexed(const CXXOperatorCallExpr *op, const Expr *object, Mode mode,
                                   bool may, AccessKind kind) {
   std::vector<Subscript> subs;
@@ -472,17 +611,25 @@ void ModelBuilder::record_indexed(const CXXOperatorCallExpr *op, const Expr *obj
 
 /// Methods of weft's classes and std containers have known effects; other methods
 /// are calls.
+
+/// Methods of weft's classes and std containers have known effects; other methods
+/// are calls.
 void ModelBuilder::visit_member_call(const CXXMemberCallExpr *call, Mode mode, bool may) {
   const Expr *object = call->getImplicitObjectArgument();
   const CXXMethodDecl *md = call->getMethodDecl();
   if (!object || !md || !md->getIdentifier()) {
-    visit_call(call, may);
+    visit_call(call, mode, may);
     return;
   }
   object = object->IgnoreParenImpCasts();
   QualType t = object->getType();
   if (t->isPointerType())
     t = t->getPointeeType();
+  if (!is_weft(t, "DistArray") && !is_weft(t, "SparseArray") && !is_weft(t, "Buffer") &&
+      !is_weft(t, "Accumulator") && !is_std_container(t)) {
+    visit_call(call, mode, may);
+    return;
+  }
   std::string method = md->getName().str();
   for (const Expr *arg : call->arguments())
     visit(arg, Mode::Read, may);
@@ -492,205 +639,83 @@ void ModelBuilder::visit_member_call(const CXXMemberCallExpr *call, Mode mode, b
   };
   static const std::set<std::string> metadata = {"shape",    "size",      "empty",
                                                  "capacity", "max_delay", "rank"};
-  if (is_weft(t, "DistArray") || is_weft(t, "SparseArray") || is_weft(t, "Buffer") ||
-      is_weft(t, "Accumulator") || is_std_container(t)) {
-    if (metadata.count(method))
-      return;
-    if (is_weft(t, "Accumulator") && method == "value") {
-      record_mode(array_for_object(object, may), Mode::Read, {}, false, may, call);
-      return;
-    }
-    if (md->isConst() && method != "data" && method != "begin" && method != "end") {
-      whole(Mode::Read);
-      return;
-    }
-    if (method == "data" || method == "begin" || method == "end" || method == "target") {
-      whole(Mode::ReadWrite); // a handle to the storage escapes
-      return;
-    }
-    // fill, randomize, add, reset, push_back, resize, ...: the whole object changes.
-    whole(Mode::Write);
+  if (metadata.count(method))
+    return;
+  if (is_weft(t, "Accumulator") && method == "value") {
+    record_mode(array_for_object(object, may), Mode::Read, {}, false, may, call);
     return;
   }
-  visit_call(call, may);
-  (void)mode;
-}
-
-/// Why calling `fd` may touch memory weft does not see, or empty when it cannot:
-/// its body is visible and writes only its own locals, calls only such functions,
-/// and reads no mutable global.
-std::string ModelBuilder::effects_of(const FunctionDecl *fd, unsigned depth) {
-  auto cached = effects_.find(fd);
-  if (cached != effects_.end())
-    return cached->second;
-  if (is_pure_library_function(fd))
-    return effects_[fd] = "";
-  const FunctionDecl *def = nullptr;
-  if (!fd->hasBody(def) || !def || !def->getBody())
-    return effects_[fd] = "its body is not visible";
-  if (depth > 8)
-    return effects_[fd] = "its calls nest too deeply to follow";
-  effects_[fd] = "it is recursive"; // assumed while the body is scanned
-  if (const auto *md = dyn_cast<CXXMethodDecl>(def); md && !md->isStatic() && !md->isConst() &&
-                                                     !isa<CXXConversionDecl>(md) &&
-                                                     !md->getParent()->isLambda())
-    return effects_[fd] = "it is a non-const member function";
-  std::string why = body_effects(def, def->getBody(), depth);
-  return effects_[fd] = why;
-}
-
-std::string ModelBuilder::body_effects(const FunctionDecl *fd, const Stmt *s, unsigned depth) {
-  if (!s)
-    return {};
-  auto local = [&](const Expr *target) -> bool {
-    // True when the write lands in storage owned by this call: a local variable or a
-    // by-value parameter, not through a pointer or reference.
-    const Expr *root = target->IgnoreParenImpCasts();
-    while (true) {
-      if (const auto *as = dyn_cast<ArraySubscriptExpr>(root)) {
-        if (as->getBase()->IgnoreParenImpCasts()->getType()->isPointerType())
-          return false;
-        root = as->getBase()->IgnoreParenImpCasts();
-      } else if (const auto *me = dyn_cast<MemberExpr>(root)) {
-        if (me->isArrow())
-          return false;
-        root = me->getBase()->IgnoreParenImpCasts();
-      } else if (const auto *op = dyn_cast<CXXOperatorCallExpr>(root);
-                 op && op->getOperator() == OO_Subscript && op->getNumArgs() == 2) {
-        root = op->getArg(0)->IgnoreParenImpCasts();
-      } else {
-        break;
-      }
-    }
-    const auto *ref = dyn_cast<DeclRefExpr>(root);
-    const auto *vd = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
-    return vd && vd->hasLocalStorage() && !vd->getType()->isReferenceType() &&
-           vd->getDeclContext() == fd;
-  };
-  if (const auto *b = dyn_cast<BinaryOperator>(s); b && b->isAssignmentOp() && !local(b->getLHS()))
-    return "it writes '" + text(b->getLHS()->getSourceRange()) + "'";
-  if (const auto *u = dyn_cast<UnaryOperator>(s);
-      u && (u->isIncrementDecrementOp() || u->getOpcode() == UO_AddrOf) && !local(u->getSubExpr()))
-    return "it writes '" + text(u->getSubExpr()->getSourceRange()) + "'";
-  if (const auto *ref = dyn_cast<DeclRefExpr>(s))
-    if (const auto *vd = dyn_cast<VarDecl>(ref->getDecl())) {
-      if (vd->hasGlobalStorage() && !vd->isStaticLocal() && !vd->getType().isConstQualified())
-        return "it reads the global '" + vd->getNameAsString() + "'";
-      if (vd->hasLocalStorage() && vd->getDeclContext() != fd)
-        return "it uses the captured variable '" + vd->getNameAsString() + "'";
-    }
-  if (const auto *call = dyn_cast<CallExpr>(s)) {
-    const FunctionDecl *callee = call->getDirectCallee();
-    if (!callee)
-      return "it calls through a function pointer";
-    if (const auto *op = dyn_cast<CXXOperatorCallExpr>(call);
-        op && op->isAssignmentOp() && op->getNumArgs() > 0 && !local(op->getArg(0)))
-      return "it writes '" + text(op->getArg(0)->getSourceRange()) + "'";
-    if (const auto *mc = dyn_cast<CXXMemberCallExpr>(call))
-      if (const CXXMethodDecl *md = mc->getMethodDecl(); md && !md->isConst() && !md->isStatic()) {
-        const Expr *object = mc->getImplicitObjectArgument();
-        if (object && !local(object))
-          return "it calls the non-const method '" + md->getNameAsString() + "' on '" +
-                 text(object->getSourceRange()) + "'";
-      }
-    if (!isa<CXXMemberCallExpr>(call) && !isa<CXXOperatorCallExpr>(call)) {
-      std::string inner = effects_of(callee, depth + 1);
-      if (!inner.empty())
-        return "it calls '" + callee->getQualifiedNameAsString() + "', and " + inner;
-    }
-  }
-  if (isa<CXXThrowExpr>(s) || isa<GCCAsmStmt>(s) || isa<MSAsmStmt>(s))
-    return "it throws or contains inline assembly";
-  for (const Stmt *child : s->children()) {
-    std::string why = body_effects(fd, child, depth);
-    if (!why.empty())
-      return why;
-  }
-  return {};
-}
-
-void ModelBuilder::visit_call(const CallExpr *call, bool may) {
-  const FunctionDecl *fd = call->getDirectCallee();
-  Call record_call;
-  record_call.statement = current_stmt_;
-  record_call.range = call->getSourceRange();
-  record_call.callee =
-      fd ? fd->getQualifiedNameAsString() : text(call->getCallee()->getSourceRange());
-  if (!fd) {
-    record_call.unknown_effects = true;
-    record_call.why = "it calls through a function pointer";
-  } else if (const auto *md = dyn_cast<CXXMethodDecl>(fd); md && md->getParent()->isLambda()) {
-    record_call.callee = "lambda at " + location_string(md->getParent()->getLocation(), sm_);
-    record_call.why = effects_of(fd);
-    record_call.unknown_effects = !record_call.why.empty();
-  } else {
-    record_call.why = effects_of(fd);
-    record_call.unknown_effects = !record_call.why.empty();
-  }
-
-  // Arguments: read; those bound to non-const references or pointers may be written.
-  unsigned first = isa<CXXOperatorCallExpr>(call) && fd && isa<CXXMethodDecl>(fd) ? 1 : 0;
-  if (first == 1 || isa<CXXMemberCallExpr>(call)) {
-    const Expr *object = isa<CXXMemberCallExpr>(call)
-                             ? cast<CXXMemberCallExpr>(call)->getImplicitObjectArgument()
-                             : call->getArg(0);
-    const auto *md = dyn_cast_or_null<CXXMethodDecl>(fd);
-    if (object && !(md && md->getParent()->isLambda()))
-      visit_argument(object, md && !md->isConst(), may);
-  } else {
-    visit(call->getCallee(), Mode::Read, may);
-  }
-  for (unsigned i = first; i < call->getNumArgs(); ++i) {
-    bool writable = true; // through a pointer/reference, or variadic
-    if (fd && i - first < fd->getNumParams()) {
-      QualType t = fd->getParamDecl(i - first)->getType();
-      writable = (t->isReferenceType() && !t.getNonReferenceType().isConstQualified()) ||
-                 (t->isPointerType() && !t->getPointeeType().isConstQualified());
-    }
-    visit_argument(call->getArg(i), writable, may);
-  }
-  m_.calls.push_back(record_call);
-}
-
-/// An argument: its value is read; a class object or array passed by reference is
-/// read as a whole; one that may be written is read and written as a whole.
-void ModelBuilder::visit_argument(const Expr *arg, bool writable, bool may) {
-  const Expr *bare = arg->IgnoreParenImpCasts();
-  QualType t = bare->getType();
-  bool storage = t->isRecordType() || t->isArrayType() || t->isPointerType();
-  if (writable && (bare->isLValue() || t->isPointerType())) {
-    if (t->isPointerType() && !isa<UnaryOperator>(bare)) {
-      visit(bare, Mode::Read, may);
-      escape_pointer(bare);
-    } else {
-      escape(bare, may);
-    }
+  if (md->isConst() && method != "data" && method != "begin" && method != "end" &&
+      method != "front" && method != "back" && method != "at") {
+    whole(Mode::Read);
     return;
   }
-  if (storage && !t->isPointerType()) {
-    if (const auto *ref = dyn_cast<DeclRefExpr>(bare)) {
-      const auto *vd = dyn_cast<VarDecl>(ref->getDecl());
-      if (vd && loop_var_level_.count(vd) &&
-          m_.levels[loop_var_level_[vd]].kind == LevelKind::SparseRange) {
-        visit_sparse_value(vd, ref, Mode::Read, may);
-        return;
-      }
-      if (vd) {
-        unsigned a = array_of(ref);
-        record_mode(a, Mode::Read, {}, m_.arrays[a].rank > 0, may, ref);
-        return;
+  if (method == "data" || method == "begin" || method == "end" || method == "target" ||
+      method == "front" || method == "back" || method == "at") {
+    whole(mode == Mode::Read && md->isConst() ? Mode::Read : Mode::ReadWrite); // a handle escapes
+    return;
+  }
+  // fill, randomize, add, reset, push_back, resize, ...: the whole object changes.
+  whole(Mode::Write);
+}
+
+/// buf(i) += x. A Buffer declared outside the loop holds the update back (relaxed); one
+/// declared in the loop is not installed by the runtime and applies it at once, so its
+/// update reads and writes the target's element directly. Either way its apply function
+/// must touch nothing but the element.
+void ModelBuilder::buffer_update(const CXXOperatorCallExpr *element, bool may) {
+  const Expr *object = element->getArg(0)->IgnoreParenImpCasts();
+  QualType type = object->getType().getNonReferenceType();
+  if (const TemplateArgumentList *args = template_args(type);
+      args && args->size() > 2 && args->get(2).getKind() == TemplateArgument::Type) {
+    const CXXRecordDecl *apply = args->get(2).getAsType()->getAsCXXRecordDecl();
+    if (apply && class_name(args->get(2).getAsType()) != "weft::ApplyAdd") {
+      std::string why = "its apply function is not a visible class with one operator()";
+      for (const CXXMethodDecl *md : apply->methods())
+        if (md->getOverloadedOperator() == OO_Call) {
+          const CalleeSummary &s = summarize(md, 0);
+          why = s.unknown;
+          for (size_t i = 1; why.empty() && i < s.writes_param.size(); ++i)
+            if (s.writes_param[i])
+              why = "its apply function writes its argument " + std::to_string(i + 1);
+        }
+      if (!why.empty()) {
+        Call c;
+        c.callee = "apply function of '" + text(object->getSourceRange()) + "'";
+        c.unknown_effects = true;
+        c.why = why;
+        c.statement = current_stmt_;
+        c.range = element->getSourceRange();
+        m_.calls.push_back(c);
       }
     }
   }
-  visit(arg, Mode::Read, may);
-}
-
-/// A pointer value passed where it may be written through: whatever it points to.
-void ModelBuilder::escape_pointer(const Expr *pointer) {
-  unsigned a = array_of_expr(pointer);
-  if (const auto *ref = dyn_cast<DeclRefExpr>(pointer))
-    a = array_of(ref);
-  record_mode(a, Mode::ReadWrite, {}, true, true, pointer);
+  const auto *ref = dyn_cast<DeclRefExpr>(object);
+  const auto *vd = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
+  if (vd && local_scope_.count(vd) && declared_in_loop(vd) && !vd->getType()->isReferenceType()) {
+    const auto *construct =
+        vd->getInit() ? dyn_cast<CXXConstructExpr>(vd->getInit()->IgnoreImplicit()) : nullptr;
+    const auto *target = construct && construct->getNumArgs() > 0
+                             ? dyn_cast<DeclRefExpr>(construct->getArg(0)->IgnoreParenImpCasts())
+                             : nullptr;
+    if (!target) {
+      unknown_effect(element,
+                     "updates a Buffer declared in the loop whose target weft cannot name");
+      return;
+    }
+    std::vector<Subscript> subs;
+    for (unsigned i = 1; i < element->getNumArgs(); ++i) {
+      visit(element->getArg(i), Mode::Read, may);
+      subs.push_back(subscript(element->getArg(i)));
+    }
+    unsigned a = array_of(target);
+    size_t first = m_.accesses.size();
+    record_mode(a, Mode::ReadWrite, subs, false, may, element);
+    for (size_t i = first; i < m_.accesses.size(); ++i)
+      m_.accesses[i].additive = true;
+    return;
+  }
+  record_indexed(element, object, Mode::Write, may, AccessKind::BufferUpdate);
 }
 
 } // namespace frontend

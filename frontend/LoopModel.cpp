@@ -298,6 +298,10 @@ std::string print_model(const LoopModel &m, const clang::SourceManager &sm) {
         os << " (unknown effects: " << c.why << ")";
       os << " at " << location_string(c.range.getBegin(), sm) << "\n";
     }
+    for (const UnknownEffect &u : m.unknown_effects)
+      if (u.statement == s.id)
+        os << "    unknown effect `" << u.what << "`: " << u.why << " at "
+           << location_string(u.range.getBegin(), sm) << "\n";
   }
   for (const EarlyExit &e : m.early_exits)
     os << "  early exit: " << e.what << " at " << location_string(e.range.getBegin(), sm) << "\n";

@@ -194,6 +194,15 @@ struct Call {
   clang::SourceRange range;
 };
 
+/// An expression whose effects weft does not model (docs/design.md, "Effect model"): it
+/// may read or write memory weft cannot name, so the loop stays sequential.
+struct UnknownEffect {
+  std::string what; ///< the expression as written
+  std::string why;  ///< the reason, in words
+  unsigned statement = 0;
+  clang::SourceRange range;
+};
+
 /// A jump that leaves the annotated loop or makes its trip count data dependent.
 struct EarlyExit {
   std::string what; ///< "break", "return", "goto", "throw"
@@ -211,6 +220,7 @@ struct LoopModel {
   std::vector<ArrayInfo> arrays;
   std::vector<Access> accesses; ///< in source order within each statement
   std::vector<Call> calls;
+  std::vector<UnknownEffect> unknown_effects;
   std::vector<EarlyExit> early_exits;
 
   /// isl set of the annotated loop's own iterations, over levels[0]'s dims.

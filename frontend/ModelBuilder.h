@@ -5,8 +5,10 @@
 //   BuildLoopModel.cpp  attaching pragmas; loop levels and statements in source order
 //   Affine.cpp          subscripts and bounds as affine expressions
 //   Arrays.cpp          the storage an access names, and recording accesses
+//   Uses.cpp            the pre-scan: which variables the loop may write
 //   Effects.cpp         the effect model: which expressions read or write what, and
 //                       everything that is an unknown effect (docs/design.md)
+//   Callees.cpp         call sites, and the summaries of the functions they call
 // Only the frontend's own files include this header.
 //
 //===----------------------------------------------------------------------===//
@@ -20,6 +22,8 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Basic/SourceManager.h"
+
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 #include <map>
 #include <optional>
@@ -66,14 +70,44 @@ const Stmt *labelled(const Stmt *s);
 /// The expression a cleanup or temporary wrapper holds; nullptr for others.
 const Expr *wrapped(const Expr *e);
 
+//===----------------------------------------------------------------------===//
+// Uses of variables (Uses.cpp)
+//===----------------------------------------------------------------------===//
+
+/// What one use of a variable may do to it.
+struct UseKind {
+  bool write = false;             ///< its value or an element or field may change
+  bool reshape = false;           ///< for objects: more than its elements may change (size, shape)
+  const VarDecl *binds = nullptr; ///< a reference variable bound to the whole variable
+};
+
+/// Classifies the use `use` of a variable by what encloses it (`ancestors`, outermost
+/// first): a read only where its value is loaded, bound to a const reference, or
+/// unevaluated; element and field accesses classify by how the element is used;
+/// anything else may write (fail closed).
+UseKind classify_use(const Expr *use, const std::vector<const Stmt *> &ancestors);
+
+/// Calls `fn(s, ancestors)` on every statement under `root` (and `root`), parents
+/// first, without recursion; structured bindings' expressions count as children of
+/// their declaration.
+void walk_with_ancestors(
+    const Stmt *root, llvm::function_ref<void(const Stmt *, const std::vector<const Stmt *> &)> fn);
+
+/// What a call of a function may do, from its visible body (Callees.cpp).
+struct CalleeSummary {
+  std::string unknown; ///< why it may touch memory weft cannot name; empty when it cannot
+  std::vector<bool> writes_param; ///< per parameter: written through (references)
+};
+
 /// How an expression's value is used where it appears.
 enum class Mode { Read, Write, ReadWrite };
 
 /// Builds one LoopModel from the annotated loop statement.
 class ModelBuilder {
 public:
-  ModelBuilder(ASTContext &ctx, LoopModel &model)
-      : ctx_(ctx), sm_(ctx.getSourceManager()), m_(model) {}
+  /// `function` is the function whose body holds the loop.
+  ModelBuilder(ASTContext &ctx, LoopModel &model, const FunctionDecl *function)
+      : ctx_(ctx), sm_(ctx.getSourceManager()), m_(model), function_(function) {}
 
   /// Fills the model from `loop`, the statement after the pragma.
   void build(const Stmt *loop);
@@ -88,6 +122,16 @@ private:
   ASTContext &ctx_;
   const SourceManager &sm_;
   LoopModel &m_;
+  const FunctionDecl *function_;
+  std::set<const VarDecl *> escaped_; ///< scalars whose address or reference escapes
+  /// References declared in the loop and bound to an element or variable: uses are
+  /// uses of that expression.
+  std::map<const VarDecl *, const Expr *> ref_bindings_;
+  unsigned visit_depth_ = 0;
+  std::set<const FieldDecl *> written_fields_;
+  std::set<const CXXRecordDecl *> written_classes_;
+  bool field_writes_scanned_ = false;
+  std::map<const FunctionDecl *, CalleeSummary> summaries_;
   std::map<const VarDecl *, std::vector<const Expr *>> writes_;
   std::set<const VarDecl *> reshaped_;
   std::map<const VarDecl *, unsigned> loop_var_level_;           ///< loop variables -> their level
@@ -102,9 +146,6 @@ private:
   unsigned current_stmt_ = 0;
   const Expr *use_site_ = nullptr; ///< the use of a structured binding being visited
   const Ctx *current_ctx_ = nullptr;
-  std::set<std::string> member_writes_;
-  bool member_writes_scanned_ = false;
-  std::map<const FunctionDecl *, std::string> effects_;
   std::map<const VarDecl *, const Expr *> range_vars_; ///< range-for variables of Unknown levels
   std::map<unsigned, unsigned> sparse_arrays_;         ///< SparseRange level -> its array
 
@@ -141,6 +182,7 @@ private:
   /// replaced by the value, and no access is recorded. All others are locals, private
   /// to the iterations of the enclosing levels.
   void declare_local(const VarDecl *vd, const Ctx &c, unsigned stmt);
+  bool names_storage(const Expr *e) const;
 
   // Affine.cpp
   /// The constant that `inc` adds to `var`, if it is one of the forms of a counted loop.
@@ -155,6 +197,7 @@ private:
   /// `e` as an affine expression of the enclosing dims and parameters, or nullopt with
   /// `why` naming the sub-expression that is not affine.
   std::optional<AffineExpr> affine(const Expr *e, std::string &why);
+  bool holds_every_value(QualType from, QualType to) const;
   std::optional<AffineExpr> affine_variable(const DeclRefExpr *ref, std::string &why);
   /// X.size() or X.shape()[d] of a weft array or std container the loop does not resize.
   /// `declare` false only tests the form, without adding a parameter.
@@ -178,11 +221,16 @@ private:
                    bool may, const Expr *e);
   unsigned array_for_object(const Expr *object, bool may);
 
-  // Effects.cpp
-  /// The pre-scan: every variable the loop may write (writes_, reshaped_).
+  // Uses.cpp
+  /// The pre-scan: every variable the loop may write (writes_, reshaped_), and every
+  /// scalar whose address or reference escapes in the enclosing function (escaped_).
   void scan_writes(const Stmt *loop);
+
+  // Effects.cpp
   /// Visits `e`, whose value is used as `mode` says; `may` marks conditional evaluation.
   void visit(const Expr *e, Mode mode, bool may);
+  /// Records that `e` has effects weft does not model, and why.
+  void unknown_effect(const Expr *e, const std::string &why);
   /// The address of `e` leaves the expression: whatever it names may be read and
   /// written anywhere.
   void escape(const Expr *e, bool may);
@@ -191,30 +239,32 @@ private:
   /// the entry (auto e : R) is a local: writing it does not write R.
   void visit_sparse_value(const VarDecl *entry, const Expr *e, Mode mode, bool may);
   void visit_member(const MemberExpr *member, Mode mode, bool may);
-  /// Whether any write in the loop has the same spelling as `member` (fields are named
-  /// by their spelling, so this is how their invariance is decided).
-  bool writes_to_spelling(const MemberExpr *member);
-  bool scan_member_writes(const std::string &spelling);
+  bool invariant_field(const MemberExpr *member);
   /// A[i][j] on a C array or pointer, v[i][j] on std::vector / std::array.
   void visit_element(const Expr *e, Mode mode, bool may);
   void visit_operator(const CXXOperatorCallExpr *op, Mode mode, bool may);
   /// X(i, j) on a DistArray or Buffer: one access with the call's arguments as subscripts.
   void record_indexed(const CXXOperatorCallExpr *op, const Expr *object, Mode mode, bool may,
                       AccessKind kind);
-  /// Methods of weft's classes and std containers have known effects; other methods
-  /// are calls.
   void visit_member_call(const CXXMemberCallExpr *call, Mode mode, bool may);
-  /// Why calling `fd` may touch memory weft does not see, or empty when it cannot:
-  /// its body is visible and writes only its own locals, calls only such functions,
-  /// and reads no mutable global.
-  std::string effects_of(const FunctionDecl *fd, unsigned depth = 0);
-  std::string body_effects(const FunctionDecl *fd, const Stmt *s, unsigned depth);
-  void visit_call(const CallExpr *call, bool may);
-  /// An argument: its value is read; a class object or array passed by reference is
-  /// read as a whole; one that may be written is read and written as a whole.
+  void buffer_update(const CXXOperatorCallExpr *element, bool may);
+
+  // Callees.cpp
+  void visit_call(const CallExpr *call, Mode mode, bool may);
+  void visit_construct(const CXXConstructExpr *construct, bool may);
+  void destructor_effects(const CXXDestructorDecl *dtor, const Expr *where, bool may);
   void visit_argument(const Expr *arg, bool writable, bool may);
-  /// A pointer value passed where it may be written through: whatever it points to.
   void escape_pointer(const Expr *pointer);
+  /// weft's classes and std containers (of elements whose special members do nothing
+  /// weft must see): their methods and special members are modelled, not summarized.
+  bool known_class(QualType type) const;
+  /// The call dispatches virtually to an override weft cannot determine.
+  bool virtual_dispatch(const CallExpr *call, const CXXMethodDecl *md) const;
+  /// abort, __assert_fail, ...: the call ends the program and has no effect to model.
+  static bool ends_program(const FunctionDecl *fd);
+  /// The summary of a callee (cached), computed from its visible definition.
+  const CalleeSummary &summarize(const FunctionDecl *fd, unsigned depth);
+  std::string scan_callee(const FunctionDecl *def, unsigned depth, std::vector<bool> &writes_param);
 };
 
 } // namespace frontend
