@@ -125,7 +125,7 @@ class Checker:
 
         # Verdicts.
         rc, out, err, timed_out = run(self.weftc_cmd(src, ["--emit=report"]), a.timeout)
-        verdicts = {}
+        verdicts = {}  # case id -> [loop reports]
         failure = self.weftc_failure(rc, err, timed_out, "--emit=report")
         if failure:
             return [failure[:1] + (cids,) + failure[2:]] if isolated or len(cids) == 1 else [("batch", cids, failure[2])]
@@ -133,7 +133,7 @@ class Checker:
             for loop in json.loads(out)["loops"]:
                 cid = pragma_lines.get(loop["line"])
                 if cid is not None:
-                    verdicts[cid] = loop
+                    verdicts.setdefault(cid, []).append(loop)
         except (ValueError, KeyError) as e:
             return [("weftc error", cids, "--emit=report did not write the expected JSON: %s\n%s" % (e, out[:2000]))]
 
@@ -202,10 +202,12 @@ class Checker:
         return None
 
     def record_verdicts(self, cids, verdicts, rewritten):
+        """Per case: its verdicts joined by '+' (one per annotated loop), whether its
+        block has an executor call, and weftc's reports of its loops."""
         for cid in cids:
-            loop = verdicts.get(cid)
-            verdict = loop["verdict"] if loop else "missing"
-            self.verdicts[cid] = (verdict, rewritten.get(cid, False), loop)
+            loops = verdicts.get(cid, [])
+            verdict = "+".join(l["verdict"] for l in loops) if loops else "missing"
+            self.verdicts[cid] = (verdict, rewritten.get(cid, False), loops)
 
     # -- the whole run ---------------------------------------------------------------
     def single_case(self, cid):
@@ -228,10 +230,10 @@ class Checker:
             print("%s: case %d (seed %d, %s: %s), verdict %s, program %s" % (
                 label, cid, a.seed, kind_of_case, " ".join(tags), verdict, src))
         print("  " + detail.replace("\n", "\n  "))
-        loop = self.verdicts.get(cids[0], (None, None, None))[2]
-        if loop:
-            print("  weftc report: verdict %s%s%s" % (
-                loop.get("verdict"), ", reasons %s" % loop.get("reasons") if loop.get("reasons") else "",
+        for loop in self.verdicts.get(cids[0], (None, None, []))[2]:
+            print("  weftc report, line %s: verdict %s%s%s" % (
+                loop.get("line"), loop.get("verdict"),
+                ", reasons %s" % [r.get("reason") for r in loop.get("reasons", [])] if loop.get("reasons") else "",
                 ", why: %s" % loop.get("why") if loop.get("why") else ""))
         self.findings.append((kind, cids, src))
         if a.findings:
@@ -266,7 +268,7 @@ class Checker:
     def main(self):
         a = self.args
         os.makedirs(a.work, exist_ok=True)
-        manifest = gen_programs.write_programs(a.seed, a.count, a.per_file, a.work, a.first)
+        manifest = gen_programs.write_programs(a.seed, a.count, a.per_file, a.work, a.first, a.cases)
         for entry in manifest:
             src, cids = entry["path"], entry["cases"]
             pragma_lines = {int(k): v for k, v in entry["pragma_lines"].items()}
@@ -296,23 +298,24 @@ class Checker:
                                                   " (rewritten)" if self.verdicts.get(cid, (0, False))[1] else "")
                                 for cid in cids)
             print("%s: %s" % (os.path.basename(src), summary), flush=True)
-        for cid, (verdict, rewritten, _) in self.verdicts.items():
-            if verdict not in ("sequential", "missing"):
+        for cid, (verdict, rewritten, loops) in self.verdicts.items():
+            if any(l["verdict"] != "sequential" for l in loops):
                 self.counts["parallel verdicts"] += 1
             if rewritten:
                 self.counts["rewritten loops"] += 1
         by_verdict = {}
-        for verdict, _, _ in self.verdicts.values():
-            by_verdict[verdict] = by_verdict.get(verdict, 0) + 1
-        print("verdicts: " + ", ".join("%s %d" % kv for kv in sorted(by_verdict.items())))
+        for _, _, loops in self.verdicts.values():
+            for l in loops:
+                by_verdict[l["verdict"]] = by_verdict.get(l["verdict"], 0) + 1
+        print("verdicts of the loops: " + ", ".join("%s %d" % kv for kv in sorted(by_verdict.items())))
         reasons = {}
-        for verdict, _, loop in self.verdicts.values():
-            for r in (loop or {}).get("reasons", []):
+        for _, _, loops in self.verdicts.values():
+            for r in [r for l in loops for r in l.get("reasons", [])]:
                 name = r.get("reason", "?") if isinstance(r, dict) else str(r)
                 reasons[name] = reasons.get(name, 0) + 1
         if reasons:
             print("reasons given: " + ", ".join("%s %d" % kv for kv in sorted(reasons.items())))
-        print("%d cases in %d programs, %d parallel verdicts, %d rewritten loops" % (
+        print("%d cases in %d programs, %d with a parallel verdict, %d with a rewritten loop" % (
             self.counts["cases"], self.counts["programs"], self.counts["parallel verdicts"],
             self.counts["rewritten loops"]))
         print("%d differences, %d build failures after weftc, %d weftc crashes, %d weftc errors, "
@@ -321,11 +324,11 @@ class Checker:
                   "parallel run failures", "generator errors")))
         if a.verdicts_only:
             by_tag = {}
-            for cid, (verdict, _, _) in self.verdicts.items():
+            for cid, (_, _, loops) in self.verdicts.items():
                 for tag in set(gen_programs.case_tags(a.seed, cid)[1]):
                     row = by_tag.setdefault(tag, [0, 0])
                     row[0] += 1
-                    row[1] += verdict not in ("sequential", "missing")
+                    row[1] += any(l["verdict"] != "sequential" for l in loops)
             for tag, (n, par) in sorted(by_tag.items()):
                 print("  %-28s %4d cases, %4d parallel" % (tag, n, par))
         bad = sum(self.counts[k] for k in ("differences", "build failures after weftc", "weftc crashes",
@@ -351,6 +354,8 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--count", type=int, default=16, help="cases")
     parser.add_argument("--first", type=int, default=0, help="number of the first case")
+    parser.add_argument("--cases", type=lambda t: [int(x) for x in t.split(",")],
+                        help="only these cases (comma-separated numbers), instead of --first/--count")
     parser.add_argument("--per-file", type=int, default=4, help="cases per program")
     parser.add_argument("--runs", type=parse_runs, default=parse_runs("2x1,4x2"),
                         help="process x thread counts, e.g. 2x1,4x2")
