@@ -57,6 +57,9 @@ struct Pragma {
   PragmaKind kind = PragmaKind::ParallelFor;
   bool ordered = false;           ///< `parallel_for ordered`: keep source-order dependences
   clang::SourceLocation location; ///< the `#` of the pragma line
+  /// Where the directive ends: the line break that ends its last line (after any
+  /// backslash-continued lines and comments), or the end of the file.
+  clang::SourceLocation end;
   std::string spelling; ///< the pragma as written after `#pragma`, e.g. "weft parallel_for ordered"
 };
 

@@ -82,6 +82,9 @@ void WeftPragmaHandler::HandlePragma(clang::Preprocessor &pp, clang::PragmaIntro
     discard_line(pp, tok);
     return;
   }
+  // The end-of-directive token sits on the line break the lexer ended the directive at
+  // ('\n', '\r' or "\r\n"), or at the end of the file.
+  pragma.end = tok.getLocation();
   pragmas_.push_back(pragma);
 }
 

@@ -31,10 +31,36 @@ struct Refused {
   std::string why;
 };
 
+/// The line break the main file uses: that of its first line ("\r\n", "\r" for old Mac
+/// files, which clang reads too, or "\n"); "\n" for a file of one line. Inserted text
+/// uses it, so the output keeps the file's convention.
+std::string line_break(const clang::SourceManager &sm) {
+  llvm::StringRef buffer = sm.getBufferData(sm.getMainFileID());
+  size_t at = buffer.find_first_of("\r\n");
+  if (at == llvm::StringRef::npos || buffer[at] == '\n')
+    return "\n";
+  return at + 1 < buffer.size() && buffer[at + 1] == '\n' ? "\r\n" : "\r";
+}
+
+/// The offset of the line break that ends the line holding `offset` (a '\r' or '\n'),
+/// or the end of `buffer`.
+size_t end_of_line(llvm::StringRef buffer, size_t offset) {
+  size_t end = buffer.find_first_of("\r\n", offset);
+  return end == llvm::StringRef::npos ? buffer.size() : end;
+}
+
+/// The offset of the next line's first byte after the line break at `end`.
+size_t next_line(llvm::StringRef buffer, size_t end) {
+  if (end >= buffer.size())
+    return buffer.size();
+  return buffer[end] == '\r' && end + 1 < buffer.size() && buffer[end + 1] == '\n' ? end + 2
+                                                                                   : end + 1;
+}
+
 class Text {
 public:
   explicit Text(clang::ASTContext &context)
-      : sm_(context.getSourceManager()), lang_(context.getLangOpts()) {}
+      : sm_(context.getSourceManager()), lang_(context.getLangOpts()), eol_(line_break(sm_)) {}
 
   std::string of(SourceRange range) const {
     return clang::Lexer::getSourceText(clang::CharSourceRange::getTokenRange(range), sm_, lang_)
@@ -58,10 +84,13 @@ public:
            sm_.isInMainFile(range.getBegin()) && sm_.isInMainFile(range.getEnd());
   }
   const clang::SourceManager &sm() const { return sm_; }
+  /// The main file's line break (line_break).
+  const std::string &eol() const { return eol_; }
 
 private:
   const clang::SourceManager &sm_;
   const clang::LangOptions &lang_;
+  std::string eol_;
 };
 
 /// Parenthesizes `text` unless it is one token or already in parentheses.
@@ -461,21 +490,22 @@ std::string schedule_comment(const Schedule &s) {
   return "weft: " + what + ": " + s.why;
 }
 
-/// `text` as `//` comment lines of at most 100 columns after `indent`.
-std::string comment_lines(const std::string &text, const std::string &indent) {
+/// `text` as `//` comment lines of at most 100 columns after `indent`, separated by `eol`.
+std::string comment_lines(const std::string &text, const std::string &indent,
+                          const std::string &eol) {
   const size_t width = indent.size() + 3 < 100 ? 100 - indent.size() - 3 : 40;
   std::string out, line;
   for (llvm::StringRef rest = text; !rest.empty();) {
     auto [word, tail] = rest.split(' ');
     rest = tail;
     if (!line.empty() && line.size() + 1 + word.size() > width) {
-      out += (out.empty() ? "" : "\n" + indent) + "// " + line;
+      out += (out.empty() ? "" : eol + indent) + "// " + line;
       line.clear();
     }
     line += (line.empty() ? "" : " ") + word.str();
   }
   if (!line.empty())
-    out += (out.empty() ? "" : "\n" + indent) + "// " + line;
+    out += (out.empty() ? "" : eol + indent) + "// " + line;
   return out;
 }
 
@@ -645,10 +675,10 @@ public:
     std::string params;
     for (const Header &h : headers)
       params += (params.empty() ? "" : ", ") + h.param;
-    const std::string next_arg = ",\n" + indent + "    ";
+    const std::string next_arg = "," + text_.eol() + indent + "    ";
     const std::string prefix = call + next_arg + fp.text + next_arg + "[" +
                                captures(context_, m, body) + "](" + params + ") ";
-    replace_pragma(m, comment_lines(schedule_comment(s), indent));
+    replace_pragma(m, comment_lines(schedule_comment(s), indent, text_.eol()));
     // From `for` up to the body: the call.
     rewriter_.RemoveText(
         clang::CharSourceRange::getCharRange(top.range.getBegin(), body->getBeginLoc()));
@@ -671,7 +701,7 @@ public:
   /// The pragma line of a loop that stays serial, as a comment.
   void keep_serial(const LoopModel &m, const std::string &comment) {
     replace_pragma(m, comment_lines(comment + " (was: #pragma " + m.pragma.spelling + ")",
-                                    indentation(m.pragma.location)));
+                                    indentation(m.pragma.location), text_.eol()));
   }
 
 private:
@@ -694,17 +724,9 @@ private:
     return line.find_first_not_of(" \t") == llvm::StringRef::npos ? line.str() : "";
   }
 
-  static std::string call_with_indent(const std::string &call, const std::string &indent) {
-    std::string out;
-    for (char c : call) {
-      out += c;
-      if (c == '\n')
-        out += indent;
-    }
-    return out;
-  }
-
-  /// Replaces the pragma's line, from its '#' to the end of the line, with `comment`.
+  /// Replaces the pragma directive, from its '#' up to the line break that ends it
+  /// (Pragma::end: past backslash-continued lines and comments), with `comment`; the
+  /// line break stays.
   void replace_pragma(const LoopModel &m, const std::string &comment) {
     const clang::SourceManager &sm = text_.sm();
     SourceLocation hash = m.pragma.location;
@@ -712,14 +734,13 @@ private:
     if (!hash.isFileID() || !sm.isInMainFile(hash))
       return;
     llvm::StringRef buffer = sm.getBufferData(sm.getFileID(hash));
-    unsigned offset = sm.getFileOffset(hash);
-    size_t end = buffer.find('\n', offset);
-    if (end == llvm::StringRef::npos)
-      end = buffer.size();
-    // A pragma continued with a backslash spans several lines: up to its last.
-    while (end > offset && end < buffer.size() && buffer[end - 1] == '\\')
-      end = buffer.find('\n', end + 1) == llvm::StringRef::npos ? buffer.size()
-                                                                 : buffer.find('\n', end + 1);
+    size_t offset = sm.getFileOffset(hash);
+    SourceLocation end_loc = m.pragma.end;
+    size_t end = end_loc.isValid() && end_loc.isFileID() &&
+                         sm.getFileID(end_loc) == sm.getFileID(hash) &&
+                         sm.getFileOffset(end_loc) >= offset
+                     ? sm.getFileOffset(end_loc)
+                     : end_of_line(buffer, offset);
     rewriter_.ReplaceText(hash, static_cast<unsigned>(end - offset), comment);
   }
 
@@ -746,9 +767,10 @@ void add_session(clang::ASTContext &context, clang::Rewriter &rewriter, const Te
     else
       session = "weft::rt::Session weft_session(weft::rt::Output::Root);";
     // On lines of their own, so that code after the brace on its line stays code.
-    rewriter.InsertTextAfterToken(body->getLBracLoc(),
-                                  "\n  // weft: MPI processes and threads for the parallel loops\n  " +
-                                      session);
+    const std::string &eol = text.eol();
+    rewriter.InsertTextAfterToken(
+        body->getLBracLoc(),
+        eol + "  // weft: MPI processes and threads for the parallel loops" + eol + "  " + session);
   }
 }
 
@@ -765,24 +787,24 @@ bool includes_weft_header(llvm::StringRef line) {
 }
 
 /// Includes the runtime after the line that includes weft/weft.h (or first in the file).
-void add_include(clang::ASTContext &context, clang::Rewriter &rewriter) {
+/// Lines end at "\n", "\r\n" or "\r", as clang reads them.
+void add_include(clang::ASTContext &context, clang::Rewriter &rewriter, const Text &text) {
   const clang::SourceManager &sm = context.getSourceManager();
   clang::FileID main = sm.getMainFileID();
   llvm::StringRef buffer = sm.getBufferData(main);
-  const std::string line = "#include <weft/parallel.h>  // weft: the parallel runtime\n";
+  const std::string line = "#include <weft/parallel.h>  // weft: the parallel runtime" + text.eol();
   SourceLocation start = sm.getLocForStartOfFile(main);
   for (size_t at = 0; at < buffer.size();) {
-    size_t end = buffer.find('\n', at);
-    if (end == llvm::StringRef::npos)
-      end = buffer.size();
+    size_t end = end_of_line(buffer, at);
     if (includes_weft_header(buffer.slice(at, end))) {
       if (end == buffer.size())
-        rewriter.InsertTextAfter(start.getLocWithOffset(static_cast<int>(end)), "\n" + line);
+        rewriter.InsertTextAfter(start.getLocWithOffset(static_cast<int>(end)), text.eol() + line);
       else
-        rewriter.InsertTextBefore(start.getLocWithOffset(static_cast<int>(end + 1)), line);
+        rewriter.InsertTextBefore(start.getLocWithOffset(static_cast<int>(next_line(buffer, end))),
+                                  line);
       return;
     }
-    at = end + 1;
+    at = next_line(buffer, end);
   }
   rewriter.InsertTextBefore(start, line);
 }
@@ -828,7 +850,7 @@ std::string rewrite_source(clang::ASTContext &context, const std::vector<Analyze
   // sequential: it takes the runtime's --weft-* options and, under mpirun, prints once.
   if (!loops.empty()) {
     Text text(context);
-    add_include(context, rewriter);
+    add_include(context, rewriter, text);
     add_session(context, rewriter, text);
   }
   clang::FileID main = sm.getMainFileID();
