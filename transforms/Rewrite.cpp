@@ -78,6 +78,42 @@ public:
       return std::nullopt;
     return next->getEndLoc();
   }
+  /// The location just past statement `s`, its `;` included. clang's source ranges
+  /// stop before the `;` of an expression (or jump, or do-while) statement and end at
+  /// the `}` of a statement that ends with a block; a null statement is its `;`.
+  std::optional<SourceLocation> after_statement(const clang::Stmt *s) const {
+    SourceLocation end = s->getEndLoc();
+    clang::Token last;
+    if (ends_with_block(s) ||
+        (!clang::Lexer::getRawToken(end, last, sm_, lang_) && last.is(clang::tok::semi)))
+      return after(end);
+    return after_semicolon(end);
+  }
+  /// Whether `s` ends with the `}` of a block of its own (nested loops, if/else, switch,
+  /// try, labels before such a statement).
+  static bool ends_with_block(const clang::Stmt *s) {
+    while (s) {
+      if (llvm::isa<clang::CompoundStmt, clang::CXXTryStmt>(s))
+        return true;
+      if (const auto *f = llvm::dyn_cast<clang::ForStmt>(s))
+        s = f->getBody();
+      else if (const auto *r = llvm::dyn_cast<clang::CXXForRangeStmt>(s))
+        s = r->getBody();
+      else if (const auto *w = llvm::dyn_cast<clang::WhileStmt>(s))
+        s = w->getBody();
+      else if (const auto *i = llvm::dyn_cast<clang::IfStmt>(s))
+        s = i->getElse() ? i->getElse() : i->getThen();
+      else if (const auto *sw = llvm::dyn_cast<clang::SwitchStmt>(s))
+        s = sw->getBody();
+      else if (const auto *l = llvm::dyn_cast<clang::LabelStmt>(s))
+        s = l->getSubStmt();
+      else if (const auto *a = llvm::dyn_cast<clang::AttributedStmt>(s))
+        s = a->getSubStmt();
+      else
+        return false;
+    }
+    return false;
+  }
   /// Whether `range` is plain text of the main file (not inside a macro).
   bool rewritable(SourceRange range) const {
     return range.isValid() && range.getBegin().isFileID() && range.getEnd().isFileID() &&
@@ -662,10 +698,9 @@ public:
     const bool compound = llvm::isa<clang::CompoundStmt>(body);
     // Where the body ends (after its `}` or `;`) and where what is left of the loop ends
     // (the wavefront's outer braces), both before anything is edited.
-    std::optional<SourceLocation> body_end =
-        compound ? text_.after(body->getEndLoc()) : text_.after_semicolon(body->getEndLoc());
+    std::optional<SourceLocation> body_end = text_.after_statement(body);
     if (!body_end)
-      return Refused{"the loop body does not end with ';'"};
+      return Refused{"the loop body does not end with ';' or '}'"};
     const SourceLocation loop_end = m.range.getEnd() == body->getEndLoc()
                                         ? *body_end
                                         : text_.after(m.range.getEnd());
