@@ -106,6 +106,22 @@ bool write_output(const std::string &path, const std::string &text) {
   return true;
 }
 
+/// Adds to a loop's report entry what the rewrite does with it, so that the report
+/// says what the generated program runs:
+///   "verdict"          the executor the rewritten program calls ("data_parallel",
+///                      "partition_1d", "rotation_2d", "wavefront", "relaxed"), or
+///                      "sequential" when the loop stays as written;
+///   "proven"           the strongest schedule the analysis proved (Schedule::verdict);
+///   "kept_sequential"  only when a parallel schedule was proven but the rewrite keeps
+///                      the loop sequential: why (the text of its warning).
+void add_rewrite(nlohmann::json &loop, const weft::Schedule &schedule,
+                 const weft::LoopRewrite &rewrite) {
+  loop["proven"] = weft::verdict_name(schedule.verdict);
+  loop["verdict"] = rewrite.parallel ? rewrite.executor : "sequential";
+  if (!rewrite.parallel && schedule.verdict != weft::Verdict::Sequential)
+    loop["kept_sequential"] = rewrite.kept_serial;
+}
+
 } // namespace
 
 int main(int argc, const char **argv) {
@@ -173,21 +189,22 @@ int main(int argc, const char **argv) {
   bool ok = weft::parse_files(*db, source_paths, options, [&](weft::ParsedFile &file) {
     const clang::SourceManager &sm = file.context.getSourceManager();
     std::vector<weft::LoopModel> models = weft::build_loop_models(file.context, file.pragmas);
-    out += "file " + file.path + ": " + std::to_string(models.size()) + " annotated loop" +
-           (models.size() == 1 ? "" : "s") + "\n";
+    if (options.emit == weft::Emit::Model)
+      out += "file " + file.path + ": " + std::to_string(models.size()) + " annotated loop" +
+             (models.size() == 1 ? "" : "s") + "\n";
     nlohmann::json report = {{"file", file.path}, {"loops", nlohmann::json::array()}};
     std::vector<weft::Dependences> deps;
     std::vector<weft::Schedule> schedules;
     deps.reserve(models.size());
     schedules.reserve(models.size());
     for (const weft::LoopModel &model : models) {
-      out += weft::print_model(model, sm);
+      if (options.emit == weft::Emit::Model)
+        out += weft::print_model(model, sm);
       try {
         deps.push_back(weft::compute_dependences(model, options));
         schedules.push_back(weft::choose_schedule(model, deps.back()));
         weft::explain_schedule(file.context, model, deps.back(), schedules.back(),
                                options.explain);
-        report["loops"].push_back(weft::report_loop(model, deps.back(), schedules.back(), sm));
       } catch (const isl::exception &e) {
         // Not the user's fault: an isl object weft built is wrong.
         llvm::errs() << "weftc: internal error: analysing the loop at "
@@ -197,19 +214,30 @@ int main(int argc, const char **argv) {
         return false;
       }
     }
-    reports.push_back(report);
-    if (options.emit == weft::Emit::Source) {
-      std::vector<weft::AnalyzedLoop> loops;
-      for (size_t i = 0; i < models.size(); ++i)
-        loops.push_back({&models[i], &deps[i], &schedules[i]});
-      try {
-        out = weft::rewrite_source(file.context, loops);
-      } catch (const isl::exception &e) {
-        llvm::errs() << "weftc: internal error: rewriting " << file.path << ": isl: " << e.what()
-                     << "\n";
-        return false;
-      }
+    if (options.emit == weft::Emit::Model)
+      return true;
+    // The report and the source come from one rewrite: the report names what the
+    // rewritten program runs, and both emit modes warn about the same loops.
+    std::vector<weft::AnalyzedLoop> loops;
+    for (size_t i = 0; i < models.size(); ++i)
+      loops.push_back({&models[i], &deps[i], &schedules[i]});
+    std::vector<weft::LoopRewrite> rewrites;
+    std::string source;
+    try {
+      source = weft::rewrite_source(file.context, loops, &rewrites);
+    } catch (const isl::exception &e) {
+      llvm::errs() << "weftc: internal error: rewriting " << file.path << ": isl: " << e.what()
+                   << "\n";
+      return false;
     }
+    if (options.emit == weft::Emit::Source)
+      out = std::move(source);
+    for (size_t i = 0; i < models.size(); ++i) {
+      nlohmann::json loop = weft::report_loop(models[i], deps[i], schedules[i], sm);
+      add_rewrite(loop, schedules[i], rewrites[i]);
+      report["loops"].push_back(std::move(loop));
+    }
+    reports.push_back(report);
     return true;
   });
   if (options.emit == weft::Emit::Report)

@@ -28,6 +28,8 @@ void sweep_left(int n, int m) {
 // CHECK-NEXT: "name": "j"
 // CHECK-NEXT: }
 // CHECK-NEXT: ],
+// CHECK: "kept_sequential": "the wavefront executor runs loops that count up by one"
+// CHECK: "proven": "wavefront"
 // CHECK: "skew": [
 // CHECK-NEXT: [
 // CHECK-NEXT: 0,
@@ -38,4 +40,4 @@ void sweep_left(int n, int m) {
 // CHECK-NEXT: 0
 // CHECK-NEXT: ]
 // CHECK-NEXT: ],
-// CHECK: "verdict": "wavefront"
+// CHECK: "verdict": "sequential"

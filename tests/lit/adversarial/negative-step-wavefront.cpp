@@ -30,6 +30,8 @@ void sweep_up(int n, int m) {
 // CHECK-NEXT: "name": "j"
 // CHECK-NEXT: }
 // CHECK-NEXT: ],
+// CHECK: "kept_sequential": "the wavefront executor runs loops that count up by one"
+// CHECK: "proven": "wavefront"
 // CHECK: "skew": [
 // CHECK-NEXT: [
 // CHECK-NEXT: -1,
@@ -40,4 +42,4 @@ void sweep_up(int n, int m) {
 // CHECK-NEXT: 1
 // CHECK-NEXT: ]
 // CHECK-NEXT: ],
-// CHECK: "verdict": "wavefront"
+// CHECK: "verdict": "sequential"

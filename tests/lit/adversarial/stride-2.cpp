@@ -16,4 +16,6 @@ void duplicate_even(int n) {
     A(i + 1) = A(i);
 }
 // CHECK: "dependences": [],
-// CHECK: "verdict": "data_parallel"
+// CHECK: "kept_sequential": "it writes rows of 'A' and steps by more than one; the executors partition the rows of written arrays by a loop that steps by one"
+// CHECK: "proven": "data_parallel"
+// CHECK: "verdict": "sequential"

@@ -15,4 +15,6 @@ void duplicate_down(int n) {
     A(i + 1) = A(i);
 }
 // CHECK: "dependences": [],
-// CHECK: "verdict": "data_parallel"
+// CHECK: "kept_sequential": "it writes rows of 'A' and steps by more than one; the executors partition the rows of written arrays by a loop that steps by one"
+// CHECK: "proven": "data_parallel"
+// CHECK: "verdict": "sequential"

@@ -20,4 +20,6 @@ void interleave(int n) {
 // CHECK-NEXT: "name": "i"
 // CHECK-NEXT: }
 // CHECK-NEXT: ],
-// CHECK: "verdict": "data_parallel"
+// CHECK: "kept_sequential": "it writes rows of 'A' that no single key of the loop names (the first subscript must be a key, such as i)"
+// CHECK: "proven": "data_parallel"
+// CHECK: "verdict": "sequential"

@@ -12,5 +12,7 @@ void forward(int batches) {
     stats(0) += y(b);
   }
 }
+// CHECK: "kept_sequential": "the pipeline executor (gpu-runtime) is not built yet"
 // CHECK: "pragma": "pipeline"
-// CHECK: "verdict": "pipeline"
+// CHECK: "proven": "pipeline"
+// CHECK: "verdict": "sequential"

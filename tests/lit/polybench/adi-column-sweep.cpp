@@ -28,5 +28,7 @@ void column_sweep(int n) {
 // CHECK-NEXT: "name": "j"
 // CHECK-NEXT: }
 // CHECK-NEXT: ],
+// CHECK: "kept_sequential": "partitioning by j, a loop nested in the annotated one, needs an interchange the rewrite does not make"
 // CHECK: "partition_dim": "j"
-// CHECK: "verdict": "partition_1d"
+// CHECK: "proven": "partition_1d"
+// CHECK: "verdict": "sequential"

@@ -39,6 +39,8 @@ void bicg(int m, int n) {
 // CHECK-NEXT: "name": "j"
 // CHECK-NEXT: }
 // CHECK-NEXT: ],
+// CHECK: "kept_sequential": "it writes rows of 's' that no single key of the loop names (the first subscript must be a key, such as i)"
+// CHECK: "proven": "wavefront"
 // CHECK: "skew": [
 // CHECK-NEXT: [
 // CHECK-NEXT: 1,
@@ -49,4 +51,4 @@ void bicg(int m, int n) {
 // CHECK-NEXT: 1
 // CHECK-NEXT: ]
 // CHECK-NEXT: ],
-// CHECK: "verdict": "wavefront"
+// CHECK: "verdict": "sequential"

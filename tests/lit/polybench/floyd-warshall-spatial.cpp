@@ -36,6 +36,8 @@ void floyd_warshall(int n) {
 // CHECK-NEXT: "name": "j"
 // CHECK-NEXT: }
 // CHECK-NEXT: ],
+// CHECK: "kept_sequential": "a dependence of its wavefront does not point up and to the left by a bounded distance (the executor needs distances 0 <= d <= h in both dims; a skewed wavefront is not rewritten yet)"
+// CHECK: "proven": "wavefront"
 // CHECK: "skew": [
 // CHECK-NEXT: [
 // CHECK-NEXT: 1,
@@ -46,4 +48,4 @@ void floyd_warshall(int n) {
 // CHECK-NEXT: 1
 // CHECK-NEXT: ]
 // CHECK-NEXT: ],
-// CHECK: "verdict": "wavefront"
+// CHECK: "verdict": "sequential"

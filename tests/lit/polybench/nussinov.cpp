@@ -48,6 +48,8 @@ void nussinov(int n) {
 // CHECK-NEXT: "name": "k"
 // CHECK-NEXT: }
 // CHECK-NEXT: ],
+// CHECK: "kept_sequential": "the wavefront executor runs loops that count up by one"
+// CHECK: "proven": "wavefront"
 // CHECK: "skew": [
 // CHECK-NEXT: [
 // CHECK-NEXT: -1,
@@ -58,4 +60,4 @@ void nussinov(int n) {
 // CHECK-NEXT: 1
 // CHECK-NEXT: ]
 // CHECK-NEXT: ],
-// CHECK: "verdict": "wavefront"
+// CHECK: "verdict": "sequential"

@@ -48,6 +48,8 @@ void seidel_2d(int tsteps, int n) {
 // CHECK-NEXT: "name": "j"
 // CHECK-NEXT: }
 // CHECK-NEXT: ],
+// CHECK: "kept_sequential": "the wavefront executor runs two perfectly nested counted loops; this band has 3 dims"
+// CHECK: "proven": "wavefront"
 // CHECK: "skew": [
 // CHECK-NEXT: [
 // CHECK-NEXT: 4,
@@ -65,4 +67,4 @@ void seidel_2d(int tsteps, int n) {
 // CHECK-NEXT: 0
 // CHECK-NEXT: ]
 // CHECK-NEXT: ],
-// CHECK: "verdict": "wavefront"
+// CHECK: "verdict": "sequential"
