@@ -35,6 +35,7 @@
 #include <isl/val.h>
 
 #include <map>
+#include <set>
 
 namespace weft {
 
@@ -106,6 +107,7 @@ public:
     if (!ordered)
       conflicts();
     ordered_dependences(ordered);
+    out_.assumed_distinct.assign(assumed_.begin(), assumed_.end());
   }
 
 private:
@@ -119,6 +121,8 @@ private:
   std::vector<isl::map> accesses_;    ///< per access: S[d] -> X[e]
   std::vector<unsigned> target_;      ///< per access: the array it touches (Buffer -> target)
   isl::map not_equal_;                ///< L[x] -> L[y] : x != y
+  /// Pairs of same-typed arrays assumed to be different objects (model indices).
+  mutable std::set<std::pair<unsigned, unsigned>> assumed_;
 
   std::string params() const { return "[" + llvm::join(m_.params, ", ") + "] -> "; }
 
@@ -261,9 +265,15 @@ private:
 
   static bool writes(const Access &a) { return a.kind != AccessKind::Read; }
 
-  /// Whether two arrays (model indices) may share storage: the same array, or two
-  /// names of which one may alias, with the same element type. A reference or pointer
-  /// parameter cannot name a variable the function declares itself.
+  /// Whether two arrays (model indices) may share storage (docs/design.md, "Aliasing"):
+  ///  - the same array;
+  ///  - a variable and a field path of it, or two paths of one variable where one
+  ///    extends the other (m and m.W; not m.W and m.H);
+  ///  - otherwise only when one name may alias (a reference or pointer weft cannot
+  ///    follow) and the element types agree (bytes view anything), except that
+  ///    objects owning their storage (DistArray, SparseArray, std containers, C
+  ///    arrays) of different types are different objects, and a reference or pointer
+  ///    parameter cannot name a variable the function declares itself.
   bool may_overlap(unsigned x, unsigned y, bool &through_alias) const {
     through_alias = false;
     if (x == y)
@@ -271,6 +281,15 @@ private:
     if (x >= m_.arrays.size() || y >= m_.arrays.size())
       return false;
     const ArrayInfo &a = m_.arrays[x], &b = m_.arrays[y];
+    auto root = [](const ArrayInfo &i) { return i.root ? i.root : i.decl; };
+    if (root(a) && root(a) == root(b) && !a.local && !b.local) {
+      auto extends = [](const std::string &p, const std::string &q) {
+        return q.empty() || p == q || (p.size() > q.size() && p.compare(0, q.size(), q) == 0 &&
+                                       p[q.size()] == '.');
+      };
+      through_alias = extends(a.path, b.path) || extends(b.path, a.path);
+      return through_alias;
+    }
     if (!a.may_alias && !b.may_alias)
       return false;
     auto storage = [](const ArrayInfo &i) {
@@ -278,6 +297,18 @@ private:
     };
     if (!storage(a) || !storage(b) || a.local || b.local)
       return false;
+    auto owning = [](const ArrayInfo &i) {
+      return i.kind == ArrayKind::DistArray || i.kind == ArrayKind::SparseArray ||
+             i.kind == ArrayKind::Vector || i.kind == ArrayKind::CArray;
+    };
+    if (owning(a) && owning(b)) {
+      if (a.kind != b.kind || a.element_type != b.element_type || a.rank != b.rank)
+        return false; // objects of different types: different storage
+      // Two names of one type: assumed to be different objects; the rewrite checks it at
+      // run time and runs the loop serially when they are one.
+      assumed_.insert({std::min(x, y), std::max(x, y)});
+      return false;
+    }
     // Bytes may view any storage; otherwise only same-typed storage can be shared.
     auto bytes = [](const ArrayInfo &i) {
       return i.element_type == "char" || i.element_type == "unsigned char" ||
@@ -335,8 +366,10 @@ private:
       for (unsigned j = i; j < m_.accesses.size(); ++j) {
         const Access &a = m_.accesses[i], &b = m_.accesses[j];
         bool alias = false;
-        if (!may_overlap(target_[i], target_[j], alias) ||
-            !pair_matters(a, b, target_[i], target_[j]))
+        // pair_matters first: may_overlap records the same-typed pairs it assumes
+        // distinct, which only pairs that matter need.
+        if (!pair_matters(a, b, target_[i], target_[j]) ||
+            !may_overlap(target_[i], target_[j], alias))
           continue;
         // The writing access is the source, so notes read "writes ... which ... reads".
         unsigned src = i, dst = j;
@@ -430,8 +463,10 @@ private:
         if (!ordered && !share_inner_level(a.statement, b.statement))
           continue;
         bool alias = false;
-        if (!may_overlap(target_[i], target_[j], alias) ||
-            !pair_matters(a, b, target_[i], target_[j]))
+        // pair_matters first: may_overlap records the same-typed pairs it assumes
+        // distinct, which only pairs that matter need.
+        if (!pair_matters(a, b, target_[i], target_[j]) ||
+            !may_overlap(target_[i], target_[j], alias))
           continue;
         isl::map relation = same_element(i, j, alias).intersect(before(a.statement, b.statement));
         DependenceKind kind = !writes(a) ? DependenceKind::Anti

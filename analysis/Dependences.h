@@ -75,6 +75,10 @@ struct Dependences {
   std::shared_ptr<IslContext> isl; ///< destroyed after the maps below
   std::vector<Dependence> deps;
   std::vector<Obstacle> obstacles;
+  /// Pairs of arrays (model indices) of one owning type, named differently, that the
+  /// analysis took to be different objects (docs/design.md, "Aliasing"). A parallel
+  /// loop with such pairs must check them at run time.
+  std::vector<std::pair<unsigned, unsigned>> assumed_distinct;
 };
 
 /// Computes the dependences (ordered loops) or conflicts (unordered loops) of `model`

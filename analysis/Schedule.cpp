@@ -226,10 +226,17 @@ private:
         plain.push_back(i);
     }
     if (plain.empty()) {
-      s_.verdict = relaxed ? Verdict::Relaxed : Verdict::DataParallel;
+      // A loop that updates through a Buffer runs relaxed even when no read sees the
+      // updates: they are applied in batches, not when the iteration makes them.
+      s_.verdict = relaxed || !s_.buffers.empty() ? Verdict::Relaxed : Verdict::DataParallel;
       s_.why = relaxed ? "the only conflicts are updates through " + llvm::join(s_.buffers, ", ") +
                              ", which may be stale by at most their max_delay updates"
-                       : "no iteration touches an element that another iteration writes";
+               : !s_.buffers.empty()
+                   ? "no iteration touches an element that another iteration writes, except "
+                     "through " +
+                         llvm::join(s_.buffers, ", ") +
+                         ", whose updates are applied in batches of at most their max_delay"
+                   : "no iteration touches an element that another iteration writes";
       return;
     }
     unsigned n = m_.levels[0].dims.size();

@@ -106,12 +106,34 @@ std::optional<std::string> ModelBuilder::sparse_key(const Expr *e) const {
   } else {
     return std::nullopt;
   }
-  base = base->IgnoreParenImpCasts();
-  if (const auto *ref = dyn_cast<DeclRefExpr>(base))
-    if (const auto *binding = dyn_cast<BindingDecl>(ref->getDecl()))
-      if (binding->getBinding())
-        base = binding->getBinding()->IgnoreParenImpCasts(); // auto &[key, value] : R
-  const auto *member = dyn_cast<MemberExpr>(base);
+  std::optional<unsigned> level = key_level(base);
+  if (!level)
+    return std::nullopt;
+  std::optional<int64_t> d = constant(index);
+  const LoopLevel &lv = m_.levels[*level];
+  if (!d || *d < 0 || static_cast<size_t>(*d) >= lv.dims.size())
+    return std::nullopt;
+  return lv.dims[*d];
+}
+
+/// The enclosing sparse level whose key array `e` names: e.key of the level's entry,
+/// through structured bindings (auto &[key, value] : R) and references declared in the
+/// loop (const auto &key = e.key).
+std::optional<unsigned> ModelBuilder::key_level(const Expr *e) const {
+  e = e->IgnoreParenImpCasts();
+  for (unsigned guard = 0; guard < 16; ++guard) {
+    const auto *ref = dyn_cast<DeclRefExpr>(e);
+    if (!ref)
+      break;
+    if (const auto *binding = dyn_cast<BindingDecl>(ref->getDecl());
+        binding && binding->getBinding())
+      e = binding->getBinding()->IgnoreParenImpCasts();
+    else if (const auto *vd = dyn_cast<VarDecl>(ref->getDecl()); vd && ref_bindings_.count(vd))
+      e = ref_bindings_.at(vd)->IgnoreParenImpCasts();
+    else
+      break;
+  }
+  const auto *member = dyn_cast<MemberExpr>(e);
   if (!member || member->getMemberDecl()->getName() != "key")
     return std::nullopt;
   const auto *ref = dyn_cast<DeclRefExpr>(member->getBase()->IgnoreParenImpCasts());
@@ -120,11 +142,35 @@ std::optional<std::string> ModelBuilder::sparse_key(const Expr *e) const {
   if (it == loop_var_level_.end() || m_.levels[it->second].kind != LevelKind::SparseRange ||
       !level_in_scope(it->second))
     return std::nullopt;
-  std::optional<int64_t> d = constant(index);
-  const LoopLevel &lv = m_.levels[it->second];
-  if (!d || *d < 0 || static_cast<size_t>(*d) >= lv.dims.size())
+  return it->second;
+}
+
+/// A structured binding of a copy of (or a reference to) a key array, by the tuple
+/// protocol: const auto [u, i] = e.key binds u to get<0> of the copy, which is key[0]
+/// as long as the loop never writes the bindings.
+std::optional<std::string> ModelBuilder::bound_key(const BindingDecl *binding) const {
+  const auto *dd = dyn_cast_or_null<DecompositionDecl>(binding->getDecomposedDecl());
+  const VarDecl *holding = binding->getHoldingVar();
+  if (!dd || !holding || !holding->getInit() || written(dd))
     return std::nullopt;
-  return lv.dims[*d];
+  const auto *call = dyn_cast<CallExpr>(holding->getInit()->IgnoreImplicit());
+  const FunctionDecl *get = call ? call->getDirectCallee() : nullptr;
+  const TemplateArgumentList *args = get ? get->getTemplateSpecializationArgs() : nullptr;
+  if (!get || !get->getIdentifier() || get->getName() != "get" || !args || args->size() == 0 ||
+      args->get(0).getKind() != TemplateArgument::Integral)
+    return std::nullopt;
+  const Expr *init = dd->getInit() ? dd->getInit()->IgnoreImplicit() : nullptr;
+  if (const auto *copy = dyn_cast_or_null<CXXConstructExpr>(init);
+      copy && copy->getNumArgs() == 1 && copy->getConstructor()->isCopyOrMoveConstructor())
+    init = copy->getArg(0);
+  std::optional<unsigned> level = init ? key_level(init) : std::nullopt;
+  if (!level)
+    return std::nullopt;
+  uint64_t d = args->get(0).getAsIntegral().getZExtValue();
+  const LoopLevel &lv = m_.levels[*level];
+  if (d >= lv.dims.size())
+    return std::nullopt;
+  return lv.dims[d];
 }
 
 /// Whether converting from integer type `from` to `to` keeps every value that can
@@ -159,7 +205,8 @@ std::optional<AffineExpr> ModelBuilder::affine(const Expr *e, std::string &why) 
     }
     if (!holds_every_value(from, to)) {
       why = "'" + text(e->getSourceRange()) + "' converts '" +
-            from.getUnqualifiedType().getAsString(ctx_.getPrintingPolicy()) + "' to '" +
+            from.getCanonicalType().getUnqualifiedType().getAsString(ctx_.getPrintingPolicy()) +
+            "' to '" +
             to.getUnqualifiedType().getAsString(ctx_.getPrintingPolicy()) +
             "', which may change the value";
       return std::nullopt;
@@ -239,9 +286,12 @@ std::optional<AffineExpr> ModelBuilder::affine(const Expr *e, std::string &why) 
 }
 
 std::optional<AffineExpr> ModelBuilder::affine_variable(const DeclRefExpr *ref, std::string &why) {
-  if (const auto *binding = dyn_cast<BindingDecl>(ref->getDecl()))
+  if (const auto *binding = dyn_cast<BindingDecl>(ref->getDecl())) {
+    if (std::optional<std::string> key = bound_key(binding))
+      return AffineExpr::variable(*key);
     if (const Expr *part = binding->getBinding())
       return affine(part, why);
+  }
   const auto *vd = dyn_cast<VarDecl>(ref->getDecl());
   std::string name = ref->getDecl()->getNameAsString();
   if (!vd) {

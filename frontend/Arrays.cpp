@@ -8,6 +8,8 @@
 
 #include "ModelBuilder.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 #include <algorithm>
 
 namespace weft {
@@ -71,6 +73,8 @@ unsigned ModelBuilder::array_of_decl(const ValueDecl *decl) {
 /// An array named by an expression weft cannot resolve to a variable (a member, a call
 /// result): one entry per spelling, assumed to alias anything of its type.
 unsigned ModelBuilder::array_of_expr(const Expr *e) {
+  if (std::optional<unsigned> a = member_array(e))
+    return *a;
   std::string spelling = text(e->getSourceRange());
   std::string key = "expr:" + spelling;
   auto it = array_index_.find(key);
@@ -96,7 +100,7 @@ void ModelBuilder::classify(ArrayInfo &info, QualType type) {
   const TemplateArgumentList *args = template_args(t);
   auto arg_type = [&](unsigned i) {
     return args && args->size() > i && args->get(i).getKind() == TemplateArgument::Type
-               ? args->get(i).getAsType().getAsString(ctx_.getPrintingPolicy())
+               ? args->get(i).getAsType().getUnqualifiedType().getAsString(ctx_.getPrintingPolicy())
                : std::string("?");
   };
   auto arg_int = [&](unsigned i) -> unsigned {
@@ -123,7 +127,7 @@ void ModelBuilder::classify(ArrayInfo &info, QualType type) {
         break;
       elem = a->get(0).getAsType();
     }
-    info.element_type = elem.getAsString(ctx_.getPrintingPolicy());
+    info.element_type = elem.getUnqualifiedType().getAsString(ctx_.getPrintingPolicy());
   } else if (t->isArrayType()) {
     info.kind = ArrayKind::CArray;
     QualType elem = t;
@@ -131,7 +135,7 @@ void ModelBuilder::classify(ArrayInfo &info, QualType type) {
       ++info.rank;
       elem = at->getElementType();
     }
-    info.element_type = elem.getAsString(ctx_.getPrintingPolicy());
+    info.element_type = elem.getUnqualifiedType().getAsString(ctx_.getPrintingPolicy());
   } else if (t->isPointerType()) {
     info.kind = ArrayKind::Pointer;
     info.may_alias = true;
@@ -141,10 +145,10 @@ void ModelBuilder::classify(ArrayInfo &info, QualType type) {
       elem = elem->isPointerType() ? elem->getPointeeType()
                                    : QualType(elem->getAsArrayTypeUnsafe()->getElementType());
     }
-    info.element_type = elem.getAsString(ctx_.getPrintingPolicy());
+    info.element_type = elem.getUnqualifiedType().getAsString(ctx_.getPrintingPolicy());
   } else if (t->isRecordType()) {
     info.kind = ArrayKind::Object;
-    info.element_type = t.getAsString(ctx_.getPrintingPolicy());
+    info.element_type = t.getUnqualifiedType().getAsString(ctx_.getPrintingPolicy());
   } else {
     info.kind = ArrayKind::Scalar;
     info.element_type = t.getUnqualifiedType().getAsString(ctx_.getPrintingPolicy());
@@ -222,8 +226,57 @@ void ModelBuilder::record_mode(unsigned array, Mode mode, const std::vector<Subs
 unsigned ModelBuilder::array_for_object(const Expr *object, bool may) {
   if (const auto *ref = dyn_cast<DeclRefExpr>(object))
     return array_of(ref);
+  if (std::optional<unsigned> a = member_array(object))
+    return *a; // m.W: naming the field evaluates nothing
+
   visit(object, Mode::Read, may);
   return array_of_expr(object);
+}
+
+/// A field reached from a variable through '.' only (m.W, m.inner.W): one array per
+/// variable and path. Two paths of one variable are distinct storage; a path of a
+/// variable that may alias (a reference parameter) may alias like the variable. A field
+/// of a variable declared in the loop is an access to the iteration's whole copy.
+std::optional<unsigned> ModelBuilder::member_array(const Expr *e) {
+  std::vector<std::string> path;
+  const Expr *root = e->IgnoreParenImpCasts();
+  while (const auto *m = dyn_cast<MemberExpr>(root)) {
+    if (m->isArrow() || !isa<FieldDecl>(m->getMemberDecl()))
+      return std::nullopt;
+    path.insert(path.begin(), m->getMemberDecl()->getNameAsString());
+    root = m->getBase()->IgnoreParenImpCasts();
+  }
+  const auto *ref = dyn_cast<DeclRefExpr>(root);
+  const auto *var = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
+  if (path.empty() || !var || loop_var_level_.count(var) || ref_bindings_.count(var))
+    return std::nullopt;
+  bool may_alias = false;
+  const ValueDecl *d = canonical(var, may_alias);
+  if (const auto *vd = dyn_cast<VarDecl>(d);
+      vd && declared_in_loop(vd) && local_scope_.count(vd) && !vd->getType()->isReferenceType() &&
+      vd->hasLocalStorage())
+    return array_of_decl(vd); // a field of this iteration's copy: the copy, as a whole
+  std::string key = "member:" + std::to_string(reinterpret_cast<uintptr_t>(d)) + "." +
+                    llvm::join(path, ".");
+  auto it = array_index_.find(key);
+  if (it != array_index_.end())
+    return it->second;
+  ArrayInfo info;
+  std::string spelling = text(e->getSourceRange());
+  info.name = spelling;
+  for (unsigned n = 1; std::any_of(m_.arrays.begin(), m_.arrays.end(),
+                                   [&](const ArrayInfo &a) { return a.name == info.name; });
+       ++n)
+    info.name = spelling + "_" + std::to_string(n);
+  info.may_alias = may_alias;
+  info.declared_at = e->getBeginLoc();
+  info.root = d;
+  info.path = llvm::join(path, ".");
+  classify(info, e->getType());
+  unsigned index = m_.arrays.size();
+  m_.arrays.push_back(info);
+  array_index_[key] = index;
+  return index;
 }
 
 } // namespace frontend

@@ -455,9 +455,23 @@ void ModelBuilder::visit_member(const MemberExpr *member, Mode mode, bool may) {
       return;
     }
   }
-  // A field of an object (or through a pointer): weft names it by its spelling.
-  if (member->isArrow())
+  // A field of an object (or through a pointer): weft names it by its spelling. What
+  // the object expression evaluates (a call, a pointer) is visited; a field of a
+  // temporary is fresh storage of this iteration.
+  const Expr *root = member;
+  for (const auto *m = dyn_cast<MemberExpr>(root); m && !m->isArrow();
+       m = dyn_cast<MemberExpr>(root->IgnoreParenImpCasts()))
+    root = m->getBase();
+  root = root->IgnoreParenImpCasts();
+  if (member->isArrow()) {
     visit(member->getBase(), Mode::Read, may);
+  } else if (const auto *m = dyn_cast<MemberExpr>(root); m && m->isArrow()) {
+    visit(m->getBase(), Mode::Read, may);
+  } else if (!isa<DeclRefExpr>(root) && !isa<CXXThisExpr>(root)) {
+    visit(root, Mode::Read, may);
+    if (root->isPRValue() || isa<MaterializeTemporaryExpr>(root))
+      return;
+  }
   QualType t = member->getType().getNonReferenceType();
   if (mode == Mode::Read && !t->isRecordType() && !t->isArrayType() && !t->isPointerType() &&
       invariant_field(member))

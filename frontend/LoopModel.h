@@ -141,6 +141,11 @@ struct ArrayInfo {
   /// parameter, a reference initialised from something weft cannot follow, a pointer).
   bool may_alias = false;
   std::string buffer_target; ///< Buffer: the canonical name of the DistArray it updates
+  /// A field reached through '.' from a variable (m.W): the variable and the path
+  /// ("W"). Storage of one variable overlaps only along one path (m and m.W, not m.W
+  /// and m.H).
+  const clang::ValueDecl *root = nullptr;
+  std::string path;
   /// Declared inside the annotated loop: there is one copy per iteration of the levels
   /// enclosing the declaration, so every access carries those levels' dims as leading
   /// subscripts (privatization by expansion). `rank` counts them too.

@@ -197,6 +197,8 @@ private:
   /// `e` as an affine expression of the enclosing dims and parameters, or nullopt with
   /// `why` naming the sub-expression that is not affine.
   std::optional<AffineExpr> affine(const Expr *e, std::string &why);
+  std::optional<unsigned> key_level(const Expr *e) const;
+  std::optional<std::string> bound_key(const BindingDecl *binding) const;
   bool holds_every_value(QualType from, QualType to) const;
   std::optional<AffineExpr> affine_variable(const DeclRefExpr *ref, std::string &why);
   /// X.size() or X.shape()[d] of a weft array or std container the loop does not resize.
@@ -220,6 +222,7 @@ private:
   void record_mode(unsigned array, Mode mode, const std::vector<Subscript> &subs, bool whole,
                    bool may, const Expr *e);
   unsigned array_for_object(const Expr *object, bool may);
+  std::optional<unsigned> member_array(const Expr *e);
 
   // Uses.cpp
   /// The pre-scan: every variable the loop may write (writes_, reshaped_), and every

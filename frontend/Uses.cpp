@@ -225,9 +225,13 @@ struct UseScan {
 
   void run(const Stmt *root) {
     walk_with_ancestors(root, [&](const Stmt *s, const std::vector<const Stmt *> &ancestors) {
-      if (const auto *ref = dyn_cast<DeclRefExpr>(s))
+      if (const auto *ref = dyn_cast<DeclRefExpr>(s)) {
         if (const auto *vd = dyn_cast<VarDecl>(ref->getDecl()))
           note(vd, ref, ancestors);
+        else if (const auto *b = dyn_cast<BindingDecl>(ref->getDecl())) // a part of it
+          if (const auto *dd = dyn_cast_or_null<VarDecl>(b->getDecomposedDecl()))
+            note(dd, ref, ancestors);
+      }
     });
     // A reference carries its writes to the variable it is bound to.
     for (bool changed = true; changed;) {

@@ -705,13 +705,33 @@ public:
                                         ? *body_end
                                         : text_.after(m.range.getEnd());
 
+    // Arrays the analysis assumed distinct (docs/design.md, "Aliasing"): the call runs
+    // only when they are, otherwise the loop as written. Its text is taken before any
+    // edit.
+    std::string guard, fallback;
+    if (!loop.deps->assumed_distinct.empty()) {
+      std::vector<std::string> pairs;
+      for (const auto &[x, y] : loop.deps->assumed_distinct)
+        pairs.push_back("{&" + m.arrays[x].name + ", &" + m.arrays[y].name + "}");
+      std::string where;
+      for (char c : location_string(m.pragma.location, text_.sm()))
+        where += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
+      guard = "if (weft::rt::distinct({" + llvm::join(pairs, ", ") + "}, \"" + where +
+              "\"))" + text_.eol() +
+              indentation(top.range.getBegin()) + "  ";
+      const clang::SourceManager &sm = text_.sm();
+      unsigned from = sm.getFileOffset(top.range.getBegin());
+      unsigned to = sm.getFileOffset(loop_end);
+      fallback = sm.getBufferData(sm.getFileID(top.range.getBegin())).substr(from, to - from).str();
+    }
+
     // Everything checked: edit. The pragma line becomes the comment.
     const std::string indent = indentation(top.range.getBegin());
     std::string params;
     for (const Header &h : headers)
       params += (params.empty() ? "" : ", ") + h.param;
     const std::string next_arg = "," + text_.eol() + indent + "    ";
-    const std::string prefix = call + next_arg + fp.text + next_arg + "[" +
+    const std::string prefix = guard + call + next_arg + fp.text + next_arg + "[" +
                                captures(context_, m, body) + "](" + params + ") ";
     replace_pragma(m, comment_lines(schedule_comment(s), indent, text_.eol()));
     // From `for` up to the body: the call.
@@ -730,6 +750,8 @@ public:
     if (loop_end != *body_end)
       rewriter_.RemoveText(clang::CharSourceRange::getCharRange(*body_end, loop_end));
     rewriter_.InsertTextAfter(*body_end, compound ? ");" : " });");
+    if (!fallback.empty())
+      rewriter_.InsertTextAfter(*body_end, text_.eol() + indent + "else" + text_.eol() + indent + "  " + fallback);
     return std::nullopt;
   }
 

@@ -7,6 +7,7 @@
 
 #include "weft/weft.h"
 
+#include "weft/rt/alias.h"
 #include "weft/rt/checkpoint.h"
 #include "weft/rt/data_parallel.h"
 #include "weft/rt/loop.h"

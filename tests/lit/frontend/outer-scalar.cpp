@@ -12,7 +12,7 @@ void sum(const float *x, int n, float scale) {
   }
 }
 
-// CHECK: array x: pointer of const float, rank 1, may alias
+// CHECK: array x: pointer of float, rank 1, may alias
 // CHECK-NEXT: array total: scalar of double, rank 0
 // CHECK-NEXT: array count: scalar of int, rank 0
 // CHECK-NOT: array scale
