@@ -318,6 +318,10 @@ std::optional<AffineExpr> ModelBuilder::affine_variable(const DeclRefExpr *ref, 
     why = "'" + name + "' is written inside the loop";
     return std::nullopt;
   }
+  if (aliased(vd)) {
+    why = "'" + name + "' may be written inside the loop through a pointer or reference";
+    return std::nullopt;
+  }
   if (declared_in_loop(vd)) {
     why = "'" + name + "' is declared in the loop without an affine initial value";
     return std::nullopt;

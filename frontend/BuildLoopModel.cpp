@@ -521,9 +521,19 @@ void ModelBuilder::walk_stmt(const Stmt *s, Ctx &c, unsigned &counter) {
     visit_in(e, Mode::Read, id, c);
     return;
   }
-  // try blocks and other compound forms: walk what they contain.
-  for (const Stmt *child : s->children())
-    walk_stmt(child, c, counter);
+  // try blocks and their handlers: walk what they contain.
+  if (isa<CXXTryStmt>(s) || isa<CXXCatchStmt>(s)) {
+    for (const Stmt *child : s->children())
+      walk_stmt(child, c, counter);
+    return;
+  }
+  // Inline assembly, coroutine statements, and anything else: not modelled.
+  unsigned id = statement_here(c, counter, s->getSourceRange());
+  const unsigned saved = current_stmt_;
+  current_stmt_ = id;
+  unknown_effect(s, std::string("is a statement of a kind weft does not model (") +
+                        s->getStmtClassName() + ")");
+  current_stmt_ = saved;
 }
 
 unsigned ModelBuilder::statement_here(Ctx &c, unsigned &counter, SourceRange range) {

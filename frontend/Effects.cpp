@@ -110,7 +110,7 @@ bool is_object_conversion(CastKind kind) {
 
 } // namespace
 
-void ModelBuilder::unknown_effect(const Expr *e, const std::string &why) {
+void ModelBuilder::unknown_effect(const Stmt *e, const std::string &why) {
   UnknownEffect u;
   u.what = text(e->getSourceRange());
   if (u.what.size() > 80)
@@ -407,7 +407,7 @@ void ModelBuilder::visit_variable(const DeclRefExpr *ref, Mode mode, bool may) {
   // Reads of outer scalars the loop never writes, through any name, are loop
   // invariants: not recorded.
   if (scalar && mode == Mode::Read && !declared_in_loop(vd) && !written(vd) &&
-      !escaped_.count(vd) && !vd->getType()->isReferenceType())
+      !aliased(vd) && !vd->getType()->isReferenceType())
     return;
   unsigned a = array_of(ref);
   if (m_.arrays[a].kind == ArrayKind::Pointer && mode == Mode::Read && !written(vd))
@@ -492,7 +492,7 @@ bool ModelBuilder::invariant_field(const MemberExpr *member) {
   }
   const auto *ref = dyn_cast<DeclRefExpr>(root->IgnoreParenImpCasts());
   const auto *vd = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
-  if (!vd || written(vd) || escaped_.count(vd) || declared_in_loop(vd))
+  if (!vd || written(vd) || aliased(vd) || declared_in_loop(vd))
     return false;
   if (!field_writes_scanned_) {
     field_writes_scanned_ = true;

@@ -124,6 +124,16 @@ private:
   LoopModel &m_;
   const FunctionDecl *function_;
   std::set<const VarDecl *> escaped_; ///< scalars whose address or reference escapes
+  /// The loop writes through a pointer or a reference weft cannot follow: a global
+  /// variable may change under any name.
+  bool indirect_writes_ = false;
+  /// Whether `vd` may change in the loop under another name: its address escaped (or it
+  /// is a global), and the loop writes through a pointer or unknown reference. (Calls
+  /// that could write it are calls with unknown effects, which keep the loop sequential.)
+  bool aliased(const VarDecl *vd) const {
+    return indirect_writes_ && (escaped_.count(vd) || (vd->hasGlobalStorage() &&
+                                                       !vd->getType().isConstQualified()));
+  }
   /// References declared in the loop and bound to an element or variable: uses are
   /// uses of that expression.
   std::map<const VarDecl *, const Expr *> ref_bindings_;
@@ -233,7 +243,7 @@ private:
   /// Visits `e`, whose value is used as `mode` says; `may` marks conditional evaluation.
   void visit(const Expr *e, Mode mode, bool may);
   /// Records that `e` has effects weft does not model, and why.
-  void unknown_effect(const Expr *e, const std::string &why);
+  void unknown_effect(const Stmt *e, const std::string &why);
   /// The address of `e` leaves the expression: whatever it names may be read and
   /// written anywhere.
   void escape(const Expr *e, bool may);
