@@ -688,23 +688,17 @@ std::vector<LoopModel> build_loop_models(ASTContext &ctx, const std::vector<Prag
       bound.push_back({&p, next, owner});
   }
 
-  // Annotated loops may not nest: the outer one's schedule would have to contain the
-  // inner one's.
+  // Annotated loops may nest: each gets its model, and the inner one knows the innermost
+  // annotated loop around it (the rewrite ignores it when that one runs in parallel).
   std::vector<LoopModel> models;
   for (const Bound &b : bound) {
-    const Bound *outer = nullptr;
-    for (const Bound &o : bound)
-      if (&o != &b && contains(o.loop->getSourceRange(), b.loop->getBeginLoc(), sm))
-        outer = &o;
-    if (outer) {
-      report(ctx, sm.getExpansionLoc(b.pragma->location), DiagnosticsEngine::Error,
-             "'#pragma %0' inside another annotated loop is not supported", {b.pragma->spelling});
-      report(ctx, sm.getExpansionLoc(outer->pragma->location), DiagnosticsEngine::Note,
-             "the enclosing annotated loop is here");
-      continue;
-    }
+    int outer = -1;
+    for (size_t o = 0; o < models.size(); ++o)
+      if (contains(bound[o].loop->getSourceRange(), b.loop->getBeginLoc(), sm))
+        outer = static_cast<int>(o); // bound is in source order: the last is innermost
     LoopModel model;
     model.pragma = *b.pragma;
+    model.enclosing = outer;
     ModelBuilder(ctx, model, b.function).build(b.loop);
     models.push_back(std::move(model));
   }

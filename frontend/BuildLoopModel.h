@@ -13,10 +13,11 @@ class ASTContext;
 namespace weft {
 
 /// Attaches every `#pragma weft` of the main file to the loop statement that follows it
-/// and builds that loop's model. A pragma that is not followed by a for loop, that sits
-/// outside a function body or in a template, or inside another annotated loop is an
-/// error reported through the context's diagnostics (the caller checks
-/// hasErrorOccurred()); no model is built for it.
+/// and builds that loop's model. A pragma that is not followed by a for loop, or that
+/// sits outside a function body or in a template, is an error reported through the
+/// context's diagnostics (the caller checks hasErrorOccurred()); no model is built for
+/// it. An annotated loop inside another one gets its model too, with
+/// LoopModel::enclosing naming the innermost annotated loop around it.
 std::vector<LoopModel> build_loop_models(clang::ASTContext &context,
                                          const std::vector<Pragma> &pragmas);
 

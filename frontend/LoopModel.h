@@ -230,6 +230,9 @@ struct LoopModel {
   std::vector<Call> calls;
   std::vector<UnknownEffect> unknown_effects;
   std::vector<EarlyExit> early_exits;
+  /// The innermost annotated loop around this one (its index among the file's models,
+  /// which are in source order), or -1.
+  int enclosing = -1;
 
   /// isl set of the annotated loop's own iterations, over levels[0]'s dims.
   std::string iteration_space() const;

@@ -874,9 +874,26 @@ std::string rewrite_source(clang::ASTContext &context, const std::vector<Analyze
   clang::Rewriter rewriter(sm, context.getLangOpts());
   LoopRewriter loop_rewriter(context, rewriter);
   clang::DiagnosticsEngine &diags = context.getDiagnostics();
+  std::vector<bool> parallel; // per loop so far: rewritten into an executor call
   for (const AnalyzedLoop &loop : loops) {
     LoopRewrite result;
     std::optional<Refused> refused;
+    const int outer = loop.model->enclosing;
+    if (outer >= 0 && static_cast<size_t>(outer) < parallel.size() && parallel[outer]) {
+      // The executor of the enclosing loop runs this loop, as written, in each of its
+      // iterations; its pragma becomes a comment.
+      result.kept_serial = "the enclosing annotated loop runs in parallel";
+      unsigned id = diags.getDiagnosticIDs()->getCustomDiagID(
+          clang::DiagnosticIDs::Remark,
+          "annotated loop ignored: the enclosing annotated loop runs in parallel");
+      diags.Report(loop.model->pragma.location, id);
+      loop_rewriter.keep_serial(*loop.model,
+                                "weft: ignored: the enclosing annotated loop runs in parallel");
+      parallel.push_back(false);
+      if (results)
+        results->push_back(result);
+      continue;
+    }
     if (loop.schedule->verdict == Verdict::Sequential) {
       refused = Refused{"its verdict is sequential"};
     } else {
@@ -900,6 +917,7 @@ std::string rewrite_source(clang::ASTContext &context, const std::vector<Analyze
                                     : "weft: " +
                                           std::string(verdict_name(loop.schedule->verdict)) +
                                           ", but kept sequential: " + refused->why);
+    parallel.push_back(result.parallel);
     if (results)
       results->push_back(result);
   }

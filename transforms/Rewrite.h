@@ -22,6 +22,9 @@
 // array's rows are not named by a key of the loop, its loop variable is declared outside
 // the loop, its step is not 1 or -1, or the loop lies in a macro.
 //
+// An annotated loop inside an annotated loop that is rewritten stays as written, with a
+// remark: the enclosing loop's executor runs it in each of its iterations.
+//
 //===----------------------------------------------------------------------===//
 #ifndef WEFT_TRANSFORMS_REWRITE_H
 #define WEFT_TRANSFORMS_REWRITE_H
