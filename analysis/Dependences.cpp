@@ -35,6 +35,7 @@
 #include <isl/val.h>
 
 #include <map>
+#include <optional>
 #include <set>
 
 namespace weft {
@@ -90,9 +91,18 @@ template <class T> T checked(T object, isl::ctx ctx) {
   return object;
 }
 
+/// Takes ownership of what an isl C function returned. A null result throws the isl
+/// error behind it (isl::exception_quota once the operation limit is reached), never
+/// the bindings' "NULL input".
+template <class P> auto own(P *ptr, isl::ctx ctx) -> decltype(isl::manage(ptr)) {
+  if (!ptr)
+    isl::exception::throw_last_error(ctx);
+  return isl::manage(ptr);
+}
+
 /// { x -> y : x in a and y in b }
 isl::map cross(const isl::set &a, const isl::set &b) {
-  return checked(isl::manage(isl_map_from_domain_and_range(a.copy(), b.copy())), a.ctx());
+  return own(isl_map_from_domain_and_range(a.copy(), b.copy()), a.ctx());
 }
 
 class DependenceBuilder {
@@ -410,8 +420,7 @@ private:
     auto it = before_.find(key);
     if (it != before_.end())
       return it->second;
-    isl::map b = checked(
-        isl::manage(isl_map_lex_lt_map(schedules_[sa].copy(), schedules_[sb].copy())), ctx_);
+    isl::map b = own(isl_map_lex_lt_map(schedules_[sa].copy(), schedules_[sb].copy()), ctx_);
     before_.emplace(key, b);
     return b;
   }
@@ -448,7 +457,7 @@ private:
   isl::map tag(const isl::map &m, unsigned k) const {
     isl::set t = checked(parse_set(ctx_, params() + "{ T" + std::to_string(k) + "[] }"), ctx_);
     isl::map to_tag = cross(m.domain(), t);
-    isl::map untag = checked(isl::manage(isl_map_domain_map(to_tag.release())), ctx_);
+    isl::map untag = own(isl_map_domain_map(to_tag.release()), ctx_);
     return untag.apply_range(m);
   }
 
@@ -526,7 +535,7 @@ private:
       if (!match)
         return;
       isl_map *plain = isl_map_range_factor_domain(isl_map_domain_factor_domain(m.copy()));
-      result = result.unite(checked(isl::manage(plain), ctx_));
+      result = result.unite(own(plain, ctx_));
     });
     return result;
   }
@@ -560,51 +569,105 @@ private:
   }
 
   /// Per dim of L: the value of y - x over the pairs of `loop`, or "*" when it varies.
+  ///
+  /// Dim d takes one value c iff every distance lies on the hyperplane  delta_d = c,
+  /// that is iff the affine hull H of the distances lies in it; then c is dim d of any
+  /// point of H. Projecting the parameters out of H (equalities only) keeps every
+  /// point's dims, so the test holds over all parameter values. (Projecting the other
+  /// dims out of the distances themselves is Fourier-Motzkin elimination, which isl
+  /// does not count against its operation limit and which grows exponentially with
+  /// the dims; the hull is computed with counted simplex pivots.)
   std::vector<std::string> distances(const isl::map &loop) const {
     std::vector<std::string> out;
     if (loop.is_empty())
       return out;
-    isl::set deltas = loop.deltas();
-    unsigned n = loop_dims().size();
+    isl_basic_set *hull = isl_set_affine_hull(loop.deltas().release());
+    hull = isl_basic_set_project_out(hull, isl_dim_param, 0,
+                                     hull ? isl_basic_set_dim(hull, isl_dim_param) : 0);
+    isl::basic_set h = own(hull, ctx_);
+    isl::point p = own(isl_basic_set_sample_point(h.copy()), ctx_);
+    const bool some = isl_point_is_void(p.get()) == isl_bool_false;
+    const unsigned n = loop_dims().size();
     for (unsigned d = 0; d < n; ++d) {
-      isl_set *one = isl_set_project_out(deltas.copy(), isl_dim_set, d + 1, n - d - 1);
-      one = isl_set_project_out(one, isl_dim_set, 0, d);
-      one = isl_set_project_out(one, isl_dim_param, 0, isl_set_dim(one, isl_dim_param));
-      isl::set values = checked(isl::manage(one), ctx_);
-      // One value c iff the set lies within { [c] } for a point c it holds (no lexmin:
-      // the distances may be unbounded).
       std::string text = "*";
-      isl_point *p = isl_set_sample_point(values.copy());
-      isl_val *v = p ? isl_point_get_coordinate_val(p, isl_dim_set, 0) : nullptr;
-      if (v && isl_val_is_int(v)) {
-        char *c = isl_val_to_str(v);
-        isl::set single = checked(parse_set(ctx_, std::string("{ [") + c + "] }"), ctx_);
-        if (values.is_subset(single))
-          text = c;
-        free(c);
+      isl::val c =
+          some ? own(isl_point_get_coordinate_val(p.get(), isl_dim_set, d), ctx_) : isl::val();
+      if (some && c.is_int()) {
+        isl_basic_set *line = isl_basic_set_universe(isl_basic_set_get_space(h.get()));
+        isl::basic_set plane = own(isl_basic_set_fix_val(line, isl_dim_set, d, c.copy()), ctx_);
+        isl_bool on = isl_basic_set_is_subset(h.get(), plane.get());
+        if (on == isl_bool_error)
+          isl::exception::throw_last_error(ctx_);
+        if (on == isl_bool_true)
+          text = std::to_string(c.get_num_si());
       }
-      isl_val_free(v);
-      isl_point_free(p);
       out.push_back(text);
     }
     return out;
   }
 };
 
+/// The obstacle of a loop whose analysis reached options.isl_max_operations.
+Obstacle limit_obstacle(const LoopModel &m, const Options &options) {
+  return {Reason::AnalysisLimit, m.range,
+          "more than " + std::to_string(options.isl_max_operations) +
+              " isl operations (--isl-max-operations)"};
+}
+
+/// Why the model is too large to analyse: a statement in more loop dims than
+/// options.max_loop_dims. isl's work outside its operation count (Fourier-Motzkin
+/// elimination in projections and distances, simplification of the constraints it
+/// adds) grows exponentially with the dims, so no isl object is built for such a loop.
+std::optional<Obstacle> too_large(const LoopModel &m, const Options &options) {
+  for (const Statement &s : m.statements) {
+    std::vector<std::string> labels;
+    for (unsigned l : s.levels)
+      labels.insert(labels.end(), m.levels[l].dim_labels.begin(), m.levels[l].dim_labels.end());
+    if (labels.size() <= options.max_loop_dims)
+      continue;
+    std::string dims = labels.size() <= 4
+                           ? llvm::join(labels, ", ")
+                           : labels[0] + ", " + labels[1] + ", ..., " + labels.back();
+    return Obstacle{Reason::ModelTooLarge, s.range,
+                    "this statement runs in " + std::to_string(labels.size()) + " loop dims (" +
+                        dims + "); the dependence analysis takes at most " +
+                        std::to_string(options.max_loop_dims)};
+  }
+  return std::nullopt;
+}
+
 } // namespace
 
 Dependences compute_dependences(const LoopModel &model, const Options &options) {
   Dependences out;
   out.isl = std::make_shared<IslContext>(options.isl_max_operations);
+  if (std::optional<Obstacle> big = too_large(model, options)) {
+    out.obstacles.push_back(*big);
+    return out;
+  }
   try {
     DependenceBuilder(model, out).run();
-  } catch (const isl::exception_quota &) {
+  } catch (const isl::exception &e) {
+    if (!operation_limit_reached(e, out))
+      throw;
     // Nothing computed so far can be trusted: the loop stays sequential.
     out.deps.clear();
-    out.obstacles.push_back({Reason::AnalysisLimit, model.range,
-                             "more than " + std::to_string(options.isl_max_operations) +
-                                 " isl operations (--isl-max-operations)"});
+    out.obstacles.push_back(limit_obstacle(model, options));
   }
+  return out;
+}
+
+bool operation_limit_reached(const isl::exception &error, const Dependences &deps) {
+  // The bindings reset the context's error when they throw it; a null result thrown as
+  // "NULL input" leaves it set.
+  return dynamic_cast<const isl::exception_quota *>(&error) ||
+         (deps.isl && isl_ctx_last_error(deps.isl->ctx.get()) == isl_error_quota);
+}
+
+Dependences at_operation_limit(const LoopModel &model, const Options &options) {
+  Dependences out;
+  out.isl = std::make_shared<IslContext>(options.isl_max_operations);
+  out.obstacles.push_back(limit_obstacle(model, options));
   return out;
 }
 

@@ -29,8 +29,9 @@ struct IslContext {
   isl::ctx ctx;
 };
 
-/// Parses an isl set or map written by weft. Parsing is linear in the text, so it runs
-/// outside the operation limit: a limit hit there would surface as a syntax error.
+/// Parses an isl set or map written by weft. Parsing runs outside the operation limit
+/// (a limit hit there would surface as a syntax error); the texts weft writes name at
+/// most Options::max_loop_dims dims per statement, which bounds that work.
 isl::set parse_set(isl::ctx ctx, const std::string &text);
 isl::map parse_map(isl::ctx ctx, const std::string &text);
 
@@ -85,8 +86,18 @@ struct Dependences {
 /// with isl, and the obstacles that no schedule can overcome. Ordered dependences are
 /// also computed for unordered loops, for the levels nested inside the annotated one.
 /// Work beyond options.isl_max_operations ends the analysis with an AnalysisLimit
-/// obstacle instead of hanging.
+/// obstacle instead of hanging; a statement in more than options.max_loop_dims loop
+/// dims gets a ModelTooLarge obstacle and no isl work at all.
 Dependences compute_dependences(const LoopModel &model, const Options &options);
+
+/// Whether `error`, thrown while working in `deps`' context, comes from the operation
+/// limit: the limit itself, or an error that follows it (a null result a caller did
+/// not expect).
+bool operation_limit_reached(const isl::exception &error, const Dependences &deps);
+
+/// The dependences of a loop whose analysis reached options.isl_max_operations: none,
+/// and an AnalysisLimit obstacle, so that the loop stays sequential.
+Dependences at_operation_limit(const LoopModel &model, const Options &options);
 
 } // namespace weft
 

@@ -28,6 +28,8 @@ const char *reason_name(Reason reason) {
     return "accumulator_read";
   case Reason::AnalysisLimit:
     return "analysis_limit";
+  case Reason::ModelTooLarge:
+    return "model_too_large";
   case Reason::NotAPipeline:
     return "not_a_pipeline";
   }
@@ -60,6 +62,8 @@ const char *reason_message(Reason reason) {
     return "an accumulator is read inside the loop, where its value is partial";
   case Reason::AnalysisLimit:
     return "the dependence analysis exceeded its operation limit";
+  case Reason::ModelTooLarge:
+    return "the loop has more dims than the dependence analysis takes";
   case Reason::NotAPipeline:
     return "the loop body is not a chain of stages";
   }

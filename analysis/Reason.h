@@ -35,6 +35,8 @@ enum class Reason {
   AccumulatorRead,
   /// The analysis needed more isl operations than the limit allows.
   AnalysisLimit,
+  /// A statement runs in more loop dims than the analysis takes (Options::max_loop_dims).
+  ModelTooLarge,
   /// `#pragma weft pipeline`: the body is not a chain of stages that each depend only
   /// on the stage before them in the same iteration.
   NotAPipeline,

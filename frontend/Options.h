@@ -25,6 +25,11 @@ struct Options {
   /// Bound on the isl operations spent on one loop's analysis: a loop that needs more
   /// ends sequential with a diagnostic instead of hanging the compiler.
   unsigned long isl_max_operations = 5000000;
+  /// Bound on the loop dims of one statement (the dims of every level around it; a
+  /// SparseArray level has one per key). isl counts only simplex pivots against
+  /// isl_max_operations; its eliminations grow exponentially with the dims, so a loop
+  /// with more stays sequential with a diagnostic before any isl object is built.
+  unsigned max_loop_dims = 12;
 };
 
 } // namespace weft

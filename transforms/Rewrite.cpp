@@ -422,9 +422,8 @@ std::variant<FootprintText, Refused> footprint(const LoopModel &m, bool strided)
   return fp;
 }
 
-/// Wavefront: the largest distance of any dependence along the two band dims, or why
-/// the executor cannot run them (it needs every dependence to point up and to the left).
-std::variant<std::pair<int64_t, int64_t>, Refused> wavefront_halo(const Dependences &deps) {
+/// wavefront_halo without its budget: may throw isl::exception_quota.
+std::variant<std::pair<int64_t, int64_t>, Refused> wavefront_halo_of(const Dependences &deps) {
   int64_t halo[2] = {0, 0};
   for (const Dependence &dep : deps.deps) {
     // The band dims of both statements (the first two of each), in one space.
@@ -438,6 +437,8 @@ std::variant<std::pair<int64_t, int64_t>, Refused> wavefront_halo(const Dependen
     rel = isl_map_project_out(rel, isl_dim_out, 2, static_cast<unsigned>(out - 2));
     rel = isl_map_set_tuple_name(rel, isl_dim_in, "B");
     rel = isl_map_set_tuple_name(rel, isl_dim_out, "B");
+    if (!rel)
+      isl::exception::throw_last_error(deps.isl->ctx);
     isl::map band = isl::manage(rel);
     isl::set delta = band.deltas();
     for (int d = 0; d < 2; ++d) {
@@ -450,6 +451,20 @@ std::variant<std::pair<int64_t, int64_t>, Refused> wavefront_halo(const Dependen
     }
   }
   return std::make_pair(halo[0], halo[1]);
+}
+
+/// Wavefront: the largest distance of any dependence along the two band dims, or why
+/// the executor cannot run them (it needs every dependence to point up and to the left).
+/// The isl work here has a budget of --isl-max-operations of its own; past it the loop
+/// is refused, never an isl error.
+std::variant<std::pair<int64_t, int64_t>, Refused> wavefront_halo(const Dependences &deps) {
+  isl_ctx_reset_operations(deps.isl->ctx.get());
+  try {
+    return wavefront_halo_of(deps);
+  } catch (const isl::exception_quota &) {
+    return Refused{"finding its wavefront's halo needs more isl operations than "
+                   "--isl-max-operations allows"};
+  }
 }
 
 /// Local variables of the enclosing function that the loop body reads only by value.

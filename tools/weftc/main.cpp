@@ -202,7 +202,16 @@ int main(int argc, const char **argv) {
         out += weft::print_model(model, sm);
       try {
         deps.push_back(weft::compute_dependences(model, options));
-        schedules.push_back(weft::choose_schedule(model, deps.back()));
+        try {
+          schedules.push_back(weft::choose_schedule(model, deps.back()));
+        } catch (const isl::exception &e) {
+          // An isl error after the operation limit was reached is the limit's: the loop
+          // stays sequential with the limit as its reason.
+          if (!weft::operation_limit_reached(e, deps.back()))
+            throw;
+          deps.back() = weft::at_operation_limit(model, options);
+          schedules.push_back(weft::choose_schedule(model, deps.back()));
+        }
         weft::explain_schedule(file.context, model, deps.back(), schedules.back(),
                                options.explain);
       } catch (const isl::exception &e) {
