@@ -49,8 +49,8 @@ bool is_inert(const Expr *e) {
          isa<UnaryExprOrTypeTraitExpr>(e) || isa<TypeTraitExpr>(e) || isa<CXXNoexceptExpr>(e) ||
          isa<CXXThisExpr>(e) || isa<ArrayInitIndexExpr>(e) || isa<CXXPseudoDestructorExpr>(e) ||
          isa<SizeOfPackExpr>(e) ||
-         isa<DeclRefExpr>(e) && !isa<VarDecl>(cast<DeclRefExpr>(e)->getDecl()) &&
-             !isa<BindingDecl>(cast<DeclRefExpr>(e)->getDecl());
+         (isa<DeclRefExpr>(e) && !isa<VarDecl>(cast<DeclRefExpr>(e)->getDecl()) &&
+          !isa<BindingDecl>(cast<DeclRefExpr>(e)->getDecl()));
 }
 
 /// Conversions whose result is a new value computed from the operand's value.
