@@ -172,6 +172,12 @@ std::string ModelBuilder::buffer_target_of(const ValueDecl *d) {
 void ModelBuilder::record(unsigned array, AccessKind kind, std::vector<Subscript> subscripts,
                           bool whole, bool may, std::string spelling, SourceRange range) {
   ArrayInfo &info = m_.arrays[array];
+  // More subscripts than the array has dims (an element of a field of a local object,
+  // copy.key[0], recorded on the object): the access touches the object as a whole.
+  if (subscripts.size() + info.private_dims > info.rank) {
+    subscripts.clear();
+    whole = true;
+  }
   if (info.rank == 0)
     whole = false;
   if (info.local) {

@@ -827,7 +827,11 @@ void add_session(clang::ASTContext &context, clang::Rewriter &rewriter, const Te
     const auto *fn = llvm::dyn_cast<clang::FunctionDecl>(d);
     if (!fn || !fn->isMain() || !fn->doesThisDeclarationHaveABody())
       continue;
-    const auto *body = llvm::dyn_cast<clang::CompoundStmt>(fn->getBody());
+    // int main() try { ... } catch (...) { ... }: the session opens the try block.
+    const clang::Stmt *outer = fn->getBody();
+    if (const auto *t = llvm::dyn_cast<clang::CXXTryStmt>(outer))
+      outer = t->getTryBlock();
+    const auto *body = llvm::dyn_cast<clang::CompoundStmt>(outer);
     if (!body || !text.rewritable(SourceRange(body->getLBracLoc(), body->getLBracLoc())))
       continue;
     std::string session;
