@@ -14,6 +14,10 @@ Plan::Plan(Session& session, const Wavefront& space, const Footprint& footprint)
       usage_error("wavefront", "the DistArray of shape " + w.handle.shape + " is smaller than the iteration space");
     }
     arrays_.push_back(w.handle);
+    // Partitioned now (the same on every process: layouts change collectively), so the
+    // copies of other processes' columns may be stale once the loop starts.
+    const ArrayRecord* record = existing_record(w.handle);
+    if (space.halo_cols > 0 && record != nullptr && !record->layout().whole()) stale_.push_back(w.handle);
   }
   const std::int64_t rows = std::max<std::int64_t>(0, space.rows.end - space.rows.begin);
   const std::int64_t cols = std::max<std::int64_t>(0, space.cols.end - space.cols.begin);
@@ -62,6 +66,10 @@ IndexRange Plan::tile_cols(std::int64_t band) const { return IndexRange{band_bou
 
 namespace {
 
+// The tag of the message with the columns that anti dependences read (block halos use
+// tags 0 to 29999; it goes the other way, to the left neighbour, too).
+constexpr int kAheadTag = 30000;
+
 // Copies rows [r.begin, r.end) x cols [c0, c0 + width) of every array to/from a buffer.
 void copy_halo(const std::vector<ArrayHandle>& arrays, IndexRange r, std::int64_t c0, std::int64_t width,
                std::byte* buffer, bool into_array) {
@@ -92,6 +100,22 @@ void Plan::start() {
   outgoing_.resize(static_cast<std::size_t>(row_blocks_));
   receives_.resize(static_cast<std::size_t>(row_blocks_));
   sends_.resize(static_cast<std::size_t>(row_blocks_));
+  // Before this process writes anything: its first halo_cols columns, with the values
+  // from before the loop, to the left neighbour, which reads them (anti dependences)
+  // while this process overwrites them. Arrays that were whole need none of this.
+  if (!stale_.empty()) {
+    const std::int64_t bytes = halo_bytes(stale_, space_.rows.end - space_.rows.begin, space_.halo_cols);
+    if (left_ >= 0) {
+      ahead_outgoing_.resize(static_cast<std::size_t>(bytes));
+      copy_halo(stale_, space_.rows, col_bounds_[session_.rank()], space_.halo_cols, ahead_outgoing_.data(),
+                /*into_array*/ false);
+      ahead_send_ = session_.transport().isend(ahead_outgoing_.data(), bytes, left_, kAheadTag);
+    }
+    if (right_ >= 0) {
+      ahead_incoming_.resize(static_cast<std::size_t>(bytes));
+      ahead_receive_ = session_.transport().irecv(ahead_incoming_.data(), bytes, right_, kAheadTag);
+    }
+  }
   if (left_ < 0 || space_.halo_cols == 0) return;
   for (std::int64_t b = 0; b < row_blocks_; ++b) {
     const IndexRange r = tile_rows(b);
@@ -103,6 +127,14 @@ void Plan::start() {
 }
 
 void Plan::before_wave(std::int64_t wave) {
+  // Only the last band reads right of this process's columns; it first runs in wave
+  // bands - 1. The right neighbour sent the columns before it wrote any of them.
+  if (wave == bands_ - 1 && right_ >= 0 && !stale_.empty()) {
+    session_.transport().wait(ahead_receive_);
+    copy_halo(stale_, space_.rows, col_bounds_[session_.rank() + 1], space_.halo_cols, ahead_incoming_.data(),
+              /*into_array*/ true);
+    std::vector<std::byte>().swap(ahead_incoming_);
+  }
   // The first band of row block `wave` reads the halo columns of those rows.
   if (left_ < 0 || space_.halo_cols == 0 || wave >= row_blocks_) return;
   const std::size_t b = static_cast<std::size_t>(wave);
@@ -131,6 +163,7 @@ void Plan::progress() {
 }
 
 void Plan::finish() {
+  session_.transport().wait(ahead_send_);
   session_.transport().wait_all(sends_);
   session_.transport().wait_all(receives_);
 }

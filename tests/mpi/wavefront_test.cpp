@@ -65,9 +65,12 @@ TEST(Wavefront, ASecondRunOverThePartitionedTableMovesNoDataBetweenTheLoops) {
   const weft::rt::Traffic before = session().traffic();
   weft::rt::wavefront(session(), space, weft::rt::Footprint().write(D, 0), body);
   const weft::rt::Traffic moved = session().traffic() - before;
-  // Only the halos inside the loop: one message per row block to the right neighbour.
+  // Only the halos: inside the loop one message per row block to the right neighbour,
+  // and at its start the process's first column of the loop's rows to the left one (the
+  // table is partitioned, so the left neighbour's copy of that column, which a body may
+  // read as the earlier loop left it, is stale). Never the table.
   if (session().options().lazy_materialize) {
-    EXPECT_LE(moved.data_bytes, static_cast<std::int64_t>((n + 1) * sizeof(int)));
+    EXPECT_LE(moved.data_bytes, static_cast<std::int64_t>(2 * n * sizeof(int)));
   }
   EXPECT_EQ(D(n, m), static_cast<int>(n + m));
 }

@@ -1,7 +1,9 @@
 // weft/rt/wavefront.h — the wavefront executor, for `#pragma weft parallel_for ordered`
 // loop nests whose dependences all point up and to the left: iteration (i, j) reads
-// what iterations (i - a, j - b) wrote, 0 <= a <= halo_rows, 0 <= b <= halo_cols
-// (dynamic programs such as edit distance, LCS, Smith-Waterman; stencils after a skew).
+// what iterations (i - a, j - b) wrote (flow), and what iterations (i + a, j + b) write
+// later, so the value from before the loop (anti), 0 <= a <= halo_rows,
+// 0 <= b <= halo_cols (dynamic programs such as edit distance, LCS, Smith-Waterman;
+// stencils after a skew, in-place sweeps that read the next column).
 //
 //   weft::rt::wavefront(session, weft::rt::Wavefront{{1, n + 1}, {1, m + 1}},
 //                       weft::rt::Footprint().write(D, 0),
@@ -20,6 +22,16 @@
 // pipeline fills as soon as the left neighbour finishes a row block), and after its
 // last band of a row block it sends its own last halo_cols columns to the right. After
 // the loop each written array is partitioned by the processes' column ranges.
+//
+// Anti dependences reach the halo_cols columns right of a process's range, which its
+// right neighbour owns and overwrites during the loop: the process must read them as
+// they were before the loop. Its own copy holds those values when the array is whole
+// at the loop's start. When the array is partitioned (an earlier loop wrote it and no
+// serial access made it whole since; a wavefront run twice, lazily materialized), the
+// copy of another process's columns is stale, so before computing each process sends
+// its first halo_cols columns of the loop's rows, as it found them, to its left
+// neighbour (one message, the size of the halos inside the loop; nothing when the
+// array is whole). The rest of another process's columns is never read.
 #pragma once
 
 #include <algorithm>
@@ -74,6 +86,11 @@ class Plan {
   std::vector<std::int64_t> band_bounds_;
   std::vector<std::vector<std::byte>> incoming_, outgoing_;  // per row block
   std::vector<Request> receives_, sends_;
+  // The written arrays that were partitioned at the loop's start, whose copy of the right
+  // neighbour's first columns may be stale, and those columns' exchange (see above).
+  std::vector<ArrayHandle> stale_;
+  std::vector<std::byte> ahead_incoming_, ahead_outgoing_;
+  Request ahead_receive_, ahead_send_;
 };
 
 }  // namespace wavefront_detail
