@@ -8,7 +8,9 @@ the file), insert `#pragma weft parallel_for` (or a variant) before a random `fo
 convert the line endings to CR only or CRLF, nest an expression hundreds of levels deep,
 change a SparseArray/DistArray rank or a key index, drop or add braces and early exits,
 write main, the include or a loop header another valid way (function-try-block, comments,
-line splices, a byte order mark, tabs).
+line splices, a byte order mark, tabs), and valid changes that reach the analysis and the
+rewrite (another subscript, a statement wrapped in a block, an if, a do-while or a lambda,
+a cast).
 weftc runs on each mutant twice, `--emit=report` and `-o out.cpp` (source), under a
 timeout. A mutant is flagged when weftc
   - ends by a signal (exit status >= 128 or negative), or runs past the timeout (hang);
@@ -267,6 +269,60 @@ def m_long_line(rng, text):
     return text[:s.start(1)] + new + text[s.end(1):], "repeat the right-hand side at offset %d %d times" % (s.start(1), n)
 
 
+ACCESS = re.compile(r"\b([A-Z][A-Za-z0-9_]*)\(([^()]*)\)")
+
+
+def m_subscript(rng, text):
+    """A valid change of one array access's subscripts: another name of the file's loop
+    variables, +-1, or two subscripts swapped."""
+    spots = [m for m in ACCESS.finditer(text) if m.group(2).strip() and not in_comment_at(text, m.start())]
+    if not spots:
+        return None
+    s = rng.choice(spots)
+    args = [a.strip() for a in s.group(2).split(",")]
+    kind = rng.choice(["swap", "shift", "rename"])
+    if kind == "swap" and len(args) >= 2:
+        a, b = rng.sample(range(len(args)), 2)
+        args[a], args[b] = args[b], args[a]
+    elif kind == "shift":
+        k = rng.randrange(len(args))
+        args[k] = "%s %s 1" % (args[k], rng.choice(["+", "-"]))
+    else:
+        names = sorted(set(re.findall(r"\bfor\s*\(\s*(?:const\s+)?\w+\s+(\w+)", text))) or ["0"]
+        k = rng.randrange(len(args))
+        args[k] = rng.choice(names)
+    new = "%s(%s)" % (s.group(1), ", ".join(args))
+    return text[:s.start()] + new + text[s.end():], "access '%s' -> '%s' at offset %d" % (s.group(), new, s.start())
+
+
+def m_wrap_statement(rng, text):
+    """Wraps a statement of a loop body in a valid construct."""
+    spots = [m for m in re.finditer(r"(?m)^([ \t]+)([A-Za-z_][^;{}\n]*;)[ \t]*$", text)
+             if not in_comment_at(text, m.start(2))]
+    if not spots:
+        return None
+    s = rng.choice(spots)
+    form = rng.choice(["{ %s }", "if (true) { %s }", "do { %s } while (false);", "if (1 > 0) %s else {}",
+                       "for (int weft_once = 0; weft_once < 1; ++weft_once) { %s }", "%s ;", "[&] { %s }();"])
+    new = form % s.group(2)
+    return text[:s.start(2)] + new + text[s.end(2):], "statement '%s' -> '%s'" % (s.group(2), new)
+
+
+def m_add_cast(rng, text):
+    spots = [m for m in re.finditer(r"(?<=[(,] )?\b([a-z][a-z0-9_]*)\b(?=\s*[,)])", text) if not in_comment_at(text, m.start())]
+    if not spots:
+        return None
+    s = rng.choice(spots)
+    form = rng.choice(["static_cast<int64_t>(%s)", "(%s)", "+%s", "(0, %s)", "int(%s)"])
+    new = form % s.group(1)
+    return text[:s.start(1)] + new + text[s.end(1):], "'%s' -> '%s' at offset %d" % (s.group(1), new, s.start(1))
+
+
+def in_comment_at(text, pos):
+    line_start = text.rfind("\n", 0, pos) + 1
+    return "//" in text[line_start:pos]
+
+
 def m_bom(rng, text):
     return "\ufeff" + text, "UTF-8 byte order mark"
 
@@ -333,6 +389,7 @@ MUTATIONS = [
     (m_insert_pragma, 4), (m_move_pragma, 2), (m_line_endings, 1), (m_deep_nest, 2), (m_change_rank, 2),
     (m_change_key_index, 2), (m_early_exit, 3), (m_braces, 1), (m_long_line, 1), (m_bom, 1), (m_tabs, 1),
     (m_main_form, 2), (m_comment_in_loop_header, 2), (m_line_splice, 2), (m_include_form, 2),
+    (m_subscript, 5), (m_wrap_statement, 4), (m_add_cast, 3),
 ]
 
 
