@@ -20,7 +20,8 @@ minimal reproducer (--findings DIR).
 Exit status 0 when every case matches, 1 otherwise. --perturb checks the checker: it
 drops the written arrays from every Footprint weftc wrote (so the runtime no longer
 gathers what the loop wrote, as after a verdict that missed those writes); the check
-must then report differences.
+must then report differences. --program FILE checks a given program (its whole output)
+instead of generated ones; --verdicts-only only tabulates weftc's verdicts by construct.
 
   check_programs.py --weftc build/tools/weftc/weftc --include include \\
       --runtime-lib build/dsm-runtime/libweft_dsm.a --seed 1 --count 24 --work /tmp/sound
@@ -152,7 +153,7 @@ class Checker:
             source = perturb(source)
             with open(parallel_src, "w") as f:
                 f.write(source)
-        blocks = case_blocks(source)
+        blocks = case_blocks(source) if not a.program else {cids[0]: source}
         rewritten = {cid: bool(EXECUTOR.search(blocks.get(cid, ""))) for cid in cids}
 
         rc, out, err, timed_out = run([a.cxx, "-std=c++17", "-O0", "-I" + a.include] + self.mpi_compile +
@@ -224,7 +225,7 @@ class Checker:
                "parallel run failure": "parallel run failures", "generator error": "generator errors"}[kind]
         self.counts[key] += len(cids) if kind == "difference" else 1
         for cid in cids:
-            kind_of_case, tags = gen_programs.case_tags(a.seed, cid)
+            kind_of_case, tags = ("given", ["program"]) if a.program else gen_programs.case_tags(a.seed, cid)
             verdict = self.verdicts.get(cid, ("?",))[0]
             label = "UNSOUND" if kind == "difference" else kind.upper()
             print("%s: case %d (seed %d, %s: %s), verdict %s, program %s" % (
@@ -268,7 +269,20 @@ class Checker:
     def main(self):
         a = self.args
         os.makedirs(a.work, exist_ok=True)
-        manifest = gen_programs.write_programs(a.seed, a.count, a.per_file, a.work, a.first, a.cases)
+        if a.program:
+            # Given programs: each is one case (number 0), compared as a whole.
+            manifest = []
+            for k, path in enumerate(a.program):
+                with open(path) as f:
+                    text = f.read()
+                copy = os.path.join(a.work, "given_%d.cpp" % k)
+                with open(copy, "w") as f:
+                    f.write(text)
+                pragmas = {n + 1: 0 for n, line in enumerate(text.split("\n"))
+                           if line.strip().startswith("#pragma weft")}
+                manifest.append({"path": copy, "cases": [0], "pragma_lines": pragmas})
+        else:
+            manifest = gen_programs.write_programs(a.seed, a.count, a.per_file, a.work, a.first, a.cases)
         for entry in manifest:
             src, cids = entry["path"], entry["cases"]
             pragma_lines = {int(k): v for k, v in entry["pragma_lines"].items()}
@@ -357,6 +371,8 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--count", type=int, default=16, help="cases")
     parser.add_argument("--first", type=int, default=0, help="number of the first case")
+    parser.add_argument("--program", action="append", default=[],
+                        help="check this program (as one case, whole output compared) instead of generated ones")
     parser.add_argument("--cases", type=lambda t: [int(x) for x in t.split(",")],
                         help="only these cases (comma-separated numbers), instead of --first/--count")
     parser.add_argument("--per-file", type=int, default=4, help="cases per program")
