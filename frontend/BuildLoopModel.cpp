@@ -691,6 +691,7 @@ std::vector<LoopModel> build_loop_models(ASTContext &ctx, const std::vector<Prag
   // Annotated loops may nest: each gets its model, and the inner one knows the innermost
   // annotated loop around it (the rewrite ignores it when that one runs in parallel).
   std::vector<LoopModel> models;
+  std::map<const FunctionDecl *, FunctionUses> function_uses; // shared by the builders
   for (const Bound &b : bound) {
     int outer = -1;
     for (size_t o = 0; o < models.size(); ++o)
@@ -699,7 +700,9 @@ std::vector<LoopModel> build_loop_models(ASTContext &ctx, const std::vector<Prag
     LoopModel model;
     model.pragma = *b.pragma;
     model.enclosing = outer;
-    ModelBuilder(ctx, model, b.function).build(b.loop);
+    ModelBuilder builder(ctx, model, b.function);
+    builder.function_uses = &function_uses;
+    builder.build(b.loop);
     models.push_back(std::move(model));
   }
   return models;

@@ -103,6 +103,18 @@ struct CalleeSummary {
 enum class Mode { Read, Write, ReadWrite };
 
 /// Builds one LoopModel from the annotated loop statement.
+/// What scan_writes needs from the whole body of the function around a loop, the same
+/// for every loop of that function (scanning the body once per loop was quadratic in
+/// functions holding many loops).
+struct FunctionUses {
+  /// Scalars written other than by a plain assignment or ++/-- of the variable itself:
+  /// the first and last such write (expansion locations). A loop outside [first, last]
+  /// lets an alias outlive it.
+  std::map<const VarDecl *, std::pair<SourceLocation, SourceLocation>> indirect_writes;
+  /// Variables a non-const reference is bound to somewhere in the function.
+  std::set<const VarDecl *> bound_writable;
+};
+
 class ModelBuilder {
 public:
   /// `function` is the function whose body holds the loop.
@@ -113,6 +125,10 @@ public:
   void build(const Stmt *loop);
 
 private:
+  /// Scans of function bodies shared by the builders of one translation unit (owned by
+  /// build_loop_models); null: the builder scans its function itself.
+  std::map<const FunctionDecl *, FunctionUses> *function_uses = nullptr;
+
   struct Ctx {
     std::vector<unsigned> nest;     ///< enclosing levels
     std::vector<unsigned> position; ///< position within each enclosing level's body

@@ -291,31 +291,51 @@ void ModelBuilder::scan_writes(const Stmt *loop) {
     if (indirect && classify_use(e, ancestors).write)
       indirect_writes_ = true;
   });
-  if (function_ && function_->getBody()) {
+  if (!function_ || !function_->getBody())
+    return;
+  FunctionUses unshared;
+  FunctionUses *uses = &unshared;
+  bool fresh = true;
+  if (function_uses) {
+    auto [it, inserted] = function_uses->try_emplace(function_);
+    uses = &it->second;
+    fresh = inserted;
+  }
+  if (fresh) {
     UseScan everywhere;
     everywhere.run(function_->getBody());
-    // Outside the loop, a plain assignment or ++/-- of the variable itself happens
-    // before or after the loop; any other non-read use lets an alias outlive it.
+    // A plain assignment or ++/-- of the variable itself happens before or after a loop
+    // it is outside of; any other non-read use lets an alias outlive it.
     for (const auto &[vd, by] : everywhere.writes)
       for (const Expr *e : by) {
         QualType t = vd->getType().getNonReferenceType();
         if (t->isRecordType() || t->isArrayType())
           break; // elements are accesses; only scalars can be parameters or invariants
-        if (contains(loop->getSourceRange(), sm_.getExpansionLoc(e->getBeginLoc()), sm_))
-          continue;
         bool direct = false;
         if (const auto *b = dyn_cast<BinaryOperator>(e); b && b->isAssignmentOp())
           direct = isa<DeclRefExpr>(b->getLHS()->IgnoreParens());
         if (const auto *u = dyn_cast<UnaryOperator>(e); u && u->isIncrementDecrementOp())
           direct = isa<DeclRefExpr>(u->getSubExpr()->IgnoreParens());
-        if (!direct)
-          escaped_.insert(vd);
+        if (direct)
+          continue;
+        SourceLocation at = sm_.getExpansionLoc(e->getBeginLoc());
+        auto [span, first] = uses->indirect_writes.try_emplace(vd, at, at);
+        if (!first && sm_.isBeforeInTranslationUnit(at, span->second.first))
+          span->second.first = at;
+        if (!first && sm_.isBeforeInTranslationUnit(span->second.second, at))
+          span->second.second = at;
       }
     for (const auto &[vd, refs] : everywhere.bound_by)
       for (const VarDecl *r : refs)
         if (!r->getType().getNonReferenceType().isConstQualified())
-          escaped_.insert(vd); // a non-const reference may write it inside the loop
+          uses->bound_writable.insert(vd); // a non-const reference may write it in a loop
   }
+  // Some such write lies outside the loop iff the first or the last one does.
+  for (const auto &[vd, span] : uses->indirect_writes)
+    if (!contains(loop->getSourceRange(), span.first, sm_) ||
+        !contains(loop->getSourceRange(), span.second, sm_))
+      escaped_.insert(vd);
+  escaped_.insert(uses->bound_writable.begin(), uses->bound_writable.end());
 }
 
 } // namespace frontend
