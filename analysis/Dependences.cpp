@@ -543,8 +543,23 @@ private:
   /// carried_by_level[L]: some pair has equal dims in the levels enclosing L and
   /// different dims in L (L must enclose both statements).
   std::vector<bool> carried_by_levels(const isl::map &relation, unsigned sa, unsigned sb) const {
-    const Statement &a = m_.statements[sa], &b = m_.statements[sb];
+    const Statement &a = m_.statements[sa];
     std::vector<bool> carried(m_.levels.size(), false);
+    const std::vector<isl::map> &conditions = level_conditions(sa, sb);
+    for (size_t k = 0; k < conditions.size(); ++k)
+      carried[a.levels[k]] = !relation.intersect(conditions[k]).is_empty();
+    return carried;
+  }
+
+  /// Per level k enclosing both statements (outermost first): { S_a[...] -> S_b[...] :
+  /// equal dims in the levels around k, some dim of k different }. Once per pair of
+  /// statements: accesses of one pair of statements share them.
+  const std::vector<isl::map> &level_conditions(unsigned sa, unsigned sb) const {
+    const auto key = std::make_pair(sa, sb);
+    if (auto it = level_conditions_.find(key); it != level_conditions_.end())
+      return it->second;
+    std::vector<isl::map> conditions;
+    const Statement &a = m_.statements[sa], &b = m_.statements[sb];
     std::vector<std::string> da = renamed(dims_of(a), "a_"), db = renamed(dims_of(b), "b_");
     std::vector<std::string> equal;
     size_t offset = 0;
@@ -559,14 +574,14 @@ private:
       if (!equal.empty())
         text += llvm::join(equal, " and ") + " and ";
       text += "(" + llvm::join(differ, " or ") + ") }";
-      isl::map condition = checked(parse_map(ctx_, text), ctx_);
-      carried[a.levels[k]] = !relation.intersect(condition).is_empty();
+      conditions.push_back(checked(parse_map(ctx_, text), ctx_));
       for (size_t j = 0; j < level.dims.size(); ++j)
         equal.push_back(da[offset + j] + " = " + db[offset + j]);
       offset += level.dims.size();
     }
-    return carried;
+    return level_conditions_.emplace(key, std::move(conditions)).first->second;
   }
+  mutable std::map<std::pair<unsigned, unsigned>, std::vector<isl::map>> level_conditions_;
 
   /// Per dim of L: the value of y - x over the pairs of `loop`, or "*" when it varies.
   ///
@@ -655,6 +670,14 @@ Dependences compute_dependences(const LoopModel &model, const Options &options) 
     out.obstacles.push_back(limit_obstacle(model, options));
   }
   return out;
+}
+
+void release_isl(Dependences &deps) {
+  for (Dependence &d : deps.deps) {
+    d.relation = isl::map();
+    d.loop_relation = isl::map();
+  }
+  deps.isl.reset();
 }
 
 bool operation_limit_reached(const isl::exception &error, const Dependences &deps) {

@@ -90,6 +90,12 @@ struct Dependences {
 /// dims gets a ModelTooLarge obstacle and no isl work at all.
 Dependences compute_dependences(const LoopModel &model, const Options &options);
 
+/// Frees the isl objects of `deps` and their context (the relations of every
+/// dependence become null); kinds, distances, carried levels and obstacles stay. Once
+/// a loop's schedule is chosen only a wavefront's relations are needed (by the rewrite,
+/// for its halo); a file's other loops need not hold their isl memory until the end.
+void release_isl(Dependences &deps);
+
 /// Whether `error`, thrown while working in `deps`' context, comes from the operation
 /// limit: the limit itself, or an error that follows it (a null result a caller did
 /// not expect).

@@ -214,6 +214,9 @@ int main(int argc, const char **argv) {
         }
         weft::explain_schedule(file.context, model, deps.back(), schedules.back(),
                                options.explain);
+        // Only the rewrite of a wavefront reads a loop's isl relations again.
+        if (schedules.back().verdict != weft::Verdict::Wavefront)
+          weft::release_isl(deps.back());
       } catch (const isl::exception &e) {
         // Not the user's fault: an isl object weft built is wrong.
         llvm::errs() << "weftc: internal error: analysing the loop at "
