@@ -205,6 +205,10 @@ void ModelBuilder::record(unsigned array, AccessKind kind, std::vector<Subscript
     }
     subscripts = std::move(expanded);
   }
+  WEFT_INTERNAL_ASSERT(whole || subscripts.empty() || subscripts.size() == info.rank,
+                       "an access to '" + info.name + "' with " +
+                           std::to_string(subscripts.size()) + " subscripts for rank " +
+                           std::to_string(info.rank));
   Access a;
   a.array = array;
   a.kind = kind;

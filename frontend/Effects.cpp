@@ -418,7 +418,9 @@ void ModelBuilder::visit_variable(const DeclRefExpr *ref, Mode mode, bool may) {
 void ModelBuilder::visit_sparse_value(const VarDecl *entry, const Expr *e, Mode mode, bool may) {
   unsigned level = loop_var_level_[entry];
   const LoopLevel &lv = m_.levels[level];
-  unsigned array = sparse_arrays_.at(level);
+  auto found = sparse_arrays_.find(level);
+  WEFT_INTERNAL_ASSERT(found != sparse_arrays_.end(), "a sparse level without its array");
+  unsigned array = found->second;
   std::vector<Subscript> subs;
   for (size_t d = 0; d < lv.dims.size(); ++d) {
     Subscript s;
@@ -450,7 +452,9 @@ void ModelBuilder::visit_member(const MemberExpr *member, Mode mode, bool may) {
       if (field == "key" && mode == Mode::Read)
         return; // the iteration's coordinates
       // Writing a key changes which entry the iteration is.
-      unsigned array = sparse_arrays_.at(lv->second);
+      auto found = sparse_arrays_.find(lv->second);
+      WEFT_INTERNAL_ASSERT(found != sparse_arrays_.end(), "a sparse level without its array");
+      unsigned array = found->second;
       record_mode(array, mode, {}, true, true, member);
       return;
     }

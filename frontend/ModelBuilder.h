@@ -15,6 +15,7 @@
 #ifndef WEFT_FRONTEND_MODELBUILDER_H
 #define WEFT_FRONTEND_MODELBUILDER_H
 
+#include "InternalError.h"
 #include "LoopModel.h"
 
 #include "clang/AST/ASTContext.h"
@@ -102,7 +103,6 @@ struct CalleeSummary {
 /// How an expression's value is used where it appears.
 enum class Mode { Read, Write, ReadWrite };
 
-/// Builds one LoopModel from the annotated loop statement.
 /// What scan_writes needs from the whole body of the function around a loop, the same
 /// for every loop of that function (scanning the body once per loop was quadratic in
 /// functions holding many loops).
@@ -115,6 +115,7 @@ struct FunctionUses {
   std::set<const VarDecl *> bound_writable;
 };
 
+/// Builds one LoopModel from the annotated loop statement.
 class ModelBuilder {
 public:
   /// `function` is the function whose body holds the loop.
@@ -124,11 +125,11 @@ public:
   /// Fills the model from `loop`, the statement after the pragma.
   void build(const Stmt *loop);
 
-private:
   /// Scans of function bodies shared by the builders of one translation unit (owned by
   /// build_loop_models); null: the builder scans its function itself.
   std::map<const FunctionDecl *, FunctionUses> *function_uses = nullptr;
 
+private:
   struct Ctx {
     std::vector<unsigned> nest;     ///< enclosing levels
     std::vector<unsigned> position; ///< position within each enclosing level's body
