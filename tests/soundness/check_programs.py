@@ -155,6 +155,7 @@ class Checker:
                 f.write(source)
         blocks = case_blocks(source) if not a.program else {cids[0]: source}
         rewritten = {cid: bool(EXECUTOR.search(blocks.get(cid, ""))) for cid in cids}
+        self.record_verdicts(cids, verdicts, rewritten)
 
         rc, out, err, timed_out = run([a.cxx, "-std=c++17", "-O0", "-I" + a.include] + self.mpi_compile +
                                       [parallel_src, a.runtime_lib] + self.mpi_link + a.link + ["-o", parallel],
@@ -190,7 +191,6 @@ class Checker:
         for cid, diffs in sorted(differing.items()):
             problems.append(("difference", [cid], "differs on %s:\n%s" % (
                 ", ".join(config for config, _ in diffs), diffs[0][1])))
-        self.record_verdicts(cids, verdicts, rewritten)
         return problems
 
     def weftc_failure(self, rc, err, timed_out, what):
@@ -332,7 +332,7 @@ class Checker:
         print("%d cases in %d programs, %d with a parallel verdict, %d with a rewritten loop" % (
             self.counts["cases"], self.counts["programs"], self.counts["parallel verdicts"],
             self.counts["rewritten loops"]))
-        print("%d differences, %d build failures after weftc, %d weftc crashes, %d weftc errors, "
+        print("%d differences, %d build failures after weftc, %d weftc crashes or hangs, %d weftc errors, "
               "%d parallel run failures, %d generator errors" % tuple(self.counts[k] for k in (
                   "differences", "build failures after weftc", "weftc crashes", "weftc errors",
                   "parallel run failures", "generator errors")))

@@ -13,11 +13,13 @@ missed effects before: writes through a call used as an lvalue, span-like views 
 const `operator[]` returning a reference, virtual calls, constructors/destructors and
 copy constructors and conversion operators and overloaded operators with side effects,
 mutable lambdas with init-captures, narrowing key conversions, key copies rewritten
-through references, pointers or casts, arrays passed by reference (possibly the same
-array twice), DistArrays as struct members, structured bindings, references and
-pointers to elements, helpers taking element references, 1-based and reversed keys; and
-plainly safe loops (reductions, Buffers, exclusive writes) so that parallel verdicts
-occur.
+through references, pointers, casts, helpers, conditions or whole-key and entry copies,
+arrays passed by reference (possibly the same array twice) or chosen at run time,
+DistArrays as struct members, structured bindings, references and pointers to elements,
+helpers taking element references, const methods writing mutable members or through
+reference members, thread_local counters, 1-based and reversed keys, a second loop
+reading what the first left partitioned, serial code between epochs; and plainly safe
+loops (reductions, Buffers, exclusive writes) so that parallel verdicts occur.
 
 What makes the comparison exact: every value is an integer small enough for float, and
 an unordered loop's body only ever *adds* to what it writes (or writes an element no
