@@ -11,6 +11,7 @@
 #include "BuildLoopModel.h"
 #include "Dependences.h"
 #include "Explain.h"
+#include "LargeStack.h"
 #include "LoopModel.h"
 #include "Options.h"
 #include "Parse.h"
@@ -124,7 +125,7 @@ void add_rewrite(nlohmann::json &loop, const weft::Schedule &schedule,
 
 } // namespace
 
-int main(int argc, const char **argv) {
+static int run_weftc(int argc, const char **argv) {
   // Everything after `--` is the compiler command line shared by all files.
   std::string db_error;
   std::unique_ptr<clang::tooling::CompilationDatabase> db =
@@ -258,4 +259,9 @@ int main(int argc, const char **argv) {
   if (!ok)
     return 1;
   return write_output(options.output, out) ? 0 : 1;
+}
+
+int main(int argc, const char **argv) {
+  // Deep expressions recurse deeply in clang's parser and weft's walks (LargeStack.h).
+  return weft::run_with_large_stack(run_weftc, argc, argv);
 }
