@@ -129,6 +129,62 @@ private:
   std::string eol_;
 };
 
+/// How deeply parentheses, square brackets and braces nest through the main file, from
+/// its raw tokens (preprocessor directives are skipped; what macros expand to is not
+/// seen). clang keeps at most LangOptions::BracketDepth of each kind open at once (256
+/// unless -fbracket-depth says otherwise).
+class BracketDepths {
+public:
+  struct Depth {
+    unsigned paren = 0, square = 0, brace = 0;
+  };
+
+  BracketDepths(const clang::SourceManager &sm, const clang::LangOptions &lang) {
+    clang::FileID main = sm.getMainFileID();
+    llvm::StringRef buffer = sm.getBufferData(main);
+    clang::Lexer lexer(sm.getLocForStartOfFile(main), lang, buffer.begin(), buffer.begin(),
+                       buffer.end());
+    Depth depth;
+    bool directive = false;
+    clang::Token tok;
+    while (!lexer.LexFromRawLexer(tok)) {
+      if (tok.isAtStartOfLine())
+        directive = tok.is(clang::tok::hash);
+      if (directive)
+        continue;
+      unsigned *count = tok.isOneOf(clang::tok::l_paren, clang::tok::r_paren)     ? &depth.paren
+                        : tok.isOneOf(clang::tok::l_square, clang::tok::r_square) ? &depth.square
+                        : tok.isOneOf(clang::tok::l_brace, clang::tok::r_brace)   ? &depth.brace
+                                                                                  : nullptr;
+      if (!count)
+        continue;
+      if (tok.isOneOf(clang::tok::l_paren, clang::tok::l_square, clang::tok::l_brace))
+        ++*count;
+      else if (*count > 0)
+        --*count;
+      changes_.emplace_back(sm.getFileOffset(tok.getLocation()), depth);
+    }
+  }
+
+  /// The largest depth of each kind over the bytes [from, to) of the main file, the
+  /// brackets open at `from` included.
+  Depth deepest(unsigned from, unsigned to) const {
+    auto it = std::lower_bound(changes_.begin(), changes_.end(), from,
+                               [](const auto &change, unsigned at) { return change.first < at; });
+    Depth most = it == changes_.begin() ? Depth() : std::prev(it)->second;
+    for (; it != changes_.end() && it->first < to; ++it) {
+      most.paren = std::max(most.paren, it->second.paren);
+      most.square = std::max(most.square, it->second.square);
+      most.brace = std::max(most.brace, it->second.brace);
+    }
+    return most;
+  }
+
+private:
+  /// At each bracket token (its file offset, ascending): the depths after it.
+  std::vector<std::pair<unsigned, Depth>> changes_;
+};
+
 /// Parenthesizes `text` unless it is one token or already in parentheses.
 std::string operand(const clang::Expr *e, const std::string &text) {
   const clang::Expr *bare = e->IgnoreImpCasts();
@@ -740,6 +796,21 @@ public:
       fallback = sm.getBufferData(sm.getFileID(top.range.getBegin())).substr(from, to - from).str();
     }
 
+    // The executor call puts the body inside one more pair of parentheses (and a body
+    // without braces inside braces); past the compiler's limit on open brackets the
+    // rewritten program would not compile where the loop did.
+    const unsigned limit = context_.getLangOpts().BracketDepth;
+    if (!depths_)
+      depths_.emplace(text_.sm(), context_.getLangOpts());
+    const BracketDepths::Depth deepest = depths_->deepest(
+        text_.sm().getFileOffset(top.range.getBegin()), text_.sm().getFileOffset(*body_end));
+    if (deepest.paren + 1 > limit || (!compound && deepest.brace + 1 > limit))
+      return Refused{"its body nests " +
+                     std::string(deepest.paren + 1 > limit ? "parentheses " : "braces ") +
+                     std::to_string(deepest.paren + 1 > limit ? deepest.paren : deepest.brace) +
+                     " deep, and inside the executor call that passes the compiler's limit of " +
+                     std::to_string(limit) + " (-fbracket-depth)"};
+
     // Everything checked: edit. The pragma line becomes the comment.
     const std::string indent = indentation(top.range.getBegin());
     std::string params;
@@ -819,6 +890,7 @@ private:
   clang::ASTContext &context_;
   clang::Rewriter &rewriter_;
   Text text_;
+  std::optional<BracketDepths> depths_; ///< lexed at the first loop that needs them
 };
 
 /// Gives `main` the runtime's Session as its first statement.
