@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "BuildLoopModel.h"
+#include "InternalError.h"
 #include "Dependences.h"
 #include "Explain.h"
 #include "LargeStack.h"
@@ -189,7 +190,14 @@ static int run_weftc(int argc, const char **argv) {
   nlohmann::json reports = nlohmann::json::array();
   bool ok = weft::parse_files(*db, source_paths, options, [&](weft::ParsedFile &file) {
     const clang::SourceManager &sm = file.context.getSourceManager();
-    std::vector<weft::LoopModel> models = weft::build_loop_models(file.context, file.pragmas);
+    std::vector<weft::LoopModel> models;
+    try {
+      models = weft::build_loop_models(file.context, file.pragmas);
+    } catch (const weft::InternalError &e) {
+      llvm::errs() << "weftc: internal error: building the loop models of " << file.path << ": "
+                   << e.what() << "\n";
+      return false;
+    }
     if (options.emit == weft::Emit::Model)
       out += "file " + file.path + ": " + std::to_string(models.size()) + " annotated loop" +
              (models.size() == 1 ? "" : "s") + "\n";
@@ -218,6 +226,11 @@ static int run_weftc(int argc, const char **argv) {
         // Only the rewrite of a wavefront reads a loop's isl relations again.
         if (schedules.back().verdict != weft::Verdict::Wavefront)
           weft::release_isl(deps.back());
+      } catch (const weft::InternalError &e) {
+        llvm::errs() << "weftc: internal error: analysing the loop at "
+                     << weft::location_string(model.range.getBegin(), sm) << ": " << e.what()
+                     << "\n";
+        return false;
       } catch (const isl::exception &e) {
         // Not the user's fault: an isl object weft built is wrong.
         llvm::errs() << "weftc: internal error: analysing the loop at "
@@ -241,6 +254,9 @@ static int run_weftc(int argc, const char **argv) {
     } catch (const isl::exception &e) {
       llvm::errs() << "weftc: internal error: rewriting " << file.path << ": isl: " << e.what()
                    << "\n";
+      return false;
+    } catch (const weft::InternalError &e) {
+      llvm::errs() << "weftc: internal error: rewriting " << file.path << ": " << e.what() << "\n";
       return false;
     }
     if (options.emit == weft::Emit::Source)
