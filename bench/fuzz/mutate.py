@@ -587,6 +587,8 @@ def main():
     parser.add_argument("--skip", type=lambda t: t.split(","), default=[],
                         help="mutations not to make, e.g. line_endings,deep_nest (to look past a known bug)")
     args = parser.parse_args()
+    if not os.access(args.weftc, os.X_OK):
+        sys.exit("mutate.py: %s is not an executable weftc" % args.weftc)
     args.root = os.path.abspath(args.root)
     args.include = os.path.abspath(args.include or os.path.join(args.root, "include"))
     args.out = os.path.abspath(args.out)

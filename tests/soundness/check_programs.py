@@ -393,6 +393,8 @@ def main():
     parser.add_argument("--verdicts-only", action="store_true",
                         help="only ask weftc for its verdicts (no parallel build or run), with a table by construct")
     args = parser.parse_args()
+    if not os.access(args.weftc, os.X_OK):
+        sys.exit("check_programs.py: %s is not an executable weftc" % args.weftc)
     gen_programs.AVOID.update(t for t in args.avoid.split(",") if t)
     args.include = os.path.abspath(args.include)
     args.runtime_lib = os.path.abspath(args.runtime_lib)
