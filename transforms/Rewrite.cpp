@@ -383,6 +383,30 @@ std::vector<const clang::ContinueStmt *> continues_of(const clang::Stmt *body) {
   return finder.found;
 }
 
+/// Whether a `break` in `body` leaves the loop around it (not a loop or switch nested in
+/// it, not inside a lambda).
+class BreakFinder : public clang::RecursiveASTVisitor<BreakFinder> {
+public:
+  bool found = false;
+
+  bool TraverseForStmt(clang::ForStmt *) { return true; }
+  bool TraverseWhileStmt(clang::WhileStmt *) { return true; }
+  bool TraverseDoStmt(clang::DoStmt *) { return true; }
+  bool TraverseCXXForRangeStmt(clang::CXXForRangeStmt *) { return true; }
+  bool TraverseSwitchStmt(clang::SwitchStmt *) { return true; }
+  bool TraverseLambdaExpr(clang::LambdaExpr *) { return true; }
+  bool VisitBreakStmt(clang::BreakStmt *) {
+    found = true;
+    return false;
+  }
+};
+
+bool breaks_out_of(const clang::Stmt *body) {
+  BreakFinder finder;
+  finder.TraverseStmt(const_cast<clang::Stmt *>(body));
+  return finder.found;
+}
+
 /// The dim of levels[0] that `s` names exactly (d, with coefficient 1 and no constant).
 std::optional<unsigned> key_dim(const LoopModel &m, const Subscript &s) {
   if (!s.affine || s.affine->constant != 0 || s.affine->coeffs.size() != 1 ||
@@ -772,6 +796,11 @@ public:
     std::optional<SourceLocation> body_end = text_.after_statement(body);
     if (!body_end)
       return Refused{"the loop body does not end with ';' or '}'"};
+    // The body becomes a lambda run once per iteration: a `break` of the loop around it
+    // (a wavefront's inner loop, which the executor replaces) would leave nothing.
+    if (breaks_out_of(body))
+      return Refused{"'break' leaves the loop around its body, and the executor runs the body "
+                     "as a lambda, once per iteration"};
     const SourceLocation loop_end = m.range.getEnd() == body->getEndLoc()
                                         ? *body_end
                                         : text_.after(m.range.getEnd());
