@@ -46,12 +46,7 @@ unsigned ModelBuilder::array_of_decl(const ValueDecl *decl) {
   info.decl = d;
   info.declared_at = d->getLocation();
   info.may_alias = may_alias;
-  std::set<std::string> taken;
-  for (const ArrayInfo &a : m_.arrays)
-    taken.insert(a.name);
-  info.name = d->getNameAsString();
-  for (unsigned n = 1; taken.count(info.name); ++n)
-    info.name = d->getNameAsString() + "_" + std::to_string(n);
+  info.name = unique_name(d->getNameAsString());
   classify(info, d->getType());
   // A reference declared in the loop names storage outside it: never privatized.
   if (const auto *vd = dyn_cast<VarDecl>(d);
@@ -81,11 +76,7 @@ unsigned ModelBuilder::array_of_expr(const Expr *e) {
   if (it != array_index_.end())
     return it->second;
   ArrayInfo info;
-  info.name = spelling;
-  for (unsigned n = 1; std::any_of(m_.arrays.begin(), m_.arrays.end(),
-                                   [&](const ArrayInfo &a) { return a.name == info.name; });
-       ++n)
-    info.name = spelling + "_" + std::to_string(n);
+  info.name = unique_name(spelling);
   info.may_alias = true;
   info.declared_at = e->getBeginLoc();
   classify(info, e->getType());
@@ -243,6 +234,18 @@ unsigned ModelBuilder::array_for_object(const Expr *object, bool may) {
   return array_of_expr(object);
 }
 
+/// `base`, or `base_N` with the smallest N that no array of the model is named yet.
+std::string ModelBuilder::unique_name(const std::string &base) const {
+  auto taken = [&](const std::string &name) {
+    return std::any_of(m_.arrays.begin(), m_.arrays.end(),
+                       [&](const ArrayInfo &a) { return a.name == name; });
+  };
+  std::string name = base;
+  for (unsigned n = 1; taken(name); ++n)
+    name = base + "_" + std::to_string(n);
+  return name;
+}
+
 /// A field reached from a variable through '.' only (m.W, m.inner.W): one array per
 /// variable and path. Two paths of one variable are distinct storage; a path of a
 /// variable that may alias (a reference parameter) may alias like the variable. A field
@@ -273,11 +276,7 @@ std::optional<unsigned> ModelBuilder::member_array(const Expr *e) {
     return it->second;
   ArrayInfo info;
   std::string spelling = text(e->getSourceRange());
-  info.name = spelling;
-  for (unsigned n = 1; std::any_of(m_.arrays.begin(), m_.arrays.end(),
-                                   [&](const ArrayInfo &a) { return a.name == info.name; });
-       ++n)
-    info.name = spelling + "_" + std::to_string(n);
+  info.name = unique_name(spelling);
   info.may_alias = may_alias;
   info.declared_at = e->getBeginLoc();
   info.root = d;

@@ -250,6 +250,7 @@ private:
                    bool may, const Expr *e);
   unsigned array_for_object(const Expr *object, bool may);
   std::optional<unsigned> member_array(const Expr *e);
+  std::string unique_name(const std::string &base) const;
 
   // Uses.cpp
   /// The pre-scan: every variable the loop may write (writes_, reshaped_), and every
