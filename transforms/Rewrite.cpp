@@ -971,7 +971,9 @@ void add_include(clang::ASTContext &context, clang::Rewriter &rewriter, const Te
   llvm::StringRef buffer = sm.getBufferData(main);
   const std::string line = "#include <weft/parallel.h>  // weft: the parallel runtime" + text.eol();
   SourceLocation start = sm.getLocForStartOfFile(main);
-  for (size_t at = 0; at < buffer.size();) {
+  // A UTF-8 byte order mark stays the file's first bytes.
+  const size_t first = buffer.startswith("\xEF\xBB\xBF") ? 3 : 0;
+  for (size_t at = first; at < buffer.size();) {
     size_t end = end_of_line(buffer, at);
     if (includes_weft_header(buffer.slice(at, end))) {
       if (end == buffer.size())
@@ -983,7 +985,7 @@ void add_include(clang::ASTContext &context, clang::Rewriter &rewriter, const Te
     }
     at = next_line(buffer, end);
   }
-  rewriter.InsertTextBefore(start, line);
+  rewriter.InsertTextBefore(start.getLocWithOffset(static_cast<int>(first)), line);
 }
 
 } // namespace
