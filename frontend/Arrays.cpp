@@ -254,7 +254,9 @@ std::optional<unsigned> ModelBuilder::member_array(const Expr *e) {
   std::vector<std::string> path;
   const Expr *root = e->IgnoreParenImpCasts();
   while (const auto *m = dyn_cast<MemberExpr>(root)) {
-    if (m->isArrow() || !isa<FieldDecl>(m->getMemberDecl()))
+    // Through a pointer, or a reference field: the storage is not the variable's.
+    if (m->isArrow() || !isa<FieldDecl>(m->getMemberDecl()) ||
+        m->getMemberDecl()->getType()->isReferenceType())
       return std::nullopt;
     path.insert(path.begin(), m->getMemberDecl()->getNameAsString());
     root = m->getBase()->IgnoreParenImpCasts();
