@@ -259,14 +259,17 @@ static int run_weftc(int argc, const char **argv) {
       llvm::errs() << "weftc: internal error: rewriting " << file.path << ": " << e.what() << "\n";
       return false;
     }
-    if (options.emit == weft::Emit::Source)
+    if (options.emit == weft::Emit::Source) {
       out = std::move(source);
+      return true;
+    }
+    // The report lists every dependence: built only when it is written.
     for (size_t i = 0; i < models.size(); ++i) {
       nlohmann::json loop = weft::report_loop(models[i], deps[i], schedules[i], sm);
       add_rewrite(loop, schedules[i], rewrites[i]);
       report["loops"].push_back(std::move(loop));
     }
-    reports.push_back(report);
+    reports.push_back(std::move(report));
     return true;
   });
   if (options.emit == weft::Emit::Report)
