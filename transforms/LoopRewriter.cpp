@@ -1,0 +1,299 @@
+//===- LoopRewriter.cpp - One annotated loop into one executor call -----===//
+#include "LoopRewriter.h"
+
+#include "Footprint.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Expr.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace weft {
+namespace rewrite {
+namespace {
+
+std::string schedule_comment(const Schedule &s) {
+  std::string what = verdict_name(s.verdict);
+  switch (s.verdict) {
+  case Verdict::Rotation2D:
+    what += " (space " + s.dims[s.space_dim] + ", time " + s.dims[s.time_dim] + ")";
+    break;
+  case Verdict::Partition1D:
+    what += " (by " + s.dims[s.partition_dim] + ")";
+    break;
+  default:
+    break;
+  }
+  return "weft: " + what + ": " + s.why;
+}
+
+} // namespace
+
+std::optional<Refused> LoopRewriter::rewrite(const AnalyzedLoop &loop, std::string *executor) {
+  const LoopModel &m = *loop.model;
+  const Schedule &s = *loop.schedule;
+  const LoopLevel &top = m.levels[0];
+  SourceRange whole(m.pragma.location, m.range.getEnd());
+  if (!text_.rewritable(whole))
+    return Refused{"the loop is written inside a macro"};
+
+  const std::string session = "weft::rt::Session::current()";
+  std::string call;
+  std::vector<Header> headers;
+  if (s.verdict == Verdict::Pipeline)
+    return Refused{"the pipeline executor (gpu-runtime) is not built yet"};
+  if (s.verdict == Verdict::Sequential)
+    return Refused{"its verdict is sequential"};
+  if (s.verdict == Verdict::Wavefront) {
+    const auto *outer = llvm::dyn_cast_or_null<clang::ForStmt>(top.stmt);
+    if (!outer || s.dims.size() != 2)
+      return Refused{"the wavefront executor runs two perfectly nested counted loops; this "
+                     "band has " +
+                     std::to_string(s.dims.size()) + " dims"};
+    const clang::ForStmt *inner = sole_inner_for(outer->getBody());
+    if (!inner)
+      return Refused{"the wavefront's outer loop holds more than its inner loop"};
+    for (const clang::ForStmt *f : {outer, inner}) {
+      std::variant<Header, Refused> h = counted_header(context_, f, text_);
+      if (auto *r = std::get_if<Refused>(&h))
+        return *r;
+      headers.push_back(std::get<Header>(h));
+    }
+  } else {
+    std::variant<Header, Refused> h = header(top);
+    if (auto *r = std::get_if<Refused>(&h))
+      return *r;
+    headers.push_back(std::get<Header>(h));
+  }
+  // Every place the edits touch must be text of the main file.
+  for (const Header &h : headers)
+    if (!text_.rewritable(h.body->getSourceRange()))
+      return Refused{"the loop is written inside a macro"};
+  if (!text_.rewritable(SourceRange(top.range.getBegin(), headers.back().body->getBeginLoc())))
+    return Refused{"the loop is written inside a macro"};
+  std::variant<FootprintText, Refused> fp_or = footprint(m, headers[0].strided);
+  if (auto *r = std::get_if<Refused>(&fp_or))
+    return *r;
+  const FootprintText &fp = std::get<FootprintText>(fp_or);
+
+  const std::string &range = headers[0].range;
+  const bool sparse = top.kind == LevelKind::SparseRange;
+  switch (s.verdict) {
+  case Verdict::DataParallel:
+  case Verdict::Partition1D:
+  case Verdict::Relaxed: {
+    // These executors partition the iterations by the rows they write: one key dim
+    // (for partition_1d, the partition's).
+    if (fp.write_dims.size() > 1)
+      return Refused{"its written arrays are indexed by different keys, and the executor for " +
+                     std::string(verdict_name(s.verdict)) + " partitions the iterations by one"};
+    if (s.verdict == Verdict::Partition1D) {
+      if (!sparse && s.partition_dim != 0)
+        return Refused{"partitioning by " + s.dims[s.partition_dim] +
+                       ", a loop nested in the annotated one, needs an interchange the "
+                       "rewrite does not make"};
+      if (!fp.write_dims.empty() && *fp.write_dims.begin() != static_cast<int>(s.partition_dim))
+        return Refused{"its written arrays are not indexed by " + s.dims[s.partition_dim] +
+                       ", the dim it is partitioned by"};
+    }
+    if (fp.buffers) {
+      // Buffered updates need the executor that flushes them: relaxed, which partitions
+      // the iterations like partition_1d when the loop also writes rows directly.
+      if (!sparse && !fp.write_dims.empty())
+        return Refused{"it writes rows both directly and through a Buffer, which the relaxed "
+                       "executor takes only over the entries of a SparseArray"};
+      *executor = "relaxed";
+      call = "weft::rt::relaxed(" + session + ", " + range;
+    } else if (s.verdict == Verdict::Partition1D) {
+      *executor = "partition_1d";
+      call = "weft::rt::partition_1d(" + session + ", " + range +
+             (sparse ? ", /*dim=*/" + std::to_string(s.partition_dim) : "");
+    } else if (s.verdict == Verdict::Relaxed) {
+      return Refused{"its verdict is relaxed but it writes through no Buffer"};
+    } else {
+      *executor = "data_parallel";
+      call = "weft::rt::data_parallel(" + session + ", " + range;
+    }
+    break;
+  }
+  case Verdict::Rotation2D: {
+    *executor = "rotation_2d";
+    if (!sparse)
+      return Refused{"rotation_2d runs only over the entries of a weft::SparseArray"};
+    for (int d : fp.write_dims)
+      if (d != static_cast<int>(s.space_dim) && d != static_cast<int>(s.time_dim))
+        return Refused{"a written array's rows are named by " + s.dims[d] +
+                       ", neither the space nor the time dim"};
+    call = "weft::rt::rotation_2d(" + session + ", " + range + ", /*space=*/" +
+           std::to_string(s.space_dim) + ", /*time=*/" + std::to_string(s.time_dim);
+    break;
+  }
+  case Verdict::Wavefront: {
+    *executor = "wavefront";
+    const auto *outer = llvm::cast<clang::ForStmt>(top.stmt);
+    const clang::ForStmt *inner = sole_inner_for(outer->getBody());
+    if (headers[0].step != 1 || headers[1].step != 1)
+      return Refused{"the wavefront executor runs loops that count up by one"};
+    if (mentions(inner->getInit(), headers[0].var) || mentions(inner->getCond(), headers[0].var))
+      return Refused{"the inner loop's bounds depend on the outer loop (the wavefront "
+                     "executor runs a rectangle)"};
+    if (fp.buffers)
+      return Refused{"the wavefront executor does not take Buffers"};
+    std::variant<std::pair<int64_t, int64_t>, Refused> halo = wavefront_halo(*loop.deps);
+    if (auto *r = std::get_if<Refused>(&halo))
+      return *r;
+    // Written arrays must be indexed (i, j, ...) by the two loop variables.
+    const std::string want[2] = {m.levels[0].dims[0], m.levels[1].dims[0]};
+    for (const Access &a : m.accesses) {
+      if (a.kind != AccessKind::Write || m.arrays[a.array].local)
+        continue;
+      bool exact = a.subscripts.size() >= 2;
+      for (unsigned d = 0; exact && d < 2; ++d) {
+        const Subscript &sub = a.subscripts[d];
+        exact = sub.affine && sub.affine->constant == 0 && sub.affine->coeffs.size() == 1 &&
+                sub.affine->coeffs.begin()->first == want[d] &&
+                sub.affine->coeffs.begin()->second == 1;
+      }
+      if (!exact)
+        return Refused{"the wavefront executor needs every written array indexed by the two "
+                       "loop variables first, and '" +
+                       a.text + "' is not"};
+    }
+    auto [rows, cols] = std::get<std::pair<int64_t, int64_t>>(halo);
+    call = "weft::rt::wavefront(" + session + ", weft::rt::Wavefront{{" + headers[0].begin + ", " +
+           headers[0].end + "}, {" + headers[1].begin + ", " + headers[1].end + "}, " +
+           "/*halo_rows=*/" + std::to_string(std::max<int64_t>(rows, 1)) + ", /*halo_cols=*/" +
+           std::to_string(std::max<int64_t>(cols, 1)) + "}";
+    break;
+  }
+  case Verdict::Pipeline:
+  case Verdict::Sequential:
+    break;
+  }
+
+  const Header &innermost = headers.back();
+  const clang::Stmt *body = innermost.body;
+  const bool compound = llvm::isa<clang::CompoundStmt>(body);
+  // Where the body ends (after its `}` or `;`) and where what is left of the loop ends
+  // (the wavefront's outer braces), both before anything is edited.
+  std::optional<SourceLocation> body_end = text_.after_statement(body);
+  if (!body_end)
+    return Refused{"the loop body does not end with ';' or '}'"};
+  // The body becomes a lambda run once per iteration: a `break` of the loop around it
+  // (a wavefront's inner loop, which the executor replaces) would leave nothing.
+  if (breaks_out_of(body))
+    return Refused{"'break' leaves the loop around its body, and the executor runs the body "
+                   "as a lambda, once per iteration"};
+  const SourceLocation loop_end =
+      m.range.getEnd() == body->getEndLoc() ? *body_end : text_.after(m.range.getEnd());
+
+  // Arrays the analysis assumed distinct (docs/design.md, "Aliasing"): the call runs
+  // only when they are, otherwise the loop as written. Its text is taken before any
+  // edit.
+  std::string guard, fallback;
+  if (!loop.deps->assumed_distinct.empty()) {
+    std::vector<std::string> pairs;
+    for (const auto &[x, y] : loop.deps->assumed_distinct)
+      pairs.push_back("{&" + m.arrays[x].name + ", &" + m.arrays[y].name + "}");
+    std::string where;
+    for (char c : location_string(m.pragma.location, text_.sm()))
+      where += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
+    guard = "if (weft::rt::distinct({" + llvm::join(pairs, ", ") + "}, \"" + where + "\"))" +
+            text_.eol() + indentation(top.range.getBegin()) + "  ";
+    const clang::SourceManager &sm = text_.sm();
+    unsigned from = sm.getFileOffset(top.range.getBegin());
+    unsigned to = sm.getFileOffset(loop_end);
+    fallback = sm.getBufferData(sm.getFileID(top.range.getBegin())).substr(from, to - from).str();
+  }
+
+  // The executor call puts the body inside one more pair of parentheses (and a body
+  // without braces inside braces); past the compiler's limit on open brackets the
+  // rewritten program would not compile where the loop did.
+  const unsigned limit = context_.getLangOpts().BracketDepth;
+  if (!depths_)
+    depths_.emplace(text_.sm(), context_.getLangOpts());
+  const BracketDepths::Depth deepest = depths_->deepest(
+      text_.sm().getFileOffset(top.range.getBegin()), text_.sm().getFileOffset(*body_end));
+  if (deepest.paren + 1 > limit || (!compound && deepest.brace + 1 > limit))
+    return Refused{"its body nests " +
+                   std::string(deepest.paren + 1 > limit ? "parentheses " : "braces ") +
+                   std::to_string(deepest.paren + 1 > limit ? deepest.paren : deepest.brace) +
+                   " deep, and inside the executor call that passes the compiler's limit of " +
+                   std::to_string(limit) + " (-fbracket-depth)"};
+
+  // Everything checked: edit. The pragma line becomes the comment.
+  const std::string indent = indentation(top.range.getBegin());
+  std::string params;
+  for (const Header &h : headers)
+    params += (params.empty() ? "" : ", ") + h.param;
+  const std::string next_arg = "," + text_.eol() + indent + "    ";
+  const std::string prefix = guard + call + next_arg + fp.text + next_arg + "[" +
+                             captures(context_, m, body) + "](" + params + ") ";
+  replace_pragma(m, comment_lines(schedule_comment(s), indent, text_.eol()));
+  // From `for` up to the body: the call.
+  rewriter_.RemoveText(
+      clang::CharSourceRange::getCharRange(top.range.getBegin(), body->getBeginLoc()));
+  if (compound) {
+    rewriter_.InsertTextBefore(body->getBeginLoc(), prefix);
+    if (!headers[0].prologue.empty())
+      rewriter_.InsertTextAfterToken(body->getBeginLoc(), headers[0].prologue);
+  } else {
+    rewriter_.InsertTextBefore(body->getBeginLoc(), prefix + "{" + headers[0].prologue + " ");
+  }
+  for (const clang::ContinueStmt *c : continues_of(body))
+    rewriter_.ReplaceText(SourceRange(c->getContinueLoc(), c->getContinueLoc()), "return");
+  // After the body: close the lambda and the call, dropping what is left of the loop.
+  if (loop_end != *body_end)
+    rewriter_.RemoveText(clang::CharSourceRange::getCharRange(*body_end, loop_end));
+  rewriter_.InsertTextAfter(*body_end, compound ? ");" : " });");
+  if (!fallback.empty())
+    rewriter_.InsertTextAfter(*body_end, text_.eol() + indent + "else" + text_.eol() + indent +
+                                             "  " + fallback);
+  return std::nullopt;
+}
+
+void LoopRewriter::keep_serial(const LoopModel &m, const std::string &comment) {
+  replace_pragma(m, comment_lines(comment + " (was: #pragma " + m.pragma.spelling + ")",
+                                  indentation(m.pragma.location), text_.eol()));
+}
+
+std::variant<Header, Refused> LoopRewriter::header(const LoopLevel &level) {
+  if (level.kind == LevelKind::SparseRange)
+    if (const auto *loop = llvm::dyn_cast_or_null<clang::CXXForRangeStmt>(level.stmt))
+      return sparse_header(loop, text_);
+  if (level.kind == LevelKind::Counted)
+    if (const auto *loop = llvm::dyn_cast_or_null<clang::ForStmt>(level.stmt))
+      return counted_header(context_, loop, text_);
+  return Refused{"the runtime runs loops over a weft::SparseArray or counted loops only"};
+}
+
+std::string LoopRewriter::indentation(SourceLocation loc) const {
+  const clang::SourceManager &sm = text_.sm();
+  unsigned column = sm.getSpellingColumnNumber(loc);
+  llvm::StringRef buffer = sm.getBufferData(sm.getFileID(loc));
+  unsigned offset = sm.getFileOffset(loc);
+  llvm::StringRef line = buffer.substr(offset - (column - 1), column - 1);
+  return line.find_first_not_of(" \t") == llvm::StringRef::npos ? line.str() : "";
+}
+
+void LoopRewriter::replace_pragma(const LoopModel &m, const std::string &comment) {
+  const clang::SourceManager &sm = text_.sm();
+  SourceLocation hash = m.pragma.location;
+  // A _Pragma inside a macro has no line of its own in the file: leave it.
+  if (!hash.isFileID() || !sm.isInMainFile(hash))
+    return;
+  llvm::StringRef buffer = sm.getBufferData(sm.getFileID(hash));
+  size_t offset = sm.getFileOffset(hash);
+  SourceLocation end_loc = m.pragma.end;
+  size_t end = end_loc.isValid() && end_loc.isFileID() &&
+                       sm.getFileID(end_loc) == sm.getFileID(hash) &&
+                       sm.getFileOffset(end_loc) >= offset
+                   ? sm.getFileOffset(end_loc)
+                   : end_of_line(buffer, offset);
+  rewriter_.ReplaceText(hash, static_cast<unsigned>(end - offset), comment);
+}
+
+} // namespace rewrite
+} // namespace weft

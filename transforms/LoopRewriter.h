@@ -1,0 +1,56 @@
+//===- LoopRewriter.h - One annotated loop into one executor call -------===//
+//
+// The loop rewriter of Rewrite.h: for one loop, checks everything the runtime needs
+// (headers, footprint, what the body does with its jumps, bracket depth) before its
+// first edit, so that a refusal changes nothing; then replaces the loop, from its
+// pragma to its end, by the executor call, guarded by the run-time alias check when
+// the analysis assumed arrays distinct.
+//
+//===----------------------------------------------------------------------===//
+#ifndef WEFT_TRANSFORMS_LOOPREWRITER_H
+#define WEFT_TRANSFORMS_LOOPREWRITER_H
+
+#include "LoopHeaders.h"
+#include "Rewrite.h"
+#include "SourceText.h"
+
+#include "clang/Rewrite/Core/Rewriter.h"
+
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace weft {
+namespace rewrite {
+
+class LoopRewriter {
+public:
+  LoopRewriter(clang::ASTContext &context, clang::Rewriter &rewriter)
+      : context_(context), rewriter_(rewriter), text_(context) {}
+
+  /// Rewrites one loop, or returns why not (then nothing was changed). `executor` gets
+  /// the executor's name.
+  std::optional<Refused> rewrite(const AnalyzedLoop &loop, std::string *executor);
+
+  /// The pragma line of a loop that stays serial, as a comment.
+  void keep_serial(const LoopModel &m, const std::string &comment);
+
+private:
+  std::variant<Header, Refused> header(const LoopLevel &level);
+  /// The white space before `loc` on its line, or "" when code precedes it.
+  std::string indentation(SourceLocation loc) const;
+  /// Replaces the pragma directive, from its '#' up to the line break that ends it
+  /// (Pragma::end: past backslash-continued lines and comments), with `comment`; the
+  /// line break stays.
+  void replace_pragma(const LoopModel &m, const std::string &comment);
+
+  clang::ASTContext &context_;
+  clang::Rewriter &rewriter_;
+  Text text_;
+  std::optional<BracketDepths> depths_; ///< lexed at the first loop that needs them
+};
+
+} // namespace rewrite
+} // namespace weft
+
+#endif // WEFT_TRANSFORMS_LOOPREWRITER_H
