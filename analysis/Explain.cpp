@@ -128,7 +128,7 @@ void explain_refusal(Reporter &r, const Refusal &refusal, const LoopModel &m,
 } // namespace
 
 void explain_schedule(clang::ASTContext &context, const LoopModel &model, const Dependences &deps,
-                      const Schedule &schedule, bool explain) {
+                      const Schedule &schedule) {
   Reporter r(context);
   if (schedule.verdict == Verdict::Sequential && !schedule.refusals.empty()) {
     r.report(model.pragma.location, clang::DiagnosticIDs::Warning,
@@ -137,10 +137,23 @@ void explain_schedule(clang::ASTContext &context, const LoopModel &model, const 
     for (size_t i = 0; i < schedule.refusals.size(); ++i)
       explain_refusal(r, schedule.refusals[i], model, deps, i == 0);
   }
+}
+
+void explain_outcome(clang::ASTContext &context, const LoopModel &model, const Schedule &schedule,
+                     const std::string &runs, const std::string &kept) {
   // A remark, not a note: clang drops a note that follows no warning.
-  if (explain)
-    r.report(model.pragma.location, clang::DiagnosticIDs::Remark,
-             std::string("loop runs as ") + verdict_name(schedule.verdict) + ": " + schedule.why);
+  Reporter r(context);
+  const std::string proven = verdict_name(schedule.verdict);
+  std::string text;
+  if (runs.empty() && schedule.verdict == Verdict::Sequential)
+    text = "loop runs sequentially: " + schedule.why;
+  else if (runs.empty())
+    text = "loop runs sequentially although " + proven + " is proven: " + kept;
+  else if (runs != proven)
+    text = "loop runs as " + runs + " (proven " + proven + "): " + schedule.why;
+  else
+    text = "loop runs as " + runs + ": " + schedule.why;
+  r.report(model.pragma.location, clang::DiagnosticIDs::Remark, text);
 }
 
 nlohmann::json report_loop(const LoopModel &m, const Dependences &deps, const Schedule &s,

@@ -12,9 +12,11 @@
 #include "InternalError.h"
 #include "Dependences.h"
 #include "Explain.h"
+#include "Inputs.h"
 #include "LargeStack.h"
 #include "LoopModel.h"
 #include "Options.h"
+#include "Output.h"
 #include "Parse.h"
 #include "Rewrite.h"
 #include "Schedule.h"
@@ -28,9 +30,6 @@
 
 #include <isl/version.h>
 
-#include <cstdio>
-#include <unistd.h>
-
 namespace cl = llvm::cl;
 
 static cl::OptionCategory weftc_category("weftc options");
@@ -39,15 +38,15 @@ static cl::list<std::string> source_paths(cl::Positional, cl::desc("<file.cpp>..
                                           cl::cat(weftc_category));
 static cl::opt<std::string> build_path("p", cl::desc("Build directory with compile_commands.json"),
                                        cl::value_desc("build dir"), cl::cat(weftc_category));
-static cl::opt<weft::Emit>
-    emit_kind("emit", cl::desc("What to write"), cl::init(weft::Emit::Source),
-              cl::values(clEnumValN(weft::Emit::Source, "source",
-                                    "the file with its parallel loops rewritten into calls "
-                                    "of the weft runtime (default)"),
-                         clEnumValN(weft::Emit::Model, "model",
-                                    "the loop model of every annotated loop, as text"),
-                         clEnumValN(weft::Emit::Report, "report",
-                                    "the verdict of every annotated loop, as JSON")),
+// A string, not a cl::values enum: LLVM's message for an unknown value ("Cannot find
+// option named 'x'!") names it an option.
+static cl::opt<std::string>
+    emit_kind("emit",
+              cl::desc("What to write: 'source', the file with its parallel loops rewritten "
+                       "into calls of the weft runtime (default); 'model', the loop model of "
+                       "every annotated loop, as text; 'report', the verdict of every "
+                       "annotated loop, as JSON"),
+              cl::value_desc("source|model|report"), cl::init("source"),
               cl::cat(weftc_category));
 static cl::opt<bool> explain("explain", cl::desc("Print a note for every loop, not only rejected ones"),
                              cl::cat(weftc_category));
@@ -73,41 +72,6 @@ std::string find_include_dir(const char *argv0) {
   return WEFT_SOURCE_INCLUDE_DIR;
 }
 
-/// Writes `text` to `path` atomically: a temporary file in the same directory, renamed
-/// over the target once complete, so a failure never leaves a half-written file.
-bool write_output(const std::string &path, const std::string &text) {
-  if (path == "-") {
-    llvm::outs() << text;
-    llvm::outs().flush();
-    return true;
-  }
-  std::string temp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream out(temp, ec);
-    if (ec) {
-      llvm::errs() << "weftc: error: cannot write '" << temp << "': " << ec.message() << "\n";
-      return false;
-    }
-    out << text;
-    out.close();
-    if (out.has_error()) {
-      llvm::errs() << "weftc: error: writing '" << temp << "' failed: " << out.error().message()
-                   << "\n";
-      out.clear_error();
-      llvm::sys::fs::remove(temp);
-      return false;
-    }
-  }
-  if (std::error_code ec = llvm::sys::fs::rename(temp, path)) {
-    llvm::errs() << "weftc: error: cannot rename '" << temp << "' to '" << path
-                 << "': " << ec.message() << "\n";
-    llvm::sys::fs::remove(temp);
-    return false;
-  }
-  return true;
-}
-
 /// Adds to a loop's report entry what the rewrite does with it, so that the report
 /// says what the generated program runs:
 ///   "verdict"          the executor the rewritten program calls ("data_parallel",
@@ -115,13 +79,24 @@ bool write_output(const std::string &path, const std::string &text) {
 ///                      "sequential" when the loop stays as written;
 ///   "proven"           the strongest schedule the analysis proved (Schedule::verdict);
 ///   "kept_sequential"  only when a parallel schedule was proven but the rewrite keeps
-///                      the loop sequential: why (the text of its warning).
-void add_rewrite(nlohmann::json &loop, const weft::Schedule &schedule,
-                 const weft::LoopRewrite &rewrite) {
+///                      the loop sequential: why (the text of its warning);
+///   "alias_check"      only when the rewritten call is guarded by a run-time check
+///                      that arrays the analysis assumed distinct are: the pairs.
+void add_rewrite(nlohmann::json &loop, const weft::LoopModel &model, const weft::Dependences &deps,
+                 const weft::Schedule &schedule, const weft::LoopRewrite &rewrite) {
   loop["proven"] = weft::verdict_name(schedule.verdict);
   loop["verdict"] = rewrite.parallel ? rewrite.executor : "sequential";
   if (!rewrite.parallel && schedule.verdict != weft::Verdict::Sequential)
     loop["kept_sequential"] = rewrite.kept_serial;
+  // The rewrite guards the call with a run-time check of the arrays the analysis
+  // assumed distinct (docs/design.md, "Aliasing"); when they are not, the loop runs as
+  // written.
+  if (rewrite.parallel && !deps.assumed_distinct.empty()) {
+    nlohmann::json pairs = nlohmann::json::array();
+    for (const auto &[x, y] : deps.assumed_distinct)
+      pairs.push_back({model.arrays[x].name, model.arrays[y].name});
+    loop["alias_check"] = pairs;
+  }
 }
 
 } // namespace
@@ -163,7 +138,17 @@ static int run_weftc(int argc, const char **argv) {
         std::make_unique<clang::tooling::FixedCompilationDatabase>(".", std::vector<std::string>());
 
   weft::Options options;
-  options.emit = emit_kind;
+  if (emit_kind == "source")
+    options.emit = weft::Emit::Source;
+  else if (emit_kind == "model")
+    options.emit = weft::Emit::Model;
+  else if (emit_kind == "report")
+    options.emit = weft::Emit::Report;
+  else {
+    llvm::errs() << "weftc: error: unknown --emit value '" << emit_kind
+                 << "' (expected source, model or report)\n";
+    return 1;
+  }
   options.output = output_path;
   options.explain = explain;
   options.isl_max_operations = isl_max_operations;
@@ -174,11 +159,14 @@ static int run_weftc(int argc, const char **argv) {
                  << "' is missing (is clang-14 installed?)\n";
     return 1;
   }
-  for (const std::string &path : source_paths)
-    if (!llvm::sys::fs::exists(path)) {
-      llvm::errs() << "weftc: error: no such file: '" << path << "'\n";
-      return 1;
-    }
+  // Every input and the output are checked before the (long) parse: each problem is
+  // one line naming its reason, and nothing is written.
+  if (!weft::check_inputs(source_paths, *db))
+    return 1;
+  if (std::string problem = weft::check_output(options.output); !problem.empty()) {
+    llvm::errs() << "weftc: error: " << problem << "\n";
+    return 1;
+  }
 
   if (options.emit == weft::Emit::Source && source_paths.size() != 1) {
     llvm::errs() << "weftc: error: --emit=source rewrites one file at a time; "
@@ -221,8 +209,10 @@ static int run_weftc(int argc, const char **argv) {
           deps.back() = weft::at_operation_limit(model, options);
           schedules.push_back(weft::choose_schedule(model, deps.back()));
         }
-        weft::explain_schedule(file.context, model, deps.back(), schedules.back(),
-                               options.explain);
+        weft::explain_schedule(file.context, model, deps.back(), schedules.back());
+        if (options.explain && options.emit == weft::Emit::Model)
+          weft::explain_outcome(file.context, model, schedules.back(),
+                                weft::verdict_name(schedules.back().verdict), "");
         // Only the rewrite of a wavefront reads a loop's isl relations again.
         if (schedules.back().verdict != weft::Verdict::Wavefront)
           weft::release_isl(deps.back());
@@ -259,6 +249,10 @@ static int run_weftc(int argc, const char **argv) {
       llvm::errs() << "weftc: internal error: rewriting " << file.path << ": " << e.what() << "\n";
       return false;
     }
+    if (options.explain)
+      for (size_t i = 0; i < models.size(); ++i)
+        weft::explain_outcome(file.context, models[i], schedules[i], rewrites[i].executor,
+                              rewrites[i].kept_serial);
     if (options.emit == weft::Emit::Source) {
       out = std::move(source);
       return true;
@@ -266,7 +260,7 @@ static int run_weftc(int argc, const char **argv) {
     // The report lists every dependence: built only when it is written.
     for (size_t i = 0; i < models.size(); ++i) {
       nlohmann::json loop = weft::report_loop(models[i], deps[i], schedules[i], sm);
-      add_rewrite(loop, schedules[i], rewrites[i]);
+      add_rewrite(loop, models[i], deps[i], schedules[i], rewrites[i]);
       report["loops"].push_back(std::move(loop));
     }
     reports.push_back(std::move(report));
@@ -277,10 +271,12 @@ static int run_weftc(int argc, const char **argv) {
   // No output at all when any file failed: never a partial result.
   if (!ok)
     return 1;
-  return write_output(options.output, out) ? 0 : 1;
+  return weft::write_output(options.output, out) ? 0 : 1;
 }
 
 int main(int argc, const char **argv) {
+  // A failed write on stdout (also --version's, --help's) is a diagnostic, not an abort.
+  weft::check_standard_streams_at_exit();
   // Deep expressions recurse deeply in clang's parser and weft's walks (LargeStack.h).
   return weft::run_with_large_stack(run_weftc, argc, argv);
 }
