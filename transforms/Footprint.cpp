@@ -1,9 +1,6 @@
 //===- Footprint.cpp - What an executor moves between processes ----------===//
 #include "Footprint.h"
 
-#include <isl/cpp.h>
-#include <isl/map.h>
-
 #include <algorithm>
 #include <vector>
 
@@ -21,37 +18,6 @@ std::optional<unsigned> key_dim(const LoopModel &m, const Subscript &s) {
     if (dims[d] == s.affine->coeffs.begin()->first)
       return d;
   return std::nullopt;
-}
-
-/// wavefront_halo without its budget: may throw isl::exception_quota.
-std::variant<std::pair<int64_t, int64_t>, Refused> wavefront_halo_of(const Dependences &deps) {
-  int64_t halo[2] = {0, 0};
-  for (const Dependence &dep : deps.deps) {
-    // The band dims of both statements (the first two of each), in one space.
-    isl_map *rel = dep.relation.copy();
-    isl_size in = isl_map_dim(rel, isl_dim_in), out = isl_map_dim(rel, isl_dim_out);
-    if (in < 2 || out < 2) {
-      isl_map_free(rel);
-      return Refused{"a statement lies outside the inner loop of the wavefront"};
-    }
-    rel = isl_map_project_out(rel, isl_dim_in, 2, static_cast<unsigned>(in - 2));
-    rel = isl_map_project_out(rel, isl_dim_out, 2, static_cast<unsigned>(out - 2));
-    rel = isl_map_set_tuple_name(rel, isl_dim_in, "B");
-    rel = isl_map_set_tuple_name(rel, isl_dim_out, "B");
-    if (!rel)
-      isl::exception::throw_last_error(deps.isl->ctx);
-    isl::map band = isl::manage(rel);
-    isl::set delta = band.deltas();
-    for (int d = 0; d < 2; ++d) {
-      isl::val lo = delta.dim_min_val(d), hi = delta.dim_max_val(d);
-      if (!lo.is_int() || !hi.is_int() || lo.is_neg())
-        return Refused{std::string("a dependence of its wavefront does not point up and to the "
-                                   "left by a bounded distance (the executor needs distances ") +
-                       "0 <= d <= h in both dims; a skewed wavefront is not rewritten yet)"};
-      halo[d] = std::max<int64_t>(halo[d], hi.get_num_si());
-    }
-  }
-  return std::make_pair(halo[0], halo[1]);
 }
 
 } // namespace
@@ -133,16 +99,6 @@ std::variant<FootprintText, Refused> footprint(const LoopModel &m, bool strided)
   fp.buffers = !buffers.empty();
   fp.write_dims = write_dims;
   return fp;
-}
-
-std::variant<std::pair<int64_t, int64_t>, Refused> wavefront_halo(const Dependences &deps) {
-  isl_ctx_reset_operations(deps.isl->ctx.get());
-  try {
-    return wavefront_halo_of(deps);
-  } catch (const isl::exception_quota &) {
-    return Refused{"finding its wavefront's halo needs more isl operations than "
-                   "--isl-max-operations allows"};
-  }
 }
 
 } // namespace rewrite

@@ -2,6 +2,7 @@
 #include "LoopRewriter.h"
 
 #include "Footprint.h"
+#include "WavefrontRewrite.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
@@ -47,20 +48,10 @@ std::optional<Refused> LoopRewriter::rewrite(const AnalyzedLoop &loop, std::stri
   if (s.verdict == Verdict::Sequential)
     return Refused{"its verdict is sequential"};
   if (s.verdict == Verdict::Wavefront) {
-    const auto *outer = llvm::dyn_cast_or_null<clang::ForStmt>(top.stmt);
-    if (!outer || s.dims.size() != 2)
-      return Refused{"the wavefront executor runs two perfectly nested counted loops; this "
-                     "band has " +
-                     std::to_string(s.dims.size()) + " dims"};
-    const clang::ForStmt *inner = sole_inner_for(outer->getBody());
-    if (!inner)
-      return Refused{"the wavefront's outer loop holds more than its inner loop"};
-    for (const clang::ForStmt *f : {outer, inner}) {
-      std::variant<Header, Refused> h = counted_header(context_, f, text_);
-      if (auto *r = std::get_if<Refused>(&h))
-        return *r;
-      headers.push_back(std::get<Header>(h));
-    }
+    std::variant<std::vector<Header>, Refused> h = wavefront_headers(context_, loop, text_);
+    if (auto *r = std::get_if<Refused>(&h))
+      return *r;
+    headers = std::get<std::vector<Header>>(h);
   } else {
     std::variant<Header, Refused> h = header(top);
     if (auto *r = std::get_if<Refused>(&h))
@@ -132,40 +123,10 @@ std::optional<Refused> LoopRewriter::rewrite(const AnalyzedLoop &loop, std::stri
   }
   case Verdict::Wavefront: {
     *executor = "wavefront";
-    const auto *outer = llvm::cast<clang::ForStmt>(top.stmt);
-    const clang::ForStmt *inner = sole_inner_for(outer->getBody());
-    if (headers[0].step != 1 || headers[1].step != 1)
-      return Refused{"the wavefront executor runs loops that count up by one"};
-    if (mentions(inner->getInit(), headers[0].var) || mentions(inner->getCond(), headers[0].var))
-      return Refused{"the inner loop's bounds depend on the outer loop (the wavefront "
-                     "executor runs a rectangle)"};
-    if (fp.buffers)
-      return Refused{"the wavefront executor does not take Buffers"};
-    std::variant<std::pair<int64_t, int64_t>, Refused> halo = wavefront_halo(*loop.deps);
-    if (auto *r = std::get_if<Refused>(&halo))
+    std::variant<std::string, Refused> c = wavefront_call(loop, headers, fp, session);
+    if (auto *r = std::get_if<Refused>(&c))
       return *r;
-    // Written arrays must be indexed (i, j, ...) by the two loop variables.
-    const std::string want[2] = {m.levels[0].dims[0], m.levels[1].dims[0]};
-    for (const Access &a : m.accesses) {
-      if (a.kind != AccessKind::Write || m.arrays[a.array].local)
-        continue;
-      bool exact = a.subscripts.size() >= 2;
-      for (unsigned d = 0; exact && d < 2; ++d) {
-        const Subscript &sub = a.subscripts[d];
-        exact = sub.affine && sub.affine->constant == 0 && sub.affine->coeffs.size() == 1 &&
-                sub.affine->coeffs.begin()->first == want[d] &&
-                sub.affine->coeffs.begin()->second == 1;
-      }
-      if (!exact)
-        return Refused{"the wavefront executor needs every written array indexed by the two "
-                       "loop variables first, and '" +
-                       a.text + "' is not"};
-    }
-    auto [rows, cols] = std::get<std::pair<int64_t, int64_t>>(halo);
-    call = "weft::rt::wavefront(" + session + ", weft::rt::Wavefront{{" + headers[0].begin + ", " +
-           headers[0].end + "}, {" + headers[1].begin + ", " + headers[1].end + "}, " +
-           "/*halo_rows=*/" + std::to_string(std::max<int64_t>(rows, 1)) + ", /*halo_cols=*/" +
-           std::to_string(std::max<int64_t>(cols, 1)) + "}";
+    call = std::get<std::string>(c);
     break;
   }
   case Verdict::Pipeline:
