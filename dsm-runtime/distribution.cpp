@@ -44,6 +44,15 @@ Layout row_layout(const std::vector<std::int64_t>& bounds, const std::vector<int
   return l;
 }
 
+Layout row_layout(const std::vector<RowRange>& parts, const std::vector<int>& owners, std::int64_t cols) {
+  Layout l;
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    if (parts[k].end > parts[k].begin) l.tiles.push_back(Tile{parts[k].begin, parts[k].end, 0, cols, owners[k]});
+  }
+  std::sort(l.tiles.begin(), l.tiles.end(), [](const Tile& a, const Tile& b) { return a.row_begin < b.row_begin; });
+  return l;
+}
+
 std::int64_t owned_bytes(const Layout& layout, const Geometry& g, int rank) {
   std::int64_t bytes = 0;
   for (const Tile& t : layout.tiles) {

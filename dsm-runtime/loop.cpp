@@ -10,6 +10,49 @@ void usage_error(const char* executor, const std::string& what) {
   throw weft::Error(std::string("weft::rt::") + executor + ": " + what);
 }
 
+void Footprint::check_map(const char* what, const RowMap& map) {
+  if (map.scale != 1 && map.scale != -1) {
+    throw weft::Error(std::string("weft::rt::Footprint::") + what + ": a RowMap's scale must be 1 or -1, got " +
+                      std::to_string(map.scale));
+  }
+}
+
+namespace {
+
+// Why key `key` of dimension `use.key_dim` names no row of use's array, or "".
+std::string row_outside(const Footprint::Use& use, std::int64_t key) {
+  const std::int64_t row = use.map.row(key);
+  if (row >= 0 && row < use.handle.geometry.rows) return "";
+  return "key " + std::to_string(key) + " of dimension " + std::to_string(use.key_dim) + " names row " +
+         std::to_string(row) + " (" + use.map.str() + ") of the DistArray of shape " + use.handle.shape +
+         ", outside its rows [0, " + std::to_string(use.handle.geometry.rows) + ")";
+}
+
+}  // namespace
+
+void check_rows(Session& session, const char* executor, const Footprint& footprint, const KeyBounds& bounds,
+                bool collective) {
+  std::string problem;
+  for (const auto* uses : {&footprint.writes(), &footprint.reads()}) {
+    for (const auto& use : *uses) {
+      if (!problem.empty() || use.key_dim < 0 || static_cast<std::size_t>(use.key_dim) >= bounds.lo.size()) continue;
+      const auto d = static_cast<std::size_t>(use.key_dim);
+      if (bounds.lo[d] > bounds.hi[d]) continue;  // no keys
+      problem = row_outside(use, bounds.lo[d]);
+      if (problem.empty()) problem = row_outside(use, bounds.hi[d]);
+    }
+  }
+  if (collective) {
+    std::int64_t any = problem.empty() ? 0 : 1;
+    session.transport().allreduce_max(&any, 1);
+    if (any != 0 && problem.empty()) {
+      problem = "a key of another process's entries names a row outside a DistArray of the loop (that process "
+                "says which)";
+    }
+  }
+  if (!problem.empty()) usage_error(executor, problem);
+}
+
 namespace buffer_detail {
 void overflow(std::int64_t capacity) {
   std::fprintf(stderr,

@@ -3,20 +3,24 @@
 
 namespace weft::rt::partition_1d_detail {
 
-Layout layout_for(const std::vector<std::int64_t>& bounds, const ArrayHandle& array) {
-  std::vector<std::int64_t> clipped(bounds);
-  for (auto& b : clipped) b = std::clamp<std::int64_t>(b, 0, array.geometry.rows);
+Layout layout_for(const std::vector<std::int64_t>& bounds, const Footprint::Use& use) {
   std::vector<int> owners(bounds.size() - 1);
   for (std::size_t k = 0; k < owners.size(); ++k) owners[k] = static_cast<int>(k);
-  return row_layout(clipped, owners, array.geometry.cols);
+  return row_layout(part_rows(bounds, use.map, use.handle.geometry.rows), owners, use.handle.geometry.cols);
 }
 
 std::string plan_key(const char* executor, int dim, const Session& session, const Footprint& footprint) {
   std::string key = std::string(executor) + ";d=" + std::to_string(dim) + ";P=" + std::to_string(session.size()) +
                     ";t=" + std::to_string(session.threads()) + ";rows=";
-  for (const auto& w : footprint.writes()) key += std::to_string(w.handle.geometry.rows) + ",";
+  // The maps decide the key extent (writes) and the rows read (reads).
+  for (const auto& w : footprint.writes()) {
+    key += std::to_string(w.handle.geometry.rows) + ":" + std::to_string(w.map.scale) + ":" +
+           std::to_string(w.map.offset) + ",";
+  }
   key += ";reads=";
-  for (const auto& r : footprint.reads()) key += std::to_string(r.key_dim) + ",";
+  for (const auto& r : footprint.reads()) {
+    key += std::to_string(r.key_dim) + ":" + std::to_string(r.map.scale) + ":" + std::to_string(r.map.offset) + ",";
+  }
   return key;
 }
 

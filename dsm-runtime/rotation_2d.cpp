@@ -50,13 +50,16 @@ std::string plan_key(int space, int time, const Session& session, const Footprin
                     ";P=" + std::to_string(session.size()) + ";m=" + std::to_string(session.options().partitions_per_rank) +
                     ";T=" + std::to_string(session.threads()) + ";cache=" + std::to_string(session.options().cache_bytes) +
                     ";writes=";
+  // The maps decide the key extents (writes) and the rows read (reads).
   for (const auto& w : footprint.writes()) {
     key += std::to_string(w.key_dim) + ":" + std::to_string(w.handle.geometry.rows) + ":" +
-           std::to_string(w.handle.geometry.row_bytes()) + ",";
+           std::to_string(w.handle.geometry.row_bytes()) + ":" + std::to_string(w.map.scale) + ":" +
+           std::to_string(w.map.offset) + ",";
   }
   key += ";reads=";
   for (const auto& r : footprint.reads()) {
-    key += std::to_string(r.key_dim) + ":" + std::to_string(r.handle.geometry.row_bytes()) + ",";
+    key += std::to_string(r.key_dim) + ":" + std::to_string(r.handle.geometry.row_bytes()) + ":" +
+           std::to_string(r.map.scale) + ":" + std::to_string(r.map.offset) + ",";
   }
   return key;
 }
@@ -129,31 +132,35 @@ TileGrid tile_grid(Schedule& s, std::int64_t space_begin, std::int64_t space_end
   return grid;
 }
 
-Layout home_layout(const Schedule& s, const ArrayHandle& array) {
+Layout home_layout(const Schedule& s, const Footprint::Use& use) {
   std::vector<int> owners(static_cast<std::size_t>(s.partitions()));
   for (int q = 0; q < s.partitions(); ++q) owners[q] = q / s.per_rank;
-  std::vector<std::int64_t> clipped(s.time_bounds);
-  for (auto& b : clipped) b = std::clamp<std::int64_t>(b, 0, array.geometry.rows);
-  return row_layout(clipped, owners, array.geometry.cols);
+  return row_layout(part_rows(s.time_bounds, use.map, use.handle.geometry.rows), owners, use.handle.geometry.cols);
 }
 
-Ring::Ring(Session& session, const Schedule& schedule, const std::vector<ArrayHandle>& time_arrays,
+Ring::Ring(Session& session, const Schedule& schedule, const std::vector<Footprint::Use>& time_arrays,
            CommScheduler::Settings settings)
     : session_(session),
       s_(schedule),
-      arrays_(time_arrays),
       scheduler_(session.transport(), settings),
       sends_(static_cast<std::size_t>(schedule.partitions())),
-      receives_(static_cast<std::size_t>(schedule.partitions())) {}
+      receives_(static_cast<std::size_t>(schedule.partitions())) {
+  // A partition moves the rows it owns in the home layout, so that the ring's last step
+  // brings back exactly the home tiles.
+  for (const auto& use : time_arrays) {
+    arrays_.push_back(use.handle);
+    slices_.push_back(part_rows(schedule.time_bounds, use.map, use.handle.geometry.rows));
+  }
+}
 
 Ring::~Ring() = default;  // outstanding requests (only after an error) cancel themselves
 
 template <class Fn>
 void Ring::for_each_slice(int q, Fn fn) const {
-  const std::int64_t begin = s_.time_bounds[q], end = s_.time_bounds[q + 1];
   for (std::size_t k = 0; k < arrays_.size(); ++k) {
     const ArrayHandle& a = arrays_[k];
-    const std::int64_t b = std::min(begin, a.geometry.rows), e = std::min(end, a.geometry.rows);
+    const RowRange rows = slices_[k][static_cast<std::size_t>(q)];
+    const std::int64_t b = rows.begin, e = rows.end;
     if (e <= b) continue;
     fn(a.storage + b * a.geometry.row_bytes(), (e - b) * a.geometry.row_bytes(),
        static_cast<int>(k) * s_.partitions() + q);

@@ -10,8 +10,8 @@
 // Schedule: with no written array, the entries are cut by count: a process takes an
 // equal share of a whole R (or its own slice of a sliced one, with no communication),
 // in 4 x threads chunks. If the loop writes arrays, they must all be indexed by the same
-// key dimension d, and the loop runs like partition_1d over d (see partition_1d.h), so
-// that each process owns the rows it wrote. Accumulators: each worker folds into its own
+// key dimension d (each through its own RowMap), and the loop runs like partition_1d
+// over d (see partition_1d.h), so that each process owns the rows it wrote. Accumulators: each worker folds into its own
 // partial value starting at weft::reduction_identity, then the partials are folded over
 // workers and over processes (an allgather, in rank order) into the accumulator.
 #pragma once
@@ -26,6 +26,7 @@ namespace weft::rt {
 
 template <class T, std::size_t N, class Body>
 void data_parallel(Session& session, const weft::SparseArray<T, N>& entries, const Footprint& footprint, Body&& body) {
+  if (skip_restored_run<Body>(session, "data_parallel", footprint, entries)) return;
   if (!footprint.writes().empty()) {
     const int dim = footprint.writes().front().key_dim;
     for (const auto& w : footprint.writes()) {
@@ -52,15 +53,13 @@ void data_parallel(Session& session, const weft::SparseArray<T, N>& entries, con
   std::vector<std::vector<std::int64_t>> read_rows;
   std::vector<const std::vector<std::int64_t>*> rows;
   std::vector<const Layout*> owned(footprint.reads().size(), nullptr);
+  const auto first = all.begin() + begin, last = all.begin() + end;
+  bool keyed = false;
   for (const auto& r : footprint.reads()) {
-    std::vector<std::int64_t> keys;
-    if (r.key_dim >= 0) {
-      for (std::int64_t i = begin; i < end; ++i) keys.push_back(all[static_cast<std::size_t>(i)].key[r.key_dim]);
-      std::sort(keys.begin(), keys.end());
-      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-    }
-    read_rows.push_back(std::move(keys));
+    keyed = keyed || r.key_dim >= 0;
+    read_rows.push_back(r.key_dim >= 0 ? distinct_rows(first, last, r) : std::vector<std::int64_t>{});
   }
+  if (keyed) check_rows(session, "data_parallel", footprint, key_bounds(first, last, N), true);
   for (std::size_t i = 0; i < footprint.reads().size(); ++i) {
     rows.push_back(footprint.reads()[i].key_dim >= 0 ? &read_rows[i] : nullptr);
   }

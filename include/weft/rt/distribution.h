@@ -44,6 +44,7 @@
 #include <string>
 #include <vector>
 
+#include "weft/rt/partitioning.h"
 #include "weft/rt/session.h"
 #include "weft/weft.h"
 
@@ -92,6 +93,9 @@ struct Layout {
 
 // Rows [bounds[k], bounds[k + 1]) owned by owners[k], all columns; empty ranges skipped.
 Layout row_layout(const std::vector<std::int64_t>& bounds, const std::vector<int>& owners, std::int64_t cols);
+// Rows parts[k] (disjoint) owned by owners[k], all columns, as tiles in row order (so
+// that equal ownership gives equal layouts); empty ranges skipped.
+Layout row_layout(const std::vector<RowRange>& parts, const std::vector<int>& owners, std::int64_t cols);
 
 // A DistArray seen without its element type: what the runtime needs to move its bytes.
 struct ArrayHandle {
@@ -155,6 +159,21 @@ class ArrayRecord final : public weft::detail::Distribution, public SessionObser
   // Every process has just written the whole array (a restart): it is whole, with no
   // communication.
   void declare_whole();
+  // Calls read() with this process's copy readable, also where its pages are protected
+  // (a checkpoint writes the parts this process owns), then protects them again; the
+  // layout does not change.
+  template <class Read>
+  void read_storage(Read&& read) {
+    const bool was_protected = protected_;
+    unprotect();
+    try {
+      read();
+    } catch (...) {
+      if (was_protected) protect();
+      throw;
+    }
+    if (was_protected) protect();
+  }
 
   // Called by the fault handler (main thread, serial code).
   void materialize_after_fault();

@@ -17,6 +17,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "weft/rt/checkpoint.h"
 #include "weft/rt/distribution.h"
 #include "weft/rt/partitioning.h"
 #include "weft/rt/session.h"
@@ -47,6 +48,9 @@ class Reduction {
   virtual void install(int workers) = 0;
   virtual void combine(Transport& net) = 0;
   virtual void uninstall() = 0;
+  // The accumulator's value, as bytes (checkpoints, checkpoint.h).
+  virtual std::byte* value_bytes() = 0;
+  virtual std::size_t value_size() const = 0;
 };
 
 template <class T, class Op>
@@ -77,6 +81,10 @@ class AccumulatorReduction final : public Reduction {
     value = Op{}(value, global);
   }
   void uninstall() override { weft::detail::RuntimeAccess::partials(*acc_) = nullptr; }
+  std::byte* value_bytes() override {
+    return reinterpret_cast<std::byte*>(&weft::detail::RuntimeAccess::value(*acc_));
+  }
+  std::size_t value_size() const override { return sizeof(T); }
 
  private:
   weft::Accumulator<T, Op>* acc_;
@@ -173,8 +181,16 @@ class BufferWrites final : public BufferedWrites {
 // write(A, d): the loop writes rows of A (dimension 0) named by key dimension d of its
 //   entries (dense loops: d = 0, the loop index). The executor makes the process that
 //   runs an iteration own the rows it writes.
-// read(A, d): the loop reads rows of A named by key dimension d; read(A): any element.
-//   Rows that another process owns are copied in before the loop (prefetch).
+// write(A, d, map): the same for rows named through a RowMap (partitioning.h), row =
+//   map.scale * key + map.offset with scale +1 or -1: write(W, 0, RowMap{1, -1}) for
+//   W(e.key[0] - 1, k), write(W, 0, RowMap{-1, n - 1}) for W(n - 1 - e.key[0], k). The
+//   offset is a value of the program, taken when the Footprint is built.
+// read(A, d[, map]): the loop reads rows of A named by key dimension d (through map);
+//   read(A): any element. Rows that another process owns are copied in before the loop
+//   (prefetch).
+// A key whose row lies outside its array, for any write or keyed read, ends the loop
+//   before it runs with a weft::Error on every process that names the key, the row and
+//   the array (check_rows); the serial loop would index out of bounds there.
 // reduce(acc): the loop folds into the Accumulator acc (acc += x in the body).
 // buffer(b): the loop writes through the Buffer b (b(i, j) += x; relaxed and rotation_2d
 //   loops only).
@@ -185,18 +201,21 @@ class Footprint {
   struct Use {
     ArrayHandle handle;
     int key_dim;  // -1: no key dimension (reads only)
+    RowMap map;   // the row that key[key_dim] names
   };
 
   template <class T, std::size_t N>
-  Footprint& write(weft::DistArray<T, N>& a, int key_dim) {
-    writes_.push_back(Use{handle_of(a), key_dim});
+  Footprint& write(weft::DistArray<T, N>& a, int key_dim, RowMap map = RowMap{}) {
+    check_map("write", map);
+    writes_.push_back(Use{handle_of(a), key_dim, map});
     return *this;
   }
   // A const array too: its values do not change, but the runtime may copy rows that
   // another process holds into its storage (the memory model's prefetch).
   template <class T, std::size_t N>
-  Footprint& read(const weft::DistArray<T, N>& a, int key_dim = -1) {
-    reads_.push_back(Use{handle_of(const_cast<weft::DistArray<T, N>&>(a)), key_dim});
+  Footprint& read(const weft::DistArray<T, N>& a, int key_dim = -1, RowMap map = RowMap{}) {
+    check_map("read", map);
+    reads_.push_back(Use{handle_of(const_cast<weft::DistArray<T, N>&>(a)), key_dim, map});
     return *this;
   }
   template <class T, class Op>
@@ -216,6 +235,9 @@ class Footprint {
   const std::vector<std::shared_ptr<BufferedWrites>>& buffers() const { return buffers_; }
 
  private:
+  // Throws weft::Error unless map.scale is +1 or -1.
+  static void check_map(const char* what, const RowMap& map);
+
   std::vector<Use> writes_;
   std::vector<Use> reads_;
   std::vector<std::shared_ptr<Reduction>> reductions_;
@@ -318,15 +340,42 @@ std::vector<weft::Entry<T, N>> entries_for_rank(Session& session, const weft::Sp
   return mine;
 }
 
-// Sorted distinct values of key[dim] among the entries [first, last).
+// Sorted distinct rows that `use` names (key[use.key_dim] through use.map) among the
+// entries [first, last).
 template <class It>
-std::vector<std::int64_t> distinct_keys(It first, It last, int dim) {
-  std::vector<std::int64_t> keys;
-  for (It it = first; it != last; ++it) keys.push_back(it->key[static_cast<std::size_t>(dim)]);
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  return keys;
+std::vector<std::int64_t> distinct_rows(It first, It last, const Footprint::Use& use) {
+  std::vector<std::int64_t> rows;
+  for (It it = first; it != last; ++it) rows.push_back(use.map.row(it->key[static_cast<std::size_t>(use.key_dim)]));
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  return rows;
 }
+
+// The smallest and largest key per dimension among entries (lo > hi where there are none).
+struct KeyBounds {
+  std::vector<std::int64_t> lo, hi;
+};
+
+template <class It>
+KeyBounds key_bounds(It first, It last, std::size_t rank) {
+  KeyBounds b{std::vector<std::int64_t>(rank, INT64_MAX), std::vector<std::int64_t>(rank, INT64_MIN)};
+  for (It it = first; it != last; ++it) {
+    for (std::size_t d = 0; d < rank; ++d) {
+      b.lo[d] = std::min(b.lo[d], it->key[d]);
+      b.hi[d] = std::max(b.hi[d], it->key[d]);
+    }
+  }
+  return b;
+}
+
+// Throws weft::Error "<executor>: key ... names row ... of the DistArray of shape ...,
+// outside its rows" when the keys in [bounds.lo[d], bounds.hi[d]] name, through a write
+// or a keyed read of `footprint`, a row outside its array (the map is monotone, so the
+// extreme keys decide). `collective`: every process takes part (its own entries'
+// bounds), and all throw when one finds a problem; otherwise the bounds must be the same
+// on every process (a dense loop's whole range).
+void check_rows(Session& session, const char* executor, const Footprint& footprint, const KeyBounds& bounds,
+                bool collective);
 
 // ---------------------------------------------------------------------------------------
 

@@ -13,9 +13,10 @@
 // into 4 x threads chunks the same way, and a chunk runs on one worker, its entries in
 // their order in R. So every value of key[d] belongs to one worker of one process for the
 // whole loop: the loop is serializable, and every written array's rows (named by key[d],
-// which partition_1d checks) are owned by the process that wrote them. After the loop
-// each written array is partitioned by those ranges; a later partition_1d over the same
-// entries and dimension finds it so and moves no data.
+// which partition_1d checks, directly or through the array's RowMap, which is one to
+// one) are owned by the process that wrote them. After the loop each written array is
+// partitioned by the rows its keys name (part_rows); a later partition_1d over the same
+// entries, dimension and maps finds it so and moves no data.
 #pragma once
 
 #include <cstdint>
@@ -39,8 +40,9 @@ struct Plan {
   std::vector<std::vector<std::int64_t>> read_rows;  // per Footprint read with a key dim
 };
 
-// The rows each process owns under `bounds`, clipped to the array's rows.
-Layout layout_for(const std::vector<std::int64_t>& bounds, const ArrayHandle& array);
+// The rows of use's array each process owns when process k runs keys [bounds[k],
+// bounds[k + 1]): the rows they name through use.map (part_rows).
+Layout layout_for(const std::vector<std::int64_t>& bounds, const Footprint::Use& use);
 
 // "d=0;P=2;t=4;rows=100,200;reads=1,-1" — what a cached plan depends on besides the entries.
 std::string plan_key(const char* executor, int dim, const Session& session, const Footprint& footprint);
@@ -74,7 +76,7 @@ std::shared_ptr<Plan<T, N>> make_plan(Session& session, const weft::SparseArray<
   const bool sliced = record.sliced();
   auto plan = std::make_shared<Plan<T, N>>();
   std::int64_t extent = key_extents(session, a, sliced)[static_cast<std::size_t>(dim)];
-  for (const auto& w : footprint.writes()) extent = std::max(extent, w.handle.geometry.rows);
+  for (const auto& w : footprint.writes()) extent = std::max(extent, key_extent_of_rows(w.map, w.handle.geometry.rows));
   const std::vector<std::int64_t> counts = key_histogram(session, a, static_cast<std::size_t>(dim), extent, sliced);
   plan->rank_bounds = histogram_bounds(counts, session.size());
   const auto& rb = plan->rank_bounds;
@@ -86,7 +88,8 @@ std::shared_ptr<Plan<T, N>> make_plan(Session& session, const weft::SparseArray<
       mine, chunks, [&](const weft::Entry<T, N>& e) { return part_of(cb, e.key[static_cast<std::size_t>(dim)]); },
       plan->chunk_offsets);
   for (const auto& r : footprint.reads()) {
-    plan->read_rows.push_back(r.key_dim >= 0 ? distinct_keys(plan->entries.begin(), plan->entries.end(), r.key_dim) : std::vector<std::int64_t>{});
+    plan->read_rows.push_back(r.key_dim >= 0 ? distinct_rows(plan->entries.begin(), plan->entries.end(), r)
+                                             : std::vector<std::int64_t>{});
   }
   return plan;
 }
@@ -99,6 +102,7 @@ std::shared_ptr<Plan<T, N>> cached_plan(Session& session, const weft::SparseArra
   const std::string key = plan_key(executor, dim, session, footprint);
   if (auto plan = record.find_plan<Plan<T, N>>(key, version)) return plan;
   auto plan = make_plan(session, a, dim, footprint);
+  check_rows(session, executor, footprint, key_bounds(plan->entries.begin(), plan->entries.end(), N), true);
   record.store_plan(key, version, plan);
   return plan;
 }
@@ -108,14 +112,14 @@ template <class T, std::size_t N, class Body>
 void run(Session& session, const char* executor, const Plan<T, N>& plan, int dim, const Footprint& footprint,
          Body& body) {
   std::vector<Layout> write_layouts;
-  for (const auto& w : footprint.writes()) write_layouts.push_back(layout_for(plan.rank_bounds, w.handle));
+  for (const auto& w : footprint.writes()) write_layouts.push_back(layout_for(plan.rank_bounds, w));
   std::vector<Layout> same_partition(footprint.reads().size());
   std::vector<const std::vector<std::int64_t>*> rows;
   std::vector<const Layout*> owned;
   for (std::size_t i = 0; i < footprint.reads().size(); ++i) {
     const auto& r = footprint.reads()[i];
     rows.push_back(r.key_dim >= 0 ? &plan.read_rows[i] : nullptr);
-    if (r.key_dim == dim) same_partition[i] = layout_for(plan.rank_bounds, r.handle);
+    if (r.key_dim == dim) same_partition[i] = layout_for(plan.rank_bounds, r);
     owned.push_back(r.key_dim == dim ? &same_partition[i] : nullptr);
   }
   LoopScope scope(session, executor, footprint, write_layouts, rows, owned);
@@ -134,30 +138,36 @@ void check_write_dims(const char* executor, const Footprint& footprint, int dim,
 template <class T, std::size_t N, class Body>
 void partition_1d(Session& session, const weft::SparseArray<T, N>& entries, int dim, const Footprint& footprint,
                   Body&& body) {
+  if (skip_restored_run<Body>(session, "partition_1d", footprint, entries)) return;
   partition_1d_detail::check_write_dims("partition_1d", footprint, dim, N);
   const auto plan = partition_1d_detail::cached_plan(session, entries, dim, footprint, "partition_1d");
   partition_1d_detail::run(session, "partition_1d", *plan, dim, footprint, body);
 }
 
 // Dense loops: [range.begin, range.end) cut evenly over processes and chunks; written
-// arrays' rows are the loop index.
+// arrays' rows are the loop index (through their RowMaps).
 template <class Body>
 void partition_1d(Session& session, IndexRange range, const Footprint& footprint, Body&& body) {
+  if (skip_restored_run<Body>(session, "partition_1d", footprint, range)) return;
   partition_1d_detail::check_write_dims("partition_1d", footprint, 0, 1);
+  if (range.end > range.begin) {
+    check_rows(session, "partition_1d", footprint, KeyBounds{{range.begin}, {range.end - 1}}, false);
+  }
   std::vector<std::int64_t> bounds = range_bounds(range.end - range.begin, session.size());
   for (auto& b : bounds) b += range.begin;
   std::vector<Layout> write_layouts;
-  for (const auto& w : footprint.writes()) write_layouts.push_back(partition_1d_detail::layout_for(bounds, w.handle));
+  for (const auto& w : footprint.writes()) write_layouts.push_back(partition_1d_detail::layout_for(bounds, w));
   std::vector<Layout> same_partition;
   std::vector<const std::vector<std::int64_t>*> rows;
   std::vector<const Layout*> owned;
   std::vector<std::vector<std::int64_t>> read_rows;
   const std::int64_t lo = bounds[session.rank()], hi = bounds[session.rank() + 1];
   for (const auto& r : footprint.reads()) {
-    same_partition.push_back(partition_1d_detail::layout_for(bounds, r.handle));
+    same_partition.push_back(partition_1d_detail::layout_for(bounds, r));
     std::vector<std::int64_t> own;
-    if (r.key_dim == 0) {
-      for (std::int64_t i = lo; i < hi; ++i) own.push_back(i);
+    if (r.key_dim == 0 && hi > lo) {
+      const RowRange rows = rows_of_keys(r.map, lo, hi);
+      for (std::int64_t i = rows.begin; i < rows.end; ++i) own.push_back(i);
     }
     read_rows.push_back(std::move(own));
   }

@@ -59,6 +59,7 @@ void run_rounds(Session& session, const Footprint& footprint, std::vector<std::i
 
 template <class T, std::size_t N, class Body>
 void relaxed(Session& session, const weft::SparseArray<T, N>& entries, const Footprint& footprint, Body&& body) {
+  if (skip_restored_run<Body>(session, "relaxed", footprint, entries)) return;
   if (footprint.buffers().empty()) usage_error("relaxed", "the loop writes through no Buffer; use data_parallel");
   const int streams = session.threads();
   std::vector<std::int64_t> begin(static_cast<std::size_t>(streams)), end(static_cast<std::size_t>(streams));
@@ -74,7 +75,7 @@ void relaxed(Session& session, const weft::SparseArray<T, N>& entries, const Foo
     const int dim = footprint.writes().front().key_dim;
     partition_1d_detail::check_write_dims("relaxed", footprint, dim, N);
     plan = partition_1d_detail::cached_plan(session, entries, dim, footprint, "relaxed");
-    for (const auto& w : footprint.writes()) write_layouts.push_back(partition_1d_detail::layout_for(plan->rank_bounds, w.handle));
+    for (const auto& w : footprint.writes()) write_layouts.push_back(partition_1d_detail::layout_for(plan->rank_bounds, w));
     const auto& off = plan->chunk_offsets;
     const std::int64_t chunks = static_cast<std::int64_t>(off.size()) - 1;
     for (int w = 0; w < streams; ++w) {
@@ -99,15 +100,13 @@ void relaxed(Session& session, const weft::SparseArray<T, N>& entries, const Foo
       end[w] = b + (e - b) * (w + 1) / streams;
     }
     data = all.data();
+    const auto first = all.begin() + b, last = all.begin() + e;
+    bool keyed = false;
     for (const auto& r : footprint.reads()) {
-      std::vector<std::int64_t> keys;
-      if (r.key_dim >= 0) {
-        for (std::int64_t i = b; i < e; ++i) keys.push_back(all[static_cast<std::size_t>(i)].key[r.key_dim]);
-        std::sort(keys.begin(), keys.end());
-        keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-      }
-      read_rows.push_back(std::move(keys));
+      keyed = keyed || r.key_dim >= 0;
+      read_rows.push_back(r.key_dim >= 0 ? distinct_rows(first, last, r) : std::vector<std::int64_t>{});
     }
+    if (keyed) check_rows(session, "relaxed", footprint, key_bounds(first, last, N), true);
     for (std::size_t i = 0; i < footprint.reads().size(); ++i) {
       rows.push_back(footprint.reads()[i].key_dim >= 0 ? &read_rows[i] : nullptr);
     }
@@ -128,6 +127,7 @@ void relaxed(Session& session, const weft::SparseArray<T, N>& entries, const Foo
 // workers.
 template <class Body>
 void relaxed(Session& session, IndexRange range, const Footprint& footprint, Body&& body) {
+  if (skip_restored_run<Body>(session, "relaxed", footprint, range)) return;
   if (footprint.buffers().empty()) usage_error("relaxed", "the loop writes through no Buffer; use data_parallel");
   if (!footprint.writes().empty()) usage_error("relaxed", "a dense relaxed loop writes only through Buffers");
   const int streams = session.threads();

@@ -7,7 +7,9 @@
 //                         [&](const weft::Entry<float, 2>& e) { ... });
 //
 // Every written array must be indexed by the space or the time dimension (its rows are
-// key[a] or key[b]); reads may name any key dimension (their rows are copied in first).
+// key[a] or key[b], or their images under the array's RowMap, which is one to one, so a
+// partition of the keys is one of the rows); reads may name any key dimension (their
+// rows are copied in first).
 // Writes that conflict in both dimensions may go through Buffers (Footprint::buffer,
 // `b(i) += x` in the body), whose targets stay whole on every process (see below).
 //
@@ -209,7 +211,7 @@ std::shared_ptr<Plan<T, N>> make_plan(Session& session, const weft::SparseArray<
   }
   for (const auto& w : footprint.writes()) {
     auto& x = extent[w.key_dim == space ? 0 : 1];
-    x = std::max(x, w.handle.geometry.rows);
+    x = std::max(x, key_extent_of_rows(w.map, w.handle.geometry.rows));
   }
   if (sliced) session.transport().allreduce_max(extent.data(), 2);
   std::vector<std::int64_t> space_counts = sum_histograms(space_per_chunk, extent[0]);
@@ -304,20 +306,21 @@ std::shared_ptr<Plan<T, N>> make_plan(Session& session, const weft::SparseArray<
     }
   });
   for (const auto& r : footprint.reads()) {
-    plan->read_rows.push_back(r.key_dim >= 0 ? distinct_keys(plan->entries.begin(), plan->entries.end(), r.key_dim)
+    plan->read_rows.push_back(r.key_dim >= 0 ? distinct_rows(plan->entries.begin(), plan->entries.end(), r)
                                              : std::vector<std::int64_t>{});
   }
   return plan;
 }
 
-// The home layout of the time-indexed arrays: partitions r m .. r m + m - 1 at process r.
-Layout home_layout(const Schedule& s, const ArrayHandle& array);
+// The home layout of a time-indexed array: the rows of partitions r m .. r m + m - 1
+// (the rows their keys name through use.map, part_rows) at process r.
+Layout home_layout(const Schedule& s, const Footprint::Use& use);
 
 // Moves time partitions around the ring: posts and completes the transfers of one
 // rotation_2d loop (non-template: rows are bytes).
 class Ring {
  public:
-  Ring(Session& session, const Schedule& schedule, const std::vector<ArrayHandle>& time_arrays,
+  Ring(Session& session, const Schedule& schedule, const std::vector<Footprint::Use>& time_arrays,
        CommScheduler::Settings settings);
   ~Ring();
   // Before step j: the partition for step j is here (waits for its receive), and the
@@ -339,6 +342,7 @@ class Ring {
   Session& session_;
   const Schedule& s_;
   std::vector<ArrayHandle> arrays_;
+  std::vector<std::vector<RowRange>> slices_;  // per array, the rows of each time partition
   CommScheduler scheduler_;  // every transfer of the ring goes through it
   std::vector<std::vector<CommScheduler::Handle>> sends_;     // per partition
   std::vector<std::vector<CommScheduler::Handle>> receives_;  // per partition
@@ -383,6 +387,7 @@ class BandBuffers {
 template <class T, std::size_t N, class Body>
 void rotation_2d(Session& session, const weft::SparseArray<T, N>& entries, int space, int time,
                  const Footprint& footprint, Body&& body) {
+  if (skip_restored_run<Body>(session, "rotation_2d", footprint, entries)) return;
   using namespace rotation_detail;
   check_arguments(footprint, space, time, N);
   EntriesRecord& record = entries_record(session, entries);
@@ -391,18 +396,19 @@ void rotation_2d(Session& session, const weft::SparseArray<T, N>& entries, int s
   std::shared_ptr<Plan<T, N>> plan = record.find_plan<Plan<T, N>>(key, version);
   if (!plan) {
     plan = make_plan(session, entries, space, time, footprint);
+    check_rows(session, "rotation_2d", footprint, key_bounds(plan->entries.begin(), plan->entries.end(), N), true);
     record.store_plan(key, version, plan);
   }
   const Schedule& s = plan->schedule;
 
   std::vector<Layout> write_layouts;
-  std::vector<ArrayHandle> time_arrays;
+  std::vector<Footprint::Use> time_arrays;
   for (const auto& w : footprint.writes()) {
     if (w.key_dim == space) {
-      write_layouts.push_back(partition_1d_detail::layout_for(s.space_bounds, w.handle));
+      write_layouts.push_back(partition_1d_detail::layout_for(s.space_bounds, w));
     } else {
-      write_layouts.push_back(home_layout(s, w.handle));
-      time_arrays.push_back(w.handle);
+      write_layouts.push_back(home_layout(s, w));
+      time_arrays.push_back(w);
     }
   }
   std::vector<Layout> space_layouts(footprint.reads().size());
@@ -411,7 +417,7 @@ void rotation_2d(Session& session, const weft::SparseArray<T, N>& entries, int s
   for (std::size_t i = 0; i < footprint.reads().size(); ++i) {
     const auto& r = footprint.reads()[i];
     rows.push_back(r.key_dim >= 0 ? &plan->read_rows[i] : nullptr);
-    if (r.key_dim == space) space_layouts[i] = partition_1d_detail::layout_for(s.space_bounds, r.handle);
+    if (r.key_dim == space) space_layouts[i] = partition_1d_detail::layout_for(s.space_bounds, r);
     owned.push_back(r.key_dim == space ? &space_layouts[i] : nullptr);
   }
 
