@@ -354,6 +354,7 @@ private:
   /// as points, so most hyperplanes are tested without isl.
   struct BandDistances {
     isl::set set;
+    isl::set any; ///< set over all parameter values
     bool finite = false;
     std::vector<std::vector<int64_t>> points;
   };
@@ -386,12 +387,12 @@ private:
       BandDistances d;
       d.set = in_band.deltas().apply(execution_order).intersect(not_zero);
       // Over all parameter values (a superset, so testing its points is sound).
-      isl::set any = isl::manage(isl_set_project_out(
-          d.set.copy(), isl_dim_param, 0, isl_set_dim(d.set.get(), isl_dim_param)));
-      if (isl_set_is_bounded(any.get()) == isl_bool_true) {
+      d.any = isl::manage(isl_set_project_out(d.set.copy(), isl_dim_param, 0,
+                                              isl_set_dim(d.set.get(), isl_dim_param)));
+      if (isl_set_is_bounded(d.any.get()) == isl_bool_true) {
         d.finite = true;
         isl_set_foreach_point(
-            any.get(),
+            d.any.get(),
             [](isl_point *p, void *user) -> isl_stat {
               auto *d = static_cast<BandDistances *>(user);
               std::vector<int64_t> v;
@@ -414,6 +415,45 @@ private:
       out.push_back(std::move(d));
     }
     return out;
+  }
+
+  /// Per dim, the least and greatest component of the distances (Schedule::distances):
+  /// from the listed points when the set is finite, otherwise from isl.
+  std::vector<Schedule::DistanceBounds> distance_bounds(const std::vector<BandDistances> &distances,
+                                                        size_t width) const {
+    std::vector<Schedule::DistanceBounds> bounds(width);
+    std::vector<bool> bounded(width, true), seen(width, false);
+    auto widen = [&](size_t k, int64_t lo, int64_t hi) {
+      Schedule::DistanceBounds &b = bounds[k];
+      b.min = seen[k] ? std::min(*b.min, lo) : lo;
+      b.max = seen[k] ? std::max(*b.max, hi) : hi;
+      seen[k] = true;
+    };
+    for (const BandDistances &d : distances) {
+      if (d.finite) {
+        for (const std::vector<int64_t> &p : d.points)
+          for (size_t k = 0; k < width; ++k)
+            widen(k, p[k], p[k]);
+        continue;
+      }
+      if (d.any.is_empty())
+        continue;
+      for (size_t k = 0; k < width; ++k) {
+        isl::val lo = d.any.dim_min_val(static_cast<int>(k)),
+                 hi = d.any.dim_max_val(static_cast<int>(k));
+        if (!lo.is_int() || !hi.is_int()) {
+          bounded[k] = false;
+          continue;
+        }
+        widen(k, lo.get_num_si(), hi.get_num_si());
+      }
+    }
+    for (size_t k = 0; k < width; ++k)
+      if (!bounded[k])
+        bounds[k] = {};
+      else if (!seen[k])
+        bounds[k] = {0, 0}; // no distance at all
+    return bounds;
   }
 
   /// A wavefront: a row h with h . d >= 1 for every band distance d (in execution
@@ -499,6 +539,7 @@ private:
                           : hyperplane[k] == -1 ? "-"
                                                 : std::to_string(hyperplane[k]) + "*") +
                          s_.dims[k]);
+      s_.distances = distance_bounds(distances, width);
       s_.verdict = Verdict::Wavefront;
       s_.why = "every dependence advances " + llvm::join(time, " + ") +
                ", so the iterations of one wavefront run at once";

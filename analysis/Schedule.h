@@ -7,6 +7,7 @@
 #include "Reason.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,14 @@ struct Schedule {
   /// Wavefront: unimodular matrix over dims; row 0 is the time hyperplane (every
   /// dependence distance d has row0 . d >= 1), the other rows are parallel.
   std::vector<std::vector<int64_t>> skew;
+  /// Wavefront: per band dim, the least and the greatest component of the dependence
+  /// distances between band points, over every parameter value, in the order the loops
+  /// run (the component of a loop that counts down is negated, so every distance is
+  /// lexicographically positive); absent when unbounded. The executor's halos.
+  struct DistanceBounds {
+    std::optional<int64_t> min, max;
+  };
+  std::vector<DistanceBounds> distances;
   std::vector<std::string> reductions; ///< accumulators combined across iterations
   std::vector<std::string> buffers;    ///< Buffers whose updates may be stale
   std::vector<Refusal> refusals;       ///< Sequential: every reason found, most telling first

@@ -141,7 +141,8 @@ std::variant<Header, Refused> counted_header(clang::ASTContext &context, const c
   if (!var || !var->getInit() || !var->getType()->isIntegerType())
     return Refused{"its loop variable is not an integer declared in the loop header"};
   h.var = var;
-  h.param = text.of(SourceRange(var->getBeginLoc(), var->getLocation()));
+  h.declaration = text.of(SourceRange(var->getBeginLoc(), var->getLocation()));
+  h.param = h.declaration;
   const bool used = mentions(h.body, var);
   if (!used)
     h.param = "[[maybe_unused]] " + h.param;
@@ -220,8 +221,8 @@ std::variant<Header, Refused> counted_header(clang::ASTContext &context, const c
   if (step == 1) {
     h.begin = first_text, h.end = limit;
   } else if (step == -1) {
-    // The same values in ascending order: the executors that take this loop run its
-    // iterations in any order (the wavefront accepts only loops that count up).
+    // The same values in ascending order: the unordered executors run them in any order,
+    // the wavefront in descending order (its Order::Descending).
     h.begin = op == clang::BO_GE ? bound_text : plus_one(bound, bound_text);
     h.end = plus_one(first, first_text);
   } else {

@@ -1,60 +1,12 @@
 //===- WavefrontRewrite.cpp - A wavefront nest into a wavefront call ------===//
 #include "WavefrontRewrite.h"
 
-#include <isl/cpp.h>
-#include <isl/map.h>
+#include "InternalError.h"
 
 #include <algorithm>
 
 namespace weft {
 namespace rewrite {
-namespace {
-
-/// wavefront_halo without its budget: may throw isl::exception_quota.
-std::variant<std::pair<int64_t, int64_t>, Refused> wavefront_halo_of(const Dependences &deps) {
-  int64_t halo[2] = {0, 0};
-  for (const Dependence &dep : deps.deps) {
-    // The band dims of both statements (the first two of each), in one space.
-    isl_map *rel = dep.relation.copy();
-    isl_size in = isl_map_dim(rel, isl_dim_in), out = isl_map_dim(rel, isl_dim_out);
-    if (in < 2 || out < 2) {
-      isl_map_free(rel);
-      return Refused{"a statement lies outside the inner loop of the wavefront"};
-    }
-    rel = isl_map_project_out(rel, isl_dim_in, 2, static_cast<unsigned>(in - 2));
-    rel = isl_map_project_out(rel, isl_dim_out, 2, static_cast<unsigned>(out - 2));
-    rel = isl_map_set_tuple_name(rel, isl_dim_in, "B");
-    rel = isl_map_set_tuple_name(rel, isl_dim_out, "B");
-    if (!rel)
-      isl::exception::throw_last_error(deps.isl->ctx);
-    isl::map band = isl::manage(rel);
-    isl::set delta = band.deltas();
-    for (int d = 0; d < 2; ++d) {
-      isl::val lo = delta.dim_min_val(d), hi = delta.dim_max_val(d);
-      if (!lo.is_int() || !hi.is_int() || lo.is_neg())
-        return Refused{std::string("a dependence of its wavefront does not point up and to the "
-                                   "left by a bounded distance (the executor needs distances ") +
-                       "0 <= d <= h in both dims; a skewed wavefront is not rewritten yet)"};
-      halo[d] = std::max<int64_t>(halo[d], hi.get_num_si());
-    }
-  }
-  return std::make_pair(halo[0], halo[1]);
-}
-
-/// The largest distance of any dependence along the two band dims, or why the executor
-/// cannot run them. The isl work here has a budget of --isl-max-operations of its own.
-std::variant<std::pair<int64_t, int64_t>, Refused> wavefront_halo(const Dependences &deps) {
-  isl_ctx_reset_operations(deps.isl->ctx.get());
-  try {
-    return wavefront_halo_of(deps);
-  } catch (const isl::exception_quota &) {
-    return Refused{"finding its wavefront's halo needs more isl operations than "
-                   "--isl-max-operations allows"};
-  }
-}
-
-} // namespace
-
 std::variant<std::vector<Header>, Refused>
 wavefront_headers(clang::ASTContext &context, const AnalyzedLoop &loop, const Text &text) {
   const LoopModel &m = *loop.model;
@@ -82,18 +34,25 @@ std::variant<std::string, Refused> wavefront_call(const AnalyzedLoop &loop,
                                                   const FootprintText &fp,
                                                   const std::string &session) {
   const LoopModel &m = *loop.model;
+  const Schedule &s = *loop.schedule;
   const auto *outer = llvm::cast<clang::ForStmt>(m.levels[0].stmt);
   const clang::ForStmt *inner = sole_inner_for(outer->getBody());
-  if (headers[0].step != 1 || headers[1].step != 1)
-    return Refused{"the wavefront executor runs loops that count up by one"};
-  if (mentions(inner->getInit(), headers[0].var) || mentions(inner->getCond(), headers[0].var))
-    return Refused{"the inner loop's bounds depend on the outer loop (the wavefront "
-                   "executor runs a rectangle)"};
+  for (const Header &h : headers)
+    if (h.step != 1 && h.step != -1)
+      return Refused{"the wavefront executor runs loops that step by one, up or down"};
   if (fp.buffers)
     return Refused{"the wavefront executor does not take Buffers"};
-  std::variant<std::pair<int64_t, int64_t>, Refused> halo = wavefront_halo(*loop.deps);
-  if (auto *r = std::get_if<Refused>(&halo))
-    return *r;
+  // The halos, from the distances the analysis bounded (in the order the loops run).
+  WEFT_INTERNAL_ASSERT(s.distances.size() == 2,
+                       "a wavefront of two loops without the bounds of its distances");
+  for (unsigned d = 0; d < 2; ++d)
+    if (!s.distances[d].min || !s.distances[d].max)
+      return Refused{"its dependences reach an unbounded number of " +
+                     std::string(d == 0 ? "rows" : "columns") +
+                     " (the wavefront executor exchanges halos of a fixed width)"};
+  const int64_t halo_rows = std::max<int64_t>(*s.distances[0].max, 1);
+  const int64_t halo_cols = std::max<int64_t>(*s.distances[1].max, 1);
+  const int64_t skew_cols = std::max<int64_t>(-*s.distances[1].min, 0);
   // Written arrays must be indexed (i, j, ...) by the two loop variables.
   const std::string want[2] = {m.levels[0].dims[0], m.levels[1].dims[0]};
   for (const Access &a : m.accesses) {
@@ -111,11 +70,28 @@ std::variant<std::string, Refused> wavefront_call(const AnalyzedLoop &loop,
                      "loop variables first, and '" +
                      a.text + "' is not"};
   }
-  auto [rows, cols] = std::get<std::pair<int64_t, int64_t>>(halo);
-  return "weft::rt::wavefront(" + session + ", weft::rt::Wavefront{{" + headers[0].begin + ", " +
-         headers[0].end + "}, {" + headers[1].begin + ", " + headers[1].end + "}, " +
-         "/*halo_rows=*/" + std::to_string(std::max<int64_t>(rows, 1)) + ", /*halo_cols=*/" +
-         std::to_string(std::max<int64_t>(cols, 1)) + "}";
+  // A triangular nest: the inner loop's bounds are affine in the outer variable (the
+  // band holds only levels with affine bounds), so the executor takes them as a function
+  // of the row.
+  const bool triangular =
+      mentions(inner->getInit(), headers[0].var) || mentions(inner->getCond(), headers[0].var);
+  std::string space = "weft::rt::Wavefront{{" + headers[0].begin + ", " + headers[0].end + "}, {" +
+                      (triangular ? "" : headers[1].begin + ", " + headers[1].end) + "}, " +
+                      "/*halo_rows=*/" + std::to_string(halo_rows) +
+                      ", /*halo_cols=*/" + std::to_string(halo_cols);
+  const bool mirrored = headers[0].step < 0 || headers[1].step < 0;
+  if (skew_cols > 0 || mirrored)
+    space += ", /*skew_cols=*/" + std::to_string(skew_cols);
+  auto order = [](const Header &h) {
+    return h.step < 0 ? "weft::rt::Order::Descending" : "weft::rt::Order::Ascending";
+  };
+  if (mirrored)
+    space += std::string(", ") + order(headers[0]) + ", " + order(headers[1]);
+  space += "}";
+  if (triangular)
+    space += ", [&](" + headers[0].declaration + ") { return weft::rt::IndexRange{" +
+             headers[1].begin + ", " + headers[1].end + "}; }";
+  return "weft::rt::wavefront(" + session + ", " + space;
 }
 
 } // namespace rewrite
