@@ -173,6 +173,7 @@ void Session::add_observer(SessionObserver* o) { observers_.push_back(o); }
 
 void Session::remove_observer(SessionObserver* o) {
   observers_.erase(std::remove(observers_.begin(), observers_.end(), o), observers_.end());
+  if (loop_checkpoints_) observer_removed(*loop_checkpoints_, o);
 }
 
 Session::~Session() {

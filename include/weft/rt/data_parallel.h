@@ -26,6 +26,7 @@ namespace weft::rt {
 
 template <class T, std::size_t N, class Body>
 void data_parallel(Session& session, const weft::SparseArray<T, N>& entries, const Footprint& footprint, Body&& body) {
+  if (skip_restored_run<Body>(session, "data_parallel", footprint, entries)) return;
   if (!footprint.writes().empty()) {
     const int dim = footprint.writes().front().key_dim;
     for (const auto& w : footprint.writes()) {

@@ -159,6 +159,21 @@ class ArrayRecord final : public weft::detail::Distribution, public SessionObser
   // Every process has just written the whole array (a restart): it is whole, with no
   // communication.
   void declare_whole();
+  // Calls read() with this process's copy readable, also where its pages are protected
+  // (a checkpoint writes the parts this process owns), then protects them again; the
+  // layout does not change.
+  template <class Read>
+  void read_storage(Read&& read) {
+    const bool was_protected = protected_;
+    unprotect();
+    try {
+      read();
+    } catch (...) {
+      if (was_protected) protect();
+      throw;
+    }
+    if (was_protected) protect();
+  }
 
   // Called by the fault handler (main thread, serial code).
   void materialize_after_fault();

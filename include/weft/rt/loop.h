@@ -17,6 +17,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "weft/rt/checkpoint.h"
 #include "weft/rt/distribution.h"
 #include "weft/rt/partitioning.h"
 #include "weft/rt/session.h"
@@ -47,6 +48,9 @@ class Reduction {
   virtual void install(int workers) = 0;
   virtual void combine(Transport& net) = 0;
   virtual void uninstall() = 0;
+  // The accumulator's value, as bytes (checkpoints, checkpoint.h).
+  virtual std::byte* value_bytes() = 0;
+  virtual std::size_t value_size() const = 0;
 };
 
 template <class T, class Op>
@@ -77,6 +81,10 @@ class AccumulatorReduction final : public Reduction {
     value = Op{}(value, global);
   }
   void uninstall() override { weft::detail::RuntimeAccess::partials(*acc_) = nullptr; }
+  std::byte* value_bytes() override {
+    return reinterpret_cast<std::byte*>(&weft::detail::RuntimeAccess::value(*acc_));
+  }
+  std::size_t value_size() const override { return sizeof(T); }
 
  private:
   weft::Accumulator<T, Op>* acc_;

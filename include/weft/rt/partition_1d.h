@@ -138,6 +138,7 @@ void check_write_dims(const char* executor, const Footprint& footprint, int dim,
 template <class T, std::size_t N, class Body>
 void partition_1d(Session& session, const weft::SparseArray<T, N>& entries, int dim, const Footprint& footprint,
                   Body&& body) {
+  if (skip_restored_run<Body>(session, "partition_1d", footprint, entries)) return;
   partition_1d_detail::check_write_dims("partition_1d", footprint, dim, N);
   const auto plan = partition_1d_detail::cached_plan(session, entries, dim, footprint, "partition_1d");
   partition_1d_detail::run(session, "partition_1d", *plan, dim, footprint, body);
@@ -147,6 +148,7 @@ void partition_1d(Session& session, const weft::SparseArray<T, N>& entries, int 
 // arrays' rows are the loop index (through their RowMaps).
 template <class Body>
 void partition_1d(Session& session, IndexRange range, const Footprint& footprint, Body&& body) {
+  if (skip_restored_run<Body>(session, "partition_1d", footprint, range)) return;
   partition_1d_detail::check_write_dims("partition_1d", footprint, 0, 1);
   if (range.end > range.begin) {
     check_rows(session, "partition_1d", footprint, KeyBounds{{range.begin}, {range.end - 1}}, false);

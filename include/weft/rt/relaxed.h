@@ -59,6 +59,7 @@ void run_rounds(Session& session, const Footprint& footprint, std::vector<std::i
 
 template <class T, std::size_t N, class Body>
 void relaxed(Session& session, const weft::SparseArray<T, N>& entries, const Footprint& footprint, Body&& body) {
+  if (skip_restored_run<Body>(session, "relaxed", footprint, entries)) return;
   if (footprint.buffers().empty()) usage_error("relaxed", "the loop writes through no Buffer; use data_parallel");
   const int streams = session.threads();
   std::vector<std::int64_t> begin(static_cast<std::size_t>(streams)), end(static_cast<std::size_t>(streams));
@@ -126,6 +127,7 @@ void relaxed(Session& session, const weft::SparseArray<T, N>& entries, const Foo
 // workers.
 template <class Body>
 void relaxed(Session& session, IndexRange range, const Footprint& footprint, Body&& body) {
+  if (skip_restored_run<Body>(session, "relaxed", footprint, range)) return;
   if (footprint.buffers().empty()) usage_error("relaxed", "the loop writes through no Buffer; use data_parallel");
   if (!footprint.writes().empty()) usage_error("relaxed", "a dense relaxed loop writes only through Buffers");
   const int streams = session.threads();

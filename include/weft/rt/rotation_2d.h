@@ -387,6 +387,7 @@ class BandBuffers {
 template <class T, std::size_t N, class Body>
 void rotation_2d(Session& session, const weft::SparseArray<T, N>& entries, int space, int time,
                  const Footprint& footprint, Body&& body) {
+  if (skip_restored_run<Body>(session, "rotation_2d", footprint, entries)) return;
   using namespace rotation_detail;
   check_arguments(footprint, space, time, N);
   EntriesRecord& record = entries_record(session, entries);

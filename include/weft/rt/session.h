@@ -39,6 +39,11 @@ class SessionObserver {
   ~SessionObserver() = default;
 };
 
+// The checkpoints of the program's annotated loops (checkpoint.h); told of every
+// observer that a session removes (an array's record that ends).
+class LoopCheckpoints;
+void observer_removed(LoopCheckpoints& checkpoints, SessionObserver* o);
+
 class Session {
  public:
   // Parses the options out of argc/argv (exit 2 on a bad one) and starts MPI. `output`
@@ -81,6 +86,8 @@ class Session {
 
   void add_observer(SessionObserver* o);
   void remove_observer(SessionObserver* o);
+  // The checkpoints of the loops run on this session (checkpoint.h), made by the first.
+  std::shared_ptr<LoopCheckpoints>& loop_checkpoints() { return loop_checkpoints_; }
 
  private:
   struct SubSession {};
@@ -98,6 +105,7 @@ class Session {
   std::unique_ptr<oneapi::tbb::task_arena> arena_;
   std::thread::id main_thread_;
   std::vector<SessionObserver*> observers_;
+  std::shared_ptr<LoopCheckpoints> loop_checkpoints_;
 };
 
 // The number of CPUs this process may run on (its affinity mask).
