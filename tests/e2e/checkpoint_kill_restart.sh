@@ -2,18 +2,18 @@
 # usage: checkpoint_kill_restart.sh <scratch dir> <ranks> <every> <seeds> <mpirun command...> -- <program> <args...>
 #
 # Kill/restart trials of a program that weftc wrote: an uninterrupted run on <ranks>
-# processes (one thread each) gives the reference output; then, per seed (a
-# comma-separated list), a run with --weft-checkpoint-every=<every> is killed with
-# SIGKILL (every process of the job, mpirun included, at once: a lost node) at a time
-# drawn from the seed, uniform over 5% to 95% of the wall time of an uninterrupted run
-# with checkpoints (whose output must be the reference's too), and
-# restarted with --weft-restart (a run that ends before its kill time is run again with
-# half the time, up to 3 times). The restarted run must exit 0 and print the reference's
-# header and then exactly the reference's last lines (from the epoch it resumed at to
-# the end; the wall-clock column "seconds" is left out of the comparison): its final
-# output is the uninterrupted run's. Prints one line per trial (its kill time, the
-# checkpoints the killed run left, where the restart resumed, the outcome) and a summary
-# line "trials: N, killed: K, identical: I".
+# processes (one thread each) gives the reference output, and a run with
+# --weft-checkpoint-every=<every> must print the same. Then, per seed (a comma-separated
+# list), a run with checkpoints is killed with SIGKILL (every process of the job, mpirun
+# included, at once: a lost node) at a time drawn from the seed, uniform over 5% to 95%
+# of the wall time of the run with checkpoints (a run that ends before it runs again
+# with half the time, up to 3 times), and restarted with --weft-restart. The restarted
+# run must exit 0 and print the reference's header and then exactly the reference's last
+# lines (from the epoch it resumed at to the end; the wall-clock column "seconds" is
+# left out of the comparison): its final output is the uninterrupted run's. Prints one
+# line per trial (its kill time, the checkpoints the killed run left, where the restart
+# resumed, the outcome) and "<program> on <ranks> processes: trials: N, killed: K,
+# identical: I".
 set -uo pipefail
 
 dir=$1
