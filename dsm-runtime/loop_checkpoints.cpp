@@ -43,12 +43,13 @@ std::uint64_t digest_bytes(const std::byte* data, std::int64_t n) {
 }
 
 struct DigestKey {
+  const SessionObserver* record;
   const void* data;
   std::int64_t count;
   std::uint64_t version;
   std::int64_t first;
   bool operator<(const DigestKey& o) const {
-    return std::tie(data, count, version, first) < std::tie(o.data, o.count, o.version, o.first);
+    return std::tie(record, data, count, version, first) < std::tie(o.record, o.data, o.count, o.version, o.first);
   }
 };
 std::map<DigestKey, loop_checkpoint_detail::EntriesDigest>& digests() {
@@ -183,7 +184,11 @@ class LoopCheckpoints final : public SessionObserver {
   StdoutSilencer silencer_;
 };
 
-void observer_removed(LoopCheckpoints& checkpoints, SessionObserver* o) { checkpoints.forget(o); }
+void observer_removed(LoopCheckpoints& checkpoints, SessionObserver* o) {
+  checkpoints.forget(o);
+  auto& cache = digests();
+  for (auto it = cache.begin(); it != cache.end();) it = it->first.record == o ? cache.erase(it) : std::next(it);
+}
 
 namespace {
 
@@ -478,19 +483,21 @@ bool loop_start(Session& session, const char* executor, const char* loop, const 
   return checkpoints->loop_start(executor, loop, footprint, space);
 }
 
-bool cached_digest(const void* data, std::int64_t count, std::uint64_t version, std::int64_t first,
-                   EntriesDigest& out) {
-  const auto it = digests().find(DigestKey{data, count, version, first});
+bool cached_digest(const SessionObserver* record, const void* data, std::int64_t count, std::uint64_t version,
+                   std::int64_t first, EntriesDigest& out) {
+  const auto it = digests().find(DigestKey{record, data, count, version, first});
   if (it == digests().end()) return false;
   out = it->second;
   return true;
 }
 
-void store_digest(const void* data, std::int64_t count, std::uint64_t version, std::int64_t first,
-                  const EntriesDigest& digest) {
+void store_digest(const SessionObserver* record, const void* data, std::int64_t count, std::uint64_t version,
+                  std::int64_t first, const EntriesDigest& digest) {
   auto& cache = digests();
-  if (cache.size() > 64) cache.clear();
-  cache[DigestKey{data, count, version, first}] = digest;
+  for (auto it = cache.begin(); it != cache.end();) {
+    it = it->first.record == record ? cache.erase(it) : std::next(it);  // older versions
+  }
+  cache[DigestKey{record, data, count, version, first}] = digest;
 }
 
 SpaceFingerprint entries_fingerprint(Session& session, bool sliced, const EntriesDigest& mine) {

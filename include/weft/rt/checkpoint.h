@@ -192,12 +192,13 @@ struct EntriesDigest {
   std::vector<std::int64_t> extents;
   std::uint64_t sum = 0;
 };
-// The digest cached for these entries, if any (checkpoints compute one per array and
-// version, not per run).
-bool cached_digest(const void* data, std::int64_t count, std::uint64_t version, std::int64_t first,
-                   EntriesDigest& out);
-void store_digest(const void* data, std::int64_t count, std::uint64_t version, std::int64_t first,
-                  const EntriesDigest& digest);
+// The digest cached for the entries of the SparseArray whose record is `record`, at
+// this version (checkpoints compute one per array and version, not per run); a record
+// that ends takes its digests along.
+bool cached_digest(const SessionObserver* record, const void* data, std::int64_t count, std::uint64_t version,
+                   std::int64_t first, EntriesDigest& out);
+void store_digest(const SessionObserver* record, const void* data, std::int64_t count, std::uint64_t version,
+                  std::int64_t first, const EntriesDigest& digest);
 // The fingerprint from every process's digest (collective when `sliced`).
 SpaceFingerprint entries_fingerprint(Session& session, bool sliced, const EntriesDigest& mine);
 
@@ -238,7 +239,7 @@ SpaceFingerprint space_fingerprint(Session& session, const weft::SparseArray<T, 
   const std::int64_t first = record.sliced() ? record.first() : 0;
   const auto count = static_cast<std::int64_t>(entries.size());
   loop_checkpoint_detail::EntriesDigest digest;
-  if (!loop_checkpoint_detail::cached_digest(entries.data(), count, version, first, digest)) {
+  if (!loop_checkpoint_detail::cached_digest(&record, entries.data(), count, version, first, digest)) {
     digest.count = count;
     digest.extents.assign(N, 0);
     std::uint64_t sum = 0;
@@ -252,7 +253,7 @@ SpaceFingerprint space_fingerprint(Session& session, const weft::SparseArray<T, 
       sum += weft::detail::mix64(h ^ loop_checkpoint_detail::value_bits(e.value));
     }
     digest.sum = sum;
-    loop_checkpoint_detail::store_digest(entries.data(), count, version, first, digest);
+    loop_checkpoint_detail::store_digest(&record, entries.data(), count, version, first, digest);
   }
   return loop_checkpoint_detail::entries_fingerprint(session, record.sliced(), digest);
 }
