@@ -12,7 +12,7 @@
 // counts the runs of each annotated loop (a loop is its body's type: one per loop in the
 // source) and is where checkpoints are written and restored, at the start of a run.
 //
-// Epochs: an epoch is a run of a loop. A checkpoint is written at the start of a run of
+// When: N counts the runs of each loop. A checkpoint is written at the start of a run of
 // loop L when L has run a multiple of N times before it, unless one was written since
 // L's previous run started: so a program whose epoch runs one loop (every sample) gets
 // one every N epochs, and one whose epoch runs several loops gets one every N epochs,
@@ -24,10 +24,10 @@
 // that point; the Accumulators of the run about to start (their values before it); the
 // number of runs of each loop; and a fingerprint of the inputs and shapes: what each
 // loop's latest run iterated over (a SparseArray's count, key extents and a checksum of
-// its keys and values in order; a range's bounds), the shape of every array, and a
+// its keys and values with their positions; a range's bounds), the shape of every array, and a
 // checksum of every array that no loop writes (the loops' input arrays). Buffers hold
 // nothing between runs: their targets are arrays. Files are written as Checkpoint's
-// below (atomically, a manifest last, the two newest kept).
+// below (atomically, a manifest last, the new one and the newest older one kept).
 //
 // Restart (--weft-restart): the program runs from its beginning. Its serial code runs as
 // usual, but the first T runs of the loops return at once without running (their
@@ -46,9 +46,9 @@
 // arguments), the job ends with an error saying so.
 //
 // Not part of a checkpoint: the serial code's own variables (a running time, a best
-// value so far), arrays that no loop names, and Accumulators that only an earlier loop
-// folds into and that live on past the run at the checkpoint: after a restart those hold
-// what the replayed serial code computed. A program that keeps state of its own across
+// value so far), arrays that no loop names, and an Accumulator that lives across epochs
+// and that only a loop other than the one at the checkpoint folds into: after a restart
+// those hold what the replayed serial code left in them. A program that keeps state of its own across
 // epochs checkpoints it with Checkpoint (which turns the automatic checkpoints off).
 //
 // ---------------------------------------------------------------------------------------
@@ -67,7 +67,9 @@
 // <checkpoint_dir>/<name>/epoch-<E>/rank-<r>.bin: to a temporary file, flushed to disk,
 // then renamed. When every process has written, rank 0 writes manifest.json the same way
 // (the epoch, the processes, each file's size and checksum). A checkpoint is complete
-// iff its manifest is. The two newest complete checkpoints are kept.
+// iff its manifest is. The new checkpoint and the newest complete one older than it are
+// kept; every other epoch-<E> directory goes (older ones, and newer ones that a crashed
+// run or an earlier job left behind, which a later restart must not take for this run's).
 //
 // Restart (--weft-restart): resume() finds the newest complete checkpoint whose files
 // match their manifest (sizes and FNV-1a checksums), every process reads every file of
