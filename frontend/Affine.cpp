@@ -331,8 +331,9 @@ std::optional<AffineExpr> ModelBuilder::affine_variable(const DeclRefExpr *ref, 
     why = "'" + name + "' is a reference whose target may change";
     return std::nullopt;
   }
-  return AffineExpr::variable(
-      param("var:" + std::to_string(reinterpret_cast<uintptr_t>(vd)), name));
+  const std::string p = param("var:" + std::to_string(reinterpret_cast<uintptr_t>(vd)), name);
+  m_.param_source.emplace(p, text(ref->getSourceRange()));
+  return AffineExpr::variable(p);
 }
 
 /// X.size() or X.shape()[d] of a weft array or std container the loop does not resize.
@@ -366,8 +367,10 @@ std::optional<AffineExpr> ModelBuilder::size_parameter(const Expr *e, bool decla
   std::string name = vd->getNameAsString();
   if (!declare)
     return AffineExpr::constant_expr(0);
-  return AffineExpr::variable(
-      param("size:" + std::to_string(reinterpret_cast<uintptr_t>(vd)) + suffix, name + suffix));
+  const std::string p =
+      param("size:" + std::to_string(reinterpret_cast<uintptr_t>(vd)) + suffix, name + suffix);
+  m_.param_source.emplace(p, text(e->getSourceRange()));
+  return AffineExpr::variable(p);
 }
 
 } // namespace frontend

@@ -223,6 +223,11 @@ struct LoopModel {
   clang::SourceRange range; ///< the annotated loop statement
   /// Integer parameters (sizes) used in bounds and subscripts, in order of first use.
   std::vector<std::string> params;
+  /// For a parameter that is the value of a C++ expression, that expression as written at
+  /// its first use ("n", "R.shape()[0]", "v.size()"): it has the same value everywhere
+  /// in the loop and just before it. Parameters with no such expression (a trip count)
+  /// have no entry.
+  std::map<std::string, std::string> param_source;
   std::vector<LoopLevel> levels; ///< levels[0] is the annotated loop; parents come first
   std::vector<Statement> statements;
   std::vector<ArrayInfo> arrays;

@@ -2,8 +2,9 @@
 // arrays passed by reference to a train() function (once as different arrays, once as
 // the same array twice), factors kept as members of a model struct, keys taken apart
 // with structured bindings and references, element references and a helper that takes
-// them, a struct and an Accumulator declared inside the body, and inner loops without
-// braces. Every value is a small integer in double, so every sum is exact, and every
+// them, a struct and an Accumulator declared inside the body, inner loops without
+// braces, keys counted from 1 (W(e.key[0] - 1, k)) and rows written backwards
+// (W(n - 1 - e.key[0], k), M(n - 1 - i, k)). Every value is a small integer in double, so every sum is exact, and every
 // update commutes with the others (each iteration's step depends on its keys and value
 // only): whatever order of iterations a parallel schedule picks, the parallel program
 // must print the serial program's numbers digit for digit, on any number of processes.
@@ -73,6 +74,32 @@ void refine(const weft::SparseArray<double, 2> &R, Model &m) {
   }
 }
 
+// Keys counted from 1: R1's users are 1..n. Each step depends on the row's value before
+// it, so the rows' updates must run in R1's order per user (partition_1d by key[0]).
+void one_based(const weft::SparseArray<double, 2> &R1, weft::DistArray<double, 2> &W) {
+#pragma weft parallel_for
+  for (const auto &e : R1)
+    for (int k = 0; k < K; ++k)
+      W(e.key[0] - 1, k) = static_cast<double>(
+          (static_cast<int64_t>(W(e.key[0] - 1, k)) * 3 + e.key[1] + k + static_cast<int64_t>(e.value) + 7) % 11);
+}
+
+// Rows written backwards: user u's factors live in row n - 1 - u.
+void reversed(const weft::SparseArray<double, 2> &R, weft::DistArray<double, 2> &V, int64_t n) {
+#pragma weft parallel_for
+  for (const auto &e : R)
+    for (int k = 0; k < K; ++k)
+      V(n - 1 - e.key[0], k) = V(n - 1 - e.key[0], k) * 0.5 + e.value * static_cast<double>(k + 1);
+}
+
+// A counted loop that writes its rows backwards.
+void mirror(const weft::DistArray<double, 2> &from, weft::DistArray<double, 2> &to, int64_t n) {
+#pragma weft parallel_for
+  for (int64_t i = 0; i < n; ++i)
+    for (int k = 0; k < K; ++k)
+      to(n - 1 - i, k) = from(i, k) + static_cast<double>(k);
+}
+
 int64_t parse(const char *flag, const char *value) {
   char *end = nullptr;
   const long long v = std::strtoll(value, &end, 10);
@@ -98,27 +125,36 @@ int main(int argc, char **argv) {
   for (int64_t u = 0; u < n; ++u)
     for (int64_t v = (u * 3) % 5; v < n; v += 5 + u % 4)
       entries.push_back({{u, v}, static_cast<double>((u + 2 * v) % 7 - 3)});
+  std::vector<weft::Entry<double, 2>> shifted;
+  for (const auto &e : entries)
+    shifted.push_back({{e.key[0] + 1, e.key[1]}, e.value});
   const weft::SparseArray<double, 2> R(std::move(entries));
+  const weft::SparseArray<double, 2> R1(std::move(shifted));
   Model model{weft::DistArray<double, 2>({n, K}), weft::DistArray<double, 2>({n, K})};
-  weft::DistArray<double, 2> shared({n, K});
+  weft::DistArray<double, 2> shared({n, K}), ones({n, K}), back({n, K}), mirrored({n, K});
   for (int64_t i = 0; i < n; ++i)
     for (int k = 0; k < K; ++k) {
       model.W(i, k) = static_cast<double>((i + k) % 3);
       model.H(i, k) = static_cast<double>((2 * i + k) % 3);
       shared(i, k) = static_cast<double>((i * k) % 4);
+      ones(i, k) = static_cast<double>((i + 2 * k) % 11);
     }
 
-  std::printf("epoch,seconds,w,h,shared,total\n");
+  std::printf("epoch,seconds,w,h,shared,total,one_based,reversed,mirrored\n");
   for (int64_t epoch = 0; epoch < epochs; ++epoch) {
     const auto start = std::chrono::steady_clock::now();
     weft::Accumulator<double> total(0.0);
     train(R, model.W, model.H, total);
     train(R, shared, shared, total); // the same array twice: runs as written
     refine(R, model);
+    one_based(R1, ones);
+    reversed(R, back, n);
+    mirror(back, mirrored, n);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("%lld,%.3f,%.1f,%.1f,%.1f,%.1f\n", static_cast<long long>(epoch + 1), seconds,
-                checksum(model.W), checksum(model.H), checksum(shared), total.value());
+    std::printf("%lld,%.3f,%.1f,%.1f,%.1f,%.1f,%.1f,%.17g,%.17g\n", static_cast<long long>(epoch + 1), seconds,
+                checksum(model.W), checksum(model.H), checksum(shared), total.value(), checksum(ones),
+                checksum(back), checksum(mirrored));
   }
   return 0;
 }

@@ -16,7 +16,7 @@ void copy(weft::DistArray<float, 1> &P, const weft::DistArray<float, 1> &Q, int 
 }
 // CHECK: if (weft::rt::distinct({{[{][{]}}&{{[PQ]}}, &{{[PQ]}}{{[}][}]}}, "{{.*}}alias-guard.cpp:13:3"))
 // CHECK-NEXT: weft::rt::data_parallel(
-// CHECK-NEXT: weft::rt::Footprint().write(P, 0).read(Q),
+// CHECK-NEXT: weft::rt::Footprint().write(P, 0).read(Q, 0, weft::rt::RowMap{1, 1}),
 // CHECK-NEXT: [&](int i) { P(i) = Q(i + 1); });
 // CHECK-NEXT: else
 // CHECK-NEXT: for (int i = 0; i < n; ++i)
