@@ -12,9 +12,11 @@
 #include "InternalError.h"
 #include "Dependences.h"
 #include "Explain.h"
+#include "Inputs.h"
 #include "LargeStack.h"
 #include "LoopModel.h"
 #include "Options.h"
+#include "Output.h"
 #include "Parse.h"
 #include "Rewrite.h"
 #include "Schedule.h"
@@ -28,9 +30,6 @@
 
 #include <isl/version.h>
 
-#include <cstdio>
-#include <unistd.h>
-
 namespace cl = llvm::cl;
 
 static cl::OptionCategory weftc_category("weftc options");
@@ -39,16 +38,15 @@ static cl::list<std::string> source_paths(cl::Positional, cl::desc("<file.cpp>..
                                           cl::cat(weftc_category));
 static cl::opt<std::string> build_path("p", cl::desc("Build directory with compile_commands.json"),
                                        cl::value_desc("build dir"), cl::cat(weftc_category));
-static cl::opt<weft::Emit>
-    emit_kind("emit", cl::desc("What to write"), cl::init(weft::Emit::Source),
-              cl::values(clEnumValN(weft::Emit::Source, "source",
-                                    "the file with its parallel loops rewritten into calls "
-                                    "of the weft runtime (default)"),
-                         clEnumValN(weft::Emit::Model, "model",
-                                    "the loop model of every annotated loop, as text"),
-                         clEnumValN(weft::Emit::Report, "report",
-                                    "the verdict of every annotated loop, as JSON")),
-              cl::cat(weftc_category));
+// A string, not a cl::values enum: LLVM's message for an unknown value ("Cannot find
+// option named 'x'!") names it an option.
+static cl::opt<std::string>
+    emit_kind("emit",
+              cl::desc("What to write: 'source', the file with its parallel loops rewritten "
+                       "into calls of the weft runtime (default); 'model', the loop model of "
+                       "every annotated loop, as text; 'report', the verdict of every "
+                       "annotated loop, as JSON"),
+              cl::value_desc("source|model|report"), cl::init("source"), cl::cat(weftc_category));
 static cl::opt<bool> explain("explain", cl::desc("Print a note for every loop, not only rejected ones"),
                              cl::cat(weftc_category));
 static cl::opt<unsigned long> isl_max_operations(
@@ -71,41 +69,6 @@ std::string find_include_dir(const char *argv0) {
   if (llvm::sys::fs::exists(header))
     return std::string(installed);
   return WEFT_SOURCE_INCLUDE_DIR;
-}
-
-/// Writes `text` to `path` atomically: a temporary file in the same directory, renamed
-/// over the target once complete, so a failure never leaves a half-written file.
-bool write_output(const std::string &path, const std::string &text) {
-  if (path == "-") {
-    llvm::outs() << text;
-    llvm::outs().flush();
-    return true;
-  }
-  std::string temp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream out(temp, ec);
-    if (ec) {
-      llvm::errs() << "weftc: error: cannot write '" << temp << "': " << ec.message() << "\n";
-      return false;
-    }
-    out << text;
-    out.close();
-    if (out.has_error()) {
-      llvm::errs() << "weftc: error: writing '" << temp << "' failed: " << out.error().message()
-                   << "\n";
-      out.clear_error();
-      llvm::sys::fs::remove(temp);
-      return false;
-    }
-  }
-  if (std::error_code ec = llvm::sys::fs::rename(temp, path)) {
-    llvm::errs() << "weftc: error: cannot rename '" << temp << "' to '" << path
-                 << "': " << ec.message() << "\n";
-    llvm::sys::fs::remove(temp);
-    return false;
-  }
-  return true;
 }
 
 /// Adds to a loop's report entry what the rewrite does with it, so that the report
@@ -174,7 +137,17 @@ static int run_weftc(int argc, const char **argv) {
         std::make_unique<clang::tooling::FixedCompilationDatabase>(".", std::vector<std::string>());
 
   weft::Options options;
-  options.emit = emit_kind;
+  if (emit_kind == "source")
+    options.emit = weft::Emit::Source;
+  else if (emit_kind == "model")
+    options.emit = weft::Emit::Model;
+  else if (emit_kind == "report")
+    options.emit = weft::Emit::Report;
+  else {
+    llvm::errs() << "weftc: error: unknown --emit value '" << emit_kind
+                 << "' (expected source, model or report)\n";
+    return 1;
+  }
   options.output = output_path;
   options.explain = explain;
   options.isl_max_operations = isl_max_operations;
@@ -185,11 +158,14 @@ static int run_weftc(int argc, const char **argv) {
                  << "' is missing (is clang-14 installed?)\n";
     return 1;
   }
-  for (const std::string &path : source_paths)
-    if (!llvm::sys::fs::exists(path)) {
-      llvm::errs() << "weftc: error: no such file: '" << path << "'\n";
-      return 1;
-    }
+  // Every input and the output are checked before the (long) parse: each problem is
+  // one line naming its reason, and nothing is written.
+  if (!weft::check_inputs(source_paths, *db))
+    return 1;
+  if (std::string problem = weft::check_output(options.output); !problem.empty()) {
+    llvm::errs() << "weftc: error: " << problem << "\n";
+    return 1;
+  }
 
   if (options.emit == weft::Emit::Source && source_paths.size() != 1) {
     llvm::errs() << "weftc: error: --emit=source rewrites one file at a time; "
@@ -294,10 +270,12 @@ static int run_weftc(int argc, const char **argv) {
   // No output at all when any file failed: never a partial result.
   if (!ok)
     return 1;
-  return write_output(options.output, out) ? 0 : 1;
+  return weft::write_output(options.output, out) ? 0 : 1;
 }
 
 int main(int argc, const char **argv) {
+  // A failed write on stdout (also --version's, --help's) is a diagnostic, not an abort.
+  weft::check_standard_streams_at_exit();
   // Deep expressions recurse deeply in clang's parser and weft's walks (LargeStack.h).
   return weft::run_with_large_stack(run_weftc, argc, argv);
 }
