@@ -66,7 +66,8 @@ std::optional<std::string> row_map_text(const LoopModel &m, const KeyRow &r) {
       return std::nullopt;
     std::string term = "static_cast<std::int64_t>(" + source->second + ")";
     if (coeff != 1 && coeff != -1)
-      term = std::to_string(coeff < 0 ? 0 - static_cast<uint64_t>(coeff) : static_cast<uint64_t>(coeff)) +
+      term = std::to_string(coeff < 0 ? 0 - static_cast<uint64_t>(coeff)
+                                      : static_cast<uint64_t>(coeff)) +
              " * " + term;
     if (offset.empty())
       offset = coeff < 0 ? "-" + term : term;
@@ -147,19 +148,19 @@ std::variant<FootprintText, Refused> footprint(const LoopModel &m, bool strided)
                        "' that no single key of the loop names (the first subscript must be "
                        "a key, such as " +
                        m.levels[0].dim_labels[0] + ")"};
-      auto [first, inserted] = write_maps.emplace(write_row->dim, std::make_pair(*write_row, array.name));
+      auto [first, inserted] =
+          write_maps.emplace(write_row->dim, std::make_pair(*write_row, array.name));
       if (!inserted && first->second.first != *write_row)
         return Refused{"its written arrays name their rows by " +
                        m.levels[0].dim_labels[write_row->dim] + " in different ways ('" +
-                       first->second.second + "' at " + describe(m, first->second.first) +
-                       ", '" + array.name + "' at " + describe(m, *write_row) +
+                       first->second.second + "' at " + describe(m, first->second.first) + ", '" +
+                       array.name + "' at " + describe(m, *write_row) +
                        "), and the executor gives every written array of a key the same map"};
       std::string arguments = array.name + ", " + std::to_string(write_row->dim);
       if (!write_row->identity()) {
         std::optional<std::string> map = row_map_text(m, *write_row);
         if (!map)
-          return Refused{"the rows of '" + array.name + "' are " +
-                         describe(m, *write_row) +
+          return Refused{"the rows of '" + array.name + "' are " + describe(m, *write_row) +
                          ", whose offset is not the value of an expression before the loop"};
         arguments += ", " + *map;
       }
@@ -172,8 +173,8 @@ std::variant<FootprintText, Refused> footprint(const LoopModel &m, bool strided)
       if (read_rows_agree && read_row && read_row->identity())
         reads.push_back(".read(" + array.name + ", " + std::to_string(read_row->dim) + ")");
       else if (map)
-        reads.push_back(".read(" + array.name + ", " + std::to_string(read_row->dim) + ", " +
-                        *map + ")");
+        reads.push_back(".read(" + array.name + ", " + std::to_string(read_row->dim) + ", " + *map +
+                        ")");
       else
         reads.push_back(".read(" + array.name + ")");
     }
