@@ -30,7 +30,10 @@ Plan::Plan(Session& session, const Wavefront& space, const Footprint& footprint)
   }
   const bool skewed = space.skew_cols > 0;
   for (const auto& w : footprint.writes()) {
-    if (w.key_dim != 0) usage_error("wavefront", "written arrays are indexed by the loop indices: use write(A, 0)");
+    // The tiles are rows and columns of the iteration space itself: no RowMap.
+    if (w.key_dim != 0 || w.map != RowMap{}) {
+      usage_error("wavefront", "written arrays are indexed by the loop indices: use write(A, 0)");
+    }
     if (w.handle.geometry.rows < space.rows.end || w.handle.geometry.cols < space.cols.end) {
       usage_error("wavefront", "the DistArray of shape " + w.handle.shape + " is smaller than the iteration space");
     }
