@@ -188,9 +188,56 @@ bool ModelBuilder::holds_every_value(QualType from, QualType to) const {
   return st && wt > wf; // unsigned into a wider signed type
 }
 
+namespace {
+
+/// Subscripts and bounds nest at most this deep; deeper ones are not affine. Each level
+/// of affine() evaluates its whole sub-expression as a constant first, so the cost is
+/// the expression's size times its depth.
+constexpr unsigned kMaxAffineDepth = 256;
+
+/// Whether `e` has a chain of more than `limit` sub-expressions, not counting
+/// parentheses and implicit casts, which affine() passes without a level of its own
+/// (an iterative walk that stops at the first such chain).
+bool nests_deeper_than(const Expr *e, unsigned limit) {
+  std::vector<std::pair<const Stmt *, unsigned>> work{{e, 1}};
+  while (!work.empty()) {
+    auto [s, depth] = work.back();
+    work.pop_back();
+    if (depth > limit)
+      return true;
+    const unsigned below = isa<ParenExpr, ImplicitCastExpr>(s) ? depth : depth + 1;
+    for (const Stmt *child : s->children())
+      if (child)
+        work.push_back({child, below});
+  }
+  return false;
+}
+
+/// `text` cut to its first 60 characters, for messages about huge expressions.
+std::string abbreviated(const std::string &text) {
+  return text.size() <= 60 ? text : text.substr(0, 57) + "...";
+}
+
+} // namespace
+
 /// `e` as an affine expression of the enclosing dims and parameters, or nullopt with
-/// `why` naming the sub-expression that is not affine.
+/// `why` naming the sub-expression that is not affine. Expressions nesting deeper than
+/// kMaxAffineDepth are not affine (checked once, where affine() is entered).
 std::optional<AffineExpr> ModelBuilder::affine(const Expr *e, std::string &why) {
+  if (affine_depth_ == 0 ? nests_deeper_than(e, kMaxAffineDepth)
+                         : affine_depth_ >= kMaxAffineDepth) {
+    why = "'" + abbreviated(text(e->getSourceRange())) + "' nests deeper than " +
+          std::to_string(kMaxAffineDepth) + " levels, more than weft takes as affine";
+    return std::nullopt;
+  }
+  struct Level {
+    unsigned &depth;
+    ~Level() { --depth; }
+  } level{++affine_depth_};
+  return affine_expr(e, why);
+}
+
+std::optional<AffineExpr> ModelBuilder::affine_expr(const Expr *e, std::string &why) {
   e = e->IgnoreParens();
   if (const auto *cast = dyn_cast<CastExpr>(e)) {
     if (std::optional<int64_t> c = constant(e))
@@ -222,18 +269,7 @@ std::optional<AffineExpr> ModelBuilder::affine(const Expr *e, std::string &why) 
   if (const auto *b = dyn_cast<BinaryOperator>(e)) {
     switch (b->getOpcode()) {
     case BO_Add:
-    case BO_Sub: {
-      std::optional<AffineExpr> l = affine(b->getLHS(), why);
-      if (!l)
-        return std::nullopt;
-      std::optional<AffineExpr> r = affine(b->getRHS(), why);
-      if (!r)
-        return std::nullopt;
-      std::optional<AffineExpr> out = b->getOpcode() == BO_Add ? l->plus(*r) : l->minus(*r);
-      if (!out)
-        why = "'" + text(e->getSourceRange()) + "' overflows 64-bit arithmetic";
-      return out;
-    }
+    case BO_Sub:
     case BO_Mul: {
       std::optional<AffineExpr> l = affine(b->getLHS(), why);
       if (!l)
@@ -241,12 +277,17 @@ std::optional<AffineExpr> ModelBuilder::affine(const Expr *e, std::string &why) 
       std::optional<AffineExpr> r = affine(b->getRHS(), why);
       if (!r)
         return std::nullopt;
-      if (!l->is_constant() && !r->is_constant()) {
+      std::optional<AffineExpr> out;
+      if (b->getOpcode() == BO_Add) {
+        out = l->plus(*r);
+      } else if (b->getOpcode() == BO_Sub) {
+        out = l->minus(*r);
+      } else if (l->is_constant() || r->is_constant()) {
+        out = l->is_constant() ? r->times(l->constant) : l->times(r->constant);
+      } else {
         why = "'" + text(e->getSourceRange()) + "' multiplies two variables";
         return std::nullopt;
       }
-      std::optional<AffineExpr> out =
-          l->is_constant() ? r->times(l->constant) : l->times(r->constant);
       if (!out)
         why = "'" + text(e->getSourceRange()) + "' overflows 64-bit arithmetic";
       return out;

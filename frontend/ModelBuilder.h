@@ -155,6 +155,7 @@ private:
   /// uses of that expression.
   std::map<const VarDecl *, const Expr *> ref_bindings_;
   unsigned visit_depth_ = 0;
+  unsigned affine_depth_ = 0; ///< affine() calls in progress
   std::set<const FieldDecl *> written_fields_;
   std::set<const CXXRecordDecl *> written_classes_;
   bool field_writes_scanned_ = false;
@@ -224,6 +225,8 @@ private:
   /// `e` as an affine expression of the enclosing dims and parameters, or nullopt with
   /// `why` naming the sub-expression that is not affine.
   std::optional<AffineExpr> affine(const Expr *e, std::string &why);
+  /// One level of affine(): `e` by its kind.
+  std::optional<AffineExpr> affine_expr(const Expr *e, std::string &why);
   std::optional<unsigned> key_level(const Expr *e) const;
   std::optional<std::string> bound_key(const BindingDecl *binding) const;
   bool holds_every_value(QualType from, QualType to) const;

@@ -26,6 +26,9 @@ namespace frontend {
 
 namespace {
 
+/// How many enclosing expressions classify_use follows from one use.
+constexpr unsigned kMaxUseSteps = 256;
+
 bool is_element_access(const CXXMethodDecl *md) {
   static const std::set<std::string> element_access = {"operator[]", "operator()", "at", "front",
                                                        "back"};
@@ -65,8 +68,14 @@ UseKind classify_use(const Expr *use, const std::vector<const Stmt *> &ancestors
   UseKind k;
   bool element = false; // the use has narrowed to an element or field of the object
   const Stmt *child = use;
+  unsigned steps = 0;
   for (auto it = ancestors.rbegin(); it != ancestors.rend(); ++it) {
     const Stmt *p = *it;
+    // The use passes through at most kMaxUseSteps parentheses, conditionals, commas,
+    // fields and element accesses before weft decides; past that it may write (every
+    // use of a deep chain would otherwise walk the whole chain).
+    if (++steps > kMaxUseSteps)
+      return writes(!element);
     const Stmt *above = it + 1 != ancestors.rend() ? *(it + 1) : nullptr;
     if (isa<ParenExpr>(p)) {
       child = p;

@@ -11,6 +11,7 @@ KIND:
   subscript-parens  X(((...(i)...))) = ..., N parentheses in a subscript
   subscript-calls   X(g(g(...g(i)...))) = ..., N nested calls in a subscript
   ternary    c ? a : c ? a : ... : a, N conditional operators nested to the right
+  ternary-lvalue  (c ? y : c ? y : ... : y) = a, the same chain as an assigned lvalue
   negations  - - ... - a, N unary minus signs
 The program compiles with any C++17 compiler when N is within the compiler's limits
 (clang nests at most 256 brackets by default).
@@ -47,6 +48,10 @@ def main():
         out.append("    X(%si%s) = a;" % ("(" * n, ")" * n))
     elif kind == "subscript-calls":
         out.append("    X(%si%s) = a;" % ("g(" * n, ")" * n))
+    elif kind == "ternary-lvalue":
+        out.append("    float y = 0.0f;")
+        out.append("    (%sy) = a;" % ("c ? y : " * n))
+        out.append("    X(i) = y;")
     else:
         out.append("    const float x = %s;" % expression(kind, n))
         out.append("    X(i) = x;")
