@@ -432,8 +432,9 @@ private:
     return a.levels.size() > 1 && b.levels.size() > 1 && a.levels[1] == b.levels[1];
   }
 
-  /// Value-based flow dependences between tagged accesses: [S[d] -> T<k>[]] pairs.
-  isl::union_map value_flow() const {
+  /// Value-based flow dependences between tagged accesses: [S[d] -> T<k>[]] pairs, or
+  /// nullopt when isl finds no last write for some read (see below).
+  std::optional<isl::union_map> value_flow() const {
     isl::union_map sinks = isl::union_map::empty(ctx_), must = sinks, may = sinks, schedule = sinks;
     for (unsigned k = 0; k < m_.accesses.size(); ++k) {
       const Access &a = m_.accesses[k];
@@ -450,7 +451,19 @@ private:
     }
     isl::union_access_info info(sinks);
     info = info.set_must_source(must).set_may_source(may).set_schedule_map(schedule);
-    return info.compute_flow().get_may_dependence();
+    try {
+      return info.compute_flow().get_may_dependence();
+    } catch (const isl::exception_quota &) {
+      throw;
+    } catch (const isl::exception &e) {
+      // A loop whose iterations are unbounded (a variable stepping away from its only
+      // bound, such as for (k = 0; k < i; --k)) may have no last write before a read.
+      // Without value flow every memory-based flow dependence stays: more
+      // dependences, never fewer.
+      if (!llvm::StringRef(e.what()).contains("unbounded optimum"))
+        throw;
+      return std::nullopt;
+    }
   }
 
   /// { S[d] -> X } as { [S[d] -> T<k>[]] -> X }: the tag names the access in results.
@@ -465,7 +478,7 @@ private:
   /// and only their carried dependences are reported (as memory dependences: the
   /// verdict does not depend on them).
   void ordered_dependences(bool ordered) {
-    isl::union_map flow = ordered ? value_flow() : isl::union_map();
+    std::optional<isl::union_map> flow = ordered ? value_flow() : std::nullopt;
     for (unsigned i = 0; i < m_.accesses.size(); ++i)
       for (unsigned j = 0; j < m_.accesses.size(); ++j) {
         const Access &a = m_.accesses[i], &b = m_.accesses[j];
@@ -482,9 +495,9 @@ private:
                               : writes(b) && b.kind != AccessKind::BufferUpdate
                                   ? DependenceKind::Output
                                   : DependenceKind::Flow;
-        if (ordered && writes(a) && !writes(b)) {
+        if (flow && writes(a) && !writes(b)) {
           // Keep only the pairs where the read sees the write's value.
-          isl::map value = untagged_pairs(flow, i, j, a.statement, b.statement);
+          isl::map value = untagged_pairs(*flow, i, j, a.statement, b.statement);
           relation = relation.intersect(value);
         }
         if (relation.is_empty())
