@@ -166,8 +166,8 @@ void partition_1d(Session& session, IndexRange range, const Footprint& footprint
     same_partition.push_back(partition_1d_detail::layout_for(bounds, r));
     std::vector<std::int64_t> own;
     if (r.key_dim == 0 && hi > lo) {
-      const RowRange rows = rows_of_keys(r.map, lo, hi);
-      for (std::int64_t i = rows.begin; i < rows.end; ++i) own.push_back(i);
+      const RowRange mine = rows_of_keys(r.map, lo, hi);
+      for (std::int64_t i = mine.begin; i < mine.end; ++i) own.push_back(i);
     }
     read_rows.push_back(std::move(own));
   }
