@@ -273,6 +273,9 @@ void ModelBuilder::describe_for(unsigned id, const ForStmt *f,
   LoopLevel &lv = m_.levels[id];
   lv.kind = LevelKind::Counted;
   lv.step = *step;
+  lv.var_decl = var;
+  lv.declared_in_header = isa_and_nonnull<DeclStmt>(f->getInit());
+  lv.first = start;
   std::string why;
   const Ctx *saved = current_ctx_;
   current_ctx_ = &c; // bounds are evaluated in the enclosing nest
@@ -290,6 +293,12 @@ void ModelBuilder::describe_for(unsigned id, const ForStmt *f,
       op = BinaryOperator::reverseComparisonOp(op);
     }
     if (refers_to(lhs, var) && !mentions(rhs, var)) {
+      lv.bound = rhs;
+      lv.comparison = op == BO_LT   ? Comparison::Less
+                      : op == BO_LE ? Comparison::LessEqual
+                      : op == BO_GT ? Comparison::Greater
+                      : op == BO_GE ? Comparison::GreaterEqual
+                                    : Comparison::NotEqual;
       std::optional<AffineExpr> b = affine(rhs, bound_why);
       switch (op) {
       case BO_LT: // v < b  ==  v <= b - 1

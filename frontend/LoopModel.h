@@ -23,9 +23,11 @@
 #include <vector>
 
 namespace clang {
+class Expr;
 class SourceManager;
 class Stmt;
 class ValueDecl;
+class VarDecl;
 } // namespace clang
 
 namespace weft {
@@ -73,6 +75,10 @@ enum class LevelKind {
                ///< whose induction variable is written in the body): iteration count unknown
 };
 
+/// How a counted loop's condition compares its variable v with the bound b, written with
+/// v on the left (`n > i` is `i < n`).
+enum class Comparison { Less, LessEqual, Greater, GreaterEqual, NotEqual };
+
 struct LoopLevel {
   LevelKind kind = LevelKind::Unknown;
   std::string var;               ///< the loop variable as written ("i", "k", "e"); may be empty
@@ -86,6 +92,15 @@ struct LoopLevel {
   std::optional<AffineExpr> lower, upper;
   std::optional<AffineExpr> start;
   int64_t step = 1;
+  /// Counted levels, as written (what the rewrite turns into an executor's range, affine
+  /// or not): the loop variable, whether the header declares it, the expression of its
+  /// first value, and the bound its condition compares it with (null when the condition
+  /// is not such a comparison).
+  const clang::VarDecl *var_decl = nullptr;
+  bool declared_in_header = false;
+  const clang::Expr *first = nullptr;
+  const clang::Expr *bound = nullptr;
+  Comparison comparison = Comparison::Less;
   /// Why a bound is missing or the level is Unknown, with the expression that caused it.
   std::string imprecision;
   std::string sparse_array; ///< SparseRange: the canonical name of the iterated array

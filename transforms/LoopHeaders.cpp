@@ -30,12 +30,6 @@ std::string index_bound(clang::ASTContext &context, const clang::Expr *e, const 
   return "static_cast<std::int64_t>(" + text + ")";
 }
 
-const clang::VarDecl *referenced_var(const clang::Expr *e) {
-  if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(e->IgnoreParenImpCasts()))
-    return llvm::dyn_cast<clang::VarDecl>(ref->getDecl());
-  return nullptr;
-}
-
 /// The `continue` statements that continue the annotated loop (not a loop nested in
 /// it, not inside a lambda).
 class ContinueFinder : public clang::RecursiveASTVisitor<ContinueFinder> {
@@ -128,18 +122,19 @@ std::variant<Header, Refused> sparse_header(const clang::CXXForRangeStmt *loop, 
   return h;
 }
 
-/// `for (T i = first; i < end; ++i)` and the forms with <=, >, >=, != and steps of -1.
-std::variant<Header, Refused> counted_header(clang::ASTContext &context, const clang::ForStmt *loop,
+/// `for (T i = first; i < end; ++i)` and the forms with <=, >, >=, != and steps of -1,
+/// from what the loop model recorded of the header.
+std::variant<Header, Refused> counted_header(clang::ASTContext &context, const LoopLevel &level,
                                              const Text &text) {
+  const auto *loop = llvm::dyn_cast_or_null<clang::ForStmt>(level.stmt);
+  if (level.kind != LevelKind::Counted || !loop || !level.var_decl || !level.first)
+    return Refused{"the runtime runs loops over a weft::SparseArray or counted loops only"};
   Header h;
   h.body = loop->getBody();
-  const auto *init = llvm::dyn_cast_or_null<clang::DeclStmt>(loop->getInit());
-  if (!init || !init->isSingleDecl())
+  if (!level.declared_in_header)
     return Refused{"its loop variable is not declared in the loop header (the value it has "
                    "after the loop would change)"};
-  const auto *var = llvm::dyn_cast<clang::VarDecl>(init->getSingleDecl());
-  if (!var || !var->getInit() || !var->getType()->isIntegerType())
-    return Refused{"its loop variable is not an integer declared in the loop header"};
+  const clang::VarDecl *var = level.var_decl;
   h.var = var;
   h.declaration = text.of(SourceRange(var->getBeginLoc(), var->getLocation()));
   h.param = h.declaration;
@@ -147,56 +142,18 @@ std::variant<Header, Refused> counted_header(clang::ASTContext &context, const c
   if (!used)
     h.param = "[[maybe_unused]] " + h.param;
 
-  // The step: ++i, i++, --i, i--, i += c, i -= c with a constant c.
-  int64_t step = 0;
-  const clang::Expr *inc = loop->getInc();
-  if (const auto *u = llvm::dyn_cast_or_null<clang::UnaryOperator>(inc)) {
-    if (referenced_var(u->getSubExpr()) == var)
-      step = u->isIncrementOp() ? 1 : u->isDecrementOp() ? -1 : 0;
-  } else if (const auto *c = llvm::dyn_cast_or_null<clang::CompoundAssignOperator>(inc)) {
-    clang::Expr::EvalResult value;
-    if (referenced_var(c->getLHS()) == var && c->getRHS()->EvaluateAsInt(value, context) &&
-        value.Val.getInt().getMinSignedBits() <= 32) {
-      int64_t v = value.Val.getInt().getSExtValue();
-      step = c->getOpcode() == clang::BO_AddAssign   ? v
-             : c->getOpcode() == clang::BO_SubAssign ? -v
-                                                     : 0;
-    }
-  }
-  if (step == 0)
+  // The step (the model takes ++i, --i, i += c, i -= c, i = i + c with a constant c);
+  // a step that does not fit 32 bits would overflow the executor's arithmetic.
+  const int64_t step = level.step;
+  if (step == 0 || step > INT32_MAX || step < -INT32_MAX)
     return Refused{"its step is not a constant (i += c, ++i, --i)"};
   h.step = step;
 
-  const auto *cond = llvm::dyn_cast_or_null<clang::BinaryOperator>(loop->getCond());
-  if (!cond)
-    return Refused{"its condition is not a comparison of the loop variable"};
-  clang::BinaryOperatorKind op = cond->getOpcode();
-  const clang::Expr *bound = nullptr;
-  if (referenced_var(cond->getLHS()) == var) {
-    bound = cond->getRHS();
-  } else if (referenced_var(cond->getRHS()) == var) {
-    bound = cond->getLHS();
-    // n > i  is  i < n.
-    switch (op) {
-    case clang::BO_LT:
-      op = clang::BO_GT;
-      break;
-    case clang::BO_GT:
-      op = clang::BO_LT;
-      break;
-    case clang::BO_LE:
-      op = clang::BO_GE;
-      break;
-    case clang::BO_GE:
-      op = clang::BO_LE;
-      break;
-    default:
-      break;
-    }
-  }
-  if (!bound || mentions(bound, var))
+  if (!level.bound)
     return Refused{"its condition is not a comparison of the loop variable with a bound"};
-  const clang::Expr *first = var->getInit();
+  const clang::Expr *bound = level.bound;
+  const Comparison op = level.comparison;
+  const clang::Expr *first = level.first;
   std::string first_text = index_bound(context, first, text.of(first));
   std::string bound_text = index_bound(context, bound, text.of(bound));
   auto plus_one = [&](const clang::Expr *e, const std::string &t) {
@@ -208,13 +165,13 @@ std::variant<Header, Refused> counted_header(clang::ASTContext &context, const c
   // The values the loop variable takes are  first + step * n  for 0 <= n < trips; with
   // step 1 (or -1) they are the range itself.
   std::string limit; // exclusive, in the direction of the step
-  if (step > 0 && (op == clang::BO_LT || (op == clang::BO_NE && step == 1)))
+  if (step > 0 && (op == Comparison::Less || (op == Comparison::NotEqual && step == 1)))
     limit = bound_text;
-  else if (step > 0 && op == clang::BO_LE)
+  else if (step > 0 && op == Comparison::LessEqual)
     limit = plus_one(bound, bound_text);
-  else if (step < 0 && (op == clang::BO_GT || (op == clang::BO_NE && step == -1)))
+  else if (step < 0 && (op == Comparison::Greater || (op == Comparison::NotEqual && step == -1)))
     limit = bound_text;
-  else if (step < 0 && op == clang::BO_GE)
+  else if (step < 0 && op == Comparison::GreaterEqual)
     limit = minus_one(bound, bound_text);
   else
     return Refused{"its condition does not bound the loop variable in the direction it steps"};
@@ -223,7 +180,7 @@ std::variant<Header, Refused> counted_header(clang::ASTContext &context, const c
   } else if (step == -1) {
     // The same values in ascending order: the unordered executors run them in any order,
     // the wavefront in descending order (its Order::Descending).
-    h.begin = op == clang::BO_GE ? bound_text : plus_one(bound, bound_text);
+    h.begin = op == Comparison::GreaterEqual ? bound_text : plus_one(bound, bound_text);
     h.end = plus_one(first, first_text);
   } else {
     h.begin = "0";

@@ -46,8 +46,10 @@ bool mentions(const clang::Stmt *s, const clang::ValueDecl *var);
 /// `for (<decl> : R)` over a weft::SparseArray.
 std::variant<Header, Refused> sparse_header(const clang::CXXForRangeStmt *loop, const Text &text);
 
-/// `for (T i = first; i < end; ++i)` and the forms with <=, >, >=, != and steps of -1.
-std::variant<Header, Refused> counted_header(clang::ASTContext &context, const clang::ForStmt *loop,
+/// `for (T i = first; i < end; ++i)` and the forms with <=, >, >=, != and steps of -1,
+/// from the facts the loop model recorded of a Counted level's header (its variable,
+/// first value, bound and comparison); the header is not parsed again.
+std::variant<Header, Refused> counted_header(clang::ASTContext &context, const LoopLevel &level,
                                              const Text &text);
 
 /// The `continue` statements that continue the loop whose body is `body` (not a loop

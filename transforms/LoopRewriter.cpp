@@ -225,8 +225,7 @@ std::variant<Header, Refused> LoopRewriter::header(const LoopLevel &level) {
     if (const auto *loop = llvm::dyn_cast_or_null<clang::CXXForRangeStmt>(level.stmt))
       return sparse_header(loop, text_);
   if (level.kind == LevelKind::Counted)
-    if (const auto *loop = llvm::dyn_cast_or_null<clang::ForStmt>(level.stmt))
-      return counted_header(context_, loop, text_);
+    return counted_header(context_, level, text_);
   return Refused{"the runtime runs loops over a weft::SparseArray or counted loops only"};
 }
 

@@ -19,9 +19,12 @@ wavefront_headers(clang::ASTContext &context, const AnalyzedLoop &loop, const Te
   const clang::ForStmt *inner = sole_inner_for(outer->getBody());
   if (!inner)
     return Refused{"the wavefront's outer loop holds more than its inner loop"};
+  // The band's levels: the annotated loop and its only child.
+  if (m.levels.size() < 2 || m.levels[1].parent != 0 || m.levels[1].stmt != inner)
+    return Refused{"the wavefront's inner loop is not the level the analysis saw"};
   std::vector<Header> headers;
-  for (const clang::ForStmt *f : {outer, inner}) {
-    std::variant<Header, Refused> h = counted_header(context, f, text);
+  for (const LoopLevel *level : {&m.levels[0], &m.levels[1]}) {
+    std::variant<Header, Refused> h = counted_header(context, *level, text);
     if (auto *r = std::get_if<Refused>(&h))
       return *r;
     headers.push_back(std::get<Header>(h));
@@ -45,12 +48,12 @@ std::variant<std::string, Refused> wavefront_call(const AnalyzedLoop &loop,
   // The halos, from the distances the analysis bounded (in the order the loops run).
   WEFT_INTERNAL_ASSERT(s.distances.size() == 2,
                        "a wavefront of two loops without the bounds of its distances");
-  for (unsigned d = 0; d < 2; ++d)
-    if (!s.distances[d].min || !s.distances[d].max)
-      return Refused{"its dependences reach an unbounded number of " +
-                     std::string(d == 0 ? "rows" : "columns") +
-                     " (the wavefront executor exchanges halos of a fixed width)"};
-  const int64_t halo_rows = std::max<int64_t>(*s.distances[0].max, 1);
+  // Only the columns' reach matters for the exchange (a halo message carries every row
+  // that a process's neighbour has finished); the rows' reach only sizes row blocks.
+  if (!s.distances[1].min || !s.distances[1].max)
+    return Refused{"its dependences reach an unbounded number of columns (the wavefront "
+                   "executor exchanges halos of a fixed width)"};
+  const int64_t halo_rows = std::max<int64_t>(s.distances[0].max.value_or(1), 1);
   const int64_t halo_cols = std::max<int64_t>(*s.distances[1].max, 1);
   const int64_t skew_cols = std::max<int64_t>(-*s.distances[1].min, 0);
   // Written arrays must be indexed (i, j, ...) by the two loop variables.

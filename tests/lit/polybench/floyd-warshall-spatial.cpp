@@ -36,7 +36,7 @@ void floyd_warshall(int n) {
 // CHECK-NEXT: "name": "j"
 // CHECK-NEXT: }
 // CHECK-NEXT: ],
-// CHECK: "kept_sequential": "a dependence of its wavefront does not point up and to the left by a bounded distance (the executor needs distances 0 <= d <= h in both dims; a skewed wavefront is not rewritten yet)"
+// CHECK: "kept_sequential": "its dependences reach an unbounded number of columns (the wavefront executor exchanges halos of a fixed width)"
 // CHECK: "proven": "wavefront"
 // CHECK: "skew": [
 // CHECK-NEXT: [
