@@ -11,7 +11,9 @@
 //                  perfectly nested counted levels): each value of d runs alone, in order
 //   wavefront h    iff h . delta >= 1 for every non-zero distance delta of D in the band,
 //                  with some |h_k| = 1 so that h completes to a unimodular matrix; the
-//                  points of one hyperplane h . x = t are then independent.
+//                  points of one hyperplane h . x = t are then independent. The schedule
+//                  also records the least and greatest component of those distances per
+//                  dim (the executor's halos), so that the rewrite runs no isl.
 // Pipeline loops: stage(source) <= stage(sink) for every dependence between iterations.
 //
 //===----------------------------------------------------------------------===//
@@ -368,10 +370,10 @@ private:
       flipped.push_back((m_.levels[levels[k]].step < 0 ? "-" : "") + z.back());
       nonzero.push_back(z.back() + " != 0");
     }
-    isl::map execution_order = parse_map(ctx_, params() + "{ B[" + llvm::join(z, ", ") +
-                                                   "] -> B[" + llvm::join(flipped, ", ") + "] }");
-    isl::set not_zero = parse_set(ctx_, params() + "{ B[" + llvm::join(z, ", ") + "] : " +
-                                            llvm::join(nonzero, " or ") + " }");
+    isl::map execution_order = parse_map(ctx_, params() + "{ B[" + llvm::join(z, ", ") + "] -> B[" +
+                                                   llvm::join(flipped, ", ") + "] }");
+    isl::set not_zero = parse_set(ctx_, params() + "{ B[" + llvm::join(z, ", ") +
+                                            "] : " + llvm::join(nonzero, " or ") + " }");
     std::vector<BandDistances> out;
     for (unsigned i : deps) {
       const Dependence &dep = d_.deps[i];

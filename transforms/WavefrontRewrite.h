@@ -1,8 +1,12 @@
 //===- WavefrontRewrite.h - A wavefront nest into a wavefront call --------===//
 //
 // The parts of the rewrite that only the wavefront executor has: its two loop headers
-// (the annotated loop and the one counted loop perfectly nested in it) and the
-// weft::rt::wavefront(...) call with the iteration space and the halos.
+// (the annotated loop and the one counted loop perfectly nested in it, from the loop
+// model's levels) and the weft::rt::wavefront(...) call: the iteration space in
+// ascending ranges with the order each loop runs in (Order::Descending for a loop that
+// counts down), the inner range as a lambda of the outer variable when its bounds name
+// it (a triangle), and the halos read from the schedule's distance bounds (halo_cols the
+// greatest column distance, skew_cols minus the least, both in the order the loops run).
 //
 //===----------------------------------------------------------------------===//
 #ifndef WEFT_TRANSFORMS_WAVEFRONTREWRITE_H
