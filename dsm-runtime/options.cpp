@@ -25,7 +25,7 @@ constexpr const char* kHelp =
     "  --weft-comm-tuning=N           loops spent tuning the two above (default 6; 0: none)\n"
     "  --weft-partitions-per-rank=M   rotation_2d time partitions per process (default 2)\n"
     "  --weft-cache-bytes=B           rotation_2d cache block working set (default 256K)\n"
-    "  --weft-wait-timeout=SECONDS    a longer wait for a message is an error (0: none)\n"
+    "  --weft-wait-timeout=SECONDS    a longer wait for other processes is an error (default 300; 0: none)\n"
     "  --weft-materialize=lazy|eager  make partitioned arrays whole at first use or at once\n"
     "  --weft-output=all|root         which processes' standard output is shown\n"
     "Each flag can also be set in the environment: WEFT_THREADS=4, WEFT_RESTART=1, ...\n";

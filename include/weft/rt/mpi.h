@@ -25,7 +25,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "weft/detail/error.h"
@@ -37,7 +39,9 @@ struct MpiError : weft::Error {
   using weft::Error::Error;
 };
 
-// A wait that took longer than Options::wait_timeout_seconds.
+// A wait that took longer than Options::wait_timeout_seconds: "rank 2: waited more than
+// 300 s for MPI_Iallreduce (sum) (...)". Every wait of the runtime has this deadline, in
+// every build, so that a process that stopped or failed never leaves the others waiting.
 struct TimeoutError : weft::Error {
   using weft::Error::Error;
 };
@@ -47,6 +51,28 @@ void check(int rc, const char* call, int rank);
 
 // This process's rank in MPI_COMM_WORLD (-1 before MPI_Init), for messages.
 int world_rank();
+
+// The deadline, in seconds, of the waits that no Transport makes (Comm::dup, split,
+// split_node, Window::allocate and fence); 0 waits forever. The Session sets it from
+// Options::wait_timeout_seconds.
+void set_wait_timeout(double seconds);
+double wait_timeout();
+
+// One step of a wait's backoff after `polls` unsuccessful polls, `elapsed_seconds` after
+// the wait began; past `timeout_seconds` (unless 0) throws a TimeoutError
+// "rank R: waited more than S s for <what> (...)".
+void back_off(long polls, double elapsed_seconds, const std::string& what, double timeout_seconds, int rank);
+
+// Polls `done` (which should make progress, e.g. by testing requests) until it returns
+// true, with back_off() between polls.
+template <class Done>
+void wait_with_deadline(Done&& done, const std::string& what, double timeout_seconds, int rank) {
+  const auto start = std::chrono::steady_clock::now();
+  for (long polls = 0; !done(); ++polls) {
+    back_off(polls, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), what,
+             timeout_seconds, rank);
+  }
+}
 
 class Comm {
  public:
@@ -82,8 +108,11 @@ class Request {
   ~Request();
 
   // For MPI calls that start an operation: `what` describes it for error messages
-  // ("MPI_Irecv from rank 3, tag 7, 4096 bytes") and must outlive the request.
+  // ("MPI_Irecv from rank 3, tag 7, 4096 bytes"). start: a point-to-point operation
+  // (cancelled on destruction); start_collective: a nonblocking collective, which MPI
+  // cannot cancel: destroying it active (an error unwinding) drops it.
   MPI_Request* start(std::string what);
+  MPI_Request* start_collective(std::string what);
 
   bool active() const { return request_ != MPI_REQUEST_NULL; }
   const std::string& what() const { return what_; }
@@ -95,6 +124,7 @@ class Request {
   void cancel() noexcept;
   MPI_Request request_ = MPI_REQUEST_NULL;
   std::string what_;
+  bool cancellable_ = true;
 };
 
 class Window {
@@ -118,6 +148,7 @@ class Window {
 
  private:
   MPI_Win window_ = MPI_WIN_NULL;
+  Comm comm_;  // for the barrier before a fence
   std::byte* base_ = nullptr;
   int rank_ = -1;
 };
@@ -191,24 +222,41 @@ class Transport {
   void broadcast(void* data, std::int64_t bytes, int root, Kind kind = Kind::Control);
   std::string broadcast(const std::string& text, int root);
 
+  // Errors that some processes hit and others do not (a file one process cannot read,
+  // inputs that differ), so that every process throws the same weft::Error and the
+  // message is printed once, by the process it concerns:
+  //
+  // agree_on_error: collective; every process passes its error or nothing. Returns if no
+  // process failed; otherwise fail_with(lowest failing rank, its message).
+  //
+  // fail_with: collective, every process with the same reporter; never returns. The
+  // `reporter` throws weft::Error(message) at once (the other processes' `message` is
+  // not used: they get the reporter's). Every other process waits until the
+  // reporter uses the runtime again (any Transport operation, or its normal exit: then
+  // the program went on after the error) and throws the same error then; if the
+  // reporter's program ends on the error instead (a non-zero exit, an uncaught
+  // exception), the Session ends the whole job first and the others never print it.
+  // The wait has the Transport's deadline.
+  void agree_on_error(const std::optional<std::string>& mine);
+  [[noreturn]] void fail_with(int reporter, const std::string& message);
+
  private:
   void allreduce(void* values, int count, MPI_Datatype type, MPI_Op op, const char* what);
   void count(Kind kind, std::int64_t messages, std::int64_t bytes);
-  // One step of the waits' backoff after `polls` unsuccessful polls since `start`;
-  // throws TimeoutError past the deadline.
-  void back_off(long polls, double elapsed_seconds, const std::string& what) const;
 
   Comm comm_;
   double timeout_ = 0;
   Traffic traffic_;
 };
 
+// Called at the start of every Transport operation: if this process reported an error
+// with fail_with() and went on, first lets the processes that wait for it throw too.
+// Also called by the Session when the program exits normally.
+void release_processes_waiting_for_a_reported_error();
+
 template <class Done>
 void Transport::wait_until(Done&& done, const std::string& what) {
-  const auto start = std::chrono::steady_clock::now();
-  for (long polls = 0; !done(); ++polls) {
-    back_off(polls, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), what);
-  }
+  wait_with_deadline(std::forward<Done>(done), what, timeout_, rank());
 }
 
 }  // namespace weft::rt

@@ -17,8 +17,8 @@
 //                                                        (0: use the two above as given)
 //   --weft-partitions-per-rank=M  WEFT_PARTITIONS_PER_RANK  rotation_2d's time partitions per process
 //   --weft-cache-bytes=B          WEFT_CACHE_BYTES       working set of one cache block (rotation_2d)
-//   --weft-wait-timeout=S         WEFT_WAIT_TIMEOUT      seconds before a wait for a message is an
-//                                                        error (0: wait forever)
+//   --weft-wait-timeout=S         WEFT_WAIT_TIMEOUT      seconds before a wait for other processes
+//                                                        is an error (default 300; 0: wait forever)
 //   --weft-materialize=lazy|eager WEFT_MATERIALIZE       when a partitioned array is made whole again:
 //                                                        at its first serial access, or at once
 //   --weft-output=all|root        WEFT_OUTPUT            whose standard output is shown: every
@@ -71,13 +71,11 @@ struct Options {
   // together). A quarter of a 1 MiB L2 measured best for SGD-MF at K = 16 and 32 (the
   // entries streaming through and the rows of the next tile need room too).
   std::int64_t cache_bytes = std::int64_t{256} << 10;
-  // A wait for a message that takes longer than this many seconds is an error (a lost
-  // message must not hang the program); 0 waits forever. Debug builds default to 120.
-#ifdef NDEBUG
-  double wait_timeout_seconds = 0;
-#else
-  double wait_timeout_seconds = 120;
-#endif
+  // A wait for other processes (a message, a collective operation) that takes longer
+  // than this many seconds is an error naming the operation (weft::rt::TimeoutError): a
+  // process that stopped, failed or lost a message must not hang the others. 0 waits
+  // forever. The same default in every build.
+  double wait_timeout_seconds = 300;
   // Lazy: a partitioned array is materialized at its first serial access (a following
   // loop with the same partitioning moves no data). Eager: at the end of each loop.
   bool lazy_materialize = true;
