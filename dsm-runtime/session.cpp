@@ -3,13 +3,18 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <string>
+
+#include "weft/rt/sparse.h"
 
 namespace weft::rt {
 namespace {
@@ -39,6 +44,145 @@ void silence_stdout(int rank) {
 // Whether the runtime called MPI_Init (then it also finalizes), even if the session
 // that did so failed to start.
 bool runtime_initialized_mpi = false;
+
+// ---------------------------------------------------------------------------------------
+// Fail fast: how a process that fails ends the whole job.
+
+// Set once a fatal error has been reported, so that a second path (std::abort after
+// the terminate handler) does not print it again.
+std::atomic<bool> fatal_reported{false};
+// "weft: rank 3: ", written by the signal handler (which cannot format).
+char rank_prefix[64] = "weft: ";
+int job_size = 1;
+// The communicator of the barrier at a normal exit (its own, so that it never matches
+// an operation of the program's).
+Transport* exit_transport = nullptr;
+
+bool mpi_running() {
+  int initialized = 0, finalized = 0;
+  MPI_Initialized(&initialized);
+  MPI_Finalized(&finalized);
+  return initialized && !finalized;
+}
+
+// Prints "weft: rank R: <what>; ..." once and ends every process of the job.
+[[noreturn]] void end_job(const std::string& what, int status) {
+  if (!fatal_reported.exchange(true)) {
+    std::fprintf(stderr, "%s%s; %s\n", rank_prefix, what.c_str(),
+                 job_size > 1 ? ("ending all " + std::to_string(job_size) + " processes").c_str() : "ending");
+    std::fflush(stderr);
+  }
+  const int code = (status & 0xff) != 0 ? status & 0xff : 1;  // what the launcher reports
+  if (mpi_running()) MPI_Abort(MPI_COMM_WORLD, code);
+  std::_Exit(code);
+}
+
+// An exception that nothing caught, or another reason for std::terminate.
+[[noreturn]] void on_terminate() {
+  std::string what = "std::terminate was called";
+  if (const std::exception_ptr e = std::current_exception()) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      what = std::string("error: ") + x.what() + " (uncaught exception)";
+    } catch (...) {
+      what = "an uncaught exception that is not a std::exception";
+    }
+  }
+  end_job(what, 1);
+}
+
+// Signals that end a process for an error in the program. The handler names the signal
+// with the rank and passes it on to the action before it (OpenMPI's backtrace, or the
+// default: the process dies of the signal and the launcher ends the others).
+constexpr int kFatalSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+struct sigaction previous_fatal[sizeof kFatalSignals / sizeof kFatalSignals[0]];
+bool fatal_handlers_installed = false;
+
+const char* signal_text(int sig) {
+  switch (sig) {
+    case SIGSEGV: return "signal SIGSEGV (invalid memory access)";
+    case SIGBUS: return "signal SIGBUS (bus error)";
+    case SIGFPE: return "signal SIGFPE (arithmetic error, e.g. an integer division by zero)";
+    case SIGILL: return "signal SIGILL (illegal instruction)";
+    case SIGABRT: return "signal SIGABRT (abort)";
+    default: return "a fatal signal";
+  }
+}
+
+void write_stderr(const char* text) {
+  ssize_t ignored = ::write(STDERR_FILENO, text, std::strlen(text));
+  (void)ignored;
+}
+
+void on_fatal_signal(int sig, siginfo_t* info, void*) {
+  if (!fatal_reported.exchange(true)) {
+    write_stderr(rank_prefix);
+    write_stderr(signal_text(sig));
+    write_stderr(" in the program; the job ends\n");
+  }
+  for (std::size_t i = 0; i < sizeof kFatalSignals / sizeof kFatalSignals[0]; ++i) {
+    if (kFatalSignals[i] == sig) sigaction(sig, &previous_fatal[i], nullptr);
+  }
+  // A fault repeats when the handler returns, now with the previous action; a signal
+  // that was sent (abort, kill) is sent again.
+  if (info == nullptr || info->si_code <= 0) raise(sig);
+}
+
+void install_fatal_signal_handlers() {
+  if (fatal_handlers_installed) return;
+  struct sigaction action;
+  std::memset(&action, 0, sizeof action);
+  action.sa_sigaction = &on_fatal_signal;
+  action.sa_flags = SA_SIGINFO;
+  sigemptyset(&action.sa_mask);
+  for (std::size_t i = 0; i < sizeof kFatalSignals / sizeof kFatalSignals[0]; ++i) {
+    sigaction(kFatalSignals[i], &action, &previous_fatal[i]);
+  }
+  fatal_handlers_installed = true;
+}
+
+// At the process's exit (after main returned or exit() was called; registered once by the
+// session that started MPI). A non-zero status is an error that the program reported
+// itself (`mf: error: ...`): the other processes may be waiting for this one in any
+// operation, so the job ends at once. Status 0: every process meets at a barrier (with
+// the deadline) and MPI ends normally.
+void at_exit(int status, void*) {
+  if (!runtime_initialized_mpi || !mpi_running()) return;
+  if (status != 0 && job_size > 1) {
+    end_job("exit status " + std::to_string(status), status);
+  }
+  if (status == 0 && exit_transport != nullptr) {
+    try {
+      release_processes_waiting_for_a_reported_error();
+      exit_transport->barrier();
+    } catch (const std::exception& e) {
+      end_job(std::string("at the exit: ") + e.what(), 1);
+    }
+  }
+  MPI_Finalize();
+}
+
+void register_exit_handler() {
+  static bool registered = false;
+  if (registered) return;
+#if defined(__GLIBC__)
+  if (on_exit(&at_exit, nullptr) != 0) throw weft::Error("weft::rt::Session: on_exit failed");
+#else
+  // Without the status: exits are taken as normal ones.
+  if (std::atexit([] { at_exit(0, nullptr); }) != 0) throw weft::Error("weft::rt::Session: atexit failed");
+#endif
+  registered = true;
+}
+
+// weft::load_triples in a parallel program: every process read the file; they agree.
+void agree_on_loaded_input(const weft::detail::LoadedInput& mine) {
+  if (current_session == nullptr || !current_session->on_main_thread() || current_session->in_loop()) {
+    if (!mine.error.empty()) throw weft::Error(mine.error);
+    return;
+  }
+  loading::agree_on_input(current_session->transport(), mine);
+}
 
 }  // namespace
 
@@ -115,8 +259,18 @@ void Session::start(Options options, int* argc, char*** argv) {
     throw weft::Error("weft::rt::Session: the MPI library provides thread level " + std::to_string(provided) +
                       ", but the runtime needs MPI_THREAD_FUNNELED or better");
   }
+  set_wait_timeout(options_.wait_timeout_seconds);
   transport_ = Transport(Comm::world().dup(), options_.wait_timeout_seconds);
   session_alive = true;
+  if (owns_mpi_) {
+    // Fail fast: any error of this process ends the job (see session.h).
+    std::snprintf(rank_prefix, sizeof rank_prefix, "weft: rank %d: ", rank());
+    job_size = size();
+    if (exit_transport == nullptr) exit_transport = new Transport(Comm::world().dup(), options_.wait_timeout_seconds);
+    register_exit_handler();
+    std::set_terminate(&on_terminate);
+    install_fatal_signal_handlers();
+  }
   if (options_.ranks != 0 && options_.ranks != size()) {
     // Every process sees the same mismatch, so every process ends alike.
     session_alive = false;
@@ -134,6 +288,7 @@ void Session::start(Options options, int* argc, char*** argv) {
   }
   start_workers(threads);
   current_session = this;
+  weft::detail::agree_on_input = &agree_on_loaded_input;
   if (options_.output == Output::Root) silence_stdout(rank());
   if (rank() == 0 && threads > available_cpus()) {
     std::fprintf(stderr,
@@ -177,7 +332,10 @@ void Session::remove_observer(SessionObserver* o) {
 }
 
 Session::~Session() {
-  if (current_session == this) current_session = nullptr;
+  if (current_session == this) {
+    current_session = nullptr;
+    weft::detail::agree_on_input = nullptr;
+  }
   for (SessionObserver* o : observers_) o->session_ended();
   observers_.clear();
   arena_.reset();
@@ -192,18 +350,10 @@ Session::~Session() {
     std::fflush(stderr);
     MPI_Abort(MPI_COMM_WORLD, 1);
   }
-  try {
-    // Every process arrives here unless one failed in a way it could not report; a wait
-    // with the session's deadline turns that into an abort instead of a hang.
-    transport_.barrier();
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "weft: rank %d: %s; ending all processes\n", world_rank(), e.what());
-    std::fflush(stderr);
-    MPI_Abort(MPI_COMM_WORLD, 1);
-  }
+  // MPI ends at the process's exit (at_exit), whose status tells a normal end from an
+  // error the program reported and returned on.
   transport_ = Transport();
   session_alive = false;
-  MPI_Finalize();
 }
 
 }  // namespace weft::rt

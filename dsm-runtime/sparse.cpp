@@ -31,6 +31,28 @@ constexpr std::size_t kMaxLine = weft::detail::LineReader::kMaxLineBytes;
 
 std::FILE* as_file(void* f) { return static_cast<std::FILE*>(f); }
 
+// A checksum of the first and the last 64 KiB of a file of `size` bytes.
+std::uint64_t checksum_of_ends(std::FILE* f, const std::string& path, std::int64_t size) {
+  constexpr std::int64_t kEnd = std::int64_t{64} << 10;
+  std::vector<unsigned char> bytes;
+  std::uint64_t h = weft::detail::kSplitmix64Gamma;
+  for (const std::int64_t from : {std::int64_t{0}, std::max<std::int64_t>(0, size - kEnd)}) {
+    const std::int64_t n = std::min(kEnd, size - from);
+    bytes.resize(static_cast<std::size_t>(n));
+    errno = 0;
+    if (n > 0 && (fseeko(f, from, SEEK_SET) != 0 ||
+                  std::fread(bytes.data(), 1, bytes.size(), f) != bytes.size())) {
+      throw weft::Error(path + ": cannot read: " + (errno ? std::strerror(errno) : "the file got shorter"));
+    }
+    for (std::size_t i = 0; i < bytes.size(); i += 8) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, bytes.data() + i, std::min<std::size_t>(8, bytes.size() - i));
+      h = weft::detail::mix64(h + word * weft::detail::kSplitmix64Gamma + i);
+    }
+  }
+  return h;
+}
+
 }  // namespace
 
 RangeLineReader::RangeLineReader(const std::string& path, int rank, int processes) : path_(path) {
@@ -41,6 +63,8 @@ RangeLineReader::RangeLineReader(const std::string& path, int rank, int processe
   if (fseeko(f, 0, SEEK_END) != 0) throw weft::Error(path + ": cannot read: " + std::strerror(errno));
   const std::int64_t size = ftello(f);
   if (size < 0) throw weft::Error(path + ": cannot read: " + std::strerror(errno));
+  file_size_ = size;
+  ends_checksum_ = checksum_of_ends(f, path, size);
   const std::int64_t begin = size * rank / processes;
   const std::int64_t end = size * (rank + 1) / processes;
   buffer_.resize(kChunk + kMaxLine + 1);
@@ -124,6 +148,7 @@ bool RangeLineReader::next(std::string_view& line) {
       begin_ = end_;
       ++lines_;
       done_ = true;
+      unterminated_ = true;
       return true;
     }
   }
@@ -131,16 +156,108 @@ bool RangeLineReader::next(std::string_view& line) {
 }
 
 void agree_on_error(Transport& net, const std::optional<LocalError>& mine, std::int64_t lines_before_error) {
-  std::int64_t first_failed = mine ? net.rank() : std::numeric_limits<std::int64_t>::max();
-  net.allreduce_min(&first_failed, 1);
-  if (first_failed == std::numeric_limits<std::int64_t>::max()) return;
-  std::string message;
-  if (first_failed == net.rank()) {
+  std::optional<std::string> message;
+  if (mine) {
     message = mine->line > 0 ? mine->path + ":" + std::to_string(lines_before_error + mine->line) + ": " + mine->what
                              : mine->what;
   }
-  message = net.broadcast(message, static_cast<int>(first_failed));
-  throw weft::Error(message);
+  net.agree_on_error(message);
+}
+
+void agree_on_file(Transport& net, const std::string& path, const RangeLineReader& reader) {
+  const std::int64_t mine[2] = {reader.file_size(), static_cast<std::int64_t>(reader.ends_checksum())};
+  std::vector<std::int64_t> counts;
+  const std::vector<std::byte> bytes = net.allgatherv(mine, sizeof mine, counts, Kind::Control);
+  std::vector<std::int64_t> all(bytes.size() / sizeof(std::int64_t));
+  std::memcpy(all.data(), bytes.data(), bytes.size());
+  for (int q = 1; q < net.size(); ++q) {
+    const std::int64_t size = all[2 * q], checksum = all[2 * q + 1];
+    if (size == all[0] && checksum == all[1]) continue;
+    std::string message = path + ": rank " + std::to_string(q) + " sees another file than rank 0: ";
+    if (size != all[0]) {
+      message += std::to_string(size) + " bytes instead of " + std::to_string(all[0]);
+    } else {
+      message += "the same size (" + std::to_string(size) + " bytes) but other contents in its first or last 64 KiB";
+    }
+    net.fail_with(q, message + "; every process must read the same file");
+  }
+}
+
+void agree_on_input(Transport& net, const weft::detail::LoadedInput& mine) {
+  // Each process's record: {failed, entries, checksum, rank of the shape, length of the
+  // path}, the shape, the path, then the error text.
+  const std::int64_t head[5] = {mine.error.empty() ? 0 : 1, mine.entries, static_cast<std::int64_t>(mine.checksum),
+                                static_cast<std::int64_t>(mine.shape.size()),
+                                static_cast<std::int64_t>(mine.path.size())};
+  std::vector<std::byte> bytes(sizeof head + mine.shape.size() * sizeof(std::int64_t) + mine.path.size() +
+                               mine.error.size());
+  std::byte* out = bytes.data();
+  const auto put = [&out](const void* data, std::size_t n) {
+    if (n > 0) std::memcpy(out, data, n);
+    out += n;
+  };
+  put(head, sizeof head);
+  put(mine.shape.data(), mine.shape.size() * sizeof(std::int64_t));
+  put(mine.path.data(), mine.path.size());
+  put(mine.error.data(), mine.error.size());
+  std::vector<std::int64_t> counts;
+  const std::vector<std::byte> all =
+      net.allgatherv(bytes.data(), static_cast<std::int64_t>(bytes.size()), counts, Kind::Control);
+
+  struct Summary {
+    bool failed = false;
+    std::int64_t entries = 0;
+    std::uint64_t checksum = 0;
+    std::vector<std::int64_t> shape;
+    std::string path, error;
+  };
+  std::vector<Summary> summaries(static_cast<std::size_t>(net.size()));
+  const std::byte* in = all.data();
+  for (int q = 0; q < net.size(); ++q) {
+    const std::byte* end = in + counts[q];
+    std::int64_t h[5];
+    std::memcpy(h, in, sizeof h);
+    in += sizeof h;
+    Summary& s = summaries[q];
+    s.failed = h[0] != 0;
+    s.entries = h[1];
+    s.checksum = static_cast<std::uint64_t>(h[2]);
+    s.shape.resize(static_cast<std::size_t>(h[3]));
+    if (h[3] > 0) std::memcpy(s.shape.data(), in, s.shape.size() * sizeof(std::int64_t));
+    in += s.shape.size() * sizeof(std::int64_t);
+    s.path.assign(reinterpret_cast<const char*>(in), static_cast<std::size_t>(h[4]));
+    in += h[4];
+    s.error.assign(reinterpret_cast<const char*>(in), static_cast<std::size_t>(end - in));
+    in = end;
+  }
+  for (int q = 0; q < net.size(); ++q) {
+    if (summaries[q].failed) net.fail_with(q, summaries[q].error);
+  }
+  const Summary& first = summaries[0];
+  const auto shape_text = [](const std::vector<std::int64_t>& shape) {
+    std::string text = "(";
+    for (std::size_t d = 0; d < shape.size(); ++d) text += (d ? ", " : "") + std::to_string(shape[d]);
+    return text + ")";
+  };
+  for (int q = 1; q < net.size(); ++q) {
+    const Summary& s = summaries[q];
+    if (s.entries == first.entries && s.shape == first.shape && s.checksum == first.checksum) continue;
+    std::string message = s.path + ": rank " + std::to_string(q) + " read other data than rank 0";
+    if (s.path != first.path) message += " (which read " + first.path + ")";
+    message += ": ";
+    if (s.entries != first.entries) {
+      message += std::to_string(s.entries) + " entries instead of " + std::to_string(first.entries);
+    } else if (s.shape != first.shape) {
+      message += "shape " + shape_text(s.shape) + " instead of " + shape_text(first.shape) + " (" +
+                 std::to_string(s.entries) + " entries each)";
+    } else {
+      char text[96];
+      std::snprintf(text, sizeof text, "other keys or values (checksum %016llx instead of %016llx)",
+                    static_cast<unsigned long long>(s.checksum), static_cast<unsigned long long>(first.checksum));
+      message += std::to_string(s.entries) + " entries of shape " + shape_text(s.shape) + " each, but " + text;
+    }
+    net.fail_with(q, message + "; every process must read the same input");
+  }
 }
 
 void check_unique_keys(Transport& net, const std::string& path, int N, const std::vector<std::int64_t>& keys,
@@ -219,8 +336,9 @@ void check_unique_keys(Transport& net, const std::string& path, int N, const std
   std::string key = "(";
   for (int d = 0; d < N; ++d) key += (d ? ", " : "") + std::to_string(winner[4 + d]);
   key += ")";
-  throw weft::Error(path + ":" + std::to_string(winner[2]) + ": duplicate key " + key + ", first on line " +
-                    std::to_string(winner[3]));
+  // Every process knows it: rank 0 reports it (Transport::fail_with).
+  net.fail_with(0, path + ":" + std::to_string(winner[2]) + ": duplicate key " + key + ", first on line " +
+                       std::to_string(winner[3]));
 }
 
 }  // namespace loading

@@ -476,46 +476,113 @@ class SparseArray {
 };
 
 // ---------------------------------------------------------------------------------------
-// load_triples<T, N>(path): reads a text file of lines "k0 k1 ... k{N-1} value"
+// load_triples<T, N>(path, options): reads a text file of lines "k0 k1 ... k{N-1} value"
 // (fields separated by blanks; blank lines and lines whose first field starts with '#'
-// are skipped) into a SparseArray, in file order. Keys are non-negative decimal
-// integers, the value a decimal number (floating T, finite) or integer (integral T).
+// are skipped) into a SparseArray, in file order. Keys are decimal integers from 0 to
+// options.max_key, the value a decimal number (floating T, finite) or integer (integral
+// T). Every line ends with '\n': a last line with data but no newline is taken for a file
+// cut short. A file without entries is an error unless options.allow_empty.
 // Errors are weft::Error:
 //   "<path>: cannot open: <reason>"  /  "<path>: cannot read: <reason>"
-//   "<path>:<line>: <what is wrong with the line>"
+//   "<path>:<line>: <what is wrong with the line>", e.g.
+//   "<path>:<line>: key 0 is out of range: '2147483648' (the largest key is 2^31 - 1 = ...)"
+//   "<path>:<line>: the last line does not end with a newline: the file may be cut short ..."
 //   "<path>:<line>: duplicate key (k0, ...), first on line <line>"
+//   "<path>: no entries (an empty file; ...)"
+//
+// In a parallel program every process reads the file; the runtime then checks that all
+// of them read the same entries (count, shape and a checksum) and throws the same error
+// on every process otherwise, naming what differs (see weft/rt/session.h).
+struct LoadOptions {
+  // The largest key accepted in any dimension. Keys size the arrays they index (a
+  // DistArray with max key + 1 rows), so a stray huge key is an error naming its line
+  // rather than an allocation that fails far from the file.
+  std::int64_t max_key = detail::kDefaultMaxKey;
+  // Whether a file without entries (empty, or only blank and comment lines) is accepted.
+  bool allow_empty = false;
+};
+
+namespace detail {
+
+// What load_triples read on this process, for a parallel runtime's check that every
+// process read the same input.
+struct LoadedInput {
+  std::string path;
+  std::string error;  // empty: read without error
+  std::int64_t entries = 0;
+  std::vector<std::int64_t> shape;
+  std::uint64_t checksum = 0;
+};
+
+// Set by a parallel runtime while its session runs (weft::rt::Session); serial programs
+// never set it. Called on every process by every load_triples, with what it read or its
+// error; returns if every process read the same, throws weft::Error otherwise.
+inline void (*agree_on_input)(const LoadedInput&) = nullptr;
+
 template <class T, std::size_t N>
-SparseArray<T, N> load_triples(const std::string& path) {
-  static_assert(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>,
-                "weft::load_triples needs an arithmetic value type");
-  static_assert(N >= 1, "weft::load_triples needs rank N >= 1");
+std::vector<Entry<T, N>> read_triples(const std::string& path, const LoadOptions& options) {
   constexpr std::size_t kFields = N + 1;
   // After this many entries, reserve for the whole file at the bytes per line seen so far
   // (memory is touched once instead of at every doubling; the guess may be short).
   constexpr std::size_t kEstimateAfter = 4096;
 
-  detail::LineReader reader(path);
+  LineReader reader(path);
   std::vector<Entry<T, N>> entries;
   std::string_view line;
   std::string error;
   while (reader.next(line)) {
     Entry<T, N> entry;
-    const detail::LineKind kind = detail::parse_triple_line<T, N>(line, entry.key, entry.value, error);
-    if (kind == detail::LineKind::Skipped) continue;
-    if (kind == detail::LineKind::Error) throw Error(path + ":" + std::to_string(reader.line_number()) + ": " + error);
+    const LineKind kind = parse_triple_line<T, N>(line, entry.key, entry.value, error, options.max_key);
+    if (kind == LineKind::Skipped) continue;
+    if (reader.unterminated()) error = unterminated_last_line_error();
+    if (kind == LineKind::Error || reader.unterminated()) {
+      throw Error(path + ":" + std::to_string(reader.line_number()) + ": " + error);
+    }
     entries.push_back(entry);
     if (entries.size() == kEstimateAfter && reader.file_size() > reader.offset()) {
       const double per_byte = static_cast<double>(entries.size()) / static_cast<double>(reader.offset());
       entries.reserve(static_cast<std::size_t>(1.02 * per_byte * static_cast<double>(reader.file_size())));
     }
   }
+  if (entries.empty() && !options.allow_empty) throw Error(empty_file_error(path));
 
-  if (const auto dup = detail::find_duplicate_key(entries)) {
+  if (const auto dup = find_duplicate_key(entries)) {
     const auto [first, second] = *dup;
-    const auto lines = detail::line_numbers_of_entries(path, kFields, std::array<std::size_t, 2>{first, second});
-    throw Error(path + ":" + std::to_string(lines[1]) + ": duplicate key " +
-                detail::format_tuple(entries[second].key) + ", first on line " + std::to_string(lines[0]));
+    const auto lines = line_numbers_of_entries(path, kFields, std::array<std::size_t, 2>{first, second});
+    throw Error(path + ":" + std::to_string(lines[1]) + ": duplicate key " + format_tuple(entries[second].key) +
+                ", first on line " + std::to_string(lines[0]));
   }
+  return entries;
+}
+
+}  // namespace detail
+
+template <class T, std::size_t N>
+SparseArray<T, N> load_triples(const std::string& path, const LoadOptions& options = LoadOptions()) {
+  static_assert(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>,
+                "weft::load_triples needs an arithmetic value type");
+  static_assert(N >= 1, "weft::load_triples needs rank N >= 1");
+  if (detail::agree_on_input == nullptr) return SparseArray<T, N>(detail::read_triples<T, N>(path, options));
+
+  detail::LoadedInput mine;
+  mine.path = path;
+  std::vector<Entry<T, N>> entries;
+  try {
+    entries = detail::read_triples<T, N>(path, options);
+  } catch (const Error& e) {
+    mine.error = e.what();
+  } catch (const std::bad_alloc&) {
+    mine.error = path + ": out of memory while reading the file";
+  }
+  if (mine.error.empty()) {
+    mine.entries = static_cast<std::int64_t>(entries.size());
+    mine.shape.assign(N, 0);
+    for (const Entry<T, N>& e : entries) {
+      for (std::size_t d = 0; d < N; ++d) mine.shape[d] = std::max(mine.shape[d], e.key[d] + 1);
+    }
+    mine.checksum = detail::checksum_of_entries(entries);
+  }
+  detail::agree_on_input(mine);
   return SparseArray<T, N>(std::move(entries));
 }
 

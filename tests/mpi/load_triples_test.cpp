@@ -5,6 +5,7 @@
 #include <weft/rt/sparse.h>
 
 #include <cstdint>
+#include <fstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -62,13 +63,59 @@ TEST(LoadTriples, SlicesAreTheFilesEntriesInOrder) {
   }
 }
 
-TEST(LoadTriples, AFileWithoutAFinalNewlineAndWithFewerLinesThanProcesses) {
-  const std::string path = write_shared_file("short.txt", "1 2 3.5\n4 5 6");
+TEST(LoadTriples, AFileWithFewerLinesThanProcesses) {
+  const std::string path = write_shared_file("short.txt", "1 2 3.5\n4 5 6\n");
   const weft::SparseArray<float, 2> a = weft::rt::load_triples<float, 2>(session(), path);
   ASSERT_EQ(a.size(), 2);
   EXPECT_EQ(a.entries()[1].key[1], 5);
-  const std::string empty = write_shared_file("empty.txt", "");
-  EXPECT_EQ((weft::rt::load_triples<float, 2>(session(), empty).size()), 0);
+}
+
+TEST(LoadTriples, AnEmptyFileIsAnErrorUnlessAllowed) {
+  for (const char* text : {"", "# only a comment\n\n"}) {
+    const std::string empty = write_shared_file("empty.txt", text);
+    EXPECT_EQ(parallel_error(empty), serial_error(empty));
+    EXPECT_EQ(parallel_error(empty), empty + ": no entries (an empty file; a weft::LoadOptions with allow_empty = "
+                                             "true accepts one)");
+    weft::LoadOptions allow;
+    allow.allow_empty = true;
+    EXPECT_EQ((weft::rt::load_triples<float, 2>(session(), empty, allow).size()), 0);
+    EXPECT_EQ((weft::load_triples<float, 2>(empty, allow).size()), 0);
+  }
+}
+
+TEST(LoadTriples, ALastLineCutShortAndAKeyAboveTheLimitAreTheSerialLoadersErrors) {
+  const std::string good = ratings_text(500);
+  for (const auto& [name, text] : std::vector<std::pair<std::string, std::string>>{
+           {"cut.txt", good + "3 4 2."},
+           {"cut_key.txt", good + "3"},
+           {"big_key.txt", good + "2147483648 4 1.0\n"},
+           {"big_key_early.txt", "7 4294967296 1.0\n" + good}}) {
+    const std::string path = write_shared_file(name, text);
+    const std::string expected = serial_error(path);
+    EXPECT_TRUE(expected.find("the last line does not end with a newline") != std::string::npos ||
+                expected.find("is out of range") != std::string::npos)
+        << expected;
+    EXPECT_EQ(parallel_error(path), expected) << name;
+  }
+}
+
+// Each process names its own file (as a program started with per-process arguments
+// would): the loaders check that every process read the same.
+TEST(LoadTriples, ProcessesThatReadOtherFilesAreAnErrorNamingTheDifference) {
+  if (session().size() == 1) return;
+  const std::string good = ratings_text(400);
+  const int last = session().size() - 1;
+  const std::string mine = weft_test::shared_temp_dir() + "/mine_" + std::to_string(session().rank()) + ".txt";
+  std::ofstream(mine, std::ios::binary) << (session().rank() == last ? good + "36 100000 1.0\n" : good);
+  session().transport().barrier();  // every file is written before any is read
+  const std::string prefix = mine.substr(0, mine.rfind('_')) + "_" + std::to_string(last) + ".txt: rank " +
+                             std::to_string(last);
+  const std::string whole = serial_error(mine);
+  EXPECT_EQ(whole.rfind(prefix + " read other data than rank 0 (which read ", 0), 0u) << whole;
+  EXPECT_NE(whole.find(": 401 entries instead of 400; every process must read the same input"), std::string::npos)
+      << whole;
+  const std::string sliced = parallel_error(mine);
+  EXPECT_EQ(sliced.rfind(prefix + " sees another file than rank 0: ", 0), 0u) << sliced;
 }
 
 TEST(LoadTriples, ErrorsAreTheSerialLoadersOnEveryProcess) {

@@ -56,7 +56,8 @@ TEST_F(LoadTriples, ReadsEntriesInFileOrder) {
                                  "   \t \n"
                                  "  # indented comment\n"
                                  "10   4  7\n"
-                                 "1 1 .25");  // last line without '\n'
+                                 "1 1 .25\n"
+                                 "# a last comment without a newline");
   const auto R = weft::load_triples<float, 2>(path);
   ASSERT_EQ(R.size(), 4);
   const auto& e = R.entries();
@@ -82,9 +83,54 @@ TEST_F(LoadTriples, ReadsOtherRanksAndValueTypes) {
   EXPECT_EQ(t.entries()[0].value, 0.1);
 }
 
-TEST_F(LoadTriples, EmptyFileGivesEmptyArray) {
-  EXPECT_EQ((weft::load_triples<float, 2>(write("empty.txt", ""))).size(), 0);
-  EXPECT_EQ((weft::load_triples<float, 2>(write("comments.txt", "# nothing\n\n"))).size(), 0);
+TEST_F(LoadTriples, EmptyFileIsAnErrorUnlessAllowed) {
+  EXPECT_EQ(error_of(""), bad_path() + ": no entries (an empty file; a weft::LoadOptions with allow_empty = true "
+                                      "accepts one)");
+  EXPECT_EQ(error_of("# nothing\n\n"), bad_path() + ": no entries (an empty file; a weft::LoadOptions with "
+                                                    "allow_empty = true accepts one)");
+  weft::LoadOptions allow;
+  allow.allow_empty = true;
+  EXPECT_EQ((weft::load_triples<float, 2>(write("empty.txt", ""), allow)).size(), 0);
+  EXPECT_EQ((weft::load_triples<float, 2>(write("comments.txt", "# nothing\n\n"), allow)).size(), 0);
+}
+
+TEST_F(LoadTriples, LastLineCutShortIsAnError) {
+  // "3.75" cut to "3." still parses as a number: any last line with data needs its '\n'.
+  EXPECT_EQ(error_of("0 1 2.5\n# c\n2 3 3."),
+            bad_path() + ":3: the last line does not end with a newline: the file may be cut short (end a complete "
+                         "file with a newline)");
+  EXPECT_EQ(error_of("0 1 2.5\n2 3 3.75"),
+            bad_path() + ":2: the last line does not end with a newline: the file may be cut short (end a complete "
+                         "file with a newline)");
+  // Cut in the key fields: the cut is what is reported, not the missing fields.
+  EXPECT_EQ(error_of("0 1 2.5\n2 3"),
+            bad_path() + ":2: the last line does not end with a newline: the file may be cut short (end a complete "
+                         "file with a newline)");
+  // A last blank or comment line carries no data: no newline needed.
+  EXPECT_EQ((weft::load_triples<float, 2>(write("ok.txt", "0 1 2.5\n   "))).size(), 1);
+}
+
+TEST_F(LoadTriples, KeyAboveTheLimitNamesLineAndLimit) {
+  EXPECT_EQ(error_of("0 1 1\n2147483647 0 1\n2147483648 0 2.0\n"),
+            bad_path() + ":3: key 0 is out of range: '2147483648' (the largest key is 2^31 - 1 = 2147483647; "
+                         "weft::LoadOptions::max_key sets it)");
+  EXPECT_EQ(error_of("0 4294967296 1\n"),
+            bad_path() + ":1: key 1 is out of range: '4294967296' (the largest key is 2^31 - 1 = 2147483647; "
+                         "weft::LoadOptions::max_key sets it)");
+  weft::LoadOptions wide;
+  wide.max_key = std::int64_t{1} << 40;
+  const auto R = weft::load_triples<float, 2>(write("wide.txt", "2147483648 0 2.0\n"), wide);
+  EXPECT_EQ(R.entries()[0].key[0], std::int64_t{1} << 31);
+  weft::LoadOptions narrow;
+  narrow.max_key = 99;
+  try {
+    weft::load_triples<float, 2>(write("narrow.txt", "0 99 1\n100 0 1\n"), narrow);
+    FAIL() << "no error";
+  } catch (const weft::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("narrow.txt:2: key 0 is out of range: '100' (the largest key is 99;"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST_F(LoadTriples, LinesAcrossReadBufferBoundariesAreIntact) {
@@ -93,7 +139,6 @@ TEST_F(LoadTriples, LinesAcrossReadBufferBoundariesAreIntact) {
   const int n = 400000;
   for (int u = 0; u < n; ++u) contents += std::to_string(u) + " " + std::to_string(u % 97) + " " + std::to_string(u % 1000) + ".5\n";
   ASSERT_GT(contents.size(), weft::detail::LineReader::kBufferBytes);
-  contents.pop_back();  // and the last line has no '\n'
   const auto R = weft::load_triples<double, 2>(write("big.txt", contents));
   ASSERT_EQ(R.size(), n);
   for (int u = 0; u < n; ++u) {
@@ -127,7 +172,8 @@ TEST_F(LoadTriples, NegativeKeyIsAnError) {
 
 TEST_F(LoadTriples, KeyBeyondInt64IsAnError) {
   EXPECT_EQ(error_of("99999999999999999999 0 1\n"),
-            bad_path() + ":1: key 0 is out of range: '99999999999999999999'");
+            bad_path() + ":1: key 0 is out of range: '99999999999999999999' (the largest key is 2^31 - 1 = "
+                         "2147483647; weft::LoadOptions::max_key sets it)");
 }
 
 TEST_F(LoadTriples, BadValueIsAnError) {

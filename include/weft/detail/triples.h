@@ -120,6 +120,7 @@ class LineReader {
         begin_ = end_;
         offset_ += static_cast<std::int64_t>(available);
         ++line_number_;
+        unterminated_ = true;
         return true;
       }
       refill();
@@ -128,6 +129,8 @@ class LineReader {
 
   // 1-based number of the line last returned by next().
   std::int64_t line_number() const { return line_number_; }
+  // Whether the line last returned by next() ended at the end of the file without a '\n'.
+  bool unterminated() const { return unterminated_; }
   // Bytes of the file in the lines returned so far.
   std::int64_t offset() const { return offset_; }
   // Size of the file in bytes when it was opened, or -1 if unknown.
@@ -160,6 +163,7 @@ class LineReader {
   std::size_t begin_ = 0;  // first unread byte
   std::size_t end_ = 0;    // one past the last byte read
   bool at_eof_ = false;
+  bool unterminated_ = false;
   std::int64_t line_number_ = 0;
   std::int64_t offset_ = 0;
   std::int64_t file_size_ = -1;
@@ -208,16 +212,32 @@ std::array<std::int64_t, K> line_numbers_of_entries(const std::string& path, std
   return lines;
 }
 
-// Parses a key field: a non-negative decimal integer. Returns an error text or nothing.
-inline std::optional<std::string> parse_key(std::string_view field, std::size_t dim,
-                                            std::int64_t& key) {
+// The default largest key of the loaders (weft::LoadOptions::max_key): 2^31 - 1.
+inline constexpr std::int64_t kDefaultMaxKey = (std::int64_t{1} << 31) - 1;
+
+// "2^31 - 1 = 2147483647" for the powers of two less one, else the number.
+inline std::string format_key_limit(std::int64_t max_key) {
+  for (int b = 1; b < 64; ++b) {
+    if (max_key == static_cast<std::int64_t>((std::uint64_t{1} << b) - 1)) {
+      return "2^" + std::to_string(b) + " - 1 = " + std::to_string(max_key);
+    }
+  }
+  return std::to_string(max_key);
+}
+
+// Parses a key field: a decimal integer from 0 to max_key. Returns an error text or
+// nothing.
+inline std::optional<std::string> parse_key(std::string_view field, std::size_t dim, std::int64_t& key,
+                                            std::int64_t max_key = std::numeric_limits<std::int64_t>::max()) {
   const char* first = field.data();
   const char* last = first + field.size();
   const auto [ptr, ec] = std::from_chars(first, last, key);
-  if (ec == std::errc() && ptr == last && key >= 0) return std::nullopt;
-  const char* what = ec == std::errc::result_out_of_range ? " is out of range: "
-                     : ec != std::errc() || ptr != last   ? " is not an integer: "
-                                                          : " is negative: ";
+  if (ec == std::errc() && ptr == last && key >= 0 && key <= max_key) return std::nullopt;
+  if (ec == std::errc::result_out_of_range || (ec == std::errc() && ptr == last && key > max_key)) {
+    return "key " + std::to_string(dim) + " is out of range: " + quote_token(field) + " (the largest key is " +
+           format_key_limit(max_key) + "; weft::LoadOptions::max_key sets it)";
+  }
+  const char* what = ec != std::errc() || ptr != last ? " is not an integer: " : " is negative: ";
   return "key " + std::to_string(dim) + what + quote_token(field);
 }
 
@@ -281,7 +301,8 @@ enum class LineKind { Entry, Skipped, Error };
 // returns Entry; returns Skipped for a blank or comment line; returns Error and sets
 // `error` to what is wrong with the line (without "<path>:<line>: ").
 template <class T, std::size_t N>
-LineKind parse_triple_line(std::string_view line, std::array<std::int64_t, N>& key, T& value, std::string& error) {
+LineKind parse_triple_line(std::string_view line, std::array<std::int64_t, N>& key, T& value, std::string& error,
+                           std::int64_t max_key = std::numeric_limits<std::int64_t>::max()) {
   constexpr std::size_t kFields = N + 1;
   std::array<std::string_view, kFields> fields;
   const std::size_t count = split_fields(line, fields.data(), kFields);
@@ -292,7 +313,7 @@ LineKind parse_triple_line(std::string_view line, std::array<std::int64_t, N>& k
     return LineKind::Error;
   }
   for (std::size_t d = 0; d < N; ++d) {
-    if (auto e = parse_key(fields[d], d, key[d])) {
+    if (auto e = parse_key(fields[d], d, key[d], max_key)) {
       error = std::move(*e);
       return LineKind::Error;
     }
@@ -302,6 +323,39 @@ LineKind parse_triple_line(std::string_view line, std::array<std::int64_t, N>& k
     return LineKind::Error;
   }
   return LineKind::Entry;
+}
+
+// The error for a last line that carries data but no '\n': a file cut short (a copy that
+// stopped, a full disk) ends in the middle of a line, and what is left of a number often
+// still parses ("3.75" cut to "3."), so such a line is never taken as an entry.
+inline std::string unterminated_last_line_error() {
+  return "the last line does not end with a newline: the file may be cut short (end a complete file with a "
+         "newline)";
+}
+
+// The error for a file without entries, unless the loader was told to accept one.
+inline std::string empty_file_error(const std::string& path) {
+  return path + ": no entries (an empty file; a weft::LoadOptions with allow_empty = true accepts one)";
+}
+
+// A checksum of entries in order (keys and the bytes of the values), for the check that
+// the processes of a parallel program read the same input.
+template <class E>
+std::uint64_t checksum_of_entries(const std::vector<E>& entries) {
+  std::uint64_t h = kSplitmix64Gamma;
+  for (const E& e : entries) {
+    for (const std::int64_t k : e.key) h = mix64(h + static_cast<std::uint64_t>(k) * kSplitmix64Gamma);
+    using V = decltype(e.value);
+    std::uint64_t word = 0;
+    if constexpr (sizeof(V) > sizeof word) {
+      const double d = static_cast<double>(e.value);  // long double: no padding bytes
+      std::memcpy(&word, &d, sizeof d);
+    } else {
+      std::memcpy(&word, &e.value, sizeof(V));
+    }
+    h = mix64(h + word * kSplitmix64Gamma + 1);
+  }
+  return h;
 }
 
 template <std::size_t N>

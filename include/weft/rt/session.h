@@ -4,7 +4,7 @@
 //     weft::rt::Session weft_session(argc, argv, weft::rt::Output::Root);
 // which removes the runtime's --weft-* options from argc/argv (options.h), starts MPI
 // (at least MPI_THREAD_FUNNELED: only the main thread calls MPI) and a TBB task arena
-// with Options::threads workers, and ends MPI when it goes out of scope. With
+// with Options::threads workers, and ends MPI when the process exits (see below). With
 // Output::Root (unless --weft-output=all says otherwise), the standard output of every
 // process but rank 0 goes to /dev/null. Session::current() is the process's session, for
 // parallel loops outside main. Every process
@@ -12,9 +12,30 @@
 // session as their first argument.
 //
 // Errors: a bad option prints "weft: error: ..." (once per job) and exits with status 2
-// before MPI starts. If a parallel loop failed on this process, or the session ends by an
-// exception, the destructor ends every process of the job (MPI_Abort) instead of
-// waiting for processes that may never arrive; otherwise it finalizes MPI.
+// before MPI starts. From then on, any error of any process ends the whole job within
+// seconds, with a non-zero status, the message printed once with the process's rank:
+//   - the program exits with a non-zero status (e.g. "mf: error: ..." then return 1 from
+//     main, or exit(2)): "weft: rank R: exit status S; ending all P processes" and
+//     MPI_Abort(S), whatever the other processes are waiting for;
+//   - an exception that nothing catches (std::terminate): "weft: rank R: error: <what>
+//     (uncaught exception); ending all P processes" and MPI_Abort;
+//   - a fatal signal in the program (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT): "weft:
+//     rank R: signal SIGSEGV (...) in the program; the job ends", then the signal's
+//     previous action (the process dies of it, and the launcher ends the others);
+//   - a parallel loop that failed on this process, or a session that ends by an
+//     exception: the destructor ends every process (MPI_Abort);
+//   - a process that stopped (or is stuck in code of its own): the others' waits end at
+//     the deadline (Options::wait_timeout_seconds, 300 s unless --weft-wait-timeout says
+//     otherwise, in every build) with a TimeoutError naming the operation, which ends the
+//     job as any error does.
+// Errors that some processes hit and others do not, in the runtime's own calls (a file
+// one process cannot read, processes that read different inputs: weft::load_triples and
+// rt::load_triples check that every process read the same), are thrown on every process
+// alike, so that the program behaves as its serial version; the message is printed by
+// the process that found it, the others wait until the program ends (or goes on after
+// catching it: Transport::fail_with).
+// MPI ends when the process exits: after a normal exit (status 0) every process meets at
+// a barrier (with the deadline) and finalizes, so the destructor itself does not finalize.
 #pragma once
 
 #include <oneapi/tbb/task_arena.h>

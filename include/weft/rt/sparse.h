@@ -138,6 +138,12 @@ class RangeLineReader {
   // Bytes of the file from the share's first line on, read so far / estimated in total.
   std::int64_t share_bytes() const { return share_end_ - share_begin_; }
   std::int64_t bytes_read() const { return position_ - share_begin_; }
+  // Whether the line last returned ended at the end of the file without a '\n'.
+  bool unterminated() const { return unterminated_; }
+  // The file's size and a checksum of its first and last 64 KiB, read when it was
+  // opened: what the processes compare to know they read the same file.
+  std::int64_t file_size() const { return file_size_; }
+  std::uint64_t ends_checksum() const { return ends_checksum_; }
 
  private:
   bool fill();
@@ -150,19 +156,34 @@ class RangeLineReader {
   std::int64_t share_end_ = 0;
   bool eof_ = false;
   bool done_ = false;
+  bool unterminated_ = false;
   std::int64_t lines_ = 0;
+  std::int64_t file_size_ = 0;
+  std::uint64_t ends_checksum_ = 0;
 };
 
 // Every process passes its first error, or nothing, as a message with a line number
 // relative to its share ("<path>:<line>: ..." is built here from the line counts of the
 // processes before). The lowest process with an error wins (its lines come first in the
-// file); every process then throws the same weft::Error. Returns if no process failed.
+// file); every process then throws the same weft::Error (Transport::agree_on_error:
+// that process at once, the others when it goes on). Returns if no process failed.
 struct LocalError {
   std::string path;
   std::int64_t line = 0;  // within the share; 0: a message without a line
   std::string what;
 };
 void agree_on_error(Transport& net, const std::optional<LocalError>& mine, std::int64_t lines_before_error);
+
+// Every process opened `path` (the same name): checks that all of them see the same file
+// (its size and the checksum of its ends), or throws on every process
+// "<path>: rank R sees another file than rank 0: ...".
+void agree_on_file(Transport& net, const std::string& path, const RangeLineReader& reader);
+
+// The check behind weft::load_triples in a parallel program (weft::detail::agree_on_input,
+// installed by the Session): every process read the whole file; a process that failed
+// reports its error, and processes that read other entries than rank 0 (count, shape or
+// checksum) are an error naming the difference, thrown on every process.
+void agree_on_input(Transport& net, const weft::detail::LoadedInput& mine);
 
 // The duplicate-key check over all processes: `keys` holds this process's keys (N each),
 // `lines` their global line numbers, `first_index` the global index of its first entry.
@@ -173,45 +194,60 @@ void check_unique_keys(Transport& net, const std::string& path, int N, const std
 
 }  // namespace loading
 
-// Reads a triple file like weft::load_triples (same format, same error messages, on
-// every process), each process reading its share of the bytes in parallel. Returns the
-// process's slice of the entries (in file order); serial code sees them all.
+// Reads a triple file like weft::load_triples (same format, same options, same error
+// messages, on every process), each process reading its share of the bytes in parallel.
+// Returns the process's slice of the entries (in file order); serial code sees them all.
+// Every process must see the same file (checked: its size and the checksum of its ends).
 template <class T, std::size_t N>
-weft::SparseArray<T, N> load_triples(Session& session, const std::string& path) {
+weft::SparseArray<T, N> load_triples(Session& session, const std::string& path,
+                                     const weft::LoadOptions& options = weft::LoadOptions()) {
   static_assert(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>,
                 "weft::rt::load_triples needs an arithmetic value type");
   Transport& net = session.transport();
+  std::optional<loading::RangeLineReader> reader;
+  {
+    std::optional<std::string> open_error;
+    try {
+      reader.emplace(path, net.rank(), net.size());
+    } catch (const weft::Error& e) {
+      open_error = e.what();  // "<path>: cannot open: ..."
+    }
+    net.agree_on_error(open_error);
+  }
+  loading::agree_on_file(net, path, *reader);
+
   std::vector<weft::Entry<T, N>> entries;
   std::vector<std::int64_t> keys, lines;
   std::optional<loading::LocalError> error;
   std::int64_t local_lines = 0;
   try {
-    loading::RangeLineReader reader(path, net.rank(), net.size());
     std::string_view line;
     std::string what;
     std::vector<std::int64_t> local_line_of_entry;
-    while (reader.next(line)) {
+    while (reader->next(line)) {
       weft::Entry<T, N> e;
-      const auto kind = weft::detail::parse_triple_line<T, N>(line, e.key, e.value, what);
+      const auto kind = weft::detail::parse_triple_line<T, N>(line, e.key, e.value, what, options.max_key);
       if (kind == weft::detail::LineKind::Skipped) continue;
-      if (kind == weft::detail::LineKind::Error) {
-        error = loading::LocalError{path, reader.lines(), what};
+      if (reader->unterminated()) what = weft::detail::unterminated_last_line_error();
+      if (kind == weft::detail::LineKind::Error || reader->unterminated()) {
+        error = loading::LocalError{path, reader->lines(), what};
         break;
       }
-      if (entries.size() == 4096 && reader.bytes_read() > 0) {
-        entries.reserve(static_cast<std::size_t>(1.02 * 4096.0 * static_cast<double>(reader.share_bytes()) /
-                                                 static_cast<double>(reader.bytes_read())));
+      if (entries.size() == 4096 && reader->bytes_read() > 0) {
+        entries.reserve(static_cast<std::size_t>(1.02 * 4096.0 * static_cast<double>(reader->share_bytes()) /
+                                                 static_cast<double>(reader->bytes_read())));
       }
       entries.push_back(e);
-      local_line_of_entry.push_back(reader.lines());
+      local_line_of_entry.push_back(reader->lines());
     }
-    local_lines = reader.lines();
+    local_lines = reader->lines();
     lines = std::move(local_line_of_entry);
   } catch (const loading::LineError& e) {
     error = loading::LocalError{path, e.line, e.what()};
   } catch (const weft::Error& e) {
-    error = loading::LocalError{"", 0, e.what()};  // "<path>: cannot open: ..."
+    error = loading::LocalError{"", 0, e.what()};  // "<path>: cannot read: ..."
   }
+  reader.reset();
   const std::int64_t lines_before = net.exclusive_prefix_sum(error ? 0 : local_lines);
   loading::agree_on_error(net, error, lines_before);
 
@@ -219,6 +255,7 @@ weft::SparseArray<T, N> load_triples(Session& session, const std::string& path) 
   const std::int64_t first = net.exclusive_prefix_sum(count);
   std::int64_t total = count;
   net.allreduce_sum(&total, 1);
+  if (total == 0 && !options.allow_empty) net.fail_with(0, weft::detail::empty_file_error(path));
   keys.reserve(entries.size() * N);
   for (const auto& e : entries) keys.insert(keys.end(), e.key.begin(), e.key.end());
   for (auto& l : lines) l += lines_before;
