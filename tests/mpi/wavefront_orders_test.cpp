@@ -126,6 +126,21 @@ TEST(WavefrontOrders, SkewedAndCountingDownInBothLoops) {
           });
 }
 
+TEST(WavefrontOrders, RowsReachingBackToTheFirstRow) {
+  // G(1, j - 1) from every row: distances (i - 1, 1), as many rows as the nest has; only
+  // the columns' reach bounds the halos.
+  matches(130, 100, Wavefront{{1, 129}, {1, 99}, 1, 1}, [](Grid& G, std::int64_t i, std::int64_t j) {
+    G(i, j) = G(i - 1, j) * 0.5 + G(1, j - 1) / 3.0 + G(i, j - 1) * 0.25;
+  });
+}
+
+TEST(WavefrontOrders, SkewedRowsReachingBackToTheFirstRow) {
+  // G(1, j + 1) from every row below: distances (i - 1, -1).
+  matches(90, 120, Wavefront{{1, 89}, {1, 119}, 1, 1, 1}, [](Grid& G, std::int64_t i, std::int64_t j) {
+    G(i, j) = G(1, j + 1) * 0.5 + G(i, j - 1) / 3.0 + G(i - 1, j) * 0.25;
+  });
+}
+
 TEST(WavefrontOrders, NarrowerThanTheProcessesWithSkew) {
   matches(60, 5, Wavefront{{1, 59}, {1, 4}, 1, 1, 1}, [](Grid& G, std::int64_t i, std::int64_t j) {
     G(i, j) = G(i - 1, j + 1) * 0.5 + G(i, j - 1) / 3.0;
