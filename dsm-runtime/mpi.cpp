@@ -345,10 +345,10 @@ void Transport::poll(std::vector<Request>& requests) {
   for (Request& r : requests) r.test();
 }
 
-void Transport::barrier() {
+void Transport::barrier(const char* what) {
   release_processes_waiting_for_a_reported_error();
   Request r;
-  check(MPI_Ibarrier(comm_.get(), r.start_collective("MPI_Ibarrier")), "MPI_Ibarrier", rank());
+  check(MPI_Ibarrier(comm_.get(), r.start_collective(what)), "MPI_Ibarrier", rank());
   count(Kind::Control, size() - 1, 0);
   wait(r);
 }

@@ -155,9 +155,9 @@ void at_exit(int status, void*) {
   if (status == 0 && exit_transport != nullptr) {
     try {
       release_processes_waiting_for_a_reported_error();
-      exit_transport->barrier();
+      exit_transport->barrier("the other processes' exit (MPI_Ibarrier)");
     } catch (const std::exception& e) {
-      end_job(std::string("at the exit: ") + e.what(), 1);
+      end_job(std::string("error at the exit: ") + e.what(), 1);
     }
   }
   MPI_Finalize();

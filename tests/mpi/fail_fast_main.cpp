@@ -10,6 +10,8 @@
 //   loop          an exception in a parallel loop's body, caught by main, which prints
 //                 it and returns 1 (as the samples do)
 //   serial        a weft::Error in serial code, caught by main, printed, return 1
+//   late          it sleeps while the others return 0: they end on the deadline of the
+//                 barrier at their exit
 //   ok            nothing fails: exit status 0
 #include <weft/rt/partition_1d.h>
 #include <weft/rt/session.h>
@@ -32,6 +34,10 @@ int run(weft::rt::Session& session, const std::string& mode, int failing) {
     std::fprintf(stderr, "fail_fast_main: rank %d fails at %.6f s\n", session.rank(), now);
   }
   weft::DistArray<double, 1> a({1000});
+  if (mode == "late") {
+    if (me) sleep(3600);
+    return 0;
+  }
   if (mode == "loop") {
     weft::rt::partition_1d(session, weft::rt::IndexRange{0, 1000}, weft::rt::Footprint().write(a, 0),
                            [&](std::int64_t i) {
@@ -67,7 +73,7 @@ int run(weft::rt::Session& session, const std::string& mode, int failing) {
 int main(int argc, char** argv) {
   weft::rt::Session session(argc, argv);
   if (argc != 3) {
-    std::fprintf(stderr, "usage: fail_fast_main hang|throw|exit|segv|loop|serial|ok <rank>\n");
+    std::fprintf(stderr, "usage: fail_fast_main hang|throw|exit|segv|loop|serial|late|ok <rank>\n");
     return 2;
   }
   const std::string mode = argv[1];

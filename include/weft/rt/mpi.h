@@ -197,7 +197,8 @@ class Transport {
   // Advances outstanding operations (MPI_Test on each active request).
   void poll(std::vector<Request>& requests);
 
-  void barrier();
+  // `what` names the barrier in a TimeoutError.
+  void barrier(const char* what = "MPI_Ibarrier");
   // Every process contributes `mine`; returns all contributions, concatenated in rank
   // order, and their sizes in `counts` (bytes).
   std::vector<std::byte> allgatherv(const void* mine, std::int64_t bytes, std::vector<std::int64_t>& counts,
