@@ -534,16 +534,19 @@ private:
           e[k] = 1;
           s_.skew.push_back(e);
         }
-      std::vector<std::string> time;
-      for (size_t k = 0; k < width; ++k)
-        if (hyperplane[k] != 0)
-          time.push_back((hyperplane[k] == 1    ? ""
-                          : hyperplane[k] == -1 ? "-"
-                                                : std::to_string(hyperplane[k]) + "*") +
-                         s_.dims[k]);
+      // The hyperplane as users write it: "2*i + j", "-i - j".
+      std::string time;
+      for (size_t k = 0; k < width; ++k) {
+        const int64_t c = hyperplane[k];
+        if (c == 0)
+          continue;
+        const int64_t magnitude = c < 0 ? -c : c;
+        time += time.empty() ? (c < 0 ? "-" : "") : (c < 0 ? " - " : " + ");
+        time += (magnitude == 1 ? "" : std::to_string(magnitude) + "*") + s_.dims[k];
+      }
       s_.distances = distance_bounds(distances, width);
       s_.verdict = Verdict::Wavefront;
-      s_.why = "every dependence advances " + llvm::join(time, " + ") +
+      s_.why = "every dependence advances " + time +
                ", so the iterations of one wavefront run at once";
       return true;
     }
