@@ -294,8 +294,8 @@ private:
     auto root = [](const ArrayInfo &i) { return i.root ? i.root : i.decl; };
     if (root(a) && root(a) == root(b) && !a.local && !b.local) {
       auto extends = [](const std::string &p, const std::string &q) {
-        return q.empty() || p == q || (p.size() > q.size() && p.compare(0, q.size(), q) == 0 &&
-                                       p[q.size()] == '.');
+        return q.empty() || p == q ||
+               (p.size() > q.size() && p.compare(0, q.size(), q) == 0 && p[q.size()] == '.');
       };
       through_alias = extends(a.path, b.path) || extends(b.path, a.path);
       return through_alias;

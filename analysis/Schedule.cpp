@@ -546,8 +546,8 @@ private:
       }
       s_.distances = distance_bounds(distances, width);
       s_.verdict = Verdict::Wavefront;
-      s_.why = "every dependence advances " + time +
-               ", so the iterations of one wavefront run at once";
+      s_.why =
+          "every dependence advances " + time + ", so the iterations of one wavefront run at once";
       return true;
     }
     return false;

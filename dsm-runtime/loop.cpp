@@ -6,97 +6,110 @@
 
 namespace weft::rt {
 
-void usage_error(const char* executor, const std::string& what) {
+void usage_error(const char *executor, const std::string &what) {
   throw weft::Error(std::string("weft::rt::") + executor + ": " + what);
 }
 
-void Footprint::check_map(const char* what, const RowMap& map) {
+void Footprint::check_map(const char *what, const RowMap &map) {
   if (map.scale != 1 && map.scale != -1) {
-    throw weft::Error(std::string("weft::rt::Footprint::") + what + ": a RowMap's scale must be 1 or -1, got " +
-                      std::to_string(map.scale));
+    throw weft::Error(std::string("weft::rt::Footprint::") + what +
+                      ": a RowMap's scale must be 1 or -1, got " + std::to_string(map.scale));
   }
 }
 
 namespace {
 
 // Why key `key` of dimension `use.key_dim` names no row of use's array, or "".
-std::string row_outside(const Footprint::Use& use, std::int64_t key) {
+std::string row_outside(const Footprint::Use &use, std::int64_t key) {
   const std::int64_t row = use.map.row(key);
-  if (row >= 0 && row < use.handle.geometry.rows) return "";
-  return "key " + std::to_string(key) + " of dimension " + std::to_string(use.key_dim) + " names row " +
-         std::to_string(row) + " (" + use.map.str() + ") of the DistArray of shape " + use.handle.shape +
-         ", outside its rows [0, " + std::to_string(use.handle.geometry.rows) + ")";
+  if (row >= 0 && row < use.handle.geometry.rows)
+    return "";
+  return "key " + std::to_string(key) + " of dimension " + std::to_string(use.key_dim) +
+         " names row " + std::to_string(row) + " (" + use.map.str() +
+         ") of the DistArray of shape " + use.handle.shape + ", outside its rows [0, " +
+         std::to_string(use.handle.geometry.rows) + ")";
 }
 
-}  // namespace
+} // namespace
 
-void check_rows(Session& session, const char* executor, const Footprint& footprint, const KeyBounds& bounds,
-                bool collective) {
+void check_rows(Session &session, const char *executor, const Footprint &footprint,
+                const KeyBounds &bounds, bool collective) {
   std::string problem;
-  for (const auto* uses : {&footprint.writes(), &footprint.reads()}) {
-    for (const auto& use : *uses) {
-      if (!problem.empty() || use.key_dim < 0 || static_cast<std::size_t>(use.key_dim) >= bounds.lo.size()) continue;
+  for (const auto *uses : {&footprint.writes(), &footprint.reads()}) {
+    for (const auto &use : *uses) {
+      if (!problem.empty() || use.key_dim < 0 ||
+          static_cast<std::size_t>(use.key_dim) >= bounds.lo.size())
+        continue;
       const auto d = static_cast<std::size_t>(use.key_dim);
-      if (bounds.lo[d] > bounds.hi[d]) continue;  // no keys
+      if (bounds.lo[d] > bounds.hi[d])
+        continue; // no keys
       problem = row_outside(use, bounds.lo[d]);
-      if (problem.empty()) problem = row_outside(use, bounds.hi[d]);
+      if (problem.empty())
+        problem = row_outside(use, bounds.hi[d]);
     }
   }
   if (collective) {
     std::int64_t any = problem.empty() ? 0 : 1;
     session.transport().allreduce_max(&any, 1);
     if (any != 0 && problem.empty()) {
-      problem = "a key of another process's entries names a row outside a DistArray of the loop (that process "
+      problem = "a key of another process's entries names a row outside a DistArray of the loop "
+                "(that process "
                 "says which)";
     }
   }
-  if (!problem.empty()) usage_error(executor, problem);
+  if (!problem.empty())
+    usage_error(executor, problem);
 }
 
 namespace buffer_detail {
 void overflow(std::int64_t capacity) {
-  std::fprintf(stderr,
-               "weft: error: rank %d: one iteration of a parallel loop made more than %lld buffered updates "
-               "(raise the Buffer's max_delay)\n",
-               world_rank(), static_cast<long long>(capacity));
+  std::fprintf(
+      stderr,
+      "weft: error: rank %d: one iteration of a parallel loop made more than %lld buffered updates "
+      "(raise the Buffer's max_delay)\n",
+      world_rank(), static_cast<long long>(capacity));
   std::fflush(stderr);
   MPI_Abort(MPI_COMM_WORLD, 1);
   std::abort();
 }
-}  // namespace buffer_detail
+} // namespace buffer_detail
 
-LoopScope::LoopScope(Session& session, const char* executor, const Footprint& footprint,
-                     const std::vector<Layout>& write_layouts,
-                     const std::vector<const std::vector<std::int64_t>*>& read_rows,
-                     const std::vector<const Layout*>& read_layouts)
+LoopScope::LoopScope(Session &session, const char *executor, const Footprint &footprint,
+                     const std::vector<Layout> &write_layouts,
+                     const std::vector<const std::vector<std::int64_t> *> &read_rows,
+                     const std::vector<const Layout *> &read_layouts)
     : session_(session), footprint_(footprint), write_layouts_(write_layouts) {
-  if (!session.on_main_thread()) usage_error(executor, "called from a thread other than the session's main thread");
-  if (!footprint.buffers().empty() && std::string(executor) != "relaxed" && std::string(executor) != "rotation_2d") {
+  if (!session.on_main_thread())
+    usage_error(executor, "called from a thread other than the session's main thread");
+  if (!footprint.buffers().empty() && std::string(executor) != "relaxed" &&
+      std::string(executor) != "rotation_2d") {
     usage_error(executor, "writes through a Buffer need the relaxed or the rotation_2d executor");
   }
   session_.begin_loop();
   try {
     // Buffer targets are written on every process alike: they must be whole.
-    for (const auto& b : footprint.buffers()) {
-      ArrayRecord* record = existing_record(b->target());
+    for (const auto &b : footprint.buffers()) {
+      ArrayRecord *record = existing_record(b->target());
       if (record != nullptr && !record->layout().whole()) {
         record_of(session, b->target()).make_whole();
       } else if (record != nullptr) {
         record->open_for_loop();
       }
     }
-    const auto& writes = footprint.writes();
+    const auto &writes = footprint.writes();
     for (std::size_t i = 0; i < writes.size(); ++i) {
       // An array with no record is whole: it needs no preparation, only a record for
       // the layout the loop gives it.
-      ArrayRecord& record = record_of(session, writes[i].handle);
+      ArrayRecord &record = record_of(session, writes[i].handle);
       record.prepare(write_layouts_[i]);
     }
-    const auto& reads = footprint.reads();
+    const auto &reads = footprint.reads();
     for (std::size_t i = 0; i < reads.size(); ++i) {
-      ArrayRecord* record = existing_record(reads[i].handle);
-      if (record == nullptr || record->layout().whole()) continue;
-      if (record->session() != &session) record = &record_of(session, reads[i].handle);
+      ArrayRecord *record = existing_record(reads[i].handle);
+      if (record == nullptr || record->layout().whole())
+        continue;
+      if (record->session() != &session)
+        record = &record_of(session, reads[i].handle);
       if (read_layouts[i] != nullptr && *read_layouts[i] == record->layout()) {
         record->open_for_loop();
       } else if (read_rows[i] != nullptr) {
@@ -105,7 +118,8 @@ LoopScope::LoopScope(Session& session, const char* executor, const Footprint& fo
         record->make_whole();
       }
     }
-    for (const auto& r : footprint.reductions()) r->install(session.threads());
+    for (const auto &r : footprint.reductions())
+      r->install(session.threads());
   } catch (...) {
     session_.mark_failed();
     session_.end_loop();
@@ -116,17 +130,18 @@ LoopScope::LoopScope(Session& session, const char* executor, const Footprint& fo
 void LoopScope::finish() {
   session_.end_loop();
   try {
-    const auto& writes = footprint_.writes();
+    const auto &writes = footprint_.writes();
     for (std::size_t i = 0; i < writes.size(); ++i) {
       record_of(session_, writes[i].handle).finish(write_layouts_[i], *writes[i].handle.residency);
     }
-    for (const auto& use : footprint_.reads()) {
-      ArrayRecord* record = existing_record(use.handle);
+    for (const auto &use : footprint_.reads()) {
+      ArrayRecord *record = existing_record(use.handle);
       if (record != nullptr && record->session() == &session_ && !record->layout().whole()) {
         record->finish(record->layout(), *use.handle.residency);
       }
     }
-    for (const auto& r : footprint_.reductions()) r->combine(session_.transport());
+    for (const auto &r : footprint_.reductions())
+      r->combine(session_.transport());
   } catch (...) {
     session_.mark_failed();
     finished_ = true;
@@ -136,11 +151,13 @@ void LoopScope::finish() {
 }
 
 LoopScope::~LoopScope() {
-  if (finished_) return;
+  if (finished_)
+    return;
   // The loop threw: the other processes may be waiting for messages from this one.
   session_.mark_failed();
   session_.end_loop();
-  for (const auto& r : footprint_.reductions()) r->uninstall();
+  for (const auto &r : footprint_.reductions())
+    r->uninstall();
 }
 
-}  // namespace weft::rt
+} // namespace weft::rt

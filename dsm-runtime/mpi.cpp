@@ -7,9 +7,9 @@
 #include <chrono>
 #include <climits>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <optional>
-#include <cstring>
 #include <thread>
 #include <utility>
 
@@ -19,11 +19,12 @@ namespace {
 std::string error_string(int rc) {
   char text[MPI_MAX_ERROR_STRING];
   int length = 0;
-  if (MPI_Error_string(rc, text, &length) != MPI_SUCCESS) return "MPI error " + std::to_string(rc);
+  if (MPI_Error_string(rc, text, &length) != MPI_SUCCESS)
+    return "MPI error " + std::to_string(rc);
   return std::string(text, static_cast<std::size_t>(length));
 }
 
-int to_int(std::int64_t bytes, const char* what) {
+int to_int(std::int64_t bytes, const char *what) {
   if (bytes < 0 || bytes > INT_MAX) {
     throw weft::Error(std::string(what) + ": " + std::to_string(bytes) +
                       " bytes do not fit one MPI message (at most 2^31 - 1)");
@@ -31,9 +32,10 @@ int to_int(std::int64_t bytes, const char* what) {
   return static_cast<int>(bytes);
 }
 
-std::vector<int> to_ints(const std::vector<std::int64_t>& v, const char* what) {
+std::vector<int> to_ints(const std::vector<std::int64_t> &v, const char *what) {
   std::vector<int> out(v.size());
-  for (std::size_t i = 0; i < v.size(); ++i) out[i] = to_int(v[i], what);
+  for (std::size_t i = 0; i < v.size(); ++i)
+    out[i] = to_int(v[i], what);
   return out;
 }
 
@@ -55,11 +57,12 @@ std::string format_seconds(double seconds) {
 }
 
 // Waits for `request` with the process-wide deadline (the waits outside a Transport).
-void await(MPI_Request& request, const std::string& what, int rank) {
+void await(MPI_Request &request, const std::string &what, int rank) {
   wait_with_deadline(
       [&] {
         int done = 0;
-        check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), ("MPI_Test (" + what + ")").c_str(), rank);
+        check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), ("MPI_Test (" + what + ")").c_str(),
+              rank);
         return done != 0;
       },
       what, process_wait_timeout, rank);
@@ -67,31 +70,34 @@ void await(MPI_Request& request, const std::string& what, int rank) {
 
 // Every process of `comm` has arrived here (with the deadline): the blocking collective
 // that follows cannot wait for a process that stopped.
-void arrive_together(MPI_Comm comm, const char* before, int rank) {
+void arrive_together(MPI_Comm comm, const char *before, int rank) {
   release_processes_waiting_for_a_reported_error();
   MPI_Request request = MPI_REQUEST_NULL;
   const std::string what = std::string("MPI_Ibarrier before ") + before;
   check(MPI_Ibarrier(comm, &request), what.c_str(), rank);
-  await(request, what, rank);  // past the deadline the request stays: the error ends the job
+  await(request, what, rank); // past the deadline the request stays: the error ends the job
 }
 
-}  // namespace
+} // namespace
 
 void set_wait_timeout(double seconds) { process_wait_timeout = seconds; }
 double wait_timeout() { return process_wait_timeout; }
 
-void back_off(long polls, double elapsed_seconds, const std::string& what, double timeout_seconds, int rank) {
+void back_off(long polls, double elapsed_seconds, const std::string &what, double timeout_seconds,
+              int rank) {
   // Polling rather than MPI_Wait: the deadline below, and a process that shares its core
   // (more processes than cores) yields it while it waits.
-  if (polls < 2000) return;
+  if (polls < 2000)
+    return;
   if (polls < 20000) {
     sched_yield();
     return;
   }
   if (timeout_seconds > 0 && elapsed_seconds > timeout_seconds) {
-    throw TimeoutError("rank " + std::to_string(rank) + ": waited more than " + format_seconds(timeout_seconds) +
-                       " s for " + what +
-                       " (a process stopped, failed, or is far behind; --weft-wait-timeout sets the limit)");
+    throw TimeoutError(
+        "rank " + std::to_string(rank) + ": waited more than " + format_seconds(timeout_seconds) +
+        " s for " + what +
+        " (a process stopped, failed, or is far behind; --weft-wait-timeout sets the limit)");
   }
   // Long waits sleep longer, up to 1 ms, so that a process idling at a barrier while
   // others compute does not steal their cores with wake-ups.
@@ -100,12 +106,13 @@ void back_off(long polls, double elapsed_seconds, const std::string& what, doubl
 }
 
 void release_processes_waiting_for_a_reported_error() {
-  if (!owed_release) return;
+  if (!owed_release)
+    return;
   const OwedRelease owed = std::move(*owed_release);
   owed_release.reset();
   const int rank = owed.comm.rank();
   MPI_Request request = MPI_REQUEST_NULL;
-  const char* what = "MPI_Ibarrier (letting the other processes throw the error this one reported)";
+  const char *what = "MPI_Ibarrier (letting the other processes throw the error this one reported)";
   check(MPI_Ibarrier(owed.comm.get(), &request), what, rank);
   wait_with_deadline(
       [&] {
@@ -120,15 +127,18 @@ int world_rank() {
   int initialized = 0, finalized = 0;
   MPI_Initialized(&initialized);
   MPI_Finalized(&finalized);
-  if (!initialized || finalized) return -1;
+  if (!initialized || finalized)
+    return -1;
   int rank = -1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   return rank;
 }
 
-void check(int rc, const char* call, int rank) {
-  if (rc == MPI_SUCCESS) return;
-  throw MpiError(std::string(call) + " failed on rank " + std::to_string(rank) + ": " + error_string(rc));
+void check(int rc, const char *call, int rank) {
+  if (rc == MPI_SUCCESS)
+    return;
+  throw MpiError(std::string(call) + " failed on rank " + std::to_string(rank) + ": " +
+                 error_string(rc));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -136,7 +146,8 @@ void check(int rc, const char* call, int rank) {
 
 Comm Comm::world() {
   Comm c;
-  check(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler", world_rank());
+  check(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler",
+        world_rank());
   c.handle_ = std::make_shared<MPI_Comm>(MPI_COMM_WORLD);
   check(MPI_Comm_rank(MPI_COMM_WORLD, &c.rank_), "MPI_Comm_rank", world_rank());
   check(MPI_Comm_size(MPI_COMM_WORLD, &c.size_), "MPI_Comm_size", world_rank());
@@ -145,11 +156,13 @@ Comm Comm::world() {
 
 Comm Comm::adopt(MPI_Comm comm) {
   Comm c;
-  if (comm == MPI_COMM_NULL) return c;
-  c.handle_ = std::shared_ptr<MPI_Comm>(new MPI_Comm(comm), [](MPI_Comm* p) {
+  if (comm == MPI_COMM_NULL)
+    return c;
+  c.handle_ = std::shared_ptr<MPI_Comm>(new MPI_Comm(comm), [](MPI_Comm *p) {
     int finalized = 0;
     MPI_Finalized(&finalized);
-    if (!finalized) MPI_Comm_free(p);  // a destructor cannot report; freeing fails only on misuse
+    if (!finalized)
+      MPI_Comm_free(p); // a destructor cannot report; freeing fails only on misuse
     delete p;
   });
   check(MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler", world_rank());
@@ -178,20 +191,19 @@ Comm Comm::split(int color, int key) const {
 Comm Comm::split_node() const {
   arrive_together(get(), "MPI_Comm_split_type", world_rank());
   MPI_Comm out = MPI_COMM_NULL;
-  check(MPI_Comm_split_type(get(), MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &out), "MPI_Comm_split_type",
-        world_rank());
+  check(MPI_Comm_split_type(get(), MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &out),
+        "MPI_Comm_split_type", world_rank());
   return adopt(out);
 }
 
 // ---------------------------------------------------------------------------------------
 // Request
 
-Request::Request(Request&& other) noexcept
-    : request_(std::exchange(other.request_, MPI_REQUEST_NULL)),
-      what_(std::move(other.what_)),
+Request::Request(Request &&other) noexcept
+    : request_(std::exchange(other.request_, MPI_REQUEST_NULL)), what_(std::move(other.what_)),
       cancellable_(other.cancellable_) {}
 
-Request& Request::operator=(Request&& other) noexcept {
+Request &Request::operator=(Request &&other) noexcept {
   if (this != &other) {
     cancel();
     request_ = std::exchange(other.request_, MPI_REQUEST_NULL);
@@ -203,14 +215,14 @@ Request& Request::operator=(Request&& other) noexcept {
 
 Request::~Request() { cancel(); }
 
-MPI_Request* Request::start(std::string what) {
+MPI_Request *Request::start(std::string what) {
   cancel();
   what_ = std::move(what);
   cancellable_ = true;
   return &request_;
 }
 
-MPI_Request* Request::start_collective(std::string what) {
+MPI_Request *Request::start_collective(std::string what) {
   cancel();
   what_ = std::move(what);
   cancellable_ = false;
@@ -218,14 +230,17 @@ MPI_Request* Request::start_collective(std::string what) {
 }
 
 bool Request::test() {
-  if (request_ == MPI_REQUEST_NULL) return true;
+  if (request_ == MPI_REQUEST_NULL)
+    return true;
   int done = 0;
-  check(MPI_Test(&request_, &done, MPI_STATUS_IGNORE), ("MPI_Test (" + what_ + ")").c_str(), world_rank());
+  check(MPI_Test(&request_, &done, MPI_STATUS_IGNORE), ("MPI_Test (" + what_ + ")").c_str(),
+        world_rank());
   return done != 0;
 }
 
 void Request::cancel() noexcept {
-  if (request_ == MPI_REQUEST_NULL) return;
+  if (request_ == MPI_REQUEST_NULL)
+    return;
   int finalized = 0;
   MPI_Finalized(&finalized);
   if (!finalized && cancellable_) {
@@ -243,15 +258,14 @@ void Request::cancel() noexcept {
 // ---------------------------------------------------------------------------------------
 // Window
 
-Window::Window(Window&& other) noexcept
-    : window_(std::exchange(other.window_, MPI_WIN_NULL)),
-      comm_(std::move(other.comm_)),
-      base_(other.base_),
-      rank_(other.rank_) {}
+Window::Window(Window &&other) noexcept
+    : window_(std::exchange(other.window_, MPI_WIN_NULL)), comm_(std::move(other.comm_)),
+      base_(other.base_), rank_(other.rank_) {}
 
-Window& Window::operator=(Window&& other) noexcept {
+Window &Window::operator=(Window &&other) noexcept {
   if (this != &other) {
-    if (window_ != MPI_WIN_NULL) MPI_Win_free(&window_);
+    if (window_ != MPI_WIN_NULL)
+      MPI_Win_free(&window_);
     window_ = std::exchange(other.window_, MPI_WIN_NULL);
     comm_ = std::move(other.comm_);
     base_ = other.base_;
@@ -263,15 +277,17 @@ Window& Window::operator=(Window&& other) noexcept {
 Window::~Window() {
   int finalized = 0;
   MPI_Finalized(&finalized);
-  if (window_ != MPI_WIN_NULL && !finalized) MPI_Win_free(&window_);
+  if (window_ != MPI_WIN_NULL && !finalized)
+    MPI_Win_free(&window_);
 }
 
-Window Window::allocate(const Comm& comm, std::int64_t bytes) {
+Window Window::allocate(const Comm &comm, std::int64_t bytes) {
   Window w;
   w.rank_ = comm.rank();
   w.comm_ = comm;
   arrive_together(comm.get(), "MPI_Win_allocate", w.rank_);
-  check(MPI_Win_allocate(static_cast<MPI_Aint>(bytes), 1, MPI_INFO_NULL, comm.get(), &w.base_, &w.window_),
+  check(MPI_Win_allocate(static_cast<MPI_Aint>(bytes), 1, MPI_INFO_NULL, comm.get(), &w.base_,
+                         &w.window_),
         "MPI_Win_allocate", w.rank_);
   check(MPI_Win_set_errhandler(w.window_, MPI_ERRORS_RETURN), "MPI_Win_set_errhandler", w.rank_);
   return w;
@@ -283,13 +299,13 @@ void Window::fence() {
   check(MPI_Win_fence(0, window_), "MPI_Win_fence", rank_);
 }
 
-void Window::get(void* into, std::int64_t bytes, int target, std::int64_t offset) {
+void Window::get(void *into, std::int64_t bytes, int target, std::int64_t offset) {
   check(MPI_Get(into, to_int(bytes, "MPI_Get"), MPI_BYTE, target, static_cast<MPI_Aint>(offset),
                 to_int(bytes, "MPI_Get"), MPI_BYTE, window_),
         "MPI_Get", rank_);
 }
 
-void Window::put(const void* from, std::int64_t bytes, int target, std::int64_t offset) {
+void Window::put(const void *from, std::int64_t bytes, int target, std::int64_t offset) {
   check(MPI_Put(from, to_int(bytes, "MPI_Put"), MPI_BYTE, target, static_cast<MPI_Aint>(offset),
                 to_int(bytes, "MPI_Put"), MPI_BYTE, window_),
         "MPI_Put", rank_);
@@ -311,41 +327,44 @@ void Transport::count(Kind kind, std::int64_t messages, std::int64_t bytes) {
   }
 }
 
-Request Transport::isend(const void* data, std::int64_t bytes, int to, int tag, Kind kind) {
+Request Transport::isend(const void *data, std::int64_t bytes, int to, int tag, Kind kind) {
   release_processes_waiting_for_a_reported_error();
   Request r;
-  std::string what = "MPI_Isend to rank " + std::to_string(to) + ", tag " + std::to_string(tag) + ", " +
-                     std::to_string(bytes) + " bytes";
-  MPI_Request* raw = r.start(std::move(what));
-  check(MPI_Isend(data, to_int(bytes, "MPI_Isend"), MPI_BYTE, to, tag, comm_.get(), raw), r.what().c_str(), rank());
+  std::string what = "MPI_Isend to rank " + std::to_string(to) + ", tag " + std::to_string(tag) +
+                     ", " + std::to_string(bytes) + " bytes";
+  MPI_Request *raw = r.start(std::move(what));
+  check(MPI_Isend(data, to_int(bytes, "MPI_Isend"), MPI_BYTE, to, tag, comm_.get(), raw),
+        r.what().c_str(), rank());
   count(kind, 1, bytes);
   return r;
 }
 
-Request Transport::irecv(void* data, std::int64_t bytes, int from, int tag) {
+Request Transport::irecv(void *data, std::int64_t bytes, int from, int tag) {
   release_processes_waiting_for_a_reported_error();
   Request r;
-  std::string what = "MPI_Irecv from rank " + std::to_string(from) + ", tag " + std::to_string(tag) + ", " +
-                     std::to_string(bytes) + " bytes";
-  MPI_Request* raw = r.start(std::move(what));
-  check(MPI_Irecv(data, to_int(bytes, "MPI_Irecv"), MPI_BYTE, from, tag, comm_.get(), raw), r.what().c_str(),
-        rank());
+  std::string what = "MPI_Irecv from rank " + std::to_string(from) + ", tag " +
+                     std::to_string(tag) + ", " + std::to_string(bytes) + " bytes";
+  MPI_Request *raw = r.start(std::move(what));
+  check(MPI_Irecv(data, to_int(bytes, "MPI_Irecv"), MPI_BYTE, from, tag, comm_.get(), raw),
+        r.what().c_str(), rank());
   return r;
 }
 
-void Transport::wait(Request& request) {
+void Transport::wait(Request &request) {
   wait_until([&request] { return request.test(); }, request.what());
 }
 
-void Transport::wait_all(std::vector<Request>& requests) {
-  for (Request& r : requests) wait(r);
+void Transport::wait_all(std::vector<Request> &requests) {
+  for (Request &r : requests)
+    wait(r);
 }
 
-void Transport::poll(std::vector<Request>& requests) {
-  for (Request& r : requests) r.test();
+void Transport::poll(std::vector<Request> &requests) {
+  for (Request &r : requests)
+    r.test();
 }
 
-void Transport::barrier(const char* what) {
+void Transport::barrier(const char *what) {
   release_processes_waiting_for_a_reported_error();
   Request r;
   check(MPI_Ibarrier(comm_.get(), r.start_collective(what)), "MPI_Ibarrier", rank());
@@ -353,8 +372,8 @@ void Transport::barrier(const char* what) {
   wait(r);
 }
 
-std::vector<std::byte> Transport::allgatherv(const void* mine, std::int64_t bytes, std::vector<std::int64_t>& counts,
-                                             Kind kind) {
+std::vector<std::byte> Transport::allgatherv(const void *mine, std::int64_t bytes,
+                                             std::vector<std::int64_t> &counts, Kind kind) {
   release_processes_waiting_for_a_reported_error();
   const int p = size();
   counts.assign(static_cast<std::size_t>(p), 0);
@@ -377,37 +396,42 @@ std::vector<std::byte> Transport::allgatherv(const void* mine, std::int64_t byte
   const std::vector<int> c = to_ints(counts, "MPI_Iallgatherv");
   const std::vector<int> d = to_ints(displs, "MPI_Iallgatherv");
   Request r;
-  check(MPI_Iallgatherv(mine, to_int(bytes, "MPI_Iallgatherv"), MPI_BYTE, out.data(), c.data(), d.data(), MPI_BYTE,
-                        comm_.get(), r.start_collective("MPI_Iallgatherv of " + std::to_string(total) + " bytes")),
-        "MPI_Iallgatherv", rank());
+  check(
+      MPI_Iallgatherv(mine, to_int(bytes, "MPI_Iallgatherv"), MPI_BYTE, out.data(), c.data(),
+                      d.data(), MPI_BYTE, comm_.get(),
+                      r.start_collective("MPI_Iallgatherv of " + std::to_string(total) + " bytes")),
+      "MPI_Iallgatherv", rank());
   count(kind, p - 1, bytes * (p - 1));
   wait(r);
   return out;
 }
 
-void Transport::allgatherv_in_place(void* buffer, const std::vector<std::int64_t>& counts,
-                                    const std::vector<std::int64_t>& displs, Kind kind) {
+void Transport::allgatherv_in_place(void *buffer, const std::vector<std::int64_t> &counts,
+                                    const std::vector<std::int64_t> &displs, Kind kind) {
   release_processes_waiting_for_a_reported_error();
   const int p = size();
   const std::vector<int> c = to_ints(counts, "MPI_Iallgatherv");
   const std::vector<int> d = to_ints(displs, "MPI_Iallgatherv");
   Request r;
-  check(MPI_Iallgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, buffer, c.data(), d.data(), MPI_BYTE, comm_.get(),
-                        r.start_collective("MPI_Iallgatherv in place")),
+  check(MPI_Iallgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, buffer, c.data(), d.data(), MPI_BYTE,
+                        comm_.get(), r.start_collective("MPI_Iallgatherv in place")),
         "MPI_Iallgatherv", rank());
   count(kind, p - 1, counts[static_cast<std::size_t>(rank())] * (p - 1));
   wait(r);
 }
 
-std::vector<std::vector<std::byte>> Transport::alltoallv(const std::vector<std::vector<std::byte>>& send, Kind kind) {
+std::vector<std::vector<std::byte>>
+Transport::alltoallv(const std::vector<std::vector<std::byte>> &send, Kind kind) {
   release_processes_waiting_for_a_reported_error();
   const int p = size();
-  std::vector<std::int64_t> send_counts(static_cast<std::size_t>(p)), recv_counts(static_cast<std::size_t>(p));
-  for (int q = 0; q < p; ++q) send_counts[q] = static_cast<std::int64_t>(send[q].size());
+  std::vector<std::int64_t> send_counts(static_cast<std::size_t>(p)),
+      recv_counts(static_cast<std::size_t>(p));
+  for (int q = 0; q < p; ++q)
+    send_counts[q] = static_cast<std::int64_t>(send[q].size());
   {
     Request r;
-    check(MPI_Ialltoall(send_counts.data(), 1, MPI_INT64_T, recv_counts.data(), 1, MPI_INT64_T, comm_.get(),
-                        r.start_collective("MPI_Ialltoall of byte counts")),
+    check(MPI_Ialltoall(send_counts.data(), 1, MPI_INT64_T, recv_counts.data(), 1, MPI_INT64_T,
+                        comm_.get(), r.start_collective("MPI_Ialltoall of byte counts")),
           "MPI_Ialltoall", rank());
     count(Kind::Control, p - 1, 8 * (p - 1));
     wait(r);
@@ -426,13 +450,14 @@ std::vector<std::vector<std::byte>> Transport::alltoallv(const std::vector<std::
     }
   }
   for (int q = 0; q < p; ++q) {
-    if (q != rank() && send_counts[q] > 0) requests.push_back(isend(send[q].data(), send_counts[q], q, kTag, kind));
+    if (q != rank() && send_counts[q] > 0)
+      requests.push_back(isend(send[q].data(), send_counts[q], q, kTag, kind));
   }
   wait_all(requests);
   return received;
 }
 
-void Transport::allreduce(void* values, int n, MPI_Datatype type, MPI_Op op, const char* what) {
+void Transport::allreduce(void *values, int n, MPI_Datatype type, MPI_Op op, const char *what) {
   release_processes_waiting_for_a_reported_error();
   Request r;
   check(MPI_Iallreduce(MPI_IN_PLACE, values, n, type, op, comm_.get(), r.start_collective(what)),
@@ -441,16 +466,16 @@ void Transport::allreduce(void* values, int n, MPI_Datatype type, MPI_Op op, con
   wait(r);
 }
 
-void Transport::allreduce_sum(std::int64_t* values, int n) {
+void Transport::allreduce_sum(std::int64_t *values, int n) {
   allreduce(values, n, MPI_INT64_T, MPI_SUM, "MPI_Iallreduce (sum)");
 }
-void Transport::allreduce_min(std::int64_t* values, int n) {
+void Transport::allreduce_min(std::int64_t *values, int n) {
   allreduce(values, n, MPI_INT64_T, MPI_MIN, "MPI_Iallreduce (min)");
 }
-void Transport::allreduce_max(std::int64_t* values, int n) {
+void Transport::allreduce_max(std::int64_t *values, int n) {
   allreduce(values, n, MPI_INT64_T, MPI_MAX, "MPI_Iallreduce (max)");
 }
-void Transport::allreduce_sum(double* values, int n) {
+void Transport::allreduce_sum(double *values, int n) {
   allreduce(values, n, MPI_DOUBLE, MPI_SUM, "MPI_Iallreduce (sum)");
 }
 
@@ -458,15 +483,16 @@ std::int64_t Transport::exclusive_prefix_sum(std::int64_t value) {
   release_processes_waiting_for_a_reported_error();
   std::int64_t result = 0;
   Request r;
-  check(MPI_Iexscan(&value, &result, 1, MPI_INT64_T, MPI_SUM, comm_.get(), r.start_collective("MPI_Iexscan")),
+  check(MPI_Iexscan(&value, &result, 1, MPI_INT64_T, MPI_SUM, comm_.get(),
+                    r.start_collective("MPI_Iexscan")),
         "MPI_Iexscan", rank());
   count(Kind::Control, 1, 8);
   wait(r);
-  return rank() == 0 ? 0 : result;  // MPI leaves the first process's result undefined
+  return rank() == 0 ? 0 : result; // MPI leaves the first process's result undefined
 }
 
-std::vector<std::byte> Transport::gatherv(const void* mine, std::int64_t bytes, int root,
-                                          std::vector<std::int64_t>& counts, Kind kind) {
+std::vector<std::byte> Transport::gatherv(const void *mine, std::int64_t bytes, int root,
+                                          std::vector<std::int64_t> &counts, Kind kind) {
   release_processes_waiting_for_a_reported_error();
   const int p = size();
   counts.assign(static_cast<std::size_t>(p), 0);
@@ -493,43 +519,49 @@ std::vector<std::byte> Transport::gatherv(const void* mine, std::int64_t bytes, 
     d = to_ints(displs, "MPI_Igatherv");
   }
   Request r;
-  check(MPI_Igatherv(mine, to_int(bytes, "MPI_Igatherv"), MPI_BYTE, out.data(), c.data(), d.data(), MPI_BYTE, root,
-                     comm_.get(), r.start_collective("MPI_Igatherv to rank " + std::to_string(root))),
+  check(MPI_Igatherv(mine, to_int(bytes, "MPI_Igatherv"), MPI_BYTE, out.data(), c.data(), d.data(),
+                     MPI_BYTE, root, comm_.get(),
+                     r.start_collective("MPI_Igatherv to rank " + std::to_string(root))),
         "MPI_Igatherv", rank());
-  if (rank() != root) count(kind, 1, bytes);
+  if (rank() != root)
+    count(kind, 1, bytes);
   wait(r);
   return out;
 }
 
-void Transport::broadcast(void* data, std::int64_t bytes, int root, Kind kind) {
+void Transport::broadcast(void *data, std::int64_t bytes, int root, Kind kind) {
   release_processes_waiting_for_a_reported_error();
   Request r;
   check(MPI_Ibcast(data, to_int(bytes, "MPI_Ibcast"), MPI_BYTE, root, comm_.get(),
-                   r.start_collective("MPI_Ibcast of " + std::to_string(bytes) + " bytes from rank " +
-                                      std::to_string(root))),
+                   r.start_collective("MPI_Ibcast of " + std::to_string(bytes) +
+                                      " bytes from rank " + std::to_string(root))),
         "MPI_Ibcast", rank());
-  if (rank() == root) count(kind, size() - 1, bytes * (size() - 1));
+  if (rank() == root)
+    count(kind, size() - 1, bytes * (size() - 1));
   wait(r);
 }
 
-std::string Transport::broadcast(const std::string& text, int root) {
+std::string Transport::broadcast(const std::string &text, int root) {
   std::int64_t length = static_cast<std::int64_t>(text.size());
   broadcast(&length, sizeof length, root);
   std::string out = rank() == root ? text : std::string(static_cast<std::size_t>(length), '\0');
-  if (length > 0) broadcast(out.data(), length, root);
+  if (length > 0)
+    broadcast(out.data(), length, root);
   return out;
 }
 
-void Transport::agree_on_error(const std::optional<std::string>& mine) {
+void Transport::agree_on_error(const std::optional<std::string> &mine) {
   std::int64_t first_failed = mine ? rank() : std::numeric_limits<std::int64_t>::max();
   allreduce_min(&first_failed, 1);
-  if (first_failed == std::numeric_limits<std::int64_t>::max()) return;
+  if (first_failed == std::numeric_limits<std::int64_t>::max())
+    return;
   fail_with(static_cast<int>(first_failed), mine ? *mine : std::string());
 }
 
-void Transport::fail_with(int reporter, const std::string& reporters_message) {
+void Transport::fail_with(int reporter, const std::string &reporters_message) {
   release_processes_waiting_for_a_reported_error();
-  if (size() == 1) throw weft::Error(reporters_message);
+  if (size() == 1)
+    throw weft::Error(reporters_message);
   // Every process throws the reporter's text (the others' may name their own path).
   const std::string message = broadcast(reporters_message, reporter);
   if (reporter == rank()) {
@@ -537,12 +569,12 @@ void Transport::fail_with(int reporter, const std::string& reporters_message) {
     throw weft::Error(message);
   }
   Request r;
-  const std::string what = "rank " + std::to_string(reporter) + ", which reported the error \"" + message +
-                           "\", to end the job or to go on";
+  const std::string what = "rank " + std::to_string(reporter) + ", which reported the error \"" +
+                           message + "\", to end the job or to go on";
   check(MPI_Ibarrier(comm_.get(), r.start_collective(what)), "MPI_Ibarrier", rank());
   count(Kind::Control, size() - 1, 0);
   wait(r);
   throw weft::Error(message);
 }
 
-}  // namespace weft::rt
+} // namespace weft::rt

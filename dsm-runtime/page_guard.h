@@ -15,18 +15,18 @@ bool page_protection_available();
 // Makes [begin, begin + bytes) inaccessible; a fault there calls
 // record->materialize_after_fault() on the main thread. begin and bytes are multiples
 // of detail::kPageBytes. Throws weft::Error if mprotect fails.
-void protect_pages(std::byte* begin, std::int64_t bytes, ArrayRecord* record);
+void protect_pages(std::byte *begin, std::int64_t bytes, ArrayRecord *record);
 // Makes the range accessible again and forgets it.
-void unprotect_pages(std::byte* begin, std::int64_t bytes);
+void unprotect_pages(std::byte *begin, std::int64_t bytes);
 
 // While set, a fault in a protected range is a runtime bug (the runtime touched an
 // array it had not opened), reported as such.
 class RuntimeSection {
- public:
+public:
   RuntimeSection();
   ~RuntimeSection();
-  RuntimeSection(const RuntimeSection&) = delete;
-  RuntimeSection& operator=(const RuntimeSection&) = delete;
+  RuntimeSection(const RuntimeSection &) = delete;
+  RuntimeSection &operator=(const RuntimeSection &) = delete;
 };
 
-}  // namespace weft::rt
+} // namespace weft::rt

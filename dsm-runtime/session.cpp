@@ -22,22 +22,25 @@ namespace {
 // True in exactly one process of an mpirun job (or outside one): the one that prints
 // messages that every process would print alike, before MPI can tell ranks apart.
 bool first_process_of_job() {
-  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"}) {
-    if (const char* v = std::getenv(name)) return std::string(v) == "0";
+  for (const char *name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"}) {
+    if (const char *v = std::getenv(name))
+      return std::string(v) == "0";
   }
   return true;
 }
 
 bool session_alive = false;
 // The root session of this process, for Session::current().
-Session* current_session = nullptr;
+Session *current_session = nullptr;
 
 // Standard output of every process but rank 0 goes to /dev/null.
 void silence_stdout(int rank) {
-  if (rank == 0) return;
+  if (rank == 0)
+    return;
   std::fflush(stdout);
   const int null = ::open("/dev/null", O_WRONLY);
-  if (null < 0) return;
+  if (null < 0)
+    return;
   ::dup2(null, STDOUT_FILENO);
   ::close(null);
 }
@@ -56,7 +59,7 @@ char rank_prefix[64] = "weft: ";
 int job_size = 1;
 // The communicator of the barrier at a normal exit (its own, so that it never matches
 // an operation of the program's).
-Transport* exit_transport = nullptr;
+Transport *exit_transport = nullptr;
 
 bool mpi_running() {
   int initialized = 0, finalized = 0;
@@ -66,14 +69,16 @@ bool mpi_running() {
 }
 
 // Prints "weft: rank R: <what>; ..." once and ends every process of the job.
-[[noreturn]] void end_job(const std::string& what, int status) {
+[[noreturn]] void end_job(const std::string &what, int status) {
   if (!fatal_reported.exchange(true)) {
     std::fprintf(stderr, "%s%s; %s\n", rank_prefix, what.c_str(),
-                 job_size > 1 ? ("ending all " + std::to_string(job_size) + " processes").c_str() : "ending");
+                 job_size > 1 ? ("ending all " + std::to_string(job_size) + " processes").c_str()
+                              : "ending");
     std::fflush(stderr);
   }
-  const int code = (status & 0xff) != 0 ? status & 0xff : 1;  // what the launcher reports
-  if (mpi_running()) MPI_Abort(MPI_COMM_WORLD, code);
+  const int code = (status & 0xff) != 0 ? status & 0xff : 1; // what the launcher reports
+  if (mpi_running())
+    MPI_Abort(MPI_COMM_WORLD, code);
   std::_Exit(code);
 }
 
@@ -83,7 +88,7 @@ bool mpi_running() {
   if (const std::exception_ptr e = std::current_exception()) {
     try {
       std::rethrow_exception(e);
-    } catch (const std::exception& x) {
+    } catch (const std::exception &x) {
       what = std::string("error: ") + x.what() + " (uncaught exception)";
     } catch (...) {
       what = "an uncaught exception that is not a std::exception";
@@ -99,38 +104,47 @@ constexpr int kFatalSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 struct sigaction previous_fatal[sizeof kFatalSignals / sizeof kFatalSignals[0]];
 bool fatal_handlers_installed = false;
 
-const char* signal_text(int sig) {
+const char *signal_text(int sig) {
   switch (sig) {
-    case SIGSEGV: return "signal SIGSEGV (invalid memory access)";
-    case SIGBUS: return "signal SIGBUS (bus error)";
-    case SIGFPE: return "signal SIGFPE (arithmetic error, e.g. an integer division by zero)";
-    case SIGILL: return "signal SIGILL (illegal instruction)";
-    case SIGABRT: return "signal SIGABRT (abort)";
-    default: return "a fatal signal";
+  case SIGSEGV:
+    return "signal SIGSEGV (invalid memory access)";
+  case SIGBUS:
+    return "signal SIGBUS (bus error)";
+  case SIGFPE:
+    return "signal SIGFPE (arithmetic error, e.g. an integer division by zero)";
+  case SIGILL:
+    return "signal SIGILL (illegal instruction)";
+  case SIGABRT:
+    return "signal SIGABRT (abort)";
+  default:
+    return "a fatal signal";
   }
 }
 
-void write_stderr(const char* text) {
+void write_stderr(const char *text) {
   ssize_t ignored = ::write(STDERR_FILENO, text, std::strlen(text));
   (void)ignored;
 }
 
-void on_fatal_signal(int sig, siginfo_t* info, void*) {
+void on_fatal_signal(int sig, siginfo_t *info, void *) {
   if (!fatal_reported.exchange(true)) {
     write_stderr(rank_prefix);
     write_stderr(signal_text(sig));
     write_stderr(" in the program; the job ends\n");
   }
   for (std::size_t i = 0; i < sizeof kFatalSignals / sizeof kFatalSignals[0]; ++i) {
-    if (kFatalSignals[i] == sig) sigaction(sig, &previous_fatal[i], nullptr);
+    if (kFatalSignals[i] == sig)
+      sigaction(sig, &previous_fatal[i], nullptr);
   }
   // A fault repeats when the handler returns, now with the previous action; a signal
   // that was sent (abort, kill) is sent again.
-  if (info == nullptr || info->si_code <= 0) raise(sig);
+  if (info == nullptr || info->si_code <= 0)
+    raise(sig);
 }
 
 void install_fatal_signal_handlers() {
-  if (fatal_handlers_installed) return;
+  if (fatal_handlers_installed)
+    return;
   struct sigaction action;
   std::memset(&action, 0, sizeof action);
   action.sa_sigaction = &on_fatal_signal;
@@ -147,8 +161,9 @@ void install_fatal_signal_handlers() {
 // itself (`mf: error: ...`): the other processes may be waiting for this one in any
 // operation, so the job ends at once. Status 0: every process meets at a barrier (with
 // the deadline) and MPI ends normally.
-void at_exit(int status, void*) {
-  if (!runtime_initialized_mpi || !mpi_running()) return;
+void at_exit(int status, void *) {
+  if (!runtime_initialized_mpi || !mpi_running())
+    return;
   if (status != 0 && job_size > 1) {
     end_job("exit status " + std::to_string(status), status);
   }
@@ -156,7 +171,7 @@ void at_exit(int status, void*) {
     try {
       release_processes_waiting_for_a_reported_error();
       exit_transport->barrier("the other processes' exit (MPI_Ibarrier)");
-    } catch (const std::exception& e) {
+    } catch (const std::exception &e) {
       end_job(std::string("error at the exit: ") + e.what(), 1);
     }
   }
@@ -165,53 +180,64 @@ void at_exit(int status, void*) {
 
 void register_exit_handler() {
   static bool registered = false;
-  if (registered) return;
+  if (registered)
+    return;
 #if defined(__GLIBC__)
-  if (on_exit(&at_exit, nullptr) != 0) throw weft::Error("weft::rt::Session: on_exit failed");
+  if (on_exit(&at_exit, nullptr) != 0)
+    throw weft::Error("weft::rt::Session: on_exit failed");
 #else
   // Without the status: exits are taken as normal ones.
-  if (std::atexit([] { at_exit(0, nullptr); }) != 0) throw weft::Error("weft::rt::Session: atexit failed");
+  if (std::atexit([] { at_exit(0, nullptr); }) != 0)
+    throw weft::Error("weft::rt::Session: atexit failed");
 #endif
   registered = true;
 }
 
 // weft::load_triples in a parallel program: every process read the file; they agree.
-void agree_on_loaded_input(const weft::detail::LoadedInput& mine) {
-  if (current_session == nullptr || !current_session->on_main_thread() || current_session->in_loop()) {
-    if (!mine.error.empty()) throw weft::Error(mine.error);
+void agree_on_loaded_input(const weft::detail::LoadedInput &mine) {
+  if (current_session == nullptr || !current_session->on_main_thread() ||
+      current_session->in_loop()) {
+    if (!mine.error.empty())
+      throw weft::Error(mine.error);
     return;
   }
   loading::agree_on_input(current_session->transport(), mine);
 }
 
-}  // namespace
+} // namespace
 
 int available_cpus() {
   cpu_set_t set;
   CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) != 0) return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (sched_getaffinity(0, sizeof set, &set) != 0)
+    return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   return std::max(1, CPU_COUNT(&set));
 }
 
-Session::Session(int& argc, char**& argv, Output output) {
+Session::Session(int &argc, char **&argv, Output output) {
   Options options;
   try {
     options = parse_options(argc, argv);
-    if (!options.output) options.output = output;
-  } catch (const OptionError& e) {
-    if (first_process_of_job()) std::fprintf(stderr, "weft: error: %s\n", e.what());
+    if (!options.output)
+      options.output = output;
+  } catch (const OptionError &e) {
+    if (first_process_of_job())
+      std::fprintf(stderr, "weft: error: %s\n", e.what());
     std::exit(2);
   }
   try {
     start(std::move(options), &argc, &argv);
-  } catch (const OptionError& e) {
+  } catch (const OptionError &e) {
     // A mismatch every process sees alike (--weft-ranks): report once, end cleanly.
-    if (world_rank() <= 0) std::fprintf(stderr, "weft: error: %s\n", e.what());
-    if (runtime_initialized_mpi) MPI_Finalize();
+    if (world_rank() <= 0)
+      std::fprintf(stderr, "weft: error: %s\n", e.what());
+    if (runtime_initialized_mpi)
+      MPI_Finalize();
     std::exit(2);
-  } catch (const std::exception& e) {
+  } catch (const std::exception &e) {
     std::fprintf(stderr, "weft: rank %d: error: %s\n", world_rank(), e.what());
-    if (runtime_initialized_mpi) MPI_Abort(MPI_COMM_WORLD, 1);
+    if (runtime_initialized_mpi)
+      MPI_Abort(MPI_COMM_WORLD, 1);
     std::exit(1);
   }
 }
@@ -219,28 +245,30 @@ Session::Session(int& argc, char**& argv, Output output) {
 namespace {
 // The command line of a main without parameters: empty.
 int no_argc = 0;
-char* no_args[] = {nullptr};
-char** no_argv = no_args;
-}  // namespace
+char *no_args[] = {nullptr};
+char **no_argv = no_args;
+} // namespace
 
 Session::Session(Output output) : Session(no_argc, no_argv, output) {}
 
 Session::Session(Options options) { start(std::move(options), nullptr, nullptr); }
 
-Session& Session::current() {
+Session &Session::current() {
   if (!current_session) {
-    throw weft::Error(
-        "weft::rt::Session::current(): no session: the program's main must create a weft::rt::Session "
-        "(weftc adds it to main) before the first parallel loop runs");
+    throw weft::Error("weft::rt::Session::current(): no session: the program's main must create a "
+                      "weft::rt::Session "
+                      "(weftc adds it to main) before the first parallel loop runs");
   }
   return *current_session;
 }
 
-void Session::start(Options options, int* argc, char*** argv) {
-  if (session_alive) throw weft::Error("weft::rt::Session: a process can have only one session at a time");
+void Session::start(Options options, int *argc, char ***argv) {
+  if (session_alive)
+    throw weft::Error("weft::rt::Session: a process can have only one session at a time");
   int finalized = 0;
   MPI_Finalized(&finalized);
-  if (finalized) throw weft::Error("weft::rt::Session: MPI has already been finalized in this process");
+  if (finalized)
+    throw weft::Error("weft::rt::Session: MPI has already been finalized in this process");
   options_ = std::move(options);
   main_thread_ = std::this_thread::get_id();
   root_ = true;
@@ -256,7 +284,8 @@ void Session::start(Options options, int* argc, char*** argv) {
   }
   owns_mpi_ = runtime_initialized_mpi;
   if (provided < MPI_THREAD_FUNNELED) {
-    throw weft::Error("weft::rt::Session: the MPI library provides thread level " + std::to_string(provided) +
+    throw weft::Error("weft::rt::Session: the MPI library provides thread level " +
+                      std::to_string(provided) +
                       ", but the runtime needs MPI_THREAD_FUNNELED or better");
   }
   set_wait_timeout(options_.wait_timeout_seconds);
@@ -266,7 +295,8 @@ void Session::start(Options options, int* argc, char*** argv) {
     // Fail fast: any error of this process ends the job (see session.h).
     std::snprintf(rank_prefix, sizeof rank_prefix, "weft: rank %d: ", rank());
     job_size = size();
-    if (exit_transport == nullptr) exit_transport = new Transport(Comm::world().dup(), options_.wait_timeout_seconds);
+    if (exit_transport == nullptr)
+      exit_transport = new Transport(Comm::world().dup(), options_.wait_timeout_seconds);
     register_exit_handler();
     std::set_terminate(&on_terminate);
     install_fatal_signal_handlers();
@@ -274,8 +304,8 @@ void Session::start(Options options, int* argc, char*** argv) {
   if (options_.ranks != 0 && options_.ranks != size()) {
     // Every process sees the same mismatch, so every process ends alike.
     session_alive = false;
-    throw OptionError("--weft-ranks=" + std::to_string(options_.ranks) + " but the program runs on " +
-                      std::to_string(size()) + " processes");
+    throw OptionError("--weft-ranks=" + std::to_string(options_.ranks) +
+                      " but the program runs on " + std::to_string(size()) + " processes");
   }
 
   int threads = options_.threads;
@@ -289,12 +319,14 @@ void Session::start(Options options, int* argc, char*** argv) {
   start_workers(threads);
   current_session = this;
   weft::detail::agree_on_input = &agree_on_loaded_input;
-  if (options_.output == Output::Root) silence_stdout(rank());
+  if (options_.output == Output::Root)
+    silence_stdout(rank());
   if (rank() == 0 && threads > available_cpus()) {
-    std::fprintf(stderr,
-                 "weft: warning: %d threads per process, but this process may run on only %d CPU(s); "
-                 "with mpirun, add --bind-to none\n",
-                 threads, available_cpus());
+    std::fprintf(
+        stderr,
+        "weft: warning: %d threads per process, but this process may run on only %d CPU(s); "
+        "with mpirun, add --bind-to none\n",
+        threads, available_cpus());
   }
 }
 
@@ -304,7 +336,7 @@ void Session::start_workers(int threads) {
   arena_->initialize();
 }
 
-Session::Session(SubSession, Comm comm, const Options& options, int threads)
+Session::Session(SubSession, Comm comm, const Options &options, int threads)
     : options_(options), owns_mpi_(false), main_thread_(std::this_thread::get_id()) {
   transport_ = Transport(std::move(comm), options_.wait_timeout_seconds);
   start_workers(std::max(1, threads));
@@ -312,23 +344,26 @@ Session::Session(SubSession, Comm comm, const Options& options, int threads)
 
 std::unique_ptr<Session> Session::split(int color, int threads) {
   Comm sub = transport_.comm().split(color < 0 ? MPI_UNDEFINED : color, rank());
-  if (color < 0) return nullptr;
+  if (color < 0)
+    return nullptr;
   return std::unique_ptr<Session>(new Session(SubSession{}, std::move(sub), options_, threads));
 }
 
 void Session::begin_loop() {
   if (in_loop_) {
-    throw weft::Error("weft::rt: a parallel loop was started inside another one (nested annotated loops run "
-                      "the inner loop serially)");
+    throw weft::Error(
+        "weft::rt: a parallel loop was started inside another one (nested annotated loops run "
+        "the inner loop serially)");
   }
   in_loop_ = true;
 }
 
-void Session::add_observer(SessionObserver* o) { observers_.push_back(o); }
+void Session::add_observer(SessionObserver *o) { observers_.push_back(o); }
 
-void Session::remove_observer(SessionObserver* o) {
+void Session::remove_observer(SessionObserver *o) {
   observers_.erase(std::remove(observers_.begin(), observers_.end(), o), observers_.end());
-  if (loop_checkpoints_) observer_removed(*loop_checkpoints_, o);
+  if (loop_checkpoints_)
+    observer_removed(*loop_checkpoints_, o);
 }
 
 Session::~Session() {
@@ -336,12 +371,14 @@ Session::~Session() {
     current_session = nullptr;
     weft::detail::agree_on_input = nullptr;
   }
-  for (SessionObserver* o : observers_) o->session_ended();
+  for (SessionObserver *o : observers_)
+    o->session_ended();
   observers_.clear();
   arena_.reset();
   if (!owns_mpi_) {
     transport_ = Transport();
-    if (root_) session_alive = false;
+    if (root_)
+      session_alive = false;
     return;
   }
   const bool aborting = failed_ || std::uncaught_exceptions() > 0;
@@ -356,4 +393,4 @@ Session::~Session() {
   session_alive = false;
 }
 
-}  // namespace weft::rt
+} // namespace weft::rt

@@ -253,8 +253,7 @@ std::optional<AffineExpr> ModelBuilder::affine_expr(const Expr *e, std::string &
     if (!holds_every_value(from, to)) {
       why = "'" + text(e->getSourceRange()) + "' converts '" +
             from.getCanonicalType().getUnqualifiedType().getAsString(ctx_.getPrintingPolicy()) +
-            "' to '" +
-            to.getUnqualifiedType().getAsString(ctx_.getPrintingPolicy()) +
+            "' to '" + to.getUnqualifiedType().getAsString(ctx_.getPrintingPolicy()) +
             "', which may change the value";
       return std::nullopt;
     }

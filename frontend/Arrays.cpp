@@ -267,12 +267,12 @@ std::optional<unsigned> ModelBuilder::member_array(const Expr *e) {
     return std::nullopt;
   bool may_alias = false;
   const ValueDecl *d = canonical(var, may_alias);
-  if (const auto *vd = dyn_cast<VarDecl>(d);
-      vd && declared_in_loop(vd) && local_scope_.count(vd) && !vd->getType()->isReferenceType() &&
-      vd->hasLocalStorage())
+  if (const auto *vd = dyn_cast<VarDecl>(d); vd && declared_in_loop(vd) && local_scope_.count(vd) &&
+                                             !vd->getType()->isReferenceType() &&
+                                             vd->hasLocalStorage())
     return array_of_decl(vd); // a field of this iteration's copy: the copy, as a whole
-  std::string key = "member:" + std::to_string(reinterpret_cast<uintptr_t>(d)) + "." +
-                    llvm::join(path, ".");
+  std::string key =
+      "member:" + std::to_string(reinterpret_cast<uintptr_t>(d)) + "." + llvm::join(path, ".");
   auto it = array_index_.find(key);
   if (it != array_index_.end())
     return it->second;

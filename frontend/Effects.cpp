@@ -406,8 +406,8 @@ void ModelBuilder::visit_variable(const DeclRefExpr *ref, Mode mode, bool may) {
   bool scalar = !t->isRecordType() && !t->isArrayType();
   // Reads of outer scalars the loop never writes, through any name, are loop
   // invariants: not recorded.
-  if (scalar && mode == Mode::Read && !declared_in_loop(vd) && !written(vd) &&
-      !aliased(vd) && !vd->getType()->isReferenceType())
+  if (scalar && mode == Mode::Read && !declared_in_loop(vd) && !written(vd) && !aliased(vd) &&
+      !vd->getType()->isReferenceType())
     return;
   unsigned a = array_of(ref);
   if (m_.arrays[a].kind == ArrayKind::Pointer && mode == Mode::Read && !written(vd))

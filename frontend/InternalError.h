@@ -23,11 +23,11 @@ public:
 
 /// Checks an invariant of weftc: when `cond` is false, throws weft::InternalError
 /// naming this source location and `what`.
-#define WEFT_INTERNAL_ASSERT(cond, what)                                                      \
-  do {                                                                                       \
-    if (!(cond))                                                                             \
-      throw ::weft::InternalError(std::string(__FILE__) + ":" + std::to_string(__LINE__) +   \
-                                  ": " + (what));                                            \
+#define WEFT_INTERNAL_ASSERT(cond, what)                                                           \
+  do {                                                                                             \
+    if (!(cond))                                                                                   \
+      throw ::weft::InternalError(std::string(__FILE__) + ":" + std::to_string(__LINE__) + ": " +  \
+                                  (what));                                                         \
   } while (0)
 
 #endif // WEFT_FRONTEND_INTERNALERROR_H

@@ -148,8 +148,8 @@ private:
   /// is a global), and the loop writes through a pointer or unknown reference. (Calls
   /// that could write it are calls with unknown effects, which keep the loop sequential.)
   bool aliased(const VarDecl *vd) const {
-    return indirect_writes_ && (escaped_.count(vd) || (vd->hasGlobalStorage() &&
-                                                       !vd->getType().isConstQualified()));
+    return indirect_writes_ &&
+           (escaped_.count(vd) || (vd->hasGlobalStorage() && !vd->getType().isConstQualified()));
   }
   /// References declared in the loop and bound to an element or variable: uses are
   /// uses of that expression.

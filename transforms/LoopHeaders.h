@@ -27,11 +27,11 @@ namespace rewrite {
 
 /// The loop header of one level, as the lambda's parameter and the range it covers.
 struct Header {
-  std::string param;      ///< "const auto& e", "int64_t i"
+  std::string param;       ///< "const auto& e", "int64_t i"
   std::string declaration; ///< counted levels: the loop variable's declaration, "int64_t i"
-  std::string prologue;   ///< first statements of the lambda body (structured bindings)
-  std::string range;      ///< "R" or "weft::rt::IndexRange{0, n}"
-  std::string begin, end; ///< counted levels: the bounds of IndexRange, end exclusive
+  std::string prologue;    ///< first statements of the lambda body (structured bindings)
+  std::string range;       ///< "R" or "weft::rt::IndexRange{0, n}"
+  std::string begin, end;  ///< counted levels: the bounds of IndexRange, end exclusive
   const clang::VarDecl *var = nullptr;
   const clang::Stmt *body = nullptr;
   int64_t step = 1; ///< counted levels: the loop variable's step (-1: [begin, end) runs down)

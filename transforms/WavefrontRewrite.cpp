@@ -80,8 +80,8 @@ std::variant<std::string, Refused> wavefront_call(const AnalyzedLoop &loop,
       mentions(inner->getInit(), headers[0].var) || mentions(inner->getCond(), headers[0].var);
   std::string space = "weft::rt::Wavefront{{" + headers[0].begin + ", " + headers[0].end + "}, {" +
                       (triangular ? "" : headers[1].begin + ", " + headers[1].end) + "}, " +
-                      "/*halo_rows=*/" + std::to_string(halo_rows) +
-                      ", /*halo_cols=*/" + std::to_string(halo_cols);
+                      "/*halo_rows=*/" + std::to_string(halo_rows) + ", /*halo_cols=*/" +
+                      std::to_string(halo_cols);
   const bool mirrored = headers[0].step < 0 || headers[1].step < 0;
   if (skew_cols > 0 || mirrored)
     space += ", /*skew_cols=*/" + std::to_string(skew_cols);

@@ -10,8 +10,8 @@
 // 1 process x 2 threads; and, to show what each part brings, the serial loop with the
 // vectorized body and rotation_2d on one process and thread (cache blocking alone); last,
 // rotation_2d with mf.cpp's own body on 2 x 1 and 1 x 2, the calls weftc's rewrite of
-// mf.cpp makes (the baseline of bench/e2e). The vectorized body updates a pair of rows with vector operations
-// (GCC vector extensions; the dot product is summed as a tree, so its rounding differs
+// mf.cpp makes (the baseline of bench/e2e). The vectorized body updates a pair of rows with vector
+// operations (GCC vector extensions; the dot product is summed as a tree, so its rounding differs
 // from the serial chain). Every configuration starts from mf.cpp's initial factors.
 //
 // Printed per configuration: updates per second of the training loops (epochs after
@@ -41,11 +41,13 @@
 
 namespace {
 
-constexpr float kLr = 0.03f, kReg = 0.01f, kInitScale = 0.1f;  // mf.cpp's defaults
+constexpr float kLr = 0.03f, kReg = 0.01f, kInitScale = 0.1f; // mf.cpp's defaults
 constexpr std::uint64_t kSeed = 1;
 
 using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 // CPU time of this process (all its threads), to tell a slow loop from a loop that did
 // not get its cores (the machine may be shared).
@@ -60,28 +62,31 @@ struct Args {
   int epochs = 12;
   double target = 0.42;
   std::vector<int> ranks = {16, 32};
-  bool serial = true;  // --serial no: parallel configurations only (tuning runs; no ratios)
+  bool serial = true; // --serial no: parallel configurations only (tuning runs; no ratios)
 };
 
 struct Result {
   std::string name;
-  double first_epoch_seconds = 0;  // includes planning for rotation_2d
-  double later_seconds = 0;        // epochs 2..E
+  double first_epoch_seconds = 0; // includes planning for rotation_2d
+  double later_seconds = 0;       // epochs 2..E
   std::int64_t later_updates = 0;
-  double seconds_to_target = -1;   // training time until test RMSE <= target
+  double seconds_to_target = -1; // training time until test RMSE <= target
   int epoch_to_target = -1;
   double final_rmse = 0;
-  double eval_seconds = 0;         // evaluation incl. making the factors whole
-  double cpu_seconds = 0;          // CPU time of the training loops, all threads of this process
-  double updates_per_second() const { return later_seconds > 0 ? later_updates / later_seconds : 0; }
+  double eval_seconds = 0; // evaluation incl. making the factors whole
+  double cpu_seconds = 0;  // CPU time of the training loops, all threads of this process
+  double updates_per_second() const {
+    return later_seconds > 0 ? later_updates / later_seconds : 0;
+  }
 };
 
 // The body of mf.cpp's training loop, exactly.
-inline float serial_update(weft::DistArray<float, 2>& W, weft::DistArray<float, 2>& H, const weft::Entry<float, 2>& e,
-                           int K) {
+inline float serial_update(weft::DistArray<float, 2> &W, weft::DistArray<float, 2> &H,
+                           const weft::Entry<float, 2> &e, int K) {
   const std::int64_t u = e.key[0], i = e.key[1];
   float err = e.value;
-  for (int k = 0; k < K; ++k) err -= W(u, k) * H(i, k);
+  for (int k = 0; k < K; ++k)
+    err -= W(u, k) * H(i, k);
   for (int k = 0; k < K; ++k) {
     const float w = W(u, k);
     W(u, k) += kLr * (err * H(i, k) - kReg * w);
@@ -98,18 +103,20 @@ inline float sum_lanes(Vec16 v) {
   std::memcpy(t, &v, sizeof t);
   // A tree: 4 dependent adds instead of 15.
   for (int width = 8; width > 0; width /= 2) {
-    for (int l = 0; l < width; ++l) t[l] += t[l + width];
+    for (int l = 0; l < width; ++l)
+      t[l] += t[l + width];
   }
   return t[0];
 }
 
 template <int V>
-inline float vector_update(float* __restrict w, float* __restrict h, float rating) {
+inline float vector_update(float *__restrict w, float *__restrict h, float rating) {
   Vec16 wv[V], hv[V];
   std::memcpy(wv, w, sizeof wv);
   std::memcpy(hv, h, sizeof hv);
   Vec16 dot = wv[0] * hv[0];
-  for (int v = 1; v < V; ++v) dot += wv[v] * hv[v];
+  for (int v = 1; v < V; ++v)
+    dot += wv[v] * hv[v];
   const float err = rating - sum_lanes(dot);
   for (int v = 0; v < V; ++v) {
     const Vec16 w0 = wv[v];
@@ -122,16 +129,18 @@ inline float vector_update(float* __restrict w, float* __restrict h, float ratin
 }
 
 template <int V>
-inline float fast_update(weft::DistArray<float, 2>& W, weft::DistArray<float, 2>& H, const weft::Entry<float, 2>& e) {
+inline float fast_update(weft::DistArray<float, 2> &W, weft::DistArray<float, 2> &H,
+                         const weft::Entry<float, 2> &e) {
   return vector_update<V>(&W(e.key[0], 0), &H(e.key[1], 0), e.value);
 }
 
-double test_rmse(const weft::SparseArray<float, 2>& T, const weft::DistArray<float, 2>& W,
-                 const weft::DistArray<float, 2>& H, int K) {
+double test_rmse(const weft::SparseArray<float, 2> &T, const weft::DistArray<float, 2> &W,
+                 const weft::DistArray<float, 2> &H, int K) {
   double sq = 0;
-  for (const auto& e : T) {
+  for (const auto &e : T) {
     float err = e.value;
-    for (int k = 0; k < K; ++k) err -= W(e.key[0], k) * H(e.key[1], k);
+    for (int k = 0; k < K; ++k)
+      err -= W(e.key[0], k) * H(e.key[1], k);
     sq += static_cast<double>(err) * err;
   }
   return std::sqrt(sq / static_cast<double>(T.size()));
@@ -144,7 +153,7 @@ struct Data {
 
 // Runs `epochs` epochs of `epoch(W, H)` from mf.cpp's initial factors.
 template <class Epoch>
-Result train(const char* name, const Data& d, const Args& args, int K, Epoch&& epoch) {
+Result train(const char *name, const Data &d, const Args &args, int K, Epoch &&epoch) {
   Result r;
   r.name = name;
   weft::DistArray<float, 2> W({d.users, K}), H({d.items, K});
@@ -156,7 +165,8 @@ Result train(const char* name, const Data& d, const Args& args, int K, Epoch&& e
     const double cpu_start = process_cpu_seconds();
     epoch(W, H);
     const double s = seconds_since(start);
-    if (e > 0) r.cpu_seconds += process_cpu_seconds() - cpu_start;
+    if (e > 0)
+      r.cpu_seconds += process_cpu_seconds() - cpu_start;
     trained += s;
     if (e == 0) {
       r.first_epoch_seconds = s;
@@ -175,36 +185,41 @@ Result train(const char* name, const Data& d, const Args& args, int K, Epoch&& e
   return r;
 }
 
-Result serial(const Data& d, const Args& args, int K) {
-  return train("serial loop (mf.cpp body)", d, args, K, [&](weft::DistArray<float, 2>& W, weft::DistArray<float, 2>& H) {
-    for (const auto& e : d.train) serial_update(W, H, e, K);
-  });
+Result serial(const Data &d, const Args &args, int K) {
+  return train("serial loop (mf.cpp body)", d, args, K,
+               [&](weft::DistArray<float, 2> &W, weft::DistArray<float, 2> &H) {
+                 for (const auto &e : d.train)
+                   serial_update(W, H, e, K);
+               });
 }
 
-template <int V>
-Result serial_vectorized(const Data& d, const Args& args) {
+template <int V> Result serial_vectorized(const Data &d, const Args &args) {
   return train("serial loop, vectorized body", d, args, 16 * V,
-               [&](weft::DistArray<float, 2>& W, weft::DistArray<float, 2>& H) {
-                 for (const auto& e : d.train) fast_update<V>(W, H, e);
+               [&](weft::DistArray<float, 2> &W, weft::DistArray<float, 2> &H) {
+                 for (const auto &e : d.train)
+                   fast_update<V>(W, H, e);
                });
 }
 
 template <int V>
-Result rotation(weft::rt::Session& s, const char* name, const Data& d, const Args& args) {
-  return train(name, d, args, 16 * V, [&](weft::DistArray<float, 2>& W, weft::DistArray<float, 2>& H) {
-    weft::rt::rotation_2d(s, d.train, /*space*/ 0, /*time*/ 1, weft::rt::Footprint().write(W, 0).write(H, 1),
-                          [&](const weft::Entry<float, 2>& e) { fast_update<V>(W, H, e); });
-  });
+Result rotation(weft::rt::Session &s, const char *name, const Data &d, const Args &args) {
+  return train(
+      name, d, args, 16 * V, [&](weft::DistArray<float, 2> &W, weft::DistArray<float, 2> &H) {
+        weft::rt::rotation_2d(s, d.train, /*space*/ 0, /*time*/ 1,
+                              weft::rt::Footprint().write(W, 0).write(H, 1),
+                              [&](const weft::Entry<float, 2> &e) { fast_update<V>(W, H, e); });
+      });
 }
 
 // rotation_2d with mf.cpp's own body: what weftc's rewrite of mf.cpp calls (bench/e2e
 // compares the generated program with these).
-Result rotation_mf_body(weft::rt::Session& s, const char* name, const Data& d, const Args& args, int K) {
-  return train(name, d, args, K, [&](weft::DistArray<float, 2>& W, weft::DistArray<float, 2>& H) {
-    weft::Accumulator<double> sq_err(0.0);  // mf.cpp's training RMSE
+Result rotation_mf_body(weft::rt::Session &s, const char *name, const Data &d, const Args &args,
+                        int K) {
+  return train(name, d, args, K, [&](weft::DistArray<float, 2> &W, weft::DistArray<float, 2> &H) {
+    weft::Accumulator<double> sq_err(0.0); // mf.cpp's training RMSE
     weft::rt::rotation_2d(s, d.train, /*space*/ 0, /*time*/ 1,
                           weft::rt::Footprint().write(W, 0).write(H, 1).reduce(sq_err),
-                          [&](const weft::Entry<float, 2>& e) {
+                          [&](const weft::Entry<float, 2> &e) {
                             const float err = serial_update(W, H, e, K);
                             sq_err += err * err;
                           });
@@ -213,42 +228,52 @@ Result rotation_mf_body(weft::rt::Session& s, const char* name, const Data& d, c
 
 // `cpu` is the CPU seconds of every process of the configuration (epochs after the
 // first), printed as the cores the loops kept busy on average.
-void print(const Result& r, const Result& base, const Args& args, double cpu) {
+void print(const Result &r, const Result &base, const Args &args, double cpu) {
   char to_target[64];
   if (r.epoch_to_target > 0) {
-    std::snprintf(to_target, sizeof to_target, "%6.2f s (epoch %2d)", r.seconds_to_target, r.epoch_to_target);
+    std::snprintf(to_target, sizeof to_target, "%6.2f s (epoch %2d)", r.seconds_to_target,
+                  r.epoch_to_target);
   } else {
     std::snprintf(to_target, sizeof to_target, "not in %d epochs  ", args.epochs);
   }
-  std::printf("  %-38s %7.1f M/s  %5.2fx  (%.2f cores busy)  first epoch %5.2f s  to RMSE %.2f: %s  final %.4f\n",
+  std::printf("  %-38s %7.1f M/s  %5.2fx  (%.2f cores busy)  first epoch %5.2f s  to RMSE %.2f: %s "
+              " final %.4f\n",
               r.name.c_str(), r.updates_per_second() / 1e6,
-              base.updates_per_second() > 0 ? r.updates_per_second() / base.updates_per_second() : 0.0,
-              r.later_seconds > 0 ? cpu / r.later_seconds : 0.0, r.first_epoch_seconds, args.target, to_target,
-              r.final_rmse);
+              base.updates_per_second() > 0 ? r.updates_per_second() / base.updates_per_second()
+                                            : 0.0,
+              r.later_seconds > 0 ? cpu / r.later_seconds : 0.0, r.first_epoch_seconds, args.target,
+              to_target, r.final_rmse);
   std::fflush(stdout);
 }
 
-Args parse(int argc, char** argv) {
+Args parse(int argc, char **argv) {
   Args a;
   for (int n = 1; n + 1 < argc; n += 2) {
     const std::string flag = argv[n], value = argv[n + 1];
-    if (flag == "--train") a.train = value;
-    else if (flag == "--test") a.test = value;
-    else if (flag == "--epochs") a.epochs = std::atoi(value.c_str());
-    else if (flag == "--target") a.target = std::atof(value.c_str());
-    else if (flag == "--serial") a.serial = value != "no";
+    if (flag == "--train")
+      a.train = value;
+    else if (flag == "--test")
+      a.test = value;
+    else if (flag == "--epochs")
+      a.epochs = std::atoi(value.c_str());
+    else if (flag == "--target")
+      a.target = std::atof(value.c_str());
+    else if (flag == "--serial")
+      a.serial = value != "no";
     else if (flag == "--k") {
       a.ranks.clear();
       std::stringstream list(value);
-      for (std::string k; std::getline(list, k, ',');) a.ranks.push_back(std::atoi(k.c_str()));
+      for (std::string k; std::getline(list, k, ',');)
+        a.ranks.push_back(std::atoi(k.c_str()));
     } else {
       std::fprintf(stderr, "mf_rotation_bench: unknown argument %s\n", flag.c_str());
       std::exit(2);
     }
   }
   if (a.train.empty() || a.test.empty() || a.epochs < 1) {
-    std::fprintf(stderr, "usage: mpirun -np 2 --bind-to none mf_rotation_bench --train PATH --test PATH "
-                         "[--epochs 12] [--target 0.42] [--k 16,32] [--serial no]\n");
+    std::fprintf(stderr,
+                 "usage: mpirun -np 2 --bind-to none mf_rotation_bench --train PATH --test PATH "
+                 "[--epochs 12] [--target 0.42] [--k 16,32] [--serial no]\n");
     std::exit(2);
   }
   for (int k : a.ranks) {
@@ -260,11 +285,11 @@ Args parse(int argc, char** argv) {
   return a;
 }
 
-template <int V>
-void run_rank(weft::rt::Session& world, const Data& d, const Args& args) {
+template <int V> void run_rank(weft::rt::Session &world, const Data &d, const Args &args) {
   const int K = 16 * V;
   const bool root = world.rank() == 0;
-  if (root) std::printf("K = %d\n", K);
+  if (root)
+    std::printf("K = %d\n", K);
   Result base;
   // One process alone (the other waits, asleep): the serial loops.
   if (root && args.serial) {
@@ -287,7 +312,8 @@ void run_rank(weft::rt::Session& world, const Data& d, const Args& args) {
     const Result r = rotation<V>(*two, "rotation_2d, 2 processes x 1 thread", d, args);
     double cpu = r.cpu_seconds;
     two->transport().allreduce_sum(&cpu, 1);
-    if (root) print(r, base, args, cpu);
+    if (root)
+      print(r, base, args, cpu);
   }
   {
     std::unique_ptr<weft::rt::Session> one = world.split(root ? 0 : -1, 2);
@@ -302,7 +328,8 @@ void run_rank(weft::rt::Session& world, const Data& d, const Args& args) {
     const Result r = rotation_mf_body(*two, "mf.cpp body: 2 processes x 1 thread", d, args, K);
     double cpu = r.cpu_seconds;
     two->transport().allreduce_sum(&cpu, 1);
-    if (root) print(r, base, args, cpu);
+    if (root)
+      print(r, base, args, cpu);
   }
   {
     std::unique_ptr<weft::rt::Session> one = world.split(root ? 0 : -1, 2);
@@ -314,13 +341,14 @@ void run_rank(weft::rt::Session& world, const Data& d, const Args& args) {
   world.transport().barrier();
 }
 
-}  // namespace
+} // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
   weft::rt::Session world(argc, argv);
   const Args args = parse(argc, argv);
   if (world.size() != 2) {
-    if (world.rank() == 0) std::fprintf(stderr, "mf_rotation_bench: run it on 2 processes (mpirun -np 2)\n");
+    if (world.rank() == 0)
+      std::fprintf(stderr, "mf_rotation_bench: run it on 2 processes (mpirun -np 2)\n");
     return 2;
   }
   Data d;
@@ -328,22 +356,25 @@ int main(int argc, char** argv) {
   try {
     d.train = weft::load_triples<float, 2>(args.train);
     d.test = weft::load_triples<float, 2>(args.test);
-  } catch (const weft::Error& e) {
+  } catch (const weft::Error &e) {
     std::fprintf(stderr, "mf_rotation_bench: rank %d: %s\n", world.rank(), e.what());
     return 1;
   }
   d.users = std::max(d.train.shape()[0], d.test.shape()[0]);
   d.items = std::max(d.train.shape()[1], d.test.shape()[1]);
   if (world.rank() == 0) {
-    std::printf("mf_rotation_bench: %lld training ratings, %lld test, %lld users x %lld items, %d epochs, "
-                "lr %g reg %g (loaded in %.1f s)\n",
-                static_cast<long long>(d.train.size()), static_cast<long long>(d.test.size()),
-                static_cast<long long>(d.users), static_cast<long long>(d.items), args.epochs, kLr, kReg,
-                seconds_since(load));
+    std::printf(
+        "mf_rotation_bench: %lld training ratings, %lld test, %lld users x %lld items, %d epochs, "
+        "lr %g reg %g (loaded in %.1f s)\n",
+        static_cast<long long>(d.train.size()), static_cast<long long>(d.test.size()),
+        static_cast<long long>(d.users), static_cast<long long>(d.items), args.epochs, kLr, kReg,
+        seconds_since(load));
   }
   for (int k : args.ranks) {
-    if (k == 16) run_rank<1>(world, d, args);
-    if (k == 32) run_rank<2>(world, d, args);
+    if (k == 16)
+      run_rank<1>(world, d, args);
+    if (k == 32)
+      run_rank<2>(world, d, args);
   }
   return 0;
 }

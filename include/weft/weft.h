@@ -68,12 +68,12 @@ namespace detail {
 // processes of a parallel program (implemented in include/weft/rt/). Serial programs
 // never create one.
 class Distribution {
- public:
+public:
   virtual ~Distribution() = default;
   // Makes this process's copy of `array` (the DistArray or SparseArray that holds this
   // record) whole and current again. Collective: every process of the program makes the
   // same serial access, so every process calls it at the same point.
-  virtual void materialize(void* array) = 0;
+  virtual void materialize(void *array) = 0;
 };
 
 // What a DistArray or SparseArray holds for the runtime: its record, and `pending`,
@@ -100,7 +100,7 @@ class Distribution {
 // `escaped` describes the storage: a copy has new storage (not escaped), a move takes the
 // storage along, and a copy assignment keeps the target's (which std::vector may reuse).
 struct Residency {
-  Distribution* pending = nullptr;
+  Distribution *pending = nullptr;
   std::unique_ptr<Distribution> record;
   // Counts changes a runtime cannot see (a SparseArray's mutable iteration, add): a
   // runtime that caches a plan derived from the entries compares it to detect a stale
@@ -110,19 +110,17 @@ struct Residency {
   bool escaped = false;
 
   Residency() = default;
-  Residency(const Residency&) {}
-  Residency(Residency&& other) noexcept
-      : pending(std::exchange(other.pending, nullptr)),
-        record(std::move(other.record)),
-        version(other.version),
-        escaped(std::exchange(other.escaped, false)) {}
-  Residency& operator=(const Residency&) {
+  Residency(const Residency &) {}
+  Residency(Residency &&other) noexcept
+      : pending(std::exchange(other.pending, nullptr)), record(std::move(other.record)),
+        version(other.version), escaped(std::exchange(other.escaped, false)) {}
+  Residency &operator=(const Residency &) {
     pending = nullptr;
     record.reset();
     ++version;
     return *this;
   }
-  Residency& operator=(Residency&& other) noexcept {
+  Residency &operator=(Residency &&other) noexcept {
     pending = std::exchange(other.pending, nullptr);
     record = std::move(other.record);
     ++version;
@@ -132,15 +130,15 @@ struct Residency {
   ~Residency() = default;
 
   // Called before `owner` (the array holding this) hands out its storage.
-  void make_whole(const void* owner) {
+  void make_whole(const void *owner) {
     if (WEFT_DETAIL_UNLIKELY(pending != nullptr)) {
-      pending->materialize(const_cast<void*>(owner));
+      pending->materialize(const_cast<void *>(owner));
       pending = nullptr;
     }
   }
   // Called before `owner` hands out the address of its storage: whole now, and marked
   // escaped (serially, one store).
-  void hand_out(const void* owner) {
+  void hand_out(const void *owner) {
     make_whole(owner);
     escaped = true;
   }
@@ -150,29 +148,24 @@ struct Residency {
 // runtime can protect exactly the array's pages (and no neighbour's).
 inline constexpr std::size_t kPageBytes = 4096;
 
-template <class T>
-struct PageAllocator {
+template <class T> struct PageAllocator {
   using value_type = T;
   PageAllocator() = default;
-  template <class U>
-  PageAllocator(const PageAllocator<U>&) {}
+  template <class U> PageAllocator(const PageAllocator<U> &) {}
 
   static std::size_t rounded_bytes(std::size_t n) {
     return (n * sizeof(T) + kPageBytes - 1) / kPageBytes * kPageBytes;
   }
-  T* allocate(std::size_t n) {
-    if (n > std::numeric_limits<std::size_t>::max() / sizeof(T) - kPageBytes) throw std::bad_alloc();
-    return static_cast<T*>(::operator new(rounded_bytes(n), std::align_val_t{kPageBytes}));
+  T *allocate(std::size_t n) {
+    if (n > std::numeric_limits<std::size_t>::max() / sizeof(T) - kPageBytes)
+      throw std::bad_alloc();
+    return static_cast<T *>(::operator new (rounded_bytes(n), std::align_val_t{kPageBytes}));
   }
-  void deallocate(T* p, std::size_t) noexcept { ::operator delete(p, std::align_val_t{kPageBytes}); }
-  template <class U>
-  bool operator==(const PageAllocator<U>&) const {
-    return true;
+  void deallocate(T *p, std::size_t) noexcept {
+    ::operator delete (p, std::align_val_t{kPageBytes});
   }
-  template <class U>
-  bool operator!=(const PageAllocator<U>&) const {
-    return false;
-  }
+  template <class U> bool operator==(const PageAllocator<U> &) const { return true; }
+  template <class U> bool operator!=(const PageAllocator<U> &) const { return false; }
 };
 
 // The index of the worker thread that runs the current iteration of a parallel loop:
@@ -180,25 +173,20 @@ struct PageAllocator {
 inline thread_local int worker_index = 0;
 
 // One partial value of an Accumulator per worker, each on its own cache line.
-template <class T>
-struct alignas(64) Partial {
-  T value;
-};
+template <class T> struct alignas(64) Partial { T value; };
 
 // The updates one worker of a parallel loop holds back for a Buffer: room for
 // `capacity` of them, `count` used. The runtime makes the room large enough for the
 // iterations it lets the worker run before the next flush; an iteration that makes more
 // buffered updates than that ends the program with a message (overflow, no call on the
 // common path so that serial loops over Buffers keep their speed).
-template <class T>
-struct PendingUpdate {
-  T* element;
+template <class T> struct PendingUpdate {
+  T *element;
   T update;
 };
 
-template <class T>
-struct alignas(64) UpdateLog {
-  PendingUpdate<T>* updates = nullptr;
+template <class T> struct alignas(64) UpdateLog {
+  PendingUpdate<T> *updates = nullptr;
   std::int64_t count = 0;
   std::int64_t capacity = 0;
   // Called when the room is exhausted; must not return.
@@ -221,18 +209,17 @@ void update_log_overflow(const UpdateLog<T>& log) {
 // classes).
 struct RuntimeAccess;
 
-}  // namespace detail
+} // namespace detail
 
 // ---------------------------------------------------------------------------------------
 // DistArray<T, N>: a dense N-dimensional array, row-major, zero-initialized.
 // Element (i0, ..., i{N-1}) lives at linear index ((i0 * n1 + i1) * n2 + ...) + i{N-1},
 // where (n0, ..., n{N-1}) is the shape.
-template <class T, std::size_t N>
-class DistArray {
+template <class T, std::size_t N> class DistArray {
   static_assert(N >= 1, "weft::DistArray needs rank N >= 1");
   static_assert(!std::is_same_v<T, bool>, "weft::DistArray<bool, N> is not supported (use char)");
 
- public:
+public:
   using value_type = T;
   static constexpr std::size_t rank = N;
 
@@ -241,20 +228,21 @@ class DistArray {
       : shape_(shape), data_(static_cast<std::size_t>(checked_element_count(shape))) {}
 
   // Copies see the whole array: a partitioned source is materialized first.
-  DistArray(const DistArray& other) : shape_(other.shape_), data_((other.make_whole(), other.data_)) {}
-  DistArray(DistArray&&) noexcept = default;
-  DistArray& operator=(const DistArray& other) {
+  DistArray(const DistArray &other)
+      : shape_(other.shape_), data_((other.make_whole(), other.data_)) {}
+  DistArray(DistArray &&) noexcept = default;
+  DistArray &operator=(const DistArray &other) {
     if (this != &other) {
       other.make_whole();
-      residency_ = other.residency_;  // this copy is whole: forget how it was partitioned
+      residency_ = other.residency_; // this copy is whole: forget how it was partitioned
       shape_ = other.shape_;
       data_ = other.data_;
     }
     return *this;
   }
-  DistArray& operator=(DistArray&& other) noexcept {
+  DistArray &operator=(DistArray &&other) noexcept {
     if (this != &other) {
-      residency_ = detail::Residency();  // the runtime gives this storage's pages back first
+      residency_ = detail::Residency(); // the runtime gives this storage's pages back first
       shape_ = other.shape_;
       data_ = std::move(other.data_);
       residency_ = std::move(other.residency_);
@@ -263,20 +251,18 @@ class DistArray {
   }
   ~DistArray() = default;
 
-  const std::array<std::int64_t, N>& shape() const { return shape_; }
+  const std::array<std::int64_t, N> &shape() const { return shape_; }
   std::int64_t size() const { return static_cast<std::int64_t>(data_.size()); }
 
   // No check for partitioned arrays here: see detail::Residency.
-  template <class... I>
-  T& operator()(I... idx) {
+  template <class... I> T &operator()(I... idx) {
     return data_[static_cast<std::size_t>(linear_index(idx...))];
   }
-  template <class... I>
-  const T& operator()(I... idx) const {
+  template <class... I> const T &operator()(I... idx) const {
     return data_[static_cast<std::size_t>(linear_index(idx...))];
   }
 
-  void fill(const T& value) {
+  void fill(const T &value) {
     make_whole();
     std::fill(data_.begin(), data_.end(), value);
   }
@@ -288,7 +274,8 @@ class DistArray {
   void randomize(std::uint64_t seed, T lo, T hi) {
     static_assert(std::is_arithmetic_v<T>, "weft::DistArray::randomize needs an arithmetic T");
     bool valid = lo < hi;
-    if constexpr (std::is_floating_point_v<T>) valid = valid && std::isfinite(hi - lo);
+    if constexpr (std::is_floating_point_v<T>)
+      valid = valid && std::isfinite(hi - lo);
     if (!valid) {
       throw Error("weft::DistArray::randomize: invalid range [" + detail::format_number(lo) + ", " +
                   detail::format_number(hi) + "): need lo < hi and a finite width");
@@ -303,22 +290,22 @@ class DistArray {
   // unprotected outside its loops from now on (see detail::Residency), so the pointer may
   // be kept and given to any code, also after later loops. Every process of a parallel
   // program must call it (as it does every serial access).
-  T* data() {
+  T *data() {
     residency_.hand_out(this);
     return data_.data();
   }
-  const T* data() const {
+  const T *data() const {
     residency_.hand_out(this);
     return data_.data();
   }
 
- private:
+private:
   friend struct detail::RuntimeAccess;
 
   // Before handing out the storage: one branch, taken only in a parallel program after a
   // loop left this array partitioned over processes.
   void make_whole() const { residency_.make_whole(this); }
-  static std::int64_t checked_element_count(const std::array<std::int64_t, N>& shape) {
+  static std::int64_t checked_element_count(const std::array<std::int64_t, N> &shape) {
     std::int64_t count = 1;
     for (std::size_t d = 0; d < N; ++d) {
       if (shape[d] < 0) {
@@ -334,23 +321,24 @@ class DistArray {
     return count;
   }
 
-  template <class... I>
-  std::int64_t linear_index(I... idx) const {
+  template <class... I> std::int64_t linear_index(I... idx) const {
     static_assert(sizeof...(I) == N, "weft::DistArray: give exactly one index per dimension");
-    static_assert(((std::is_integral_v<I> && !std::is_same_v<I, bool>) && ...),
+    static_assert(((std::is_integral_v<I> && !std::is_same_v<I, bool>)&&...),
                   "weft::DistArray: indices must be integers");
     const std::array<std::int64_t, N> i{static_cast<std::int64_t>(idx)...};
 #if defined(WEFT_BOUNDS_CHECK) || !defined(NDEBUG)
     for (std::size_t d = 0; d < N; ++d) {
-      if (i[d] < 0 || i[d] >= shape_[d]) throw_out_of_bounds(i, d);
+      if (i[d] < 0 || i[d] >= shape_[d])
+        throw_out_of_bounds(i, d);
     }
 #endif
     std::int64_t offset = i[0];
-    for (std::size_t d = 1; d < N; ++d) offset = offset * shape_[d] + i[d];
+    for (std::size_t d = 1; d < N; ++d)
+      offset = offset * shape_[d] + i[d];
     return offset;
   }
 
-  [[noreturn]] void throw_out_of_bounds(const std::array<std::int64_t, N>& i, std::size_t d) const {
+  [[noreturn]] void throw_out_of_bounds(const std::array<std::int64_t, N> &i, std::size_t d) const {
     throw Error("weft::DistArray: index " + detail::format_tuple(i) + " out of bounds for shape " +
                 detail::format_tuple(shape_) + " (dimension " + std::to_string(d) + ")");
   }
@@ -366,17 +354,15 @@ class DistArray {
 // SparseArray<T, N>: a list of (key, value) entries in insertion order. Keys are unique
 // and non-negative: load_triples checks uniqueness, add() checks the sign but trusts the
 // caller on uniqueness (checking would cost a hash set per array).
-template <class T, std::size_t N>
-struct Entry {
+template <class T, std::size_t N> struct Entry {
   std::array<std::int64_t, N> key;
   T value;
 };
 
-template <class T, std::size_t N>
-class SparseArray {
+template <class T, std::size_t N> class SparseArray {
   static_assert(N >= 1, "weft::SparseArray needs rank N >= 1");
 
- public:
+public:
   using value_type = T;
   using entry_type = Entry<T, N>;
   using iterator = typename std::vector<Entry<T, N>>::iterator;
@@ -386,13 +372,14 @@ class SparseArray {
   SparseArray() = default;
   // Takes the entries as they are; throws weft::Error if a key component is negative.
   explicit SparseArray(std::vector<Entry<T, N>> entries) : entries_(std::move(entries)) {
-    for (const Entry<T, N>& e : entries_) check_key(e.key, "weft::SparseArray");
+    for (const Entry<T, N> &e : entries_)
+      check_key(e.key, "weft::SparseArray");
   }
 
   // Copies see every entry: a partitioned source is materialized first.
-  SparseArray(const SparseArray& other) : entries_((other.make_whole(), other.entries_)) {}
-  SparseArray(SparseArray&&) noexcept = default;
-  SparseArray& operator=(const SparseArray& other) {
+  SparseArray(const SparseArray &other) : entries_((other.make_whole(), other.entries_)) {}
+  SparseArray(SparseArray &&) noexcept = default;
+  SparseArray &operator=(const SparseArray &other) {
     if (this != &other) {
       other.make_whole();
       residency_ = other.residency_;
@@ -400,7 +387,7 @@ class SparseArray {
     }
     return *this;
   }
-  SparseArray& operator=(SparseArray&&) noexcept = default;
+  SparseArray &operator=(SparseArray &&) noexcept = default;
   ~SparseArray() = default;
 
   // Mutable iteration may change entries behind a runtime's back: it counts as a change.
@@ -442,18 +429,19 @@ class SparseArray {
   std::array<std::int64_t, N> shape() const {
     make_whole();
     std::array<std::int64_t, N> extent{};
-    for (const Entry<T, N>& e : entries_) {
-      for (std::size_t d = 0; d < N; ++d) extent[d] = std::max(extent[d], e.key[d] + 1);
+    for (const Entry<T, N> &e : entries_) {
+      for (std::size_t d = 0; d < N; ++d)
+        extent[d] = std::max(extent[d], e.key[d] + 1);
     }
     return extent;
   }
 
-  const std::vector<Entry<T, N>>& entries() const {
+  const std::vector<Entry<T, N>> &entries() const {
     make_whole();
     return entries_;
   }
 
- private:
+private:
   friend struct detail::RuntimeAccess;
 
   void make_whole() const { residency_.make_whole(this); }
@@ -462,11 +450,11 @@ class SparseArray {
     ++residency_.version;
   }
 
-  static void check_key(const std::array<std::int64_t, N>& key, const char* where) {
+  static void check_key(const std::array<std::int64_t, N> &key, const char *where) {
     for (std::size_t d = 0; d < N; ++d) {
       if (key[d] < 0) {
-        throw Error(std::string(where) + ": key " + detail::format_tuple(key) + " is negative in dimension " +
-                    std::to_string(d));
+        throw Error(std::string(where) + ": key " + detail::format_tuple(key) +
+                    " is negative in dimension " + std::to_string(d));
       }
     }
   }
@@ -508,7 +496,7 @@ namespace detail {
 // process read the same input.
 struct LoadedInput {
   std::string path;
-  std::string error;  // empty: read without error
+  std::string error; // empty: read without error
   std::int64_t entries = 0;
   std::vector<std::int64_t> shape;
   std::uint64_t checksum = 0;
@@ -517,10 +505,10 @@ struct LoadedInput {
 // Set by a parallel runtime while its session runs (weft::rt::Session); serial programs
 // never set it. Called on every process by every load_triples, with what it read or its
 // error; returns if every process read the same, throws weft::Error otherwise.
-inline void (*agree_on_input)(const LoadedInput&) = nullptr;
+inline void (*agree_on_input)(const LoadedInput &) = nullptr;
 
 template <class T, std::size_t N>
-std::vector<Entry<T, N>> read_triples(const std::string& path, const LoadOptions& options) {
+std::vector<Entry<T, N>> read_triples(const std::string &path, const LoadOptions &options) {
   constexpr std::size_t kFields = N + 1;
   // After this many entries, reserve for the whole file at the bytes per line seen so far
   // (memory is touched once instead of at every doubling; the guess may be short).
@@ -532,53 +520,63 @@ std::vector<Entry<T, N>> read_triples(const std::string& path, const LoadOptions
   std::string error;
   while (reader.next(line)) {
     Entry<T, N> entry;
-    const LineKind kind = parse_triple_line<T, N>(line, entry.key, entry.value, error, options.max_key);
-    if (kind == LineKind::Skipped) continue;
-    if (reader.unterminated()) error = unterminated_last_line_error();
+    const LineKind kind =
+        parse_triple_line<T, N>(line, entry.key, entry.value, error, options.max_key);
+    if (kind == LineKind::Skipped)
+      continue;
+    if (reader.unterminated())
+      error = unterminated_last_line_error();
     if (kind == LineKind::Error || reader.unterminated()) {
       throw Error(path + ":" + std::to_string(reader.line_number()) + ": " + error);
     }
     entries.push_back(entry);
     if (entries.size() == kEstimateAfter && reader.file_size() > reader.offset()) {
-      const double per_byte = static_cast<double>(entries.size()) / static_cast<double>(reader.offset());
-      entries.reserve(static_cast<std::size_t>(1.02 * per_byte * static_cast<double>(reader.file_size())));
+      const double per_byte =
+          static_cast<double>(entries.size()) / static_cast<double>(reader.offset());
+      entries.reserve(
+          static_cast<std::size_t>(1.02 * per_byte * static_cast<double>(reader.file_size())));
     }
   }
-  if (entries.empty() && !options.allow_empty) throw Error(empty_file_error(path));
+  if (entries.empty() && !options.allow_empty)
+    throw Error(empty_file_error(path));
 
   if (const auto dup = find_duplicate_key(entries)) {
     const auto [first, second] = *dup;
-    const auto lines = line_numbers_of_entries(path, kFields, std::array<std::size_t, 2>{first, second});
-    throw Error(path + ":" + std::to_string(lines[1]) + ": duplicate key " + format_tuple(entries[second].key) +
-                ", first on line " + std::to_string(lines[0]));
+    const auto lines =
+        line_numbers_of_entries(path, kFields, std::array<std::size_t, 2>{first, second});
+    throw Error(path + ":" + std::to_string(lines[1]) + ": duplicate key " +
+                format_tuple(entries[second].key) + ", first on line " + std::to_string(lines[0]));
   }
   return entries;
 }
 
-}  // namespace detail
+} // namespace detail
 
 template <class T, std::size_t N>
-SparseArray<T, N> load_triples(const std::string& path, const LoadOptions& options = LoadOptions()) {
+SparseArray<T, N> load_triples(const std::string &path,
+                               const LoadOptions &options = LoadOptions()) {
   static_assert(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>,
                 "weft::load_triples needs an arithmetic value type");
   static_assert(N >= 1, "weft::load_triples needs rank N >= 1");
-  if (detail::agree_on_input == nullptr) return SparseArray<T, N>(detail::read_triples<T, N>(path, options));
+  if (detail::agree_on_input == nullptr)
+    return SparseArray<T, N>(detail::read_triples<T, N>(path, options));
 
   detail::LoadedInput mine;
   mine.path = path;
   std::vector<Entry<T, N>> entries;
   try {
     entries = detail::read_triples<T, N>(path, options);
-  } catch (const Error& e) {
+  } catch (const Error &e) {
     mine.error = e.what();
-  } catch (const std::bad_alloc&) {
+  } catch (const std::bad_alloc &) {
     mine.error = path + ": out of memory while reading the file";
   }
   if (mine.error.empty()) {
     mine.entries = static_cast<std::int64_t>(entries.size());
     mine.shape.assign(N, 0);
-    for (const Entry<T, N>& e : entries) {
-      for (std::size_t d = 0; d < N; ++d) mine.shape[d] = std::max(mine.shape[d], e.key[d] + 1);
+    for (const Entry<T, N> &e : entries) {
+      for (std::size_t d = 0; d < N; ++d)
+        mine.shape[d] = std::max(mine.shape[d], e.key[d] + 1);
     }
     mine.checksum = detail::checksum_of_entries(entries);
   }
@@ -590,58 +588,52 @@ SparseArray<T, N> load_triples(const std::string& path, const LoadOptions& optio
 // Reductions. Accumulator<T, Op> folds values with Op; Op must be associative and
 // commutative, so that a parallel runtime may combine partial values in any order,
 // starting each partial value at reduction_identity<Op, T>::value().
-template <class T>
-struct Max {
-  T operator()(const T& a, const T& b) const { return a < b ? b : a; }
+template <class T> struct Max {
+  T operator()(const T &a, const T &b) const { return a < b ? b : a; }
 };
 
-template <class T>
-struct Min {
-  T operator()(const T& a, const T& b) const { return b < a ? b : a; }
+template <class T> struct Min {
+  T operator()(const T &a, const T &b) const { return b < a ? b : a; }
 };
 
 // reduction_identity<Op, T>::value() is the e with Op(e, x) == x for every x.
-template <class Op, class T>
-struct reduction_identity;  // defined only for the operations below
+template <class Op, class T> struct reduction_identity; // defined only for the operations below
 
-template <class T>
-struct reduction_identity<std::plus<T>, T> {
+template <class T> struct reduction_identity<std::plus<T>, T> {
   static constexpr T value() { return T(0); }
 };
 
-template <class T>
-struct reduction_identity<std::multiplies<T>, T> {
+template <class T> struct reduction_identity<std::multiplies<T>, T> {
   static constexpr T value() { return T(1); }
 };
 
 // For floating T, -infinity (not lowest(): Max(lowest, -inf) would be lowest).
-template <class T>
-struct reduction_identity<Max<T>, T> {
+template <class T> struct reduction_identity<Max<T>, T> {
   static constexpr T value() {
-    if constexpr (std::numeric_limits<T>::has_infinity) return -std::numeric_limits<T>::infinity();
+    if constexpr (std::numeric_limits<T>::has_infinity)
+      return -std::numeric_limits<T>::infinity();
     return std::numeric_limits<T>::lowest();
   }
 };
 
-template <class T>
-struct reduction_identity<Min<T>, T> {
+template <class T> struct reduction_identity<Min<T>, T> {
   static constexpr T value() {
-    if constexpr (std::numeric_limits<T>::has_infinity) return std::numeric_limits<T>::infinity();
+    if constexpr (std::numeric_limits<T>::has_infinity)
+      return std::numeric_limits<T>::infinity();
     return std::numeric_limits<T>::max();
   }
 };
 
-template <class T, class Op = std::plus<T>>
-class Accumulator {
- public:
+template <class T, class Op = std::plus<T>> class Accumulator {
+public:
   using value_type = T;
   using op_type = Op;
 
   explicit Accumulator(T init = T{}) : value_(std::move(init)) {}
 
-  Accumulator& operator+=(const T& x) {
+  Accumulator &operator+=(const T &x) {
     if (WEFT_DETAIL_UNLIKELY(partials_ != nullptr)) {
-      T& partial = partials_[detail::worker_index].value;
+      T &partial = partials_[detail::worker_index].value;
       partial = Op{}(partial, x);
     } else {
       value_ = Op{}(value_, x);
@@ -651,13 +643,13 @@ class Accumulator {
   T value() const { return value_; }
   void reset(T v) { value_ = std::move(v); }
 
- private:
+private:
   friend struct detail::RuntimeAccess;
 
   T value_;
   // Set by the runtime during a parallel loop: one partial value per worker thread,
   // folded into value_ (across threads and processes) when the loop ends.
-  detail::Partial<T>* partials_ = nullptr;
+  detail::Partial<T> *partials_ = nullptr;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -665,113 +657,100 @@ class Accumulator {
 // apply(target(i, j), x); a parallel runtime may hold an update back for up to
 // max_delay updates before applying it, serially it is applied at once.
 struct ApplyAdd {
-  template <class T>
-  void operator()(T& target, const T& update) const {
-    target += update;
-  }
+  template <class T> void operator()(T &target, const T &update) const { target += update; }
 };
 inline constexpr ApplyAdd apply_add{};
 
-template <class T, std::size_t N, class Apply = ApplyAdd>
-class Buffer {
- public:
+template <class T, std::size_t N, class Apply = ApplyAdd> class Buffer {
+public:
   using value_type = T;
   static constexpr std::size_t rank = N;
 
   // The proxy for one element of the target: its only operation is +=.
   class Ref {
-   public:
-    Ref& operator+=(const T& x) {
+  public:
+    Ref &operator+=(const T &x) {
       if (WEFT_DETAIL_UNLIKELY(logs_ != nullptr)) {
-        detail::UpdateLog<T>& log = logs_[detail::worker_index];
-        if (WEFT_DETAIL_UNLIKELY(log.count == log.capacity)) detail::update_log_overflow(log);
+        detail::UpdateLog<T> &log = logs_[detail::worker_index];
+        if (WEFT_DETAIL_UNLIKELY(log.count == log.capacity))
+          detail::update_log_overflow(log);
         log.updates[log.count++] = detail::PendingUpdate<T>{element_, x};
       } else {
         (*apply_)(*element_, x);
       }
       return *this;
     }
-    Ref& operator=(const Ref&) = delete;
+    Ref &operator=(const Ref &) = delete;
 
-   private:
+  private:
     friend class Buffer;
-    Ref(T& element, Apply& apply, detail::UpdateLog<T>* logs) : element_(&element), apply_(&apply), logs_(logs) {}
-    T* element_;
-    Apply* apply_;
-    detail::UpdateLog<T>* logs_;
+    Ref(T &element, Apply &apply, detail::UpdateLog<T> *logs)
+        : element_(&element), apply_(&apply), logs_(logs) {}
+    T *element_;
+    Apply *apply_;
+    detail::UpdateLog<T> *logs_;
   };
 
   // Throws weft::Error if max_delay < 1.
-  Buffer(DistArray<T, N>& target, Apply apply, std::int64_t max_delay)
+  Buffer(DistArray<T, N> &target, Apply apply, std::int64_t max_delay)
       : target_(&target), apply_(std::move(apply)), max_delay_(max_delay) {
     if (max_delay < 1) {
       throw Error("weft::Buffer: max_delay must be at least 1, got " + std::to_string(max_delay));
     }
   }
 
-  template <class... I>
-  Ref operator()(I... idx) {
-    return Ref((*target_)(idx...), apply_, logs_);
-  }
+  template <class... I> Ref operator()(I... idx) { return Ref((*target_)(idx...), apply_, logs_); }
 
   std::int64_t max_delay() const { return max_delay_; }
-  DistArray<T, N>& target() { return *target_; }
+  DistArray<T, N> &target() { return *target_; }
 
- private:
+private:
   friend struct detail::RuntimeAccess;
 
-  DistArray<T, N>* target_;
+  DistArray<T, N> *target_;
   Apply apply_;
   std::int64_t max_delay_;
   // Set by the runtime during a parallel loop: one log per worker; updates wait there
   // and are applied at the next flush (at most max_delay updates later), not at once.
-  detail::UpdateLog<T>* logs_ = nullptr;
+  detail::UpdateLog<T> *logs_ = nullptr;
 };
 
 template <class T, std::size_t N, class Apply>
-Buffer(DistArray<T, N>&, Apply, std::int64_t) -> Buffer<T, N, Apply>;
+Buffer(DistArray<T, N> &, Apply, std::int64_t) -> Buffer<T, N, Apply>;
 
 // ---------------------------------------------------------------------------------------
 // The parallel runtime's way to the hooks (include/weft/rt/ only; user code never needs it).
 namespace detail {
 struct RuntimeAccess {
-  template <class T, std::size_t N>
-  static Residency& residency(const DistArray<T, N>& a) {
+  template <class T, std::size_t N> static Residency &residency(const DistArray<T, N> &a) {
     return a.residency_;
   }
-  template <class T, std::size_t N>
-  static T* storage(DistArray<T, N>& a) {  // no materialization
+  template <class T, std::size_t N> static T *storage(DistArray<T, N> &a) { // no materialization
     return a.data_.data();
   }
-  template <class T, std::size_t N>
-  static Residency& residency(const SparseArray<T, N>& a) {
+  template <class T, std::size_t N> static Residency &residency(const SparseArray<T, N> &a) {
     return a.residency_;
   }
   template <class T, std::size_t N>
-  static std::vector<Entry<T, N>>& entries(SparseArray<T, N>& a) {  // no materialization
+  static std::vector<Entry<T, N>> &entries(SparseArray<T, N> &a) { // no materialization
     return a.entries_;
   }
   template <class T, std::size_t N>
-  static const std::vector<Entry<T, N>>& entries(const SparseArray<T, N>& a) {
+  static const std::vector<Entry<T, N>> &entries(const SparseArray<T, N> &a) {
     return a.entries_;
   }
-  template <class T, class Op>
-  static Partial<T>*& partials(Accumulator<T, Op>& a) {
+  template <class T, class Op> static Partial<T> *&partials(Accumulator<T, Op> &a) {
     return a.partials_;
   }
-  template <class T, class Op>
-  static T& value(Accumulator<T, Op>& a) {
-    return a.value_;
-  }
+  template <class T, class Op> static T &value(Accumulator<T, Op> &a) { return a.value_; }
   template <class T, std::size_t N, class Apply>
-  static UpdateLog<T>*& logs(Buffer<T, N, Apply>& b) {
+  static UpdateLog<T> *&logs(Buffer<T, N, Apply> &b) {
     return b.logs_;
   }
-  template <class T, std::size_t N, class Apply>
-  static Apply& apply(Buffer<T, N, Apply>& b) {
+  template <class T, std::size_t N, class Apply> static Apply &apply(Buffer<T, N, Apply> &b) {
     return b.apply_;
   }
 };
-}  // namespace detail
+} // namespace detail
 
-}  // namespace weft
+} // namespace weft

@@ -46,41 +46,51 @@ struct Options {
   std::string corpus_path;
   int topics = 20;
   int epochs = 50;
-  double alpha = 0.1;        // Dirichlet prior of the document-topic proportions
-  double beta = 0.01;        // Dirichlet prior of the topic-word distributions
+  double alpha = 0.1; // Dirichlet prior of the document-topic proportions
+  double beta = 0.01; // Dirichlet prior of the topic-word distributions
   std::uint64_t seed = 1;
   // How many updates of the topic totals a parallel worker may hold back (the Buffer's
   // max_delay); the serial program applies every update at once.
   std::int64_t max_delay = 10000;
 };
 
-constexpr const char* kUsage =
+constexpr const char *kUsage =
     "usage: lda --corpus PATH [--topics 20] [--alpha 0.1] [--beta 0.01] [--epochs 50]\n"
     "           [--seed 1] [--max-delay 10000]\n";
 
 constexpr weft_samples::CommandLine kCommandLine("lda", kUsage);
 
-Options parse_options(int argc, char** argv) {
+Options parse_options(int argc, char **argv) {
   Options o;
-  kCommandLine.for_each_flag(argc, argv, [&](const std::string& flag, const std::string& value) {
-    if (flag == "--corpus") o.corpus_path = value;
-    else if (flag == "--topics") o.topics = kCommandLine.number<int>(flag, value, 1, kMaxTopics);
-    else if (flag == "--epochs") o.epochs = kCommandLine.number<int>(flag, value, 0, 1000000);
-    else if (flag == "--alpha") o.alpha = kCommandLine.number<double>(flag, value, 1e-9, 1e6);
-    else if (flag == "--beta") o.beta = kCommandLine.number<double>(flag, value, 1e-9, 1e6);
-    else if (flag == "--seed") o.seed = kCommandLine.number<std::uint64_t>(flag, value, 0, UINT64_MAX);
-    else if (flag == "--max-delay") o.max_delay = kCommandLine.number<std::int64_t>(flag, value, 1, INT64_C(1) << 40);
-    else return false;
+  kCommandLine.for_each_flag(argc, argv, [&](const std::string &flag, const std::string &value) {
+    if (flag == "--corpus")
+      o.corpus_path = value;
+    else if (flag == "--topics")
+      o.topics = kCommandLine.number<int>(flag, value, 1, kMaxTopics);
+    else if (flag == "--epochs")
+      o.epochs = kCommandLine.number<int>(flag, value, 0, 1000000);
+    else if (flag == "--alpha")
+      o.alpha = kCommandLine.number<double>(flag, value, 1e-9, 1e6);
+    else if (flag == "--beta")
+      o.beta = kCommandLine.number<double>(flag, value, 1e-9, 1e6);
+    else if (flag == "--seed")
+      o.seed = kCommandLine.number<std::uint64_t>(flag, value, 0, UINT64_MAX);
+    else if (flag == "--max-delay")
+      o.max_delay = kCommandLine.number<std::int64_t>(flag, value, 1, INT64_C(1) << 40);
+    else
+      return false;
     return true;
   });
-  if (o.corpus_path.empty()) kCommandLine.usage_error("missing --corpus");
+  if (o.corpus_path.empty())
+    kCommandLine.usage_error("missing --corpus");
   return o;
 }
 
 // A uniform number in [0, 1) that depends on (seed, epoch, doc, position) alone: a
 // counter-based generator (splitmix64's mixer applied to each word in turn), so that
 // every token draws its own numbers whatever order or process visits it.
-double token_uniform(std::uint64_t seed, std::int64_t epoch, std::int64_t doc, std::int64_t position) {
+double token_uniform(std::uint64_t seed, std::int64_t epoch, std::int64_t doc,
+                     std::int64_t position) {
   std::uint64_t x = weft::detail::mix64(seed + weft::detail::kSplitmix64Gamma);
   x = weft::detail::mix64(x ^ static_cast<std::uint64_t>(epoch));
   x = weft::detail::mix64(x ^ static_cast<std::uint64_t>(doc));
@@ -89,39 +99,49 @@ double token_uniform(std::uint64_t seed, std::int64_t epoch, std::int64_t doc, s
 }
 
 // log p(w, z) with theta and phi integrated out (Griffiths and Steyvers 2004):
-//   log p(w | z) = sum_k [ lgamma(V beta) - lgamma(n_k + V beta) + sum_w (lgamma(n_wk + beta) - lgamma(beta)) ]
-//   log p(z)     = sum_d [ lgamma(K alpha) - lgamma(n_d + K alpha) + sum_k (lgamma(n_dk + alpha) - lgamma(alpha)) ]
+//   log p(w | z) = sum_k [ lgamma(V beta) - lgamma(n_k + V beta) + sum_w (lgamma(n_wk + beta) -
+//   lgamma(beta)) ] log p(z)     = sum_d [ lgamma(K alpha) - lgamma(n_d + K alpha) + sum_k
+//   (lgamma(n_dk + alpha) - lgamma(alpha)) ]
 // Zero counts add nothing to the inner sums.
-double joint_log_likelihood(const weft::DistArray<std::int32_t, 2>& ndk, const weft::DistArray<std::int32_t, 2>& nwk,
-                            const weft::DistArray<std::int32_t, 1>& nk, const weft::DistArray<std::int32_t, 1>& doc_len,
-                            double alpha, double beta) {
+double joint_log_likelihood(const weft::DistArray<std::int32_t, 2> &ndk,
+                            const weft::DistArray<std::int32_t, 2> &nwk,
+                            const weft::DistArray<std::int32_t, 1> &nk,
+                            const weft::DistArray<std::int32_t, 1> &doc_len, double alpha,
+                            double beta) {
   const std::int64_t docs = ndk.shape()[0], words = nwk.shape()[0], K = nk.shape()[0];
   const double V = static_cast<double>(words);
   const double lg_alpha = std::lgamma(alpha), lg_beta = std::lgamma(beta);
   double ll = 0.0;
-  for (std::int64_t k = 0; k < K; ++k) ll += std::lgamma(V * beta) - std::lgamma(nk(k) + V * beta);
+  for (std::int64_t k = 0; k < K; ++k)
+    ll += std::lgamma(V * beta) - std::lgamma(nk(k) + V * beta);
   for (std::int64_t w = 0; w < words; ++w) {
     for (std::int64_t k = 0; k < K; ++k) {
-      if (nwk(w, k) != 0) ll += std::lgamma(nwk(w, k) + beta) - lg_beta;
+      if (nwk(w, k) != 0)
+        ll += std::lgamma(nwk(w, k) + beta) - lg_beta;
     }
   }
   for (std::int64_t d = 0; d < docs; ++d) {
-    ll += std::lgamma(static_cast<double>(K) * alpha) - std::lgamma(doc_len(d) + static_cast<double>(K) * alpha);
+    ll += std::lgamma(static_cast<double>(K) * alpha) -
+          std::lgamma(doc_len(d) + static_cast<double>(K) * alpha);
     for (std::int64_t k = 0; k < K; ++k) {
-      if (ndk(d, k) != 0) ll += std::lgamma(ndk(d, k) + alpha) - lg_alpha;
+      if (ndk(d, k) != 0)
+        ll += std::lgamma(ndk(d, k) + alpha) - lg_alpha;
     }
   }
   return ll;
 }
 
-int run(const Options& opts) {
+int run(const Options &opts) {
   // Entries (doc, word, position) -> 1: one per token.
-  const weft::SparseArray<std::int32_t, 3> corpus = weft::load_triples<std::int32_t, 3>(opts.corpus_path);
-  if (corpus.size() == 0) throw weft::Error(opts.corpus_path + ": no tokens");
-  for (const auto& e : corpus) {
+  const weft::SparseArray<std::int32_t, 3> corpus =
+      weft::load_triples<std::int32_t, 3>(opts.corpus_path);
+  if (corpus.size() == 0)
+    throw weft::Error(opts.corpus_path + ": no tokens");
+  for (const auto &e : corpus) {
     if (e.value != 1) {
-      throw weft::Error(opts.corpus_path + ": token (" + std::to_string(e.key[0]) + ", " + std::to_string(e.key[1]) +
-                        ", " + std::to_string(e.key[2]) + ") has value " + std::to_string(e.value) +
+      throw weft::Error(opts.corpus_path + ": token (" + std::to_string(e.key[0]) + ", " +
+                        std::to_string(e.key[1]) + ", " + std::to_string(e.key[2]) +
+                        ") has value " + std::to_string(e.value) +
                         "; every token's value must be 1");
     }
   }
@@ -135,17 +155,17 @@ int run(const Options& opts) {
   const double kalpha = static_cast<double>(K) * alpha;
   const std::uint64_t seed = opts.seed;
 
-  weft::DistArray<std::int32_t, 2> Z({num_docs, max_len});   // topic of the token at (doc, position)
-  weft::DistArray<std::int32_t, 2> ndk({num_docs, K});       // tokens of doc d with topic k
-  weft::DistArray<std::int32_t, 2> nwk({num_words, K});      // tokens of word w with topic k
-  weft::DistArray<std::int32_t, 1> nk({K});                  // tokens with topic k
+  weft::DistArray<std::int32_t, 2> Z({num_docs, max_len}); // topic of the token at (doc, position)
+  weft::DistArray<std::int32_t, 2> ndk({num_docs, K});     // tokens of doc d with topic k
+  weft::DistArray<std::int32_t, 2> nwk({num_words, K});    // tokens of word w with topic k
+  weft::DistArray<std::int32_t, 1> nk({K});                // tokens with topic k
   weft::DistArray<std::int32_t, 1> doc_len({num_docs});
   // The topic totals change through a Buffer: every token updates them, so a parallel
   // program lets workers see them a little stale instead of serializing on them.
   weft::Buffer<std::int32_t, 1> dnk(nk, weft::apply_add, opts.max_delay);
 
   // Initial topics: uniform, from the same counter-based generator (epoch -1).
-  for (const auto& e : corpus) {
+  for (const auto &e : corpus) {
     const std::int64_t d = e.key[0], w = e.key[1], pos = e.key[2];
     const std::int32_t topic =
         std::min(K - 1, static_cast<std::int32_t>(token_uniform(seed, -1, d, pos) * K));
@@ -161,8 +181,8 @@ int run(const Options& opts) {
   for (int epoch = 0; epoch < opts.epochs; ++epoch) {
     weft::Accumulator<double> log_predictive(0.0);
     const auto start = std::chrono::steady_clock::now();
-    #pragma weft parallel_for
-    for (const auto& e : corpus) {
+#pragma weft parallel_for
+    for (const auto &e : corpus) {
       const std::int64_t d = e.key[0], w = e.key[1], pos = e.key[2];
       const std::int32_t old_topic = Z(d, pos);
       ndk(d, old_topic) -= 1;
@@ -179,7 +199,8 @@ int run(const Options& opts) {
       // k < K - 1 at or below it (the weights are non-negative).
       const double u = token_uniform(seed, epoch, d, pos) * total;
       std::int32_t new_topic = 0;
-      for (int k = 0; k < K - 1; ++k) new_topic += cumulative[k] <= u ? 1 : 0;
+      for (int k = 0; k < K - 1; ++k)
+        new_topic += cumulative[k] <= u ? 1 : 0;
       Z(d, pos) = new_topic;
       ndk(d, new_topic) += 1;
       nwk(w, new_topic) += 1;
@@ -198,9 +219,9 @@ int run(const Options& opts) {
   return 0;
 }
 
-}  // namespace
+} // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
   const Options opts = parse_options(argc, argv);
   return weft_samples::run_reporting_errors("lda", [&] { return run(opts); });
 }

@@ -29,41 +29,53 @@ struct Options {
   int epochs = 20;
   // Defaults tuned on `weft-datagen mf --users 10000 --items 2000 --ratings 1000000
   // --rank 16 --noise 0.3 --seed 1`: test RMSE 0.345 after 20 epochs (noise floor 0.3).
-  float lr = 0.03f;          // SGD step size
-  float reg = 0.01f;         // L2 regularization of the factors
+  float lr = 0.03f;  // SGD step size
+  float reg = 0.01f; // L2 regularization of the factors
   std::uint64_t seed = 1;
-  float init_scale = 0.1f;   // initial factors are uniform in [-init_scale, init_scale)
+  float init_scale = 0.1f; // initial factors are uniform in [-init_scale, init_scale)
 };
 
-constexpr const char* kUsage =
+constexpr const char *kUsage =
     "usage: mf --train PATH --test PATH [--rank 16] [--epochs 20] [--lr 0.03] [--reg 0.01]\n"
     "          [--seed 1] [--init-scale 0.1]\n";
 
 constexpr weft_samples::CommandLine kCommandLine("mf", kUsage);
 
-Options parse_options(int argc, char** argv) {
+Options parse_options(int argc, char **argv) {
   Options o;
-  kCommandLine.for_each_flag(argc, argv, [&](const std::string& flag, const std::string& value) {
-    if (flag == "--train") o.train_path = value;
-    else if (flag == "--test") o.test_path = value;
-    else if (flag == "--rank") o.rank = kCommandLine.number<int>(flag, value, 1, 4096);
-    else if (flag == "--epochs") o.epochs = kCommandLine.number<int>(flag, value, 0, 1000000);
-    else if (flag == "--lr") o.lr = kCommandLine.number<float>(flag, value, 0.0f, 10.0f);
-    else if (flag == "--reg") o.reg = kCommandLine.number<float>(flag, value, 0.0f, 10.0f);
-    else if (flag == "--seed") o.seed = kCommandLine.number<std::uint64_t>(flag, value, 0, UINT64_MAX);
-    else if (flag == "--init-scale") o.init_scale = kCommandLine.number<float>(flag, value, 1e-6f, 10.0f);
-    else return false;
+  kCommandLine.for_each_flag(argc, argv, [&](const std::string &flag, const std::string &value) {
+    if (flag == "--train")
+      o.train_path = value;
+    else if (flag == "--test")
+      o.test_path = value;
+    else if (flag == "--rank")
+      o.rank = kCommandLine.number<int>(flag, value, 1, 4096);
+    else if (flag == "--epochs")
+      o.epochs = kCommandLine.number<int>(flag, value, 0, 1000000);
+    else if (flag == "--lr")
+      o.lr = kCommandLine.number<float>(flag, value, 0.0f, 10.0f);
+    else if (flag == "--reg")
+      o.reg = kCommandLine.number<float>(flag, value, 0.0f, 10.0f);
+    else if (flag == "--seed")
+      o.seed = kCommandLine.number<std::uint64_t>(flag, value, 0, UINT64_MAX);
+    else if (flag == "--init-scale")
+      o.init_scale = kCommandLine.number<float>(flag, value, 1e-6f, 10.0f);
+    else
+      return false;
     return true;
   });
-  if (o.train_path.empty()) kCommandLine.usage_error("missing --train");
-  if (o.test_path.empty()) kCommandLine.usage_error("missing --test");
+  if (o.train_path.empty())
+    kCommandLine.usage_error("missing --train");
+  if (o.test_path.empty())
+    kCommandLine.usage_error("missing --test");
   return o;
 }
 
-int run(const Options& opts) {
+int run(const Options &opts) {
   const weft::SparseArray<float, 2> R = weft::load_triples<float, 2>(opts.train_path);
   const weft::SparseArray<float, 2> R_test = weft::load_triples<float, 2>(opts.test_path);
-  if (R.size() == 0) throw weft::Error(opts.train_path + ": no ratings");
+  if (R.size() == 0)
+    throw weft::Error(opts.train_path + ": no ratings");
   const int64_t num_users = std::max(R.shape()[0], R_test.shape()[0]);
   const int64_t num_items = std::max(R.shape()[1], R_test.shape()[1]);
   const int K = opts.rank;
@@ -80,11 +92,12 @@ int run(const Options& opts) {
   for (int epoch = 0; epoch < epochs; ++epoch) {
     weft::Accumulator<double> sq_err(0.0);
     const auto start = std::chrono::steady_clock::now();
-    #pragma weft parallel_for
-    for (const auto& e : R) {
+#pragma weft parallel_for
+    for (const auto &e : R) {
       const int64_t u = e.key[0], i = e.key[1];
       float err = e.value;
-      for (int k = 0; k < K; ++k) err -= W(u, k) * H(i, k);
+      for (int k = 0; k < K; ++k)
+        err -= W(u, k) * H(i, k);
       for (int k = 0; k < K; ++k) {
         const float w = W(u, k);
         W(u, k) += lr * (err * H(i, k) - reg * w);
@@ -96,23 +109,25 @@ int run(const Options& opts) {
 
     // Test RMSE of the current factors: an ordinary serial loop.
     double test_sq_err = 0.0;
-    for (const auto& e : R_test) {
+    for (const auto &e : R_test) {
       const int64_t u = e.key[0], i = e.key[1];
       float err = e.value;
-      for (int k = 0; k < K; ++k) err -= W(u, k) * H(i, k);
+      for (int k = 0; k < K; ++k)
+        err -= W(u, k) * H(i, k);
       test_sq_err += static_cast<double>(err) * err;
     }
     const double train_rmse = std::sqrt(sq_err.value() / static_cast<double>(R.size()));
-    const double test_rmse = R_test.size() > 0 ? std::sqrt(test_sq_err / static_cast<double>(R_test.size())) : 0.0;
+    const double test_rmse =
+        R_test.size() > 0 ? std::sqrt(test_sq_err / static_cast<double>(R_test.size())) : 0.0;
     std::printf("%d,%.3f,%.6f,%.6f\n", epoch + 1, train_seconds, train_rmse, test_rmse);
     std::fflush(stdout);
   }
   return 0;
 }
 
-}  // namespace
+} // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
   const Options opts = parse_options(argc, argv);
   return weft_samples::run_reporting_errors("mf", [&] { return run(opts); });
 }

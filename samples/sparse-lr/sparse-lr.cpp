@@ -39,33 +39,43 @@ struct Options {
   int epochs = 10;
   // Defaults tuned on `weft-datagen lr --examples 200000 --features 20000 --seed 1`
   // (samples/sparse-lr/README.md).
-  float lr = 0.2f;            // SGD step size
-  float reg = 0.0f;           // L2 regularization of the feature weights (not the bias)
-  std::uint64_t seed = 1;     // order of the training examples
-  std::int64_t max_delay = 200;  // the weight Buffer's staleness bound (parallel runs only)
+  float lr = 0.2f;              // SGD step size
+  float reg = 0.0f;             // L2 regularization of the feature weights (not the bias)
+  std::uint64_t seed = 1;       // order of the training examples
+  std::int64_t max_delay = 200; // the weight Buffer's staleness bound (parallel runs only)
 };
 
-constexpr const char* kUsage =
+constexpr const char *kUsage =
     "usage: sparse-lr --train PATH --test PATH [--epochs 10] [--lr 0.2] [--reg 0] [--seed 1]\n"
     "                 [--max-delay 200]\n";
 
 constexpr weft_samples::CommandLine kCommandLine("sparse-lr", kUsage);
 
-Options parse_options(int argc, char** argv) {
+Options parse_options(int argc, char **argv) {
   Options o;
-  kCommandLine.for_each_flag(argc, argv, [&](const std::string& flag, const std::string& value) {
-    if (flag == "--train") o.train_path = value;
-    else if (flag == "--test") o.test_path = value;
-    else if (flag == "--epochs") o.epochs = kCommandLine.number<int>(flag, value, 0, 1000000);
-    else if (flag == "--lr") o.lr = kCommandLine.number<float>(flag, value, 0.0f, 100.0f);
-    else if (flag == "--reg") o.reg = kCommandLine.number<float>(flag, value, 0.0f, 100.0f);
-    else if (flag == "--seed") o.seed = kCommandLine.number<std::uint64_t>(flag, value, 0, UINT64_MAX);
-    else if (flag == "--max-delay") o.max_delay = kCommandLine.number<std::int64_t>(flag, value, 1, INT64_MAX);
-    else return false;
+  kCommandLine.for_each_flag(argc, argv, [&](const std::string &flag, const std::string &value) {
+    if (flag == "--train")
+      o.train_path = value;
+    else if (flag == "--test")
+      o.test_path = value;
+    else if (flag == "--epochs")
+      o.epochs = kCommandLine.number<int>(flag, value, 0, 1000000);
+    else if (flag == "--lr")
+      o.lr = kCommandLine.number<float>(flag, value, 0.0f, 100.0f);
+    else if (flag == "--reg")
+      o.reg = kCommandLine.number<float>(flag, value, 0.0f, 100.0f);
+    else if (flag == "--seed")
+      o.seed = kCommandLine.number<std::uint64_t>(flag, value, 0, UINT64_MAX);
+    else if (flag == "--max-delay")
+      o.max_delay = kCommandLine.number<std::int64_t>(flag, value, 1, INT64_MAX);
+    else
+      return false;
     return true;
   });
-  if (o.train_path.empty()) kCommandLine.usage_error("missing --train");
-  if (o.test_path.empty()) kCommandLine.usage_error("missing --test");
+  if (o.train_path.empty())
+    kCommandLine.usage_error("missing --train");
+  if (o.test_path.empty())
+    kCommandLine.usage_error("missing --test");
   return o;
 }
 
@@ -76,14 +86,14 @@ struct Examples {
   std::vector<std::int64_t> feature;
   std::vector<float> value;
   std::vector<float> label;
-  std::int64_t features = 1;  // 1 + the largest feature id seen (column 0: the label)
+  std::int64_t features = 1; // 1 + the largest feature id seen (column 0: the label)
 
   std::int64_t count() const { return static_cast<std::int64_t>(label.size()); }
 };
 
 // Reads a file of "example feature value" lines: column 0 holds each example's label.
 // Throws weft::Error "<path>: ..." unless every example 0..n-1 has a label 0 or 1.
-Examples read_examples(const std::string& path) {
+Examples read_examples(const std::string &path) {
   const weft::SparseArray<float, 2> X = weft::load_triples<float, 2>(path);
   const auto shape = X.shape();
   const std::int64_t n = shape[0];
@@ -91,7 +101,7 @@ Examples read_examples(const std::string& path) {
   ex.features = std::max<std::int64_t>(shape[1], 1);
   ex.label.assign(static_cast<std::size_t>(n), -1.0f);
   std::vector<std::int64_t> nonzeros(static_cast<std::size_t>(n), 0);
-  for (const auto& e : X) {
+  for (const auto &e : X) {
     const std::size_t i = static_cast<std::size_t>(e.key[0]);
     if (e.key[1] != 0) {
       ++nonzeros[i];
@@ -106,17 +116,20 @@ Examples read_examples(const std::string& path) {
   }
   for (std::int64_t i = 0; i < n; ++i) {
     if (ex.label[static_cast<std::size_t>(i)] < 0.0f) {
-      throw weft::Error(path + ": example " + std::to_string(i) + " has no label line \"" + std::to_string(i) +
-                        " 0 <0 or 1>\" (examples are numbered 0.." + std::to_string(n - 1) + ")");
+      throw weft::Error(path + ": example " + std::to_string(i) + " has no label line \"" +
+                        std::to_string(i) + " 0 <0 or 1>\" (examples are numbered 0.." +
+                        std::to_string(n - 1) + ")");
     }
   }
   ex.start.resize(static_cast<std::size_t>(n) + 1);
-  for (std::size_t i = 0; i < nonzeros.size(); ++i) ex.start[i + 1] = ex.start[i] + nonzeros[i];
+  for (std::size_t i = 0; i < nonzeros.size(); ++i)
+    ex.start[i + 1] = ex.start[i] + nonzeros[i];
   ex.feature.resize(static_cast<std::size_t>(ex.start.back()));
   ex.value.resize(ex.feature.size());
   std::vector<std::int64_t> next(ex.start.begin(), ex.start.end() - 1);
-  for (const auto& e : X) {
-    if (e.key[1] == 0) continue;
+  for (const auto &e : X) {
+    if (e.key[1] == 0)
+      continue;
     const std::size_t k = static_cast<std::size_t>(next[static_cast<std::size_t>(e.key[0])]++);
     ex.feature[k] = e.key[1];
     ex.value[k] = e.value;
@@ -126,11 +139,13 @@ Examples read_examples(const std::string& path) {
 
 // The examples in a random order that depends on `seed` alone (std::mt19937_64's output
 // is fixed by the standard; the draw below uses no std:: distribution).
-Examples shuffled(const Examples& ex, std::uint64_t seed) {
+Examples shuffled(const Examples &ex, std::uint64_t seed) {
   std::vector<std::int64_t> order(static_cast<std::size_t>(ex.count()));
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::int64_t>(i);
+  for (std::size_t i = 0; i < order.size(); ++i)
+    order[i] = static_cast<std::int64_t>(i);
   std::mt19937_64 rng(seed);
-  for (std::size_t n = order.size(); n > 1; --n) std::swap(order[n - 1], order[rng() % n]);
+  for (std::size_t n = order.size(); n > 1; --n)
+    std::swap(order[n - 1], order[rng() % n]);
 
   Examples out;
   out.features = ex.features;
@@ -149,8 +164,7 @@ Examples shuffled(const Examples& ex, std::uint64_t seed) {
   return out;
 }
 
-template <class T>
-weft::DistArray<T, 1> dist_array(const std::vector<T>& v) {
+template <class T> weft::DistArray<T, 1> dist_array(const std::vector<T> &v) {
   weft::DistArray<T, 1> a({static_cast<std::int64_t>(v.size())});
   std::copy(v.begin(), v.end(), a.data());
   return a;
@@ -165,33 +179,38 @@ double log_loss(float margin, float label) {
 }
 
 struct Evaluation {
-  double loss = 0.0;      // mean log loss
-  double accuracy = 0.0;  // fraction of examples with label 1 iff margin > 0
+  double loss = 0.0;     // mean log loss
+  double accuracy = 0.0; // fraction of examples with label 1 iff margin > 0
 };
 
-Evaluation evaluate(const Examples& ex, const weft::DistArray<float, 1>& w) {
+Evaluation evaluate(const Examples &ex, const weft::DistArray<float, 1> &w) {
   Evaluation result;
-  if (ex.count() == 0) return result;
-  const std::int64_t known = w.shape()[0];  // test features the training never saw weigh 0
+  if (ex.count() == 0)
+    return result;
+  const std::int64_t known = w.shape()[0]; // test features the training never saw weigh 0
   double loss = 0.0;
   std::int64_t correct = 0;
   for (std::size_t i = 0; i < ex.label.size(); ++i) {
     float margin = w(0);
-    for (auto k = static_cast<std::size_t>(ex.start[i]); k < static_cast<std::size_t>(ex.start[i + 1]); ++k) {
-      if (ex.feature[k] < known) margin += w(ex.feature[k]) * ex.value[k];
+    for (auto k = static_cast<std::size_t>(ex.start[i]);
+         k < static_cast<std::size_t>(ex.start[i + 1]); ++k) {
+      if (ex.feature[k] < known)
+        margin += w(ex.feature[k]) * ex.value[k];
     }
     loss += log_loss(margin, ex.label[i]);
-    if ((margin > 0.0f) == (ex.label[i] > 0.5f)) ++correct;
+    if ((margin > 0.0f) == (ex.label[i] > 0.5f))
+      ++correct;
   }
   result.loss = loss / static_cast<double>(ex.count());
   result.accuracy = static_cast<double>(correct) / static_cast<double>(ex.count());
   return result;
 }
 
-int run(const Options& opts) {
+int run(const Options &opts) {
   const Examples train = shuffled(read_examples(opts.train_path), opts.seed);
   const Examples test = read_examples(opts.test_path);
-  if (train.count() == 0) throw weft::Error(opts.train_path + ": no examples");
+  if (train.count() == 0)
+    throw weft::Error(opts.train_path + ": no examples");
   const std::int64_t n = train.count();
   const float lr = opts.lr;
   const float reg = opts.reg;
@@ -210,13 +229,14 @@ int run(const Options& opts) {
   for (int epoch = 0; epoch < epochs; ++epoch) {
     weft::Accumulator<double> loss(0.0);
     const auto epoch_start = std::chrono::steady_clock::now();
-    // One SGD step per example: with p = sigmoid(margin), the log loss's gradient is
-    // (p - y) x for the weights and p - y for the bias.
-    #pragma weft parallel_for
+// One SGD step per example: with p = sigmoid(margin), the log loss's gradient is
+// (p - y) x for the weights and p - y for the bias.
+#pragma weft parallel_for
     for (std::int64_t i = 0; i < n; ++i) {
       const std::int64_t first = start(i), last = start(i + 1);
       float margin = w(0);
-      for (std::int64_t k = first; k < last; ++k) margin += w(feature(k)) * value(k);
+      for (std::int64_t k = first; k < last; ++k)
+        margin += w(feature(k)) * value(k);
       const float y = label(i);
       const float g = lr * (y - 1.0f / (1.0f + std::exp(-margin)));
       dw(0) += g;
@@ -229,16 +249,16 @@ int run(const Options& opts) {
     train_seconds += seconds_since(epoch_start);
 
     const Evaluation t = evaluate(test, w);
-    std::printf("%d,%.3f,%.6f,%.6f,%.6f\n", epoch + 1, train_seconds, loss.value() / static_cast<double>(n), t.loss,
-                t.accuracy);
+    std::printf("%d,%.3f,%.6f,%.6f,%.6f\n", epoch + 1, train_seconds,
+                loss.value() / static_cast<double>(n), t.loss, t.accuracy);
     std::fflush(stdout);
   }
   return 0;
 }
 
-}  // namespace
+} // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
   const Options opts = parse_options(argc, argv);
   return weft_samples::run_reporting_errors("sparse-lr", [&] { return run(opts); });
 }

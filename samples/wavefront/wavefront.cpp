@@ -40,13 +40,13 @@ struct Options {
   int alphabet = 4;
   int epochs = 5;
   std::uint64_t seed = 1;
-  std::string a;          // explicit sequences (--a, --b); empty strings are allowed
+  std::string a; // explicit sequences (--a, --b); empty strings are allowed
   std::string b;
   bool explicit_pair = false;
   bool print_sequences = false;
 };
 
-constexpr const char* kUsage =
+constexpr const char *kUsage =
     "usage: wavefront [--length-a 5000] [--length-b 5000] [--alphabet 4] [--epochs 5] [--seed 1]\n"
     "                 [--a SEQ --b SEQ] [--print-sequences]\n";
 
@@ -56,7 +56,7 @@ constexpr std::int64_t kMaxLength = 1000000;
 
 constexpr weft_samples::CommandLine kCommandLine("wavefront", kUsage);
 
-std::string parse_sequence(const std::string& flag, const std::string& text) {
+std::string parse_sequence(const std::string &flag, const std::string &text) {
   if (static_cast<std::int64_t>(text.size()) > kMaxLength) {
     kCommandLine.usage_error(flag + " is longer than " + std::to_string(kMaxLength) + " letters");
   }
@@ -68,10 +68,10 @@ std::string parse_sequence(const std::string& flag, const std::string& text) {
   return text;
 }
 
-Options parse_options(int argc, char** argv) {
+Options parse_options(int argc, char **argv) {
   Options o;
   bool has_a = false, has_b = false, has_length = false;
-  const auto on_flag = [&](const std::string& flag, const std::string& value) {
+  const auto on_flag = [&](const std::string &flag, const std::string &value) {
     if (flag == "--print-sequences") {
       o.print_sequences = true;
     } else if (flag == "--length-a" || flag == "--length-b") {
@@ -93,8 +93,10 @@ Options parse_options(int argc, char** argv) {
     return true;
   };
   kCommandLine.for_each_flag(argc, argv, on_flag, {"--print-sequences"});
-  if (has_a != has_b) kCommandLine.usage_error("--a and --b go together");
-  if (has_a && has_length) kCommandLine.usage_error("--a/--b and --length-a/--length-b exclude each other");
+  if (has_a != has_b)
+    kCommandLine.usage_error("--a and --b go together");
+  if (has_a && has_length)
+    kCommandLine.usage_error("--a/--b and --length-a/--length-b exclude each other");
   o.explicit_pair = has_a;
   if (o.explicit_pair) {
     o.length_a = static_cast<std::int64_t>(o.a.size());
@@ -121,7 +123,8 @@ std::vector<char> random_sequence(std::uint64_t stream, std::int64_t length, int
   std::vector<char> letters(static_cast<std::size_t>(length));
   for (std::int64_t k = 0; k < length; ++k) {
     const std::uint64_t x = mix(start + static_cast<std::uint64_t>(k + 1) * kGamma);
-    letters[static_cast<std::size_t>(k)] = static_cast<char>('A' + (x >> 32) % static_cast<std::uint64_t>(alphabet));
+    letters[static_cast<std::size_t>(k)] =
+        static_cast<char>('A' + (x >> 32) % static_cast<std::uint64_t>(alphabet));
   }
   return letters;
 }
@@ -129,14 +132,15 @@ std::vector<char> random_sequence(std::uint64_t stream, std::int64_t length, int
 // Stream numbers of epoch e's pair: (seed, e, which) -> a distinct 64-bit word for every
 // epoch and sequence of a seed.
 std::uint64_t stream_of(std::uint64_t seed, int epoch, int which) {
-  return seed * 0x100000001b3ULL + 2 * static_cast<std::uint64_t>(epoch) + static_cast<std::uint64_t>(which);
+  return seed * 0x100000001b3ULL + 2 * static_cast<std::uint64_t>(epoch) +
+         static_cast<std::uint64_t>(which);
 }
 
 // 64-bit FNV-1a over the cells of D in row-major order, one step per cell on its value
 // as an unsigned 32-bit word: h = (h xor word) * 0x100000001b3, from h = 0xcbf29ce484222325.
-std::uint64_t table_checksum(const weft::DistArray<std::int32_t, 2>& D) {
+std::uint64_t table_checksum(const weft::DistArray<std::int32_t, 2> &D) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
-  const std::int32_t* cell = D.data();
+  const std::int32_t *cell = D.data();
   for (std::int64_t n = 0; n < D.size(); ++n) {
     h ^= static_cast<std::uint32_t>(cell[n]);
     h *= 0x100000001b3ULL;
@@ -144,24 +148,29 @@ std::uint64_t table_checksum(const weft::DistArray<std::int32_t, 2>& D) {
   return h;
 }
 
-int run(const Options& opts) {
+int run(const Options &opts) {
   const int64_t n = opts.length_a;
   const int64_t m = opts.length_b;
   weft::DistArray<std::int32_t, 2> D({n + 1, m + 1});
 
-  std::printf(opts.print_sequences ? "epoch,seconds,score,checksum,a,b\n" : "epoch,seconds,score,checksum\n");
+  std::printf(opts.print_sequences ? "epoch,seconds,score,checksum,a,b\n"
+                                   : "epoch,seconds,score,checksum\n");
   double dp_seconds = 0.0;
   for (int epoch = 0; epoch < opts.epochs; ++epoch) {
-    const std::vector<char> a = opts.explicit_pair ? std::vector<char>(opts.a.begin(), opts.a.end())
-                                                   : random_sequence(stream_of(opts.seed, epoch, 0), n, opts.alphabet);
-    const std::vector<char> b = opts.explicit_pair ? std::vector<char>(opts.b.begin(), opts.b.end())
-                                                   : random_sequence(stream_of(opts.seed, epoch, 1), m, opts.alphabet);
+    const std::vector<char> a =
+        opts.explicit_pair ? std::vector<char>(opts.a.begin(), opts.a.end())
+                           : random_sequence(stream_of(opts.seed, epoch, 0), n, opts.alphabet);
+    const std::vector<char> b =
+        opts.explicit_pair ? std::vector<char>(opts.b.begin(), opts.b.end())
+                           : random_sequence(stream_of(opts.seed, epoch, 1), m, opts.alphabet);
     // Boundary: turning a prefix into the empty string (or back) takes one edit per letter.
-    for (int64_t i = 0; i <= n; ++i) D(i, 0) = static_cast<std::int32_t>(i);
-    for (int64_t j = 0; j <= m; ++j) D(0, j) = static_cast<std::int32_t>(j);
+    for (int64_t i = 0; i <= n; ++i)
+      D(i, 0) = static_cast<std::int32_t>(i);
+    for (int64_t j = 0; j <= m; ++j)
+      D(0, j) = static_cast<std::int32_t>(j);
 
     const auto start = std::chrono::steady_clock::now();
-    #pragma weft parallel_for ordered
+#pragma weft parallel_for ordered
     for (int64_t i = 1; i <= n; ++i)
       for (int64_t j = 1; j <= m; ++j) {
         const std::int32_t substitute = D(i - 1, j - 1) + (a[i - 1] == b[j - 1] ? 0 : 1);
@@ -175,7 +184,8 @@ int run(const Options& opts) {
     const std::uint64_t checksum = table_checksum(D);
     std::printf("%d,%.3f,%" PRId32 ",%016" PRIx64, epoch + 1, dp_seconds, score, checksum);
     if (opts.print_sequences) {
-      std::printf(",%s,%s", std::string(a.begin(), a.end()).c_str(), std::string(b.begin(), b.end()).c_str());
+      std::printf(",%s,%s", std::string(a.begin(), a.end()).c_str(),
+                  std::string(b.begin(), b.end()).c_str());
     }
     std::printf("\n");
     std::fflush(stdout);
@@ -183,9 +193,9 @@ int run(const Options& opts) {
   return 0;
 }
 
-}  // namespace
+} // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
   const Options opts = parse_options(argc, argv);
   return weft_samples::run_reporting_errors("wavefront", [&] { return run(opts); });
 }

@@ -20,7 +20,8 @@ std::string ratings_text(int n, int changed_line = -1) {
   std::string text;
   for (int k = 0; k < n; ++k) {
     const int value = k % 5 + (k == changed_line ? 1 : 0);
-    text += std::to_string(k % 97) + " " + std::to_string((k * 7) % 31) + " " + std::to_string(value) + ".5\n";
+    text += std::to_string(k % 97) + " " + std::to_string((k * 7) % 31) + " " +
+            std::to_string(value) + ".5\n";
   }
   return text;
 }
@@ -44,12 +45,14 @@ TEST(CheckpointFingerprint, AnotherValueKeyOrOrderChangesIt) {
   const weft::SparseArray<float, 2> value =
       weft::load_triples<float, 2>(write_shared_file("value.txt", ratings_text(500, 250)));
   weft::SparseArray<float, 2> swapped(base.entries());
-  std::swap(weft::detail::RuntimeAccess::entries(swapped)[3], weft::detail::RuntimeAccess::entries(swapped)[4]);
+  std::swap(weft::detail::RuntimeAccess::entries(swapped)[3],
+            weft::detail::RuntimeAccess::entries(swapped)[4]);
   const auto f = weft::rt::space_fingerprint(session(), base);
   EXPECT_NE(weft::rt::space_fingerprint(session(), value), f);
   EXPECT_NE(weft::rt::space_fingerprint(session(), swapped), f);
   EXPECT_EQ(weft::rt::space_fingerprint(session(), value).count, f.count);
-  EXPECT_NE(f.describe().find("500 entries, key extents (97, 31), checksum "), std::string::npos) << f.describe();
+  EXPECT_NE(f.describe().find("500 entries, key extents (97, 31), checksum "), std::string::npos)
+      << f.describe();
 }
 
 TEST(CheckpointFingerprint, RangesAreTheirBounds) {
@@ -58,4 +61,4 @@ TEST(CheckpointFingerprint, RangesAreTheirBounds) {
   EXPECT_NE(r, weft::rt::space_fingerprint(session(), weft::rt::IndexRange{2, 11}));
 }
 
-}  // namespace
+} // namespace

@@ -15,13 +15,14 @@ namespace {
 using weft_test::session;
 
 TEST(CommScheduler, PartitionedTransfersArriveWholeAroundTheRing) {
-  weft::rt::Transport& net = session().transport();
+  weft::rt::Transport &net = session().transport();
   const int next = (net.rank() + 1) % net.size(), prev = (net.rank() + net.size() - 1) % net.size();
   const std::vector<std::int64_t> sizes = {0, 1, 4095, 4096, 4097, 3 * 4096 + 100, 100000};
   std::vector<std::vector<std::byte>> out, in;
   for (std::size_t k = 0; k < sizes.size(); ++k) {
     out.emplace_back(static_cast<std::size_t>(sizes[k]));
-    for (std::size_t b = 0; b < out[k].size(); ++b) out[k][b] = static_cast<std::byte>((b * 31 + k + net.rank()) & 0xff);
+    for (std::size_t b = 0; b < out[k].size(); ++b)
+      out[k][b] = static_cast<std::byte>((b * 31 + k + net.rank()) & 0xff);
     in.emplace_back(static_cast<std::size_t>(sizes[k]));
   }
   weft::rt::CommScheduler scheduler(net, {4096, 8192});
@@ -30,12 +31,14 @@ TEST(CommScheduler, PartitionedTransfersArriveWholeAroundTheRing) {
     scheduler.receive(in[k].data(), sizes[k], prev, static_cast<int>(k));
   }
   for (std::size_t k = 0; k < sizes.size(); ++k) {
-    scheduler.send(out[k].data(), sizes[k], next, static_cast<int>(k), /*priority*/ static_cast<std::int64_t>(k % 3));
+    scheduler.send(out[k].data(), sizes[k], next, static_cast<int>(k),
+                   /*priority*/ static_cast<std::int64_t>(k % 3));
   }
   scheduler.wait_all();
   for (std::size_t k = 0; k < sizes.size(); ++k) {
     for (std::size_t b = 0; b < in[k].size(); ++b) {
-      ASSERT_EQ(in[k][b], static_cast<std::byte>((b * 31 + k + prev) & 0xff)) << "transfer " << k << " byte " << b;
+      ASSERT_EQ(in[k][b], static_cast<std::byte>((b * 31 + k + prev) & 0xff))
+          << "transfer " << k << " byte " << b;
     }
   }
   // One message per partition of 4096 bytes (an empty transfer is one empty message).
@@ -49,20 +52,24 @@ TEST(CommScheduler, PartitionedTransfersArriveWholeAroundTheRing) {
 }
 
 TEST(CommScheduler, TheTransferNeededFirstFinishesFirst) {
-  weft::rt::Transport& net = session().transport();
-  if (net.size() < 2) GTEST_SKIP() << "needs two processes";
+  weft::rt::Transport &net = session().transport();
+  if (net.size() < 2)
+    GTEST_SKIP() << "needs two processes";
   constexpr std::int64_t kPiece = 1 << 16, kBytes = 4 * kPiece;
   std::vector<std::byte> data(3 * kBytes);
-  weft::rt::CommScheduler scheduler(net, {kPiece, kPiece});  // one partition in flight
+  weft::rt::CommScheduler scheduler(net, {kPiece, kPiece}); // one partition in flight
   if (net.rank() == 1) {
     weft::rt::CommScheduler::Handle h[3];
-    for (int t = 0; t < 3; ++t) h[t] = scheduler.receive(data.data() + t * kBytes, kBytes, 0, t);
-    net.barrier();  // every receive is posted before anything is sent
+    for (int t = 0; t < 3; ++t)
+      h[t] = scheduler.receive(data.data() + t * kBytes, kBytes, 0, t);
+    net.barrier(); // every receive is posted before anything is sent
     std::vector<int> finished;
     while (finished.size() < 3) {
       scheduler.progress();
       for (int t = 0; t < 3; ++t) {
-        if (scheduler.done(h[t]) && std::find(finished.begin(), finished.end(), t) == finished.end()) finished.push_back(t);
+        if (scheduler.done(h[t]) &&
+            std::find(finished.begin(), finished.end(), t) == finished.end())
+          finished.push_back(t);
       }
     }
     // Queued with priorities 3, 1, 2: the first partition of transfer 0 left at once,
@@ -72,7 +79,8 @@ TEST(CommScheduler, TheTransferNeededFirstFinishesFirst) {
     net.barrier();
     if (net.rank() == 0) {
       const std::int64_t priority[3] = {3, 1, 2};
-      for (int t = 0; t < 3; ++t) scheduler.send(data.data() + t * kBytes, kBytes, 1, t, priority[t]);
+      for (int t = 0; t < 3; ++t)
+        scheduler.send(data.data() + t * kBytes, kBytes, 1, t, priority[t]);
       scheduler.wait_all();
     }
   }
@@ -90,7 +98,8 @@ TEST(CommScheduler, TheTunerSkipsTheFirstLoopThenTriesSettingsOnceEachAndKeepsTh
     EXPECT_TRUE(tuner.tuning());
     tried.push_back(tuner.next());
     // The fourth setting is the fastest on every process.
-    tuner.record(session().transport(), loop == 3 ? 0.01 : 0.05 + 0.01 * session().rank(), "test loop");
+    tuner.record(session().transport(), loop == 3 ? 0.01 : 0.05 + 0.01 * session().rank(),
+                 "test loop");
   }
   EXPECT_FALSE(tuner.tuning());
   EXPECT_EQ(tuner.next().partition_bytes, tried[3].partition_bytes);
@@ -100,4 +109,4 @@ TEST(CommScheduler, TheTunerSkipsTheFirstLoopThenTriesSettingsOnceEachAndKeepsTh
   EXPECT_EQ(fixed.next().partition_bytes, 12345);
 }
 
-}  // namespace
+} // namespace

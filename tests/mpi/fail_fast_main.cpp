@@ -26,23 +26,26 @@
 
 namespace {
 
-int run(weft::rt::Session& session, const std::string& mode, int failing) {
+int run(weft::rt::Session &session, const std::string &mode, int failing) {
   const bool me = session.rank() == failing;
   if (me && mode != "ok") {
     // When the failure happens, for measuring how long the job takes to end after it.
-    const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const double now =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     std::fprintf(stderr, "fail_fast_main: rank %d fails at %.6f s\n", session.rank(), now);
   }
   weft::DistArray<double, 1> a({1000});
   if (mode == "late") {
-    if (me) sleep(3600);
+    if (me)
+      sleep(3600);
     return 0;
   }
   if (mode == "loop") {
-    weft::rt::partition_1d(session, weft::rt::IndexRange{0, 1000}, weft::rt::Footprint().write(a, 0),
-                           [&](std::int64_t i) {
+    weft::rt::partition_1d(session, weft::rt::IndexRange{0, 1000},
+                           weft::rt::Footprint().write(a, 0), [&](std::int64_t i) {
                              if (me && i % 100 == 7) {
-                               throw weft::Error("the loop body failed at i = " + std::to_string(i));
+                               throw weft::Error("the loop body failed at i = " +
+                                                 std::to_string(i));
                              }
                              a(i) = 2.0 * static_cast<double>(i);
                            });
@@ -55,7 +58,7 @@ int run(weft::rt::Session& session, const std::string& mode, int failing) {
       return 3;
     } else if (mode == "segv") {
       volatile std::uintptr_t address = 8;
-      *reinterpret_cast<volatile int*>(address) = 1;
+      *reinterpret_cast<volatile int *>(address) = 1;
     } else if (mode == "serial") {
       throw weft::Error("a serial error on rank " + std::to_string(session.rank()));
     }
@@ -68,9 +71,9 @@ int run(weft::rt::Session& session, const std::string& mode, int failing) {
   return 0;
 }
 
-}  // namespace
+} // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
   weft::rt::Session session(argc, argv);
   if (argc != 3) {
     std::fprintf(stderr, "usage: fail_fast_main hang|throw|exit|segv|loop|serial|late|ok <rank>\n");
@@ -78,10 +81,11 @@ int main(int argc, char** argv) {
   }
   const std::string mode = argv[1];
   const int failing = std::atoi(argv[2]);
-  if (mode == "throw") return run(session, mode, failing);  // nothing catches
+  if (mode == "throw")
+    return run(session, mode, failing); // nothing catches
   try {
     return run(session, mode, failing);
-  } catch (const weft::Error& e) {
+  } catch (const weft::Error &e) {
     std::fprintf(stderr, "fail_fast_main: error: %s\n", e.what());
     return 1;
   }

@@ -5,17 +5,18 @@
 
 #include <cstdio>
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
   weft::rt::Session session(argc, argv);
   if (argc != 2) {
-    if (session.rank() == 0) std::fprintf(stderr, "usage: load_error_main <path>\n");
+    if (session.rank() == 0)
+      std::fprintf(stderr, "usage: load_error_main <path>\n");
     return 2;
   }
   try {
     const auto R = weft::rt::load_triples<float, 2>(session, argv[1]);
     std::printf("rank %d: %lld entries\n", session.rank(), static_cast<long long>(R.size()));
     return 0;
-  } catch (const weft::Error& e) {
+  } catch (const weft::Error &e) {
     std::fprintf(stderr, "rank %d: error: %s\n", session.rank(), e.what());
     return 1;
   }

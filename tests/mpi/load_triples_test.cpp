@@ -20,26 +20,29 @@ using weft_test::write_shared_file;
 std::string ratings_text(int lines) {
   std::string text = "# user item rating\n";
   for (int n = 0; n < lines; ++n) {
-    if (n % 97 == 5) text += "\n";
-    if (n % 89 == 3) text += "  # a comment\n";
-    text += std::to_string(n % 37) + " " + std::to_string(n) + "\t" + std::to_string(0.5 * n) + "\n";
+    if (n % 97 == 5)
+      text += "\n";
+    if (n % 89 == 3)
+      text += "  # a comment\n";
+    text +=
+        std::to_string(n % 37) + " " + std::to_string(n) + "\t" + std::to_string(0.5 * n) + "\n";
   }
   return text;
 }
 
-std::string serial_error(const std::string& path) {
+std::string serial_error(const std::string &path) {
   try {
     (void)weft::load_triples<float, 2>(path);
-  } catch (const weft::Error& e) {
+  } catch (const weft::Error &e) {
     return e.what();
   }
   return "no error";
 }
 
-std::string parallel_error(const std::string& path) {
+std::string parallel_error(const std::string &path) {
   try {
     (void)weft::rt::load_triples<float, 2>(session(), path);
-  } catch (const weft::Error& e) {
+  } catch (const weft::Error &e) {
     return e.what();
   }
   return "no error";
@@ -49,7 +52,8 @@ TEST(LoadTriples, SlicesAreTheFilesEntriesInOrder) {
   const std::string path = write_shared_file("ratings.txt", ratings_text(2000));
   const weft::SparseArray<float, 2> serial = weft::load_triples<float, 2>(path);
   const weft::SparseArray<float, 2> parallel = weft::rt::load_triples<float, 2>(session(), path);
-  std::int64_t local = static_cast<std::int64_t>(weft::detail::RuntimeAccess::entries(parallel).size());
+  std::int64_t local =
+      static_cast<std::int64_t>(weft::detail::RuntimeAccess::entries(parallel).size());
   if (session().size() > 1) {
     EXPECT_LT(local, 2000);
   }
@@ -71,11 +75,12 @@ TEST(LoadTriples, AFileWithFewerLinesThanProcesses) {
 }
 
 TEST(LoadTriples, AnEmptyFileIsAnErrorUnlessAllowed) {
-  for (const char* text : {"", "# only a comment\n\n"}) {
+  for (const char *text : {"", "# only a comment\n\n"}) {
     const std::string empty = write_shared_file("empty.txt", text);
     EXPECT_EQ(parallel_error(empty), serial_error(empty));
-    EXPECT_EQ(parallel_error(empty), empty + ": no entries (an empty file; a weft::LoadOptions with allow_empty = "
-                                             "true accepts one)");
+    EXPECT_EQ(parallel_error(empty),
+              empty + ": no entries (an empty file; a weft::LoadOptions with allow_empty = "
+                      "true accepts one)");
     weft::LoadOptions allow;
     allow.allow_empty = true;
     EXPECT_EQ((weft::rt::load_triples<float, 2>(session(), empty, allow).size()), 0);
@@ -85,7 +90,7 @@ TEST(LoadTriples, AnEmptyFileIsAnErrorUnlessAllowed) {
 
 TEST(LoadTriples, ALastLineCutShortAndAKeyAboveTheLimitAreTheSerialLoadersErrors) {
   const std::string good = ratings_text(500);
-  for (const auto& [name, text] : std::vector<std::pair<std::string, std::string>>{
+  for (const auto &[name, text] : std::vector<std::pair<std::string, std::string>>{
            {"cut.txt", good + "3 4 2."},
            {"cut_key.txt", good + "3"},
            {"big_key.txt", good + "2147483648 4 1.0\n"},
@@ -102,17 +107,21 @@ TEST(LoadTriples, ALastLineCutShortAndAKeyAboveTheLimitAreTheSerialLoadersErrors
 // Each process names its own file (as a program started with per-process arguments
 // would): the loaders check that every process read the same.
 TEST(LoadTriples, ProcessesThatReadOtherFilesAreAnErrorNamingTheDifference) {
-  if (session().size() == 1) return;
+  if (session().size() == 1)
+    return;
   const std::string good = ratings_text(400);
   const int last = session().size() - 1;
-  const std::string mine = weft_test::shared_temp_dir() + "/mine_" + std::to_string(session().rank()) + ".txt";
-  std::ofstream(mine, std::ios::binary) << (session().rank() == last ? good + "36 100000 1.0\n" : good);
-  session().transport().barrier();  // every file is written before any is read
-  const std::string prefix = mine.substr(0, mine.rfind('_')) + "_" + std::to_string(last) + ".txt: rank " +
-                             std::to_string(last);
+  const std::string mine =
+      weft_test::shared_temp_dir() + "/mine_" + std::to_string(session().rank()) + ".txt";
+  std::ofstream(mine, std::ios::binary)
+      << (session().rank() == last ? good + "36 100000 1.0\n" : good);
+  session().transport().barrier(); // every file is written before any is read
+  const std::string prefix = mine.substr(0, mine.rfind('_')) + "_" + std::to_string(last) +
+                             ".txt: rank " + std::to_string(last);
   const std::string whole = serial_error(mine);
   EXPECT_EQ(whole.rfind(prefix + " read other data than rank 0 (which read ", 0), 0u) << whole;
-  EXPECT_NE(whole.find(": 401 entries instead of 400; every process must read the same input"), std::string::npos)
+  EXPECT_NE(whole.find(": 401 entries instead of 400; every process must read the same input"),
+            std::string::npos)
       << whole;
   const std::string sliced = parallel_error(mine);
   EXPECT_EQ(sliced.rfind(prefix + " sees another file than rank 0: ", 0), 0u) << sliced;
@@ -131,7 +140,7 @@ TEST(LoadTriples, ErrorsAreTheSerialLoadersOnEveryProcess) {
       {"duplicate_far_apart.txt", "0 9999 1.0\n" + good + "0 9999 2.0\n"},
       {"duplicate_close.txt", good.substr(0, middle) + "5 5 1\n5 5 2\n" + good.substr(middle)},
   };
-  for (const auto& [name, text] : files) {
+  for (const auto &[name, text] : files) {
     const std::string path = write_shared_file(name, text);
     const std::string expected = serial_error(path);
     EXPECT_NE(expected, "no error") << name;
@@ -157,13 +166,15 @@ TEST(LoadTriples, ExecutorsTakeSlicedEntriesAsTheyWouldWholeOnes) {
   const weft::SparseArray<float, 2> sliced = weft::rt::load_triples<float, 2>(session(), path);
   const weft::SparseArray<float, 2> whole = weft::load_triples<float, 2>(path);
   weft::DistArray<double, 1> a({37}), b({37});
-  const auto run = [&](const weft::SparseArray<float, 2>& R, weft::DistArray<double, 1>& out) {
-    weft::rt::partition_1d(session(), R, 0, weft::rt::Footprint().write(out, 0),
-                           [&](const weft::Entry<float, 2>& e) { out(e.key[0]) = out(e.key[0]) * 0.5 + e.value; });
+  const auto run = [&](const weft::SparseArray<float, 2> &R, weft::DistArray<double, 1> &out) {
+    weft::rt::partition_1d(
+        session(), R, 0, weft::rt::Footprint().write(out, 0),
+        [&](const weft::Entry<float, 2> &e) { out(e.key[0]) = out(e.key[0]) * 0.5 + e.value; });
   };
   run(sliced, a);
   run(whole, b);
-  for (int u = 0; u < 37; ++u) EXPECT_EQ(a(u), b(u)) << u;
+  for (int u = 0; u < 37; ++u)
+    EXPECT_EQ(a(u), b(u)) << u;
 }
 
-}  // namespace
+} // namespace

@@ -25,25 +25,32 @@
 namespace {
 
 template <class T, std::size_t N>
-std::uint64_t hash_of(const weft::DistArray<T, N>& a, std::uint64_t h) {
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(a.data());
-  for (std::int64_t i = 0; i < a.size() * static_cast<std::int64_t>(sizeof(T)); ++i) h = (h ^ p[i]) * 0x100000001b3ULL;
+std::uint64_t hash_of(const weft::DistArray<T, N> &a, std::uint64_t h) {
+  const unsigned char *p = reinterpret_cast<const unsigned char *>(a.data());
+  for (std::int64_t i = 0; i < a.size() * static_cast<std::int64_t>(sizeof(T)); ++i)
+    h = (h ^ p[i]) * 0x100000001b3ULL;
   return h;
 }
 
-int run(int argc, char** argv) {
+int run(int argc, char **argv) {
   int epochs = 8, k = 4;
   std::int64_t users = 300, items = 120, entries = 6000;
   std::uint64_t data_seed = 7;
   for (int n = 1; n + 1 < argc; n += 2) {
     const std::string flag = argv[n];
-    const char* v = argv[n + 1];
-    if (flag == "--epochs") epochs = std::atoi(v);
-    else if (flag == "--users") users = std::atoll(v);
-    else if (flag == "--items") items = std::atoll(v);
-    else if (flag == "--k") k = std::atoi(v);
-    else if (flag == "--entries") entries = std::atoll(v);
-    else if (flag == "--data-seed") data_seed = std::strtoull(v, nullptr, 10);
+    const char *v = argv[n + 1];
+    if (flag == "--epochs")
+      epochs = std::atoi(v);
+    else if (flag == "--users")
+      users = std::atoll(v);
+    else if (flag == "--items")
+      items = std::atoll(v);
+    else if (flag == "--k")
+      k = std::atoi(v);
+    else if (flag == "--entries")
+      entries = std::atoll(v);
+    else if (flag == "--data-seed")
+      data_seed = std::strtoull(v, nullptr, 10);
     else {
       std::fprintf(stderr, "loop_checkpoint_main: unknown argument '%s'\n", argv[n]);
       return 2;
@@ -56,7 +63,7 @@ int run(int argc, char** argv) {
     const std::int64_t i = static_cast<std::int64_t>((x >> 24) % static_cast<std::uint64_t>(items));
     ratings.add({u, i}, static_cast<float>((x >> 40) % 1000) / 500.0f - 1.0f);
   }
-  const weft::SparseArray<float, 2>& R = ratings;
+  const weft::SparseArray<float, 2> &R = ratings;
   weft::DistArray<float, 1> bias_init({users});
   bias_init.randomize(data_seed + 1, -0.5f, 0.5f);
   const weft::DistArray<float, 1> bias = bias_init;
@@ -71,20 +78,23 @@ int run(int argc, char** argv) {
   std::printf("epoch,x,err,g,visits\n");
   for (int epoch = 0; epoch < epochs; ++epoch) {
     weft::Accumulator<double> x_sum(0.0);
-    weft::rt::partition_1d(weft::rt::Session::current(), weft::rt::IndexRange{0, users},
-                           weft::rt::Footprint().write(X, 0).read(bias, 0).read(W, 0).reduce(x_sum).reduce(visits),
-                           [&](std::int64_t u) {
-                             X(u) = X(u) / 2 + bias(u) + W(u, 0);
-                             x_sum += X(u);
-                             visits += 1;
-                           });
+    weft::rt::partition_1d(
+        weft::rt::Session::current(), weft::rt::IndexRange{0, users},
+        weft::rt::Footprint().write(X, 0).read(bias, 0).read(W, 0).reduce(x_sum).reduce(visits),
+        [&](std::int64_t u) {
+          X(u) = X(u) / 2 + bias(u) + W(u, 0);
+          x_sum += X(u);
+          visits += 1;
+        });
     weft::Accumulator<double> err(0.0);
     const float lr = 0.05f;
     weft::rt::rotation_2d(weft::rt::Session::current(), R, 0, 1,
-                          weft::rt::Footprint().write(W, 0).write(H, 1).reduce(err), [&, lr](const auto& e) {
+                          weft::rt::Footprint().write(W, 0).write(H, 1).reduce(err),
+                          [&, lr](const auto &e) {
                             const std::int64_t u = e.key[0], i = e.key[1];
                             float d = e.value;
-                            for (int c = 0; c < k; ++c) d -= W(u, c) * H(i, c);
+                            for (int c = 0; c < k; ++c)
+                              d -= W(u, c) * H(i, c);
                             for (int c = 0; c < k; ++c) {
                               const float w = W(u, c);
                               W(u, c) += lr * (d * H(i, c) - 0.01f * w);
@@ -93,9 +103,10 @@ int run(int argc, char** argv) {
                             err += static_cast<double>(d) * d;
                           });
     weft::rt::relaxed(weft::rt::Session::current(), R, weft::rt::Footprint().read(W, 0).buffer(dG),
-                      [&](const auto& e) { dG(e.key[1]) += W(e.key[0], 0) / 1000.0f; });
+                      [&](const auto &e) { dG(e.key[1]) += W(e.key[0], 0) / 1000.0f; });
     double g = 0;
-    for (std::int64_t i = 0; i < items; ++i) g += G(i);
+    for (std::int64_t i = 0; i < items; ++i)
+      g += G(i);
     std::printf("%d,%a,%a,%a,%lld\n", epoch + 1, x_sum.value(), err.value(), g, visits.value());
     std::fflush(stdout);
   }
@@ -108,13 +119,13 @@ int run(int argc, char** argv) {
   return 0;
 }
 
-}  // namespace
+} // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
   weft::rt::Session session(argc, argv, weft::rt::Output::Root);
   try {
     return run(argc, argv);
-  } catch (const weft::Error& e) {
+  } catch (const weft::Error &e) {
     std::fprintf(stderr, "loop_checkpoint_main: error: %s\n", e.what());
     return 1;
   }

@@ -21,28 +21,32 @@ constexpr int K = 4;
 weft::SparseArray<int, 2> skewed(int n, int cols) {
   weft::SparseArray<int, 2> a;
   for (int u = 0; u < n; ++u) {
-    for (int j = 0; j <= u % 7; ++j) a.add({u, (u * 13 + j * 5) % cols}, u + j);
+    for (int j = 0; j <= u % 7; ++j)
+      a.add({u, (u * 13 + j * 5) % cols}, u + j);
   }
   return a;
 }
 
-void write_rows(const weft::SparseArray<int, 2>& R, weft::DistArray<float, 2>& W, int salt) {
-  weft::rt::partition_1d(session(), R, 0, weft::rt::Footprint().write(W, 0), [&](const weft::Entry<int, 2>& e) {
-    for (int k = 0; k < K; ++k) W(e.key[0], k) += static_cast<float>(e.value * K + k + salt);
-  });
+void write_rows(const weft::SparseArray<int, 2> &R, weft::DistArray<float, 2> &W, int salt) {
+  weft::rt::partition_1d(session(), R, 0, weft::rt::Footprint().write(W, 0),
+                         [&](const weft::Entry<int, 2> &e) {
+                           for (int k = 0; k < K; ++k)
+                             W(e.key[0], k) += static_cast<float>(e.value * K + k + salt);
+                         });
 }
 
-float expected_row_sum(const weft::SparseArray<int, 2>& R, std::int64_t u, int k, int salts) {
+float expected_row_sum(const weft::SparseArray<int, 2> &R, std::int64_t u, int k, int salts) {
   float sum = 0;
   for (int s = 0; s < salts; ++s) {
-    for (const auto& e : R) {
-      if (e.key[0] == u) sum += static_cast<float>(e.value * K + k + s);
+    for (const auto &e : R) {
+      if (e.key[0] == u)
+        sum += static_cast<float>(e.value * K + k + s);
     }
   }
   return sum;
 }
 
-bool pending(const weft::DistArray<float, 2>& W) {
+bool pending(const weft::DistArray<float, 2> &W) {
   return weft::detail::RuntimeAccess::residency(W).pending != nullptr;
 }
 
@@ -55,12 +59,14 @@ TEST(MemoryModel, TheFirstSerialAccessAfterALoopSeesEveryProcessesRows) {
   write_rows(R, W, 0);
   EXPECT_EQ(pending(W), lazy());
   for (std::int64_t u = 0; u < 400; u += 13) {
-    for (int k = 0; k < K; ++k) EXPECT_EQ(W(u, k), expected_row_sum(R, u, k, 1)) << u << "," << k;
+    for (int k = 0; k < K; ++k)
+      EXPECT_EQ(W(u, k), expected_row_sum(R, u, k, 1)) << u << "," << k;
   }
 }
 
 TEST(MemoryModel, ALoopWithTheSamePartitioningMovesNoData) {
-  if (!lazy()) GTEST_SKIP() << "eager materialization moves data after every loop";
+  if (!lazy())
+    GTEST_SKIP() << "eager materialization moves data after every loop";
   const weft::SparseArray<int, 2> R = skewed(1000, 50);
   weft::DistArray<float, 2> W({1000, K});
   write_rows(R, W, 0);
@@ -85,14 +91,14 @@ TEST(MemoryModel, AnotherPartitioningMovesOnlyThePartsThatChangeOwner) {
   const weft::SparseArray<int, 2> R = skewed(600, 50);
   // The same rows, balanced differently: all entries on rows >= 300.
   weft::SparseArray<int, 2> tail;
-  for (int u = 300; u < 600; ++u) tail.add({u, 0}, u);
-  const weft::SparseArray<int, 2>& T = tail;
+  for (int u = 300; u < 600; ++u)
+    tail.add({u, 0}, u);
+  const weft::SparseArray<int, 2> &T = tail;
   weft::DistArray<float, 2> W({600, K});
   write_rows(R, W, 0);
   const weft::rt::Traffic before = session().traffic();
-  weft::rt::partition_1d(session(), T, 0, weft::rt::Footprint().write(W, 0), [&](const weft::Entry<int, 2>& e) {
-    W(e.key[0], 0) += 1.0f;
-  });
+  weft::rt::partition_1d(session(), T, 0, weft::rt::Footprint().write(W, 0),
+                         [&](const weft::Entry<int, 2> &e) { W(e.key[0], 0) += 1.0f; });
   const weft::rt::Traffic moved = session().traffic() - before;
   std::int64_t bytes = moved.data_bytes;
   session().transport().allreduce_sum(&bytes, 1);
@@ -113,23 +119,28 @@ TEST(MemoryModel, RowsOwnedElsewhereArePrefetchedForALoopThatReadsThem) {
   write_rows(R, W, 0);
   // A loop partitioned by the second key dimension reads W's rows by the first.
   weft::DistArray<double, 1> column_sums({40});
-  weft::rt::partition_1d(session(), R, 1, weft::rt::Footprint().write(column_sums, 1).read(W, 0),
-                         [&](const weft::Entry<int, 2>& e) { column_sums(e.key[1]) += W(e.key[0], 1); });
-  EXPECT_EQ(pending(W), lazy());  // still partitioned: only rows were copied
+  weft::rt::partition_1d(
+      session(), R, 1, weft::rt::Footprint().write(column_sums, 1).read(W, 0),
+      [&](const weft::Entry<int, 2> &e) { column_sums(e.key[1]) += W(e.key[0], 1); });
+  EXPECT_EQ(pending(W), lazy()); // still partitioned: only rows were copied
   std::vector<double> expected(40, 0.0);
-  for (const auto& e : R) expected[static_cast<std::size_t>(e.key[1])] += W(e.key[0], 1);
-  for (int i = 0; i < 40; ++i) EXPECT_EQ(column_sums(i), expected[static_cast<std::size_t>(i)]) << i;
+  for (const auto &e : R)
+    expected[static_cast<std::size_t>(e.key[1])] += W(e.key[0], 1);
+  for (int i = 0; i < 40; ++i)
+    EXPECT_EQ(column_sums(i), expected[static_cast<std::size_t>(i)]) << i;
 }
 
 TEST(MemoryModel, ARotationMovesOnlyItsTimePartitionsAroundTheRing) {
-  if (!lazy()) GTEST_SKIP() << "eager materialization moves data after every loop";
+  if (!lazy())
+    GTEST_SKIP() << "eager materialization moves data after every loop";
   weft::SparseArray<int, 2> entries;
-  for (int n = 0; n < 5000; ++n) entries.add({(n * 7) % 300, (n * 13) % 200}, 1);
-  const weft::SparseArray<int, 2>& R = entries;
+  for (int n = 0; n < 5000; ++n)
+    entries.add({(n * 7) % 300, (n * 13) % 200}, 1);
+  const weft::SparseArray<int, 2> &R = entries;
   weft::DistArray<float, 2> W({300, K}), H({200, K});
   const auto epoch = [&] {
     weft::rt::rotation_2d(session(), R, 0, 1, weft::rt::Footprint().write(W, 0).write(H, 1),
-                          [&](const weft::Entry<int, 2>& e) {
+                          [&](const weft::Entry<int, 2> &e) {
                             W(e.key[0], 0) += 1.0f;
                             H(e.key[1], 0) += 1.0f;
                           });
@@ -145,7 +156,8 @@ TEST(MemoryModel, ARotationMovesOnlyItsTimePartitionsAroundTheRing) {
   EXPECT_EQ(bytes, session().size() > 1 ? session().size() * h_bytes : 0);
   EXPECT_EQ(H(7, 0), [&] {
     float c = 0;
-    for (const auto& e : R) c += e.key[1] == 7 ? 2.0f : 0.0f;
+    for (const auto &e : R)
+      c += e.key[1] == 7 ? 2.0f : 0.0f;
     return c;
   }());
 }
@@ -155,13 +167,13 @@ TEST(MemoryModel, AccumulatorsFoldOverProcesses) {
   weft::Accumulator<std::int64_t> sum(0);
   weft::Accumulator<int, weft::Max<int>> largest(-1);
   weft::rt::data_parallel(session(), R, weft::rt::Footprint().reduce(sum).reduce(largest),
-                          [&](const weft::Entry<int, 2>& e) {
+                          [&](const weft::Entry<int, 2> &e) {
                             sum += e.value;
                             largest += e.value;
                           });
   std::int64_t expected = 0;
   int expected_max = -1;
-  for (const auto& e : R) {
+  for (const auto &e : R) {
     expected += e.value;
     expected_max = std::max(expected_max, e.value);
   }
@@ -171,11 +183,13 @@ TEST(MemoryModel, AccumulatorsFoldOverProcesses) {
 
 TEST(MemoryModel, DenseLoopsPartitionByTheLoopIndex) {
   weft::DistArray<float, 2> A({777, K});
-  weft::rt::data_parallel(session(), weft::rt::IndexRange{0, 777}, weft::rt::Footprint().write(A, 0),
+  weft::rt::data_parallel(session(), weft::rt::IndexRange{0, 777},
+                          weft::rt::Footprint().write(A, 0),
                           [&](std::int64_t i) { A(i, 2) = static_cast<float>(i); });
   float sum = 0;
-  for (int i = 0; i < 777; ++i) sum += A(i, 2);
+  for (int i = 0; i < 777; ++i)
+    sum += A(i, 2);
   EXPECT_EQ(sum, 777.0f * 776 / 2);
 }
 
-}  // namespace
+} // namespace

@@ -20,19 +20,20 @@
 
 namespace weft_test {
 
-weft::rt::Session* the_session = nullptr;
+weft::rt::Session *the_session = nullptr;
 
-weft::rt::Session& session() { return *the_session; }
+weft::rt::Session &session() { return *the_session; }
 
 std::string temp_dir;
 
-const std::string& shared_temp_dir() {
+const std::string &shared_temp_dir() {
   if (temp_dir.empty()) {
     std::string made;
     if (session().rank() == 0) {
-      const char* base = std::getenv("TMPDIR");
+      const char *base = std::getenv("TMPDIR");
       std::string pattern = std::string(base && *base ? base : "/tmp") + "/weft-mpi-test-XXXXXX";
-      if (mkdtemp(pattern.data()) == nullptr) std::abort();
+      if (mkdtemp(pattern.data()) == nullptr)
+        std::abort();
       made = pattern;
     }
     temp_dir = session().transport().broadcast(made, 0);
@@ -40,7 +41,7 @@ const std::string& shared_temp_dir() {
   return temp_dir;
 }
 
-std::string write_shared_file(const std::string& name, const std::string& text) {
+std::string write_shared_file(const std::string &name, const std::string &text) {
   const std::string path = shared_temp_dir() + "/" + name;
   if (session().rank() == 0) {
     std::ofstream out(path, std::ios::binary);
@@ -53,33 +54,36 @@ std::string write_shared_file(const std::string& name, const std::string& text) 
 namespace {
 
 class RankFailurePrinter : public ::testing::EmptyTestEventListener {
- public:
+public:
   explicit RankFailurePrinter(int rank) : rank_(rank) {}
-  void OnTestPartResult(const ::testing::TestPartResult& r) override {
-    if (!r.failed()) return;
-    std::fprintf(stderr, "[rank %d] %s:%d: failure\n%s\n", rank_, r.file_name() ? r.file_name() : "?", r.line_number(),
-                 r.summary());
+  void OnTestPartResult(const ::testing::TestPartResult &r) override {
+    if (!r.failed())
+      return;
+    std::fprintf(stderr, "[rank %d] %s:%d: failure\n%s\n", rank_,
+                 r.file_name() ? r.file_name() : "?", r.line_number(), r.summary());
   }
 
- private:
+private:
   int rank_;
 };
 
-}  // namespace
-}  // namespace weft_test
+} // namespace
+} // namespace weft_test
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
   weft::rt::Session session(argc, argv);
   weft_test::the_session = &session;
   ::testing::InitGoogleTest(&argc, argv);
   if (session.rank() != 0) {
-    auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
+    auto &listeners = ::testing::UnitTest::GetInstance()->listeners();
     delete listeners.Release(listeners.default_result_printer());
     listeners.Append(new weft_test::RankFailurePrinter(session.rank()));
   }
   std::int64_t failed = RUN_ALL_TESTS() != 0 ? 1 : 0;
   session.transport().allreduce_max(&failed, 1);
-  if (session.rank() == 0 && !weft_test::temp_dir.empty()) std::filesystem::remove_all(weft_test::temp_dir);
-  if (failed != 0 && session.rank() == 0) std::fprintf(stderr, "FAILED on at least one process\n");
+  if (session.rank() == 0 && !weft_test::temp_dir.empty())
+    std::filesystem::remove_all(weft_test::temp_dir);
+  if (failed != 0 && session.rank() == 0)
+    std::fprintf(stderr, "FAILED on at least one process\n");
   return failed != 0 ? 1 : 0;
 }

@@ -8,14 +8,14 @@
 
 namespace weft_test {
 
-weft::rt::Session& session();
+weft::rt::Session &session();
 
 // A directory that every process of the job sees (made by rank 0 under $TMPDIR or /tmp,
 // removed at exit).
-const std::string& shared_temp_dir();
+const std::string &shared_temp_dir();
 
 // Writes `text` to shared_temp_dir()/name on rank 0 and returns the path once every
 // process can read it.
-std::string write_shared_file(const std::string& name, const std::string& text);
+std::string write_shared_file(const std::string &name, const std::string &text);
 
-}  // namespace weft_test
+} // namespace weft_test

@@ -13,14 +13,17 @@ using weft_test::session;
 
 TEST(Relaxed, BufferedUpdatesFromEveryProcessReachEveryCopy) {
   weft::SparseArray<int, 2> R;
-  for (int n = 0; n < 3000; ++n) R.add({(n * 31) % 97, n}, n % 11 - 5);
-  const weft::SparseArray<int, 2>& cR = R;
+  for (int n = 0; n < 3000; ++n)
+    R.add({(n * 31) % 97, n}, n % 11 - 5);
+  const weft::SparseArray<int, 2> &cR = R;
   weft::DistArray<std::int64_t, 1> serial({97}), parallel({97});
-  for (const auto& e : cR) serial(e.key[0]) += e.value * 3;
+  for (const auto &e : cR)
+    serial(e.key[0]) += e.value * 3;
   weft::Buffer<std::int64_t, 1> d(parallel, weft::apply_add, 25);
   weft::rt::relaxed(session(), cR, weft::rt::Footprint().buffer(d),
-                    [&](const weft::Entry<int, 2>& e) { d(e.key[0]) += e.value * 3; });
-  for (int u = 0; u < 97; ++u) EXPECT_EQ(parallel(u), serial(u)) << u;
+                    [&](const weft::Entry<int, 2> &e) { d(e.key[0]) += e.value * 3; });
+  for (int u = 0; u < 97; ++u)
+    EXPECT_EQ(parallel(u), serial(u)) << u;
 }
 
 TEST(Relaxed, StalenessIsBoundedByMaxDelayPerWorker) {
@@ -44,4 +47,4 @@ TEST(Relaxed, StalenessIsBoundedByMaxDelayPerWorker) {
   }
 }
 
-}  // namespace
+} // namespace

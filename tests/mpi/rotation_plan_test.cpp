@@ -29,7 +29,8 @@ std::string ratings_text(int count) {
   for (std::uint64_t n = 0, made = 0; made < static_cast<std::uint64_t>(count); ++n) {
     const std::uint64_t x = weft::detail::splitmix64_at(5, n);
     const std::uint64_t u = (x % kRows) * ((x >> 20) % kRows) / kRows, i = (x >> 32) % kCols;
-    if (used[u * kCols + i]++) continue;
+    if (used[u * kCols + i]++)
+      continue;
     text += std::to_string(u) + " " + std::to_string(i) + " 1\n";
     ++made;
   }
@@ -40,26 +41,28 @@ std::string ratings_text(int count) {
 // order (whole on every process); `expected_tile`: rows per tile, 0 for any the grid's
 // cap may have made of 128. The checks of one process stop at its first failure;
 // the collective part at the end runs on every process whatever they found.
-void check_plan(weft::rt::Session& s, const weft::SparseArray<float, 2>& R, const std::vector<weft::Entry<float, 2>>& all,
-                std::int64_t expected_tile) {
+void check_plan(weft::rt::Session &s, const weft::SparseArray<float, 2> &R,
+                const std::vector<weft::Entry<float, 2>> &all, std::int64_t expected_tile) {
   // Rows of 1 KiB: tiles of 128 rows with the default 256 KiB cache budget, so that the
   // bands hold several tiles in both dimensions.
   weft::DistArray<float, 2> W({kRows, 256}), H({kCols, 256});
   const weft::rt::Footprint footprint = weft::rt::Footprint().write(W, 0).write(H, 1);
   const auto plan = weft::rt::rotation_detail::make_plan(s, R, 0, 1, footprint);
-  const weft::rt::rotation_detail::Schedule& sc = plan->schedule;
+  const weft::rt::rotation_detail::Schedule &sc = plan->schedule;
   const auto check_blocks = [&] {
     if (expected_tile > 0) {
       ASSERT_EQ(sc.space_tile, expected_tile);
-    } else {  // grown from 128 rows, as tile_grid's test checks
+    } else { // grown from 128 rows, as tile_grid's test checks
       ASSERT_EQ(sc.space_tile % 128, 0);
     }
     ASSERT_EQ(sc.time_tile, sc.space_tile);
 
-    std::unordered_map<std::int64_t, std::int64_t> index_of;  // key -> position in R
-    for (std::size_t n = 0; n < all.size(); ++n) index_of[all[n].key[0] * kCols + all[n].key[1]] = static_cast<std::int64_t>(n);
+    std::unordered_map<std::int64_t, std::int64_t> index_of; // key -> position in R
+    for (std::size_t n = 0; n < all.size(); ++n)
+      index_of[all[n].key[0] * kCols + all[n].key[1]] = static_cast<std::int64_t>(n);
     const int me = s.rank();
-    ASSERT_EQ(plan->block_offsets.size(), static_cast<std::size_t>(sc.partitions() * sc.workers * sc.workers) + 1);
+    ASSERT_EQ(plan->block_offsets.size(),
+              static_cast<std::size_t>(sc.partitions() * sc.workers * sc.workers) + 1);
     EXPECT_EQ(plan->block_offsets.front(), 0);
     EXPECT_EQ(plan->block_offsets.back(), static_cast<std::int64_t>(plan->entries.size()));
     EXPECT_EQ(sc.worker_space_bounds.front(), sc.space_bounds[me]);
@@ -68,19 +71,23 @@ void check_plan(weft::rt::Session& s, const weft::SparseArray<float, 2>& R, cons
       for (int a = 0; a < sc.workers; ++a) {
         for (int b = 0; b < sc.workers; ++b) {
           const std::size_t k = sc.block(q, a, b);
-          const auto& wtb = sc.worker_time_bounds[static_cast<std::size_t>(q)];
-          std::tuple<std::int64_t, std::int64_t, std::int64_t> previous{-1, -1, -1};  // space tile, time tile, index
+          const auto &wtb = sc.worker_time_bounds[static_cast<std::size_t>(q)];
+          std::tuple<std::int64_t, std::int64_t, std::int64_t> previous{
+              -1, -1, -1}; // space tile, time tile, index
           for (std::int64_t n = plan->block_offsets[k]; n < plan->block_offsets[k + 1]; ++n) {
-            const auto& e = plan->entries[static_cast<std::size_t>(n)];
+            const auto &e = plan->entries[static_cast<std::size_t>(n)];
             const std::int64_t u = e.key[0], t = e.key[1];
             ASSERT_TRUE(u >= sc.worker_space_bounds[a] && u < sc.worker_space_bounds[a + 1])
-                << "entry (" << u << ", " << t << ") in block (" << q << ", " << a << ", " << b << ")";
-            ASSERT_TRUE(t >= wtb[b] && t < wtb[b + 1]) << "entry (" << u << ", " << t << ") in block (" << q << ", " << a
-                                                       << ", " << b << ")";
+                << "entry (" << u << ", " << t << ") in block (" << q << ", " << a << ", " << b
+                << ")";
+            ASSERT_TRUE(t >= wtb[b] && t < wtb[b + 1])
+                << "entry (" << u << ", " << t << ") in block (" << q << ", " << a << ", " << b
+                << ")";
             const std::tuple<std::int64_t, std::int64_t, std::int64_t> here{
-                (u - sc.worker_space_bounds[a]) / sc.space_tile, (t - wtb[b]) / sc.time_tile, index_of.at(u * kCols + t)};
-            ASSERT_LT(previous, here) << "entry (" << u << ", " << t << ") out of order in block (" << q << ", " << a
-                                      << ", " << b << ")";
+                (u - sc.worker_space_bounds[a]) / sc.space_tile, (t - wtb[b]) / sc.time_tile,
+                index_of.at(u * kCols + t)};
+            ASSERT_LT(previous, here) << "entry (" << u << ", " << t << ") out of order in block ("
+                                      << q << ", " << a << ", " << b << ")";
             previous = here;
           }
         }
@@ -118,22 +125,25 @@ TEST_P(RotationPlan, ASlicedArraysEntriesGoBlockByBlockAndTileByTileInROrder) {
 TEST_P(RotationPlan, ProcessesWithoutSpaceKeysPlanNoEntries) {
   const std::unique_ptr<weft::rt::Session> s = session().split(0, GetParam());
   weft::SparseArray<float, 2> R;
-  for (int i = 0; i < 50; ++i) R.add({0, 7 * i % kCols}, 1.0f);
+  for (int i = 0; i < 50; ++i)
+    R.add({0, 7 * i % kCols}, 1.0f);
   // 50 entries: tiles may grow until there are no more tiles than entries or blocks.
   check_plan(*s, R, R.entries(), 0);
   weft::DistArray<float, 2> W({kRows, 1}), H({kCols, 1});
   weft::rt::rotation_2d(*s, R, 0, 1, weft::rt::Footprint().write(W, 0).write(H, 1),
-                        [&](const weft::Entry<float, 2>& e) {
+                        [&](const weft::Entry<float, 2> &e) {
                           W(e.key[0], 0) += 1.0f;
                           H(e.key[1], 0) += 1.0f;
                         });
   EXPECT_EQ(W(0, 0), 50.0f);
-  for (int i = 0; i < 50; ++i) EXPECT_EQ(H(7 * i % kCols, 0), 1.0f) << i;
+  for (int i = 0; i < 50; ++i)
+    EXPECT_EQ(H(7 * i % kCols, 0), 1.0f) << i;
 }
 
 INSTANTIATE_TEST_SUITE_P(Workers, RotationPlan, ::testing::Values(1, 2),
-                         [](const ::testing::TestParamInfo<int>& info) {
-                           return std::to_string(info.param) + (info.param == 1 ? "Worker" : "Workers");
+                         [](const ::testing::TestParamInfo<int> &info) {
+                           return std::to_string(info.param) +
+                                  (info.param == 1 ? "Worker" : "Workers");
                          });
 
-}  // namespace
+} // namespace

@@ -31,19 +31,21 @@ weft::SparseArray<double, 2> one_based_entries() {
   weft::SparseArray<double, 2> a;
   for (std::int64_t n = 0; n < kUsers * kItems; ++n) {
     const std::int64_t m = (n * 7919) % (kUsers * kItems);
-    if (m % 4 == 1) a.add({1 + m / kItems, m % kItems}, 0.25 * static_cast<double>(m % 13) - 1.5);
+    if (m % 4 == 1)
+      a.add({1 + m / kItems, m % kItems}, 0.25 * static_cast<double>(m % 13) - 1.5);
   }
   return a;
 }
 
-double step(double x, const weft::Entry<double, 2>& e, std::int64_t k) {
+double step(double x, const weft::Entry<double, 2> &e, std::int64_t k) {
   return x * 0.5 + e.value * static_cast<double>(e.key[1] + k + 1);
 }
 
-void expect_equal(const weft::DistArray<double, 2>& got, const weft::DistArray<double, 2>& want,
-                  const std::string& what) {
+void expect_equal(const weft::DistArray<double, 2> &got, const weft::DistArray<double, 2> &want,
+                  const std::string &what) {
   for (std::int64_t r = 0; r < want.shape()[0]; ++r) {
-    for (std::int64_t k = 0; k < want.shape()[1]; ++k) ASSERT_EQ(got(r, k), want(r, k)) << what << " (" << r << ", " << k << ")";
+    for (std::int64_t k = 0; k < want.shape()[1]; ++k)
+      ASSERT_EQ(got(r, k), want(r, k)) << what << " (" << r << ", " << k << ")";
   }
 }
 
@@ -51,12 +53,14 @@ TEST(MpiRowMap, Partition1dOverOneBasedKeysEqualsTheSerialLoop) {
   const auto R = one_based_entries();
   weft::DistArray<double, 2> serial({kUsers, kK}), W({kUsers, kK});
   for (int epoch = 0; epoch < 2; ++epoch) {
-    for (const auto& e : R) {
-      for (std::int64_t k = 0; k < kK; ++k) serial(e.key[0] - 1, k) = step(serial(e.key[0] - 1, k), e, k);
+    for (const auto &e : R) {
+      for (std::int64_t k = 0; k < kK; ++k)
+        serial(e.key[0] - 1, k) = step(serial(e.key[0] - 1, k), e, k);
     }
     weft::rt::partition_1d(session(), R, 0, Footprint().write(W, 0, RowMap{1, -1}),
-                           [&](const weft::Entry<double, 2>& e) {
-                             for (std::int64_t k = 0; k < kK; ++k) W(e.key[0] - 1, k) = step(W(e.key[0] - 1, k), e, k);
+                           [&](const weft::Entry<double, 2> &e) {
+                             for (std::int64_t k = 0; k < kK; ++k)
+                               W(e.key[0] - 1, k) = step(W(e.key[0] - 1, k), e, k);
                            });
     expect_equal(W, serial, "epoch " + std::to_string(epoch));
   }
@@ -64,15 +68,18 @@ TEST(MpiRowMap, Partition1dOverOneBasedKeysEqualsTheSerialLoop) {
 
 TEST(MpiRowMap, DataParallelOverReversedKeysEqualsTheSerialLoop) {
   const auto R = one_based_entries();
-  const std::int64_t n = kUsers;  // row n - key: keys 1..n name rows n - 1..0
+  const std::int64_t n = kUsers; // row n - key: keys 1..n name rows n - 1..0
   weft::DistArray<double, 2> serial({kUsers, kK}), W({kUsers, kK});
   for (int epoch = 0; epoch < 2; ++epoch) {
-    for (const auto& e : R) {
-      for (std::int64_t k = 0; k < kK; ++k) serial(n - e.key[0], k) = step(serial(n - e.key[0], k), e, k);
+    for (const auto &e : R) {
+      for (std::int64_t k = 0; k < kK; ++k)
+        serial(n - e.key[0], k) = step(serial(n - e.key[0], k), e, k);
     }
-    weft::rt::data_parallel(session(), R, Footprint().write(W, 0, RowMap{-1, n}), [&](const weft::Entry<double, 2>& e) {
-      for (std::int64_t k = 0; k < kK; ++k) W(n - e.key[0], k) = step(W(n - e.key[0], k), e, k);
-    });
+    weft::rt::data_parallel(session(), R, Footprint().write(W, 0, RowMap{-1, n}),
+                            [&](const weft::Entry<double, 2> &e) {
+                              for (std::int64_t k = 0; k < kK; ++k)
+                                W(n - e.key[0], k) = step(W(n - e.key[0], k), e, k);
+                            });
     expect_equal(W, serial, "epoch " + std::to_string(epoch));
   }
 }
@@ -83,19 +90,23 @@ TEST(MpiRowMap, AReadThroughAReversedMapSeesTheRowsAnEarlierLoopWrote) {
   // W partitioned by the one-based key first; then a loop by key[1] reads W at row
   // kUsers - key[0] (another process's rows, copied in) and writes out by key[1].
   weft::rt::partition_1d(session(), R, 0, Footprint().write(W, 0, RowMap{1, -1}),
-                         [&](const weft::Entry<double, 2>& e) {
-                           for (std::int64_t k = 0; k < kK; ++k) W(e.key[0] - 1, k) += e.value * static_cast<double>(k + 1);
+                         [&](const weft::Entry<double, 2> &e) {
+                           for (std::int64_t k = 0; k < kK; ++k)
+                             W(e.key[0] - 1, k) += e.value * static_cast<double>(k + 1);
                          });
   weft::DistArray<double, 2> W_serial({kUsers, kK});
-  for (const auto& e : R) {
-    for (std::int64_t k = 0; k < kK; ++k) W_serial(e.key[0] - 1, k) += e.value * static_cast<double>(k + 1);
+  for (const auto &e : R) {
+    for (std::int64_t k = 0; k < kK; ++k)
+      W_serial(e.key[0] - 1, k) += e.value * static_cast<double>(k + 1);
   }
-  for (const auto& e : R) {
-    for (std::int64_t k = 0; k < kK; ++k) serial(e.key[1], k) = serial(e.key[1], k) * 0.5 + W_serial(kUsers - e.key[0], k);
+  for (const auto &e : R) {
+    for (std::int64_t k = 0; k < kK; ++k)
+      serial(e.key[1], k) = serial(e.key[1], k) * 0.5 + W_serial(kUsers - e.key[0], k);
   }
   weft::rt::partition_1d(session(), R, 1, Footprint().write(out, 1).read(W, 0, RowMap{-1, kUsers}),
-                         [&](const weft::Entry<double, 2>& e) {
-                           for (std::int64_t k = 0; k < kK; ++k) out(e.key[1], k) = out(e.key[1], k) * 0.5 + W(kUsers - e.key[0], k);
+                         [&](const weft::Entry<double, 2> &e) {
+                           for (std::int64_t k = 0; k < kK; ++k)
+                             out(e.key[1], k) = out(e.key[1], k) * 0.5 + W(kUsers - e.key[0], k);
                          });
   expect_equal(out, serial, "out");
 }
@@ -103,11 +114,14 @@ TEST(MpiRowMap, AReadThroughAReversedMapSeesTheRowsAnEarlierLoopWrote) {
 TEST(MpiRowMap, DenseLoopsWriteReversedAndShiftedRows) {
   const std::int64_t n = 101;
   weft::DistArray<double, 2> A({n, 2}), B({n + 3, 2});
-  for (std::int64_t i = 0; i < n; ++i) A(i, 1) = static_cast<double>(i);
+  for (std::int64_t i = 0; i < n; ++i)
+    A(i, 1) = static_cast<double>(i);
   for (int epoch = 0; epoch < 2; ++epoch) {
-    weft::rt::partition_1d(session(), weft::rt::IndexRange{0, n}, Footprint().write(A, 0, RowMap{-1, n - 1}),
-                           [&](std::int64_t i) { A(n - 1 - i, 0) = A(n - 1 - i, 0) * 0.5 + static_cast<double>(i); });
-    weft::rt::data_parallel(session(), weft::rt::IndexRange{0, n}, Footprint().write(B, 0, RowMap{1, 3}).read(A, 0, RowMap{-1, n - 1}),
+    weft::rt::partition_1d(
+        session(), weft::rt::IndexRange{0, n}, Footprint().write(A, 0, RowMap{-1, n - 1}),
+        [&](std::int64_t i) { A(n - 1 - i, 0) = A(n - 1 - i, 0) * 0.5 + static_cast<double>(i); });
+    weft::rt::data_parallel(session(), weft::rt::IndexRange{0, n},
+                            Footprint().write(B, 0, RowMap{1, 3}).read(A, 0, RowMap{-1, n - 1}),
                             [&](std::int64_t i) { B(i + 3, 1) += A(n - 1 - i, 0); });
   }
   for (std::int64_t i = 0; i < n; ++i) {
@@ -115,7 +129,8 @@ TEST(MpiRowMap, DenseLoopsWriteReversedAndShiftedRows) {
     ASSERT_EQ(A(n - 1 - i, 0), twice) << i;
     ASSERT_EQ(B(i + 3, 1), once + twice) << i;
   }
-  for (std::int64_t r = 0; r < 3; ++r) ASSERT_EQ(B(r, 1), 0.0);
+  for (std::int64_t r = 0; r < 3; ++r)
+    ASSERT_EQ(B(r, 1), 0.0);
 }
 
 TEST(MpiRowMap, RelaxedWithDirectOneBasedWritesEqualsTheSerialLoop) {
@@ -123,17 +138,20 @@ TEST(MpiRowMap, RelaxedWithDirectOneBasedWritesEqualsTheSerialLoop) {
   weft::DistArray<double, 2> serial({kUsers, kK}), W({kUsers, kK});
   weft::DistArray<double, 1> totals({kItems}), serial_totals({kItems});
   weft::Buffer<double, 1> dT(totals, weft::apply_add, 50);
-  for (const auto& e : R) {
-    for (std::int64_t k = 0; k < kK; ++k) serial(e.key[0] - 1, k) = step(serial(e.key[0] - 1, k), e, k);
+  for (const auto &e : R) {
+    for (std::int64_t k = 0; k < kK; ++k)
+      serial(e.key[0] - 1, k) = step(serial(e.key[0] - 1, k), e, k);
     serial_totals(e.key[1]) += e.value;
   }
   weft::rt::relaxed(session(), R, Footprint().write(W, 0, RowMap{1, -1}).buffer(dT),
-                    [&](const weft::Entry<double, 2>& e) {
-                      for (std::int64_t k = 0; k < kK; ++k) W(e.key[0] - 1, k) = step(W(e.key[0] - 1, k), e, k);
+                    [&](const weft::Entry<double, 2> &e) {
+                      for (std::int64_t k = 0; k < kK; ++k)
+                        W(e.key[0] - 1, k) = step(W(e.key[0] - 1, k), e, k);
                       dT(e.key[1]) += e.value;
                     });
   expect_equal(W, serial, "W");
-  for (std::int64_t i = 0; i < kItems; ++i) ASSERT_EQ(totals(i), serial_totals(i)) << i;
+  for (std::int64_t i = 0; i < kItems; ++i)
+    ASSERT_EQ(totals(i), serial_totals(i)) << i;
 }
 
 // rotation_2d runs the entries in its own order, so the body's updates commute here
@@ -143,17 +161,20 @@ TEST(MpiRowMap, Rotation2dWithMappedSpaceAndTimeRowsEqualsTheSerialSums) {
   const auto R = one_based_entries();
   // Space: W at row key[0] - 1; time: H at row kItems - 1 - key[1] (it rotates).
   weft::DistArray<double, 2> W({kUsers, kK}), H({kItems, kK}), Ws({kUsers, kK}), Hs({kItems, kK});
-  const auto body = [](weft::DistArray<double, 2>& w, weft::DistArray<double, 2>& h, const weft::Entry<double, 2>& e) {
+  const auto body = [](weft::DistArray<double, 2> &w, weft::DistArray<double, 2> &h,
+                       const weft::Entry<double, 2> &e) {
     for (std::int64_t k = 0; k < kK; ++k) {
       w(e.key[0] - 1, k) += e.value * static_cast<double>(k + 1);
       h(kItems - 1 - e.key[1], k) += e.value * static_cast<double>(k + 2);
     }
   };
   for (int epoch = 0; epoch < 2; ++epoch) {
-    for (const auto& e : R) body(Ws, Hs, e);
-    weft::rt::rotation_2d(session(), R, 0, 1,
-                          Footprint().write(W, 0, RowMap{1, -1}).write(H, 1, RowMap{-1, kItems - 1}),
-                          [&](const weft::Entry<double, 2>& e) { body(W, H, e); });
+    for (const auto &e : R)
+      body(Ws, Hs, e);
+    weft::rt::rotation_2d(
+        session(), R, 0, 1,
+        Footprint().write(W, 0, RowMap{1, -1}).write(H, 1, RowMap{-1, kItems - 1}),
+        [&](const weft::Entry<double, 2> &e) { body(W, H, e); });
     expect_equal(W, Ws, "W, epoch " + std::to_string(epoch));
     expect_equal(H, Hs, "H, epoch " + std::to_string(epoch));
   }
@@ -164,9 +185,10 @@ TEST(MpiRowMap, AKeyWhoseRowLiesOutsideTheArrayIsAnErrorOnEveryProcess) {
   weft::DistArray<double, 2> W({kUsers, kK});
   // Keys run 1..kUsers: row = key names row kUsers, one past the last.
   try {
-    weft::rt::partition_1d(session(), R, 0, Footprint().write(W, 0), [&](const weft::Entry<double, 2>&) {});
+    weft::rt::partition_1d(session(), R, 0, Footprint().write(W, 0),
+                           [&](const weft::Entry<double, 2> &) {});
     FAIL() << "no error";
-  } catch (const weft::Error& e) {
+  } catch (const weft::Error &e) {
     const std::string what = e.what();
     EXPECT_NE(what.find("weft::rt::partition_1d"), std::string::npos) << what;
     EXPECT_NE(what.find("outside"), std::string::npos) << what;
@@ -174,25 +196,26 @@ TEST(MpiRowMap, AKeyWhoseRowLiesOutsideTheArrayIsAnErrorOnEveryProcess) {
   // row = kUsers - 1 - key names row -1 for key kUsers.
   try {
     weft::rt::data_parallel(session(), R, Footprint().write(W, 0, RowMap{-1, kUsers - 1}),
-                            [&](const weft::Entry<double, 2>&) {});
+                            [&](const weft::Entry<double, 2> &) {});
     FAIL() << "no error";
-  } catch (const weft::Error& e) {
+  } catch (const weft::Error &e) {
     EXPECT_NE(std::string(e.what()).find("outside"), std::string::npos) << e.what();
   }
   try {
-    weft::rt::partition_1d(session(), weft::rt::IndexRange{0, kUsers}, Footprint().write(W, 0, RowMap{1, 1}),
-                           [&](std::int64_t) {});
+    weft::rt::partition_1d(session(), weft::rt::IndexRange{0, kUsers},
+                           Footprint().write(W, 0, RowMap{1, 1}), [&](std::int64_t) {});
     FAIL() << "no error";
-  } catch (const weft::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("key 119 of dimension 0 names row 120 (row = key + 1)"), std::string::npos)
+  } catch (const weft::Error &e) {
+    EXPECT_NE(std::string(e.what()).find("key 119 of dimension 0 names row 120 (row = key + 1)"),
+              std::string::npos)
         << e.what();
   }
   try {
     Footprint().write(W, 0, RowMap{2, 0});
     FAIL() << "no error";
-  } catch (const weft::Error& e) {
+  } catch (const weft::Error &e) {
     EXPECT_NE(std::string(e.what()).find("scale must be 1 or -1"), std::string::npos) << e.what();
   }
 }
 
-}  // namespace
+} // namespace

@@ -15,7 +15,7 @@ namespace {
 using weft_test::session;
 
 TEST(Session, KnowsItsRankAmongTheProcesses) {
-  weft::rt::Session& s = session();
+  weft::rt::Session &s = session();
   int world_size = 0;
   MPI_Comm_size(MPI_COMM_WORLD, &world_size);
   EXPECT_EQ(s.size(), world_size);
@@ -27,41 +27,46 @@ TEST(Session, KnowsItsRankAmongTheProcesses) {
 }
 
 TEST(Session, CurrentIsTheProcesssSession) {
-  weft::rt::Session& s = session();
+  weft::rt::Session &s = session();
   EXPECT_EQ(&weft::rt::Session::current(), &s);
 }
 
 TEST(Session, AFailedMpiCallIsAnErrorNamingTheCallAndTheRank) {
-  weft::rt::Session& s = session();
+  weft::rt::Session &s = session();
   int value = 0;
   try {
     weft::rt::Request r = s.transport().isend(&value, sizeof value, /*to*/ s.size() + 3, /*tag*/ 1);
     FAIL() << "no error";
-  } catch (const weft::rt::MpiError& e) {
+  } catch (const weft::rt::MpiError &e) {
     const std::string what = e.what();
-    EXPECT_NE(what.find("MPI_Isend to rank " + std::to_string(s.size() + 3)), std::string::npos) << what;
+    EXPECT_NE(what.find("MPI_Isend to rank " + std::to_string(s.size() + 3)), std::string::npos)
+        << what;
     EXPECT_NE(what.find("failed on rank " + std::to_string(s.rank())), std::string::npos) << what;
   }
 }
 
 TEST(Session, AWaitForAMessageThatNeverComesEndsInATimeoutError) {
-  weft::rt::Session& s = session();
+  weft::rt::Session &s = session();
   weft::rt::Transport short_waits(s.transport().comm().dup(), 0.3);
   int value = 0;
   weft::rt::Request r = short_waits.irecv(&value, sizeof value, s.rank(), /*tag*/ 99);
   try {
     short_waits.wait(r);
     FAIL() << "no timeout";
-  } catch (const weft::rt::TimeoutError& e) {
+  } catch (const weft::rt::TimeoutError &e) {
     const std::string what = e.what();
-    EXPECT_NE(what.find("rank " + std::to_string(s.rank()) + ": waited more than"), std::string::npos) << what;
-    EXPECT_NE(what.find("MPI_Irecv from rank " + std::to_string(s.rank()) + ", tag 99"), std::string::npos) << what;
+    EXPECT_NE(what.find("rank " + std::to_string(s.rank()) + ": waited more than"),
+              std::string::npos)
+        << what;
+    EXPECT_NE(what.find("MPI_Irecv from rank " + std::to_string(s.rank()) + ", tag 99"),
+              std::string::npos)
+        << what;
   }
   // The request is still active: its destructor cancels it.
 }
 
 TEST(Session, CommCopiesShareOneCommunicator) {
-  weft::rt::Session& s = session();
+  weft::rt::Session &s = session();
   weft::rt::Comm a = s.transport().comm().dup();
   weft::rt::Comm b = a;
   EXPECT_EQ(a.get(), b.get());
@@ -73,8 +78,8 @@ TEST(Session, CommCopiesShareOneCommunicator) {
 }
 
 TEST(Session, RingOfSendsAndReceivesIsCountedAsData) {
-  weft::rt::Session& s = session();
-  weft::rt::Transport& net = s.transport();
+  weft::rt::Session &s = session();
+  weft::rt::Transport &net = s.transport();
   const weft::rt::Traffic before = net.traffic();
   std::vector<double> out(100, s.rank()), in(100, -1);
   const int next = (s.rank() + 1) % s.size(), prev = (s.rank() + s.size() - 1) % s.size();
@@ -89,30 +94,35 @@ TEST(Session, RingOfSendsAndReceivesIsCountedAsData) {
 }
 
 TEST(Session, CollectivesGatherAndExchangeBytes) {
-  weft::rt::Session& s = session();
-  weft::rt::Transport& net = s.transport();
+  weft::rt::Session &s = session();
+  weft::rt::Transport &net = s.transport();
   std::vector<int> mine(static_cast<std::size_t>(s.rank()) + 1, s.rank());
   std::vector<std::int64_t> counts;
-  const std::vector<std::byte> all = net.allgatherv(mine.data(), static_cast<std::int64_t>(mine.size() * sizeof(int)), counts);
+  const std::vector<std::byte> all =
+      net.allgatherv(mine.data(), static_cast<std::int64_t>(mine.size() * sizeof(int)), counts);
   ASSERT_EQ(counts.size(), static_cast<std::size_t>(s.size()));
   std::size_t at = 0;
   for (int q = 0; q < s.size(); ++q) {
     EXPECT_EQ(counts[q], static_cast<std::int64_t>((q + 1) * sizeof(int)));
-    for (int k = 0; k <= q; ++k, at += sizeof(int)) EXPECT_EQ(*reinterpret_cast<const int*>(all.data() + at), q);
+    for (int k = 0; k <= q; ++k, at += sizeof(int))
+      EXPECT_EQ(*reinterpret_cast<const int *>(all.data() + at), q);
   }
   std::vector<std::vector<std::byte>> send(static_cast<std::size_t>(s.size()));
-  for (int q = 0; q < s.size(); ++q) send[q].assign(static_cast<std::size_t>(q + s.rank()), std::byte{7});
+  for (int q = 0; q < s.size(); ++q)
+    send[q].assign(static_cast<std::size_t>(q + s.rank()), std::byte{7});
   const auto got = net.alltoallv(send);
-  for (int q = 0; q < s.size(); ++q) EXPECT_EQ(got[q].size(), static_cast<std::size_t>(q + s.rank()));
+  for (int q = 0; q < s.size(); ++q)
+    EXPECT_EQ(got[q].size(), static_cast<std::size_t>(q + s.rank()));
   EXPECT_EQ(net.exclusive_prefix_sum(10), 10 * s.rank());
   EXPECT_EQ(net.broadcast(std::string(s.rank() == 0 ? "from zero" : ""), 0), "from zero");
 }
 
 TEST(Session, WindowsReadAndWriteOtherProcessesMemory) {
-  weft::rt::Session& s = session();
+  weft::rt::Session &s = session();
   weft::rt::Window w = weft::rt::Window::allocate(s.transport().comm(), 16);
-  int* exposed = reinterpret_cast<int*>(w.base());
-  for (int k = 0; k < 4; ++k) exposed[k] = s.rank() * 10;
+  int *exposed = reinterpret_cast<int *>(w.base());
+  for (int k = 0; k < 4; ++k)
+    exposed[k] = s.rank() * 10;
   w.fence();
   int got = -1;
   const int next = (s.rank() + 1) % s.size();
@@ -126,7 +136,7 @@ TEST(Session, WindowsReadAndWriteOtherProcessesMemory) {
 }
 
 TEST(Session, SplitMakesASessionOverSomeProcesses) {
-  weft::rt::Session& s = session();
+  weft::rt::Session &s = session();
   std::unique_ptr<weft::rt::Session> first = s.split(s.rank() == 0 ? 0 : -1, 2);
   if (s.rank() == 0) {
     ASSERT_NE(first, nullptr);
@@ -137,4 +147,4 @@ TEST(Session, SplitMakesASessionOverSomeProcesses) {
   }
 }
 
-}  // namespace
+} // namespace

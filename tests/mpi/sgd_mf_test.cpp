@@ -30,10 +30,11 @@ struct Model {
     H.randomize(2, -0.1f, 0.1f);
   }
   // mf.cpp's loop body.
-  float update(const weft::Entry<float, 2>& e) {
+  float update(const weft::Entry<float, 2> &e) {
     const std::int64_t u = e.key[0], i = e.key[1];
     float err = e.value;
-    for (int k = 0; k < K; ++k) err -= W(u, k) * H(i, k);
+    for (int k = 0; k < K; ++k)
+      err -= W(u, k) * H(i, k);
     for (int k = 0; k < K; ++k) {
       const float w = W(u, k);
       W(u, k) += kLr * (err * H(i, k) - kReg * w);
@@ -41,19 +42,20 @@ struct Model {
     }
     return err;
   }
-  double rmse(const weft::SparseArray<float, 2>& R) const {
+  double rmse(const weft::SparseArray<float, 2> &R) const {
     double sq = 0;
-    for (const auto& e : R) {
+    for (const auto &e : R) {
       float err = e.value;
-      for (int k = 0; k < K; ++k) err -= W(e.key[0], k) * H(e.key[1], k);
+      for (int k = 0; k < K; ++k)
+        err -= W(e.key[0], k) * H(e.key[1], k);
       sq += static_cast<double>(err) * err;
     }
     return std::sqrt(sq / static_cast<double>(R.size()));
   }
 };
 
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
+std::string env(const char *name) {
+  const char *v = std::getenv(name);
   return v ? v : "";
 }
 
@@ -69,28 +71,30 @@ TEST(SgdMatrixFactorization, Rotation2DReachesTheSerialTestRmseWithinOnePercent)
   double serial_train = 0, parallel_train = 0;
   for (int epoch = 0; epoch < kEpochs; ++epoch) {
     weft::Accumulator<double> sq_serial(0.0), sq_parallel(0.0);
-    for (const auto& e : R) {
+    for (const auto &e : R) {
       const float err = serial.update(e);
       sq_serial += err * err;
     }
-    weft::rt::rotation_2d(session(), R, /*space*/ 0, /*time*/ 1,
-                          weft::rt::Footprint().write(parallel.W, 0).write(parallel.H, 1).reduce(sq_parallel),
-                          [&](const weft::Entry<float, 2>& e) {
-                            const float err = parallel.update(e);
-                            sq_parallel += err * err;
-                          });
+    weft::rt::rotation_2d(
+        session(), R, /*space*/ 0, /*time*/ 1,
+        weft::rt::Footprint().write(parallel.W, 0).write(parallel.H, 1).reduce(sq_parallel),
+        [&](const weft::Entry<float, 2> &e) {
+          const float err = parallel.update(e);
+          sq_parallel += err * err;
+        });
     serial_train = std::sqrt(sq_serial.value() / static_cast<double>(R.size()));
     parallel_train = std::sqrt(sq_parallel.value() / static_cast<double>(R.size()));
   }
   const double serial_test = serial.rmse(R_test), parallel_test = parallel.rmse(R_test);
   if (session().rank() == 0) {
-    std::printf("%d processes x %d threads, %d epochs: test RMSE serial %.5f, rotation_2d %.5f; train %.5f / %.5f\n",
-                session().size(), session().threads(), kEpochs, serial_test, parallel_test, serial_train,
-                parallel_train);
+    std::printf("%d processes x %d threads, %d epochs: test RMSE serial %.5f, rotation_2d %.5f; "
+                "train %.5f / %.5f\n",
+                session().size(), session().threads(), kEpochs, serial_test, parallel_test,
+                serial_train, parallel_train);
   }
   EXPECT_LT(serial_test, 0.5);
   EXPECT_NEAR(parallel_test, serial_test, 0.01 * serial_test);
   EXPECT_NEAR(parallel_train, serial_train, 0.02 * serial_train);
 }
 
-}  // namespace
+} // namespace

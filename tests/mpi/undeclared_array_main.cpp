@@ -4,7 +4,7 @@
 #include <weft/rt/data_parallel.h>
 #include <weft/rt/partition_1d.h>
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
   weft::rt::Session session(argc, argv);
   weft::DistArray<float, 2> W({100, 4});
   weft::rt::partition_1d(session, weft::rt::IndexRange{0, 100}, weft::rt::Footprint().write(W, 0),

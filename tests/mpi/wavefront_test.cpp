@@ -16,28 +16,35 @@ using weft_test::session;
 
 std::string random_string(std::uint64_t seed, int length) {
   std::string s;
-  for (int n = 0; n < length; ++n) s += static_cast<char>('a' + weft::detail::splitmix64_at(seed, n) % 4);
+  for (int n = 0; n < length; ++n)
+    s += static_cast<char>('a' + weft::detail::splitmix64_at(seed, n) % 4);
   return s;
 }
 
 template <class T>
-void edit_distance_matches(const std::string& a, const std::string& b, T substitution) {
+void edit_distance_matches(const std::string &a, const std::string &b, T substitution) {
   const std::int64_t n = a.size(), m = b.size();
   weft::DistArray<T, 2> serial({n + 1, m + 1}), parallel({n + 1, m + 1});
-  for (auto* D : {&serial, &parallel}) {
-    for (std::int64_t i = 0; i <= n; ++i) (*D)(i, 0) = static_cast<T>(i);
-    for (std::int64_t j = 0; j <= m; ++j) (*D)(0, j) = static_cast<T>(j);
+  for (auto *D : {&serial, &parallel}) {
+    for (std::int64_t i = 0; i <= n; ++i)
+      (*D)(i, 0) = static_cast<T>(i);
+    for (std::int64_t j = 0; j <= m; ++j)
+      (*D)(0, j) = static_cast<T>(j);
   }
-  const auto cell = [&](weft::DistArray<T, 2>& D, std::int64_t i, std::int64_t j) {
+  const auto cell = [&](weft::DistArray<T, 2> &D, std::int64_t i, std::int64_t j) {
     D(i, j) = std::min({D(i - 1, j) + T(1), D(i, j - 1) + T(1),
                         D(i - 1, j - 1) + (a[i - 1] == b[j - 1] ? T(0) : substitution)});
   };
   for (std::int64_t i = 1; i <= n; ++i) {
-    for (std::int64_t j = 1; j <= m; ++j) cell(serial, i, j);
+    for (std::int64_t j = 1; j <= m; ++j)
+      cell(serial, i, j);
   }
-  weft::rt::wavefront(session(), weft::rt::Wavefront{{1, n + 1}, {1, m + 1}}, weft::rt::Footprint().write(parallel, 0),
+  weft::rt::wavefront(session(), weft::rt::Wavefront{{1, n + 1}, {1, m + 1}},
+                      weft::rt::Footprint().write(parallel, 0),
                       [&](std::int64_t i, std::int64_t j) { cell(parallel, i, j); });
-  EXPECT_EQ(std::memcmp(serial.data(), parallel.data(), sizeof(T) * static_cast<std::size_t>(serial.size())), 0);
+  EXPECT_EQ(std::memcmp(serial.data(), parallel.data(),
+                        sizeof(T) * static_cast<std::size_t>(serial.size())),
+            0);
   EXPECT_EQ(parallel(n, m), serial(n, m));
 }
 
@@ -57,9 +64,13 @@ TEST(Wavefront, NarrowerThanTheProcessesAndRunTwice) {
 TEST(Wavefront, ASecondRunOverThePartitionedTableMovesNoDataBetweenTheLoops) {
   const std::int64_t n = 200, m = 300;
   weft::DistArray<int, 2> D({n + 1, m + 1});
-  for (std::int64_t j = 0; j <= m; ++j) D(0, j) = static_cast<int>(j);
-  for (std::int64_t i = 0; i <= n; ++i) D(i, 0) = static_cast<int>(i);
-  const auto body = [&](std::int64_t i, std::int64_t j) { D(i, j) = std::min(D(i - 1, j), D(i, j - 1)) + 1; };
+  for (std::int64_t j = 0; j <= m; ++j)
+    D(0, j) = static_cast<int>(j);
+  for (std::int64_t i = 0; i <= n; ++i)
+    D(i, 0) = static_cast<int>(i);
+  const auto body = [&](std::int64_t i, std::int64_t j) {
+    D(i, j) = std::min(D(i - 1, j), D(i, j - 1)) + 1;
+  };
   const weft::rt::Wavefront space{{1, n + 1}, {1, m + 1}};
   weft::rt::wavefront(session(), space, weft::rt::Footprint().write(D, 0), body);
   const weft::rt::Traffic before = session().traffic();
@@ -75,4 +86,4 @@ TEST(Wavefront, ASecondRunOverThePartitionedTableMovesNoDataBetweenTheLoops) {
   EXPECT_EQ(D(n, m), static_cast<int>(n + m));
 }
 
-}  // namespace
+} // namespace

@@ -10,7 +10,8 @@ namespace {
 
 TEST(Accumulator, DefaultsToPlusAndSums) {
   weft::Accumulator<double> sq_err(0.0);
-  for (int i = 1; i <= 4; ++i) sq_err += i * i;
+  for (int i = 1; i <= 4; ++i)
+    sq_err += i * i;
   EXPECT_EQ(sq_err.value(), 30.0);
   static_assert(std::is_same_v<weft::Accumulator<double>::op_type, std::plus<double>>);
 }
@@ -37,8 +38,10 @@ TEST(Accumulator, ResetReplacesTheValue) {
 }
 
 TEST(Accumulator, MaxAndMinKeepTheExtremes) {
-  weft::Accumulator<float, weft::Max<float>> largest(weft::reduction_identity<weft::Max<float>, float>::value());
-  weft::Accumulator<int, weft::Min<int>> smallest(weft::reduction_identity<weft::Min<int>, int>::value());
+  weft::Accumulator<float, weft::Max<float>> largest(
+      weft::reduction_identity<weft::Max<float>, float>::value());
+  weft::Accumulator<int, weft::Min<int>> smallest(
+      weft::reduction_identity<weft::Min<int>, int>::value());
   for (int x : {3, -7, 12, 5}) {
     largest += static_cast<float>(x);
     smallest += x;
@@ -49,7 +52,8 @@ TEST(Accumulator, MaxAndMinKeepTheExtremes) {
 
 TEST(Accumulator, MultipliesWithAnExplicitOp) {
   weft::Accumulator<std::int64_t, std::multiplies<std::int64_t>> product(1);
-  for (int i = 1; i <= 5; ++i) product += i;
+  for (int i = 1; i <= 5; ++i)
+    product += i;
   EXPECT_EQ(product.value(), 120);
 }
 
@@ -61,17 +65,20 @@ TEST(ReductionIdentity, IsZeroForPlusAndOneForMultiplies) {
 }
 
 TEST(ReductionIdentity, IsTheBottomForMaxAndTheTopForMin) {
-  EXPECT_EQ((weft::reduction_identity<weft::Max<int>, int>::value()), std::numeric_limits<int>::lowest());
-  EXPECT_EQ((weft::reduction_identity<weft::Min<int>, int>::value()), std::numeric_limits<int>::max());
+  EXPECT_EQ((weft::reduction_identity<weft::Max<int>, int>::value()),
+            std::numeric_limits<int>::lowest());
+  EXPECT_EQ((weft::reduction_identity<weft::Min<int>, int>::value()),
+            std::numeric_limits<int>::max());
   // Floating types have infinities, which are the true identities.
-  EXPECT_EQ((weft::reduction_identity<weft::Max<double>, double>::value()), -std::numeric_limits<double>::infinity());
-  EXPECT_EQ((weft::reduction_identity<weft::Min<float>, float>::value()), std::numeric_limits<float>::infinity());
+  EXPECT_EQ((weft::reduction_identity<weft::Max<double>, double>::value()),
+            -std::numeric_limits<double>::infinity());
+  EXPECT_EQ((weft::reduction_identity<weft::Min<float>, float>::value()),
+            std::numeric_limits<float>::infinity());
 }
 
 // Op(identity, x) == x for each supported op: what a runtime relies on when it starts
 // each partial reduction at the identity.
-template <class Op, class T>
-void expect_identity_is_neutral(T x) {
+template <class Op, class T> void expect_identity_is_neutral(T x) {
   const T e = weft::reduction_identity<Op, T>::value();
   EXPECT_EQ(Op{}(e, x), x);
   EXPECT_EQ(Op{}(x, e), x);
@@ -91,8 +98,9 @@ TEST(ReductionIdentity, IsNeutralForItsOp) {
 }
 
 TEST(ReductionIdentity, StartsAnEmptyReduction) {
-  weft::Accumulator<float, weft::Max<float>> acc(weft::reduction_identity<weft::Max<float>, float>::value());
+  weft::Accumulator<float, weft::Max<float>> acc(
+      weft::reduction_identity<weft::Max<float>, float>::value());
   EXPECT_EQ(acc.value(), -std::numeric_limits<float>::infinity());
 }
 
-}  // namespace
+} // namespace

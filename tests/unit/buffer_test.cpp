@@ -21,8 +21,8 @@ TEST(Buffer, ApplyAddAddsTheUpdateToTheTargetImmediately) {
 TEST(Buffer, CustomLambdaIsDeducedAndCalledWithTargetAndUpdate) {
   weft::DistArray<double, 1> v({4});
   v.fill(10.0);
-  auto scale_down = [](double& target, const double& update) { target -= 0.5 * update; };
-  weft::Buffer dv(v, scale_down, 10);  // class template argument deduction
+  auto scale_down = [](double &target, const double &update) { target -= 0.5 * update; };
+  weft::Buffer dv(v, scale_down, 10); // class template argument deduction
   static_assert(std::is_same_v<decltype(dv), weft::Buffer<double, 1, decltype(scale_down)>>);
   dv(2) += 4.0;
   EXPECT_EQ(v(2), 8.0);
@@ -32,7 +32,13 @@ TEST(Buffer, CustomLambdaIsDeducedAndCalledWithTargetAndUpdate) {
 TEST(Buffer, AStatefulApplyKeepsItsState) {
   weft::DistArray<int, 1> v({1});
   int calls = 0;
-  weft::Buffer counted(v, [&calls](int& target, const int& update) { target += update; ++calls; }, 1);
+  weft::Buffer counted(
+      v,
+      [&calls](int &target, const int &update) {
+        target += update;
+        ++calls;
+      },
+      1);
   counted(0) += 3;
   counted(0) += 4;
   EXPECT_EQ(v(0), 7);
@@ -44,7 +50,7 @@ TEST(Buffer, MaxDelayBelowOneIsAnError) {
   try {
     weft::Buffer<float, 1> b(v, weft::apply_add, 0);
     FAIL() << "no error";
-  } catch (const weft::Error& e) {
+  } catch (const weft::Error &e) {
     EXPECT_STREQ(e.what(), "weft::Buffer: max_delay must be at least 1, got 0");
   }
   EXPECT_THROW((weft::Buffer<float, 1>(v, weft::apply_add, -5)), weft::Error);
@@ -57,4 +63,4 @@ TEST(Buffer, OutOfBoundsWriteIsAnError) {
   EXPECT_THROW(dW(2, 0) += 1.0f, weft::Error);
 }
 
-}  // namespace
+} // namespace

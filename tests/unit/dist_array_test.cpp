@@ -13,7 +13,8 @@ TEST(DistArray, IsZeroInitializedWithTheGivenShape) {
   weft::DistArray<float, 2> W({3, 4});
   EXPECT_EQ(W.shape(), (std::array<std::int64_t, 2>{3, 4}));
   EXPECT_EQ(W.size(), 12);
-  for (std::int64_t n = 0; n < W.size(); ++n) EXPECT_EQ(W.data()[n], 0.0f);
+  for (std::int64_t n = 0; n < W.size(); ++n)
+    EXPECT_EQ(W.data()[n], 0.0f);
   static_assert(std::is_same_v<weft::DistArray<float, 2>::value_type, float>);
   static_assert(weft::DistArray<float, 2>::rank == 2);
 }
@@ -31,14 +32,15 @@ TEST(DistArray, IsRowMajor) {
   weft::DistArray<int, 3> A({2, 3, 4});
   for (int i = 0; i < 2; ++i)
     for (int j = 0; j < 3; ++j)
-      for (int k = 0; k < 4; ++k) A(i, j, k) = 100 * i + 10 * j + k;
+      for (int k = 0; k < 4; ++k)
+        A(i, j, k) = 100 * i + 10 * j + k;
   // Linear index of (i, j, k) is (i * 3 + j) * 4 + k.
   EXPECT_EQ(A.data()[0], 0);
   EXPECT_EQ(A.data()[1], 1);
   EXPECT_EQ(A.data()[4], 10);
   EXPECT_EQ(A.data()[12], 100);
   EXPECT_EQ(A.data()[(1 * 3 + 2) * 4 + 3], 123);
-  const weft::DistArray<int, 3>& cA = A;
+  const weft::DistArray<int, 3> &cA = A;
   EXPECT_EQ(cA(1, 2, 3), 123);
 }
 
@@ -59,7 +61,7 @@ TEST(DistArray, NegativeExtentIsAnError) {
   try {
     weft::DistArray<float, 2> W({3, -1});
     FAIL() << "no error";
-  } catch (const weft::Error& e) {
+  } catch (const weft::Error &e) {
     EXPECT_STREQ(e.what(), "weft::DistArray: negative extent in dimension 1 of shape (3, -1)");
   }
 }
@@ -74,12 +76,13 @@ TEST(DistArray, OutOfBoundsIndexIsAnErrorNamingIndexShapeAndDimension) {
   try {
     W(2, 4) = 1.0f;
     FAIL() << "no error";
-  } catch (const weft::Error& e) {
-    EXPECT_STREQ(e.what(), "weft::DistArray: index (2, 4) out of bounds for shape (3, 4) (dimension 1)");
+  } catch (const weft::Error &e) {
+    EXPECT_STREQ(e.what(),
+                 "weft::DistArray: index (2, 4) out of bounds for shape (3, 4) (dimension 1)");
   }
   EXPECT_THROW(W(-1, 0), weft::Error);
   EXPECT_THROW(W(3, 0), weft::Error);
-  const weft::DistArray<float, 2>& cW = W;
+  const weft::DistArray<float, 2> &cW = W;
   EXPECT_THROW(cW(0, -1), weft::Error);
   EXPECT_NO_THROW(W(2, 3));
 }
@@ -88,7 +91,8 @@ TEST(DistArray, FillSetsEveryElement) {
   weft::DistArray<double, 2> A({5, 6});
   A.fill(2.5);
   for (int i = 0; i < 5; ++i)
-    for (int j = 0; j < 6; ++j) EXPECT_EQ(A(i, j), 2.5);
+    for (int j = 0; j < 6; ++j)
+      EXPECT_EQ(A(i, j), 2.5);
 }
 
 TEST(DistArray, RandomizeIsDeterministicForASeed) {
@@ -119,7 +123,7 @@ TEST(DistArray, RandomizeStaysInHalfOpenRangeAndCoversIt) {
   }
   EXPECT_LT(lo, -1.99f);
   EXPECT_GT(hi, 2.99f);
-  EXPECT_NEAR(sum / static_cast<double>(A.size()), 0.5, 0.02);  // mean of U[-2, 3)
+  EXPECT_NEAR(sum / static_cast<double>(A.size()), 0.5, 0.02); // mean of U[-2, 3)
 }
 
 TEST(DistArray, RandomizeIntegersStayInHalfOpenRangeAndHitEveryValue) {
@@ -146,7 +150,8 @@ TEST(DistArray, RandomizeIsCounterBasedSoTheValueDependsOnlyOnSeedAndLinearIndex
     EXPECT_EQ(B.data()[n], C(n));
   }
   // And it is output n of splitmix64, which a runtime can compute for one element.
-  EXPECT_EQ(C(37), weft::detail::uniform_from_bits<float>(weft::detail::splitmix64_at(9, 37), 0.0f, 1.0f));
+  EXPECT_EQ(C(37),
+            weft::detail::uniform_from_bits<float>(weft::detail::splitmix64_at(9, 37), 0.0f, 1.0f));
 }
 
 TEST(DistArray, Splitmix64MatchesTheReferenceSequence) {
@@ -161,8 +166,10 @@ TEST(DistArray, RandomizeRejectsAnEmptyOrInfiniteRange) {
   try {
     A.randomize(1, 1.5f, 1.5f);
     FAIL() << "no error";
-  } catch (const weft::Error& e) {
-    EXPECT_STREQ(e.what(), "weft::DistArray::randomize: invalid range [1.5, 1.5): need lo < hi and a finite width");
+  } catch (const weft::Error &e) {
+    EXPECT_STREQ(
+        e.what(),
+        "weft::DistArray::randomize: invalid range [1.5, 1.5): need lo < hi and a finite width");
   }
   EXPECT_THROW(A.randomize(1, 2.0f, 1.0f), weft::Error);
   EXPECT_THROW(A.randomize(1, -3e38f, 3e38f), weft::Error);
@@ -183,15 +190,17 @@ TEST(DistArray, IsCopyableAsAValue) {
 // once a pointer to its storage may be held by code it cannot see (weft.h,
 // detail::Residency::escaped). It describes the storage: a copy has new storage, a move
 // takes the storage along, a copy assignment keeps the target's storage.
-bool escaped(const weft::DistArray<float, 2>& a) { return weft::detail::RuntimeAccess::residency(a).escaped; }
+bool escaped(const weft::DistArray<float, 2> &a) {
+  return weft::detail::RuntimeAccess::residency(a).escaped;
+}
 
 TEST(DistArray, DataRecordsThatTheStorageEscapedAndTheRecordFollowsTheStorage) {
   weft::DistArray<float, 2> A({2, 2});
   A(0, 1) = 1.0f;
   A.fill(2.0f);
   A.randomize(1, 0.0f, 1.0f);
-  EXPECT_FALSE(escaped(A));  // element access, fill and randomize hand out no pointer
-  const weft::DistArray<float, 2>& cA = A;
+  EXPECT_FALSE(escaped(A)); // element access, fill and randomize hand out no pointer
+  const weft::DistArray<float, 2> &cA = A;
   EXPECT_NE(cA.data(), nullptr);
   EXPECT_TRUE(escaped(A));
 
@@ -201,8 +210,8 @@ TEST(DistArray, DataRecordsThatTheStorageEscapedAndTheRecordFollowsTheStorage) {
   EXPECT_TRUE(escaped(moved));
 
   weft::DistArray<float, 2> target({2, 2});
-  EXPECT_NE(target.data(), nullptr);  // a pointer to target's storage escapes
-  target = copy;                       // std::vector may copy into that storage
+  EXPECT_NE(target.data(), nullptr); // a pointer to target's storage escapes
+  target = copy;                     // std::vector may copy into that storage
   EXPECT_TRUE(escaped(target));
   weft::DistArray<float, 2> fresh({2, 2});
   fresh = copy;
@@ -211,4 +220,4 @@ TEST(DistArray, DataRecordsThatTheStorageEscapedAndTheRecordFollowsTheStorage) {
   EXPECT_TRUE(escaped(fresh));
 }
 
-}  // namespace
+} // namespace

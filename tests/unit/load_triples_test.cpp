@@ -16,9 +16,9 @@ using Key2 = std::array<std::int64_t, 2>;
 
 // Each test writes its files into its own directory under gtest's temp dir.
 class LoadTriples : public ::testing::Test {
- protected:
+protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    const auto *info = ::testing::UnitTest::GetInstance()->current_test_info();
     dir_ = fs::path(::testing::TempDir()) /
            ("weft_load_triples_" + std::to_string(::getpid()) + "_" + info->name());
     fs::remove_all(dir_);
@@ -26,18 +26,18 @@ class LoadTriples : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  std::string write(const std::string& name, const std::string& contents) {
+  std::string write(const std::string &name, const std::string &contents) {
     const fs::path p = dir_ / name;
     std::ofstream(p, std::ios::binary) << contents;
     return p.string();
   }
 
   // The message of the weft::Error that loading `contents` as <float, 2> throws.
-  std::string error_of(const std::string& contents) {
+  std::string error_of(const std::string &contents) {
     const std::string path = write("bad.txt", contents);
     try {
       weft::load_triples<float, 2>(path);
-    } catch (const weft::Error& e) {
+    } catch (const weft::Error &e) {
       return e.what();
     }
     return "no error";
@@ -48,19 +48,18 @@ class LoadTriples : public ::testing::Test {
 };
 
 TEST_F(LoadTriples, ReadsEntriesInFileOrder) {
-  const std::string path = write("r.txt",
-                                 "# user item rating\n"
-                                 "0 1 3.5\n"
-                                 "\n"
-                                 "2\t0\t-1e-2\r\n"
-                                 "   \t \n"
-                                 "  # indented comment\n"
-                                 "10   4  7\n"
-                                 "1 1 .25\n"
-                                 "# a last comment without a newline");
+  const std::string path = write("r.txt", "# user item rating\n"
+                                          "0 1 3.5\n"
+                                          "\n"
+                                          "2\t0\t-1e-2\r\n"
+                                          "   \t \n"
+                                          "  # indented comment\n"
+                                          "10   4  7\n"
+                                          "1 1 .25\n"
+                                          "# a last comment without a newline");
   const auto R = weft::load_triples<float, 2>(path);
   ASSERT_EQ(R.size(), 4);
-  const auto& e = R.entries();
+  const auto &e = R.entries();
   EXPECT_EQ(e[0].key, (Key2{0, 1}));
   EXPECT_EQ(e[0].value, 3.5f);
   EXPECT_EQ(e[1].key, (Key2{2, 0}));
@@ -84,39 +83,48 @@ TEST_F(LoadTriples, ReadsOtherRanksAndValueTypes) {
 }
 
 TEST_F(LoadTriples, EmptyFileIsAnErrorUnlessAllowed) {
-  EXPECT_EQ(error_of(""), bad_path() + ": no entries (an empty file; a weft::LoadOptions with allow_empty = true "
-                                      "accepts one)");
-  EXPECT_EQ(error_of("# nothing\n\n"), bad_path() + ": no entries (an empty file; a weft::LoadOptions with "
-                                                    "allow_empty = true accepts one)");
+  EXPECT_EQ(error_of(""),
+            bad_path() + ": no entries (an empty file; a weft::LoadOptions with allow_empty = true "
+                         "accepts one)");
+  EXPECT_EQ(error_of("# nothing\n\n"), bad_path() +
+                                           ": no entries (an empty file; a weft::LoadOptions with "
+                                           "allow_empty = true accepts one)");
   weft::LoadOptions allow;
   allow.allow_empty = true;
   EXPECT_EQ((weft::load_triples<float, 2>(write("empty.txt", ""), allow)).size(), 0);
-  EXPECT_EQ((weft::load_triples<float, 2>(write("comments.txt", "# nothing\n\n"), allow)).size(), 0);
+  EXPECT_EQ((weft::load_triples<float, 2>(write("comments.txt", "# nothing\n\n"), allow)).size(),
+            0);
 }
 
 TEST_F(LoadTriples, LastLineCutShortIsAnError) {
   // "3.75" cut to "3." still parses as a number: any last line with data needs its '\n'.
-  EXPECT_EQ(error_of("0 1 2.5\n# c\n2 3 3."),
-            bad_path() + ":3: the last line does not end with a newline: the file may be cut short (end a complete "
-                         "file with a newline)");
-  EXPECT_EQ(error_of("0 1 2.5\n2 3 3.75"),
-            bad_path() + ":2: the last line does not end with a newline: the file may be cut short (end a complete "
-                         "file with a newline)");
+  EXPECT_EQ(error_of("0 1 2.5\n# c\n2 3 3."), bad_path() +
+                                                  ":3: the last line does not end with a newline: "
+                                                  "the file may be cut short (end a complete "
+                                                  "file with a newline)");
+  EXPECT_EQ(error_of("0 1 2.5\n2 3 3.75"), bad_path() +
+                                               ":2: the last line does not end with a newline: the "
+                                               "file may be cut short (end a complete "
+                                               "file with a newline)");
   // Cut in the key fields: the cut is what is reported, not the missing fields.
-  EXPECT_EQ(error_of("0 1 2.5\n2 3"),
-            bad_path() + ":2: the last line does not end with a newline: the file may be cut short (end a complete "
-                         "file with a newline)");
+  EXPECT_EQ(error_of("0 1 2.5\n2 3"), bad_path() + ":2: the last line does not end with a newline: "
+                                                   "the file may be cut short (end a complete "
+                                                   "file with a newline)");
   // A last blank or comment line carries no data: no newline needed.
   EXPECT_EQ((weft::load_triples<float, 2>(write("ok.txt", "0 1 2.5\n   "))).size(), 1);
 }
 
 TEST_F(LoadTriples, KeyAboveTheLimitNamesLineAndLimit) {
-  EXPECT_EQ(error_of("0 1 1\n2147483647 0 1\n2147483648 0 2.0\n"),
-            bad_path() + ":3: key 0 is out of range: '2147483648' (the largest key is 2^31 - 1 = 2147483647; "
-                         "weft::LoadOptions::max_key sets it)");
-  EXPECT_EQ(error_of("0 4294967296 1\n"),
-            bad_path() + ":1: key 1 is out of range: '4294967296' (the largest key is 2^31 - 1 = 2147483647; "
-                         "weft::LoadOptions::max_key sets it)");
+  EXPECT_EQ(
+      error_of("0 1 1\n2147483647 0 1\n2147483648 0 2.0\n"),
+      bad_path() +
+          ":3: key 0 is out of range: '2147483648' (the largest key is 2^31 - 1 = 2147483647; "
+          "weft::LoadOptions::max_key sets it)");
+  EXPECT_EQ(
+      error_of("0 4294967296 1\n"),
+      bad_path() +
+          ":1: key 1 is out of range: '4294967296' (the largest key is 2^31 - 1 = 2147483647; "
+          "weft::LoadOptions::max_key sets it)");
   weft::LoadOptions wide;
   wide.max_key = std::int64_t{1} << 40;
   const auto R = weft::load_triples<float, 2>(write("wide.txt", "2147483648 0 2.0\n"), wide);
@@ -126,8 +134,9 @@ TEST_F(LoadTriples, KeyAboveTheLimitNamesLineAndLimit) {
   try {
     weft::load_triples<float, 2>(write("narrow.txt", "0 99 1\n100 0 1\n"), narrow);
     FAIL() << "no error";
-  } catch (const weft::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("narrow.txt:2: key 0 is out of range: '100' (the largest key is 99;"),
+  } catch (const weft::Error &e) {
+    EXPECT_NE(std::string(e.what()).find(
+                  "narrow.txt:2: key 0 is out of range: '100' (the largest key is 99;"),
               std::string::npos)
         << e.what();
   }
@@ -137,12 +146,14 @@ TEST_F(LoadTriples, LinesAcrossReadBufferBoundariesAreIntact) {
   // More than one 4 MiB read, so some lines straddle two reads.
   std::string contents;
   const int n = 400000;
-  for (int u = 0; u < n; ++u) contents += std::to_string(u) + " " + std::to_string(u % 97) + " " + std::to_string(u % 1000) + ".5\n";
+  for (int u = 0; u < n; ++u)
+    contents +=
+        std::to_string(u) + " " + std::to_string(u % 97) + " " + std::to_string(u % 1000) + ".5\n";
   ASSERT_GT(contents.size(), weft::detail::LineReader::kBufferBytes);
   const auto R = weft::load_triples<double, 2>(write("big.txt", contents));
   ASSERT_EQ(R.size(), n);
   for (int u = 0; u < n; ++u) {
-    const auto& e = R.entries()[static_cast<std::size_t>(u)];
+    const auto &e = R.entries()[static_cast<std::size_t>(u)];
     ASSERT_EQ(e.key, (Key2{u, u % 97}));
     ASSERT_EQ(e.value, u % 1000 + 0.5);
   }
@@ -154,7 +165,8 @@ TEST_F(LoadTriples, TooFewFieldsNamesPathAndLine) {
 }
 
 TEST_F(LoadTriples, TooManyFieldsNamesPathAndLine) {
-  EXPECT_EQ(error_of("0 1 2.0 9\n"), bad_path() + ":1: too many fields: expected 3 (2 keys and a value), found 4");
+  EXPECT_EQ(error_of("0 1 2.0 9\n"),
+            bad_path() + ":1: too many fields: expected 3 (2 keys and a value), found 4");
   EXPECT_EQ(error_of("0 1 2.0 # trailing comment\n"),
             bad_path() + ":1: too many fields: expected 3 (2 keys and a value), found 6");
 }
@@ -172,8 +184,9 @@ TEST_F(LoadTriples, NegativeKeyIsAnError) {
 
 TEST_F(LoadTriples, KeyBeyondInt64IsAnError) {
   EXPECT_EQ(error_of("99999999999999999999 0 1\n"),
-            bad_path() + ":1: key 0 is out of range: '99999999999999999999' (the largest key is 2^31 - 1 = "
-                         "2147483647; weft::LoadOptions::max_key sets it)");
+            bad_path() +
+                ":1: key 0 is out of range: '99999999999999999999' (the largest key is 2^31 - 1 = "
+                "2147483647; weft::LoadOptions::max_key sets it)");
 }
 
 TEST_F(LoadTriples, BadValueIsAnError) {
@@ -197,13 +210,14 @@ TEST_F(LoadTriples, IntegralValueMustBeAnInteger) {
   try {
     weft::load_triples<int, 1>(path);
     FAIL() << "no error";
-  } catch (const weft::Error& e) {
+  } catch (const weft::Error &e) {
     EXPECT_EQ(std::string(e.what()), path + ":1: value is not an integer: '2.5'");
   }
 }
 
 TEST_F(LoadTriples, UnprintableBytesAreEscapedAndLongTokensCut) {
-  EXPECT_EQ(error_of(std::string("0 1 \x01\xff\n")), bad_path() + ":1: value is not a number: '\\x01\\xff'");
+  EXPECT_EQ(error_of(std::string("0 1 \x01\xff\n")),
+            bad_path() + ":1: value is not a number: '\\x01\\xff'");
   EXPECT_EQ(error_of("0 1 " + std::string(60, 'z') + "\n"),
             bad_path() + ":1: value is not a number: '" + std::string(40, 'z') + "...'");
 }
@@ -223,7 +237,7 @@ TEST_F(LoadTriples, MissingFileIsAnError) {
   try {
     weft::load_triples<float, 2>(path);
     FAIL() << "no error";
-  } catch (const weft::Error& e) {
+  } catch (const weft::Error &e) {
     EXPECT_EQ(std::string(e.what()), path + ": cannot open: No such file or directory");
   }
 }
@@ -232,7 +246,7 @@ TEST_F(LoadTriples, DirectoryIsAnError) {
   try {
     weft::load_triples<float, 2>(dir_.string());
     FAIL() << "no error";
-  } catch (const weft::Error& e) {
+  } catch (const weft::Error &e) {
     EXPECT_EQ(std::string(e.what()), dir_.string() + ": cannot read: Is a directory");
   }
 }
@@ -261,4 +275,4 @@ TEST(ParseFloatingWithStrtod, ReportsGarbageAndOverflow) {
             std::errc::result_out_of_range);
 }
 
-}  // namespace
+} // namespace

@@ -16,16 +16,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string fresh_dir(const std::string& name) {
+std::string fresh_dir(const std::string &name) {
   const std::string dir = (fs::temp_directory_path() / ("weft-rt-checkpoint-" + name)).string();
   fs::remove_all(dir);
   return dir;
 }
 
-void set_rows(weft::DistArray<double, 2>& A, double base) {
-  weft::rt::partition_1d(weft_test::session(), weft::rt::IndexRange{0, A.shape()[0]}, weft::rt::Footprint().write(A, 0),
-                         [&](std::int64_t i) {
-                           for (int k = 0; k < 3; ++k) A(i, k) = base + static_cast<double>(i * 3 + k);
+void set_rows(weft::DistArray<double, 2> &A, double base) {
+  weft::rt::partition_1d(weft_test::session(), weft::rt::IndexRange{0, A.shape()[0]},
+                         weft::rt::Footprint().write(A, 0), [&](std::int64_t i) {
+                           for (int k = 0; k < 3; ++k)
+                             A(i, k) = base + static_cast<double>(i * 3 + k);
                          });
 }
 
@@ -37,7 +38,7 @@ TEST(RtCheckpoint, TheNewestCompleteCheckpointComesBack) {
   weft::rt::Checkpoint writer(weft_test::session(), "job", dir);
   writer.track(A).track(B).track_value(value);
   for (int epoch = 0; epoch < 5; ++epoch) {
-    set_rows(A, 1000.0 * epoch);  // partitioned when written
+    set_rows(A, 1000.0 * epoch); // partitioned when written
     B(epoch) = epoch + 1;
     value = 77 + epoch;
     writer.write(epoch);
@@ -71,7 +72,8 @@ TEST(RtCheckpoint, ADamagedOrIncompleteNewerCheckpointIsSkipped) {
   c.write(1);
   // Epoch 1's data is damaged (its checksum no longer matches); epoch 2 has no manifest.
   {
-    std::fstream f(dir + "/job/epoch-1/rank-0.bin", std::ios::in | std::ios::out | std::ios::binary);
+    std::fstream f(dir + "/job/epoch-1/rank-0.bin",
+                   std::ios::in | std::ios::out | std::ios::binary);
     f.seekp(80);
     f.put('X');
   }
@@ -91,7 +93,7 @@ TEST(RtCheckpoint, NoCheckpointMeansStartingAtEpochZero) {
   weft::rt::Checkpoint c(weft_test::session(), "job", dir);
   c.track(A);
   EXPECT_EQ(c.load_newest(), 0);
-  EXPECT_EQ(c.resume(), 0);  // no --weft-restart
+  EXPECT_EQ(c.resume(), 0); // no --weft-restart
 }
 
 TEST(RtCheckpoint, AnUnwritableDirectoryIsAnError) {
@@ -101,12 +103,13 @@ TEST(RtCheckpoint, AnUnwritableDirectoryIsAnError) {
   try {
     c.write(0);
     FAIL() << "no error";
-  } catch (const weft::Error& e) {
+  } catch (const weft::Error &e) {
     // The checkpoint of epoch 0 and what failed.
-    EXPECT_NE(std::string(e.what()).find("weft-cannot-write-here/job/epoch-0: cannot create the directory"),
+    EXPECT_NE(std::string(e.what()).find(
+                  "weft-cannot-write-here/job/epoch-0: cannot create the directory"),
               std::string::npos)
         << e.what();
   }
 }
 
-}  // namespace
+} // namespace

@@ -15,14 +15,15 @@
 
 namespace {
 
-void fill_rows(weft::DistArray<float, 2>& W) {
+void fill_rows(weft::DistArray<float, 2> &W) {
   weft::rt::partition_1d(weft_test::session(), weft::rt::IndexRange{0, W.shape()[0]},
                          weft::rt::Footprint().write(W, 0), [&](std::int64_t u) {
-                           for (int k = 0; k < 8; ++k) W(u, k) = static_cast<float>(u * 8 + k);
+                           for (int k = 0; k < 8; ++k)
+                             W(u, k) = static_cast<float>(u * 8 + k);
                          });
 }
 
-bool pending(const weft::DistArray<float, 2>& W) {
+bool pending(const weft::DistArray<float, 2> &W) {
   return weft::detail::RuntimeAccess::residency(W).pending != nullptr;
 }
 
@@ -32,7 +33,8 @@ TEST(RtMemoryModel, ALoopLeavesItsArrayPartitionedAndAnElementAccessMakesItWhole
   EXPECT_TRUE(pending(W));
   // A plain element access (the fault handler materializes the array).
   EXPECT_EQ(W(4999, 7), 4999.0f * 8 + 7);
-  for (int u = 0; u < 5000; u += 37) EXPECT_EQ(W(u, 3), static_cast<float>(u * 8 + 3));
+  for (int u = 0; u < 5000; u += 37)
+    EXPECT_EQ(W(u, 3), static_cast<float>(u * 8 + 3));
   // data() checks explicitly and forgets the pending mark.
   EXPECT_EQ(W.data()[8], 8.0f);
   EXPECT_FALSE(pending(W));
@@ -45,7 +47,7 @@ TEST(RtMemoryModel, DataFillRandomizeAndCopiesSeeTheWholeArray) {
   weft::DistArray<float, 2> W({300, 8});
   fill_rows(W);
   EXPECT_TRUE(pending(W));
-  const float* p = W.data();
+  const float *p = W.data();
   EXPECT_EQ(p[299 * 8 + 1], 299.0f * 8 + 1);
 
   weft::DistArray<float, 2> copied({300, 8});
@@ -81,7 +83,7 @@ TEST(RtMemoryModel, DataFillRandomizeAndCopiesSeeTheWholeArray) {
 // is what the next serial access and the next loop see.
 TEST(RtMemoryModel, SystemCallsThroughAPointerTakenBeforeALoopSeeTheWholeArray) {
   weft::DistArray<float, 2> W({2000, 8});
-  float* const p = W.data();
+  float *const p = W.data();
   fill_rows(W);
   EXPECT_FALSE(pending(W));
   const std::size_t bytes = sizeof(float) * 2000 * 8;
@@ -97,7 +99,8 @@ TEST(RtMemoryModel, SystemCallsThroughAPointerTakenBeforeALoopSeeTheWholeArray) 
   EXPECT_EQ(file[8], 8.0f);
 
   // The file, each value + 0.5, read back into W after another loop.
-  for (float& v : file) v += 0.5f;
+  for (float &v : file)
+    v += 0.5f;
   EXPECT_EQ(::pwrite(fd, file.data(), bytes, 0), static_cast<ssize_t>(bytes));
   fill_rows(W);
   const ssize_t got = ::pread(fd, p, bytes, 0);
@@ -106,9 +109,11 @@ TEST(RtMemoryModel, SystemCallsThroughAPointerTakenBeforeALoopSeeTheWholeArray) 
   EXPECT_EQ(W(1999, 7), 1999.0f * 8 + 7.5f);
   weft::Accumulator<double> total(0.0);
   weft::rt::partition_1d(weft_test::session(), weft::rt::IndexRange{0, 2000},
-                         weft::rt::Footprint().read(W, 0).reduce(total), [&](std::int64_t u) { total += W(u, 2); });
+                         weft::rt::Footprint().read(W, 0).reduce(total),
+                         [&](std::int64_t u) { total += W(u, 2); });
   double serial = 0.0;
-  for (int u = 0; u < 2000; ++u) serial += u * 8 + 2.5;
+  for (int u = 0; u < 2000; ++u)
+    serial += u * 8 + 2.5;
   EXPECT_EQ(total.value(), serial);
 }
 
@@ -131,8 +136,8 @@ TEST(RtMemoryModel, APartitionedArrayThatIsDestroyedGivesItsPagesBack) {
     fill_rows(W);
   }
   weft::DistArray<float, 2> after({64, 8});
-  after(63, 7) = 1.0f;  // allocation may reuse the pages: they must be accessible
+  after(63, 7) = 1.0f; // allocation may reuse the pages: they must be accessible
   EXPECT_EQ(after(63, 7), 1.0f);
 }
 
-}  // namespace
+} // namespace

@@ -10,23 +10,25 @@
 namespace {
 
 std::map<std::string, std::string> fake_env;
-const char* fake_getenv(const char* name) {
+const char *fake_getenv(const char *name) {
   const auto it = fake_env.find(name);
   return it == fake_env.end() ? nullptr : it->second.c_str();
 }
 
 // Parses `args` (argv[0] added) with the fake environment; returns the options and
 // leaves the kept arguments in `kept`.
-weft::rt::Options parse(std::vector<std::string> args, std::vector<std::string>* kept = nullptr) {
+weft::rt::Options parse(std::vector<std::string> args, std::vector<std::string> *kept = nullptr) {
   args.insert(args.begin(), "prog");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
+  std::vector<char *> argv;
+  for (auto &a : args)
+    argv.push_back(a.data());
   argv.push_back(nullptr);
   int argc = static_cast<int>(args.size());
   weft::rt::Options o = weft::rt::parse_options(argc, argv.data(), &fake_getenv);
   if (kept) {
     kept->clear();
-    for (int n = 0; n < argc; ++n) kept->push_back(argv[n]);
+    for (int n = 0; n < argc; ++n)
+      kept->push_back(argv[n]);
     EXPECT_EQ(argv[argc], nullptr);
   }
   return o;
@@ -35,14 +37,14 @@ weft::rt::Options parse(std::vector<std::string> args, std::vector<std::string>*
 std::string error_of(std::vector<std::string> args) {
   try {
     parse(std::move(args));
-  } catch (const weft::rt::OptionError& e) {
+  } catch (const weft::rt::OptionError &e) {
     return e.what();
   }
   return "no error";
 }
 
 class RtOptions : public ::testing::Test {
- protected:
+protected:
   void SetUp() override { fake_env.clear(); }
 };
 
@@ -56,7 +58,7 @@ TEST_F(RtOptions, DefaultsWithoutFlagsOrEnvironment) {
   EXPECT_EQ(o.partition_bytes, 4 << 20);
   EXPECT_EQ(o.credit_bytes, 16 << 20);
   EXPECT_TRUE(o.lazy_materialize);
-  EXPECT_FALSE(o.output.has_value());  // the Session's constructor decides
+  EXPECT_FALSE(o.output.has_value()); // the Session's constructor decides
 }
 
 TEST_F(RtOptions, OutputSaysWhoseStandardOutputIsShown) {
@@ -72,10 +74,10 @@ TEST_F(RtOptions, OutputSaysWhoseStandardOutputIsShown) {
 TEST_F(RtOptions, FlagsAreParsedAndRemovedFromArgv) {
   std::vector<std::string> kept;
   const weft::rt::Options o =
-      parse({"--train", "a.txt", "--weft-threads=3", "--weft-checkpoint-every", "5", "--epochs", "2",
-             "--weft-checkpoint-dir=/tmp/ck", "--weft-restart", "--weft-partition-bytes=64K", "--weft-credit-bytes=1M",
-             "--weft-wait-timeout=2.5", "--weft-materialize=eager", "--weft-ranks=4", "--weft-cache-bytes=256K",
-             "--weft-partitions-per-rank=3"},
+      parse({"--train", "a.txt", "--weft-threads=3", "--weft-checkpoint-every", "5", "--epochs",
+             "2", "--weft-checkpoint-dir=/tmp/ck", "--weft-restart", "--weft-partition-bytes=64K",
+             "--weft-credit-bytes=1M", "--weft-wait-timeout=2.5", "--weft-materialize=eager",
+             "--weft-ranks=4", "--weft-cache-bytes=256K", "--weft-partitions-per-rank=3"},
             &kept);
   EXPECT_EQ(kept, (std::vector<std::string>{"prog", "--train", "a.txt", "--epochs", "2"}));
   EXPECT_EQ(o.threads, 3);
@@ -110,24 +112,32 @@ TEST_F(RtOptions, ArgumentsAfterDoubleDashAreTheProgramsOwn) {
 }
 
 TEST_F(RtOptions, BadValuesNameTheFlagAndTheValue) {
-  EXPECT_EQ(error_of({"--weft-threads=abc"}), "--weft-threads needs an integer from 0 to 4096, got 'abc'");
-  EXPECT_EQ(error_of({"--weft-threads=-1"}), "--weft-threads needs an integer from 0 to 4096, got '-1'");
-  EXPECT_EQ(error_of({"--weft-threads=4x"}), "--weft-threads needs an integer from 0 to 4096, got '4x'");
+  EXPECT_EQ(error_of({"--weft-threads=abc"}),
+            "--weft-threads needs an integer from 0 to 4096, got 'abc'");
+  EXPECT_EQ(error_of({"--weft-threads=-1"}),
+            "--weft-threads needs an integer from 0 to 4096, got '-1'");
+  EXPECT_EQ(error_of({"--weft-threads=4x"}),
+            "--weft-threads needs an integer from 0 to 4096, got '4x'");
   EXPECT_EQ(error_of({"--weft-checkpoint-every=1.5"}),
             "--weft-checkpoint-every needs an integer from 0 to 1073741824, got '1.5'");
   EXPECT_EQ(error_of({"--weft-partition-bytes=12Q"}),
-            "--weft-partition-bytes needs a byte count from 1024 to 1073741824 (suffixes K, M, G allowed), got '12Q'");
-  EXPECT_EQ(error_of({"--weft-materialize=sometimes"}), "--weft-materialize needs 'lazy' or 'eager', got 'sometimes'");
+            "--weft-partition-bytes needs a byte count from 1024 to 1073741824 (suffixes K, M, G "
+            "allowed), got '12Q'");
+  EXPECT_EQ(error_of({"--weft-materialize=sometimes"}),
+            "--weft-materialize needs 'lazy' or 'eager', got 'sometimes'");
   EXPECT_EQ(error_of({"--weft-restart=maybe"}),
             "--weft-restart needs 1 or 0 (true/false, yes/no, on/off), got 'maybe'");
-  EXPECT_EQ(error_of({"--weft-wait-timeout=-3"}), "--weft-wait-timeout needs a number of seconds from 0 to 1e9, got '-3'");
-  EXPECT_EQ(error_of({"--weft-checkpoint-dir="}), "--weft-checkpoint-dir needs a directory name, got ''");
+  EXPECT_EQ(error_of({"--weft-wait-timeout=-3"}),
+            "--weft-wait-timeout needs a number of seconds from 0 to 1e9, got '-3'");
+  EXPECT_EQ(error_of({"--weft-checkpoint-dir="}),
+            "--weft-checkpoint-dir needs a directory name, got ''");
 }
 
 TEST_F(RtOptions, MissingValueAndUnknownFlagAreErrors) {
   EXPECT_EQ(error_of({"--weft-threads"}), "--weft-threads needs a value");
   const std::string unknown = error_of({"--weft-thread=2"});
-  EXPECT_EQ(unknown.rfind("unknown option --weft-thread; the runtime's options are:", 0), 0u) << unknown;
+  EXPECT_EQ(unknown.rfind("unknown option --weft-thread; the runtime's options are:", 0), 0u)
+      << unknown;
 }
 
 TEST_F(RtOptions, BadEnvironmentValueNamesTheVariable) {
@@ -135,4 +145,4 @@ TEST_F(RtOptions, BadEnvironmentValueNamesTheVariable) {
   EXPECT_EQ(error_of({}), "WEFT_THREADS needs an integer from 0 to 4096, got 'many'");
 }
 
-}  // namespace
+} // namespace

@@ -6,6 +6,6 @@
 
 namespace weft_test {
 
-weft::rt::Session& session();
+weft::rt::Session &session();
 
-}  // namespace weft_test
+} // namespace weft_test

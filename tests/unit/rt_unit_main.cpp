@@ -10,7 +10,7 @@ namespace weft_test {
 
 std::unique_ptr<weft::rt::Session> the_session;
 
-weft::rt::Session& session() {
+weft::rt::Session &session() {
   if (!the_session) {
     weft::rt::Options options;
     options.threads = 2;
@@ -20,9 +20,9 @@ weft::rt::Session& session() {
   return *the_session;
 }
 
-}  // namespace weft_test
+} // namespace weft_test
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
   ::testing::InitGoogleTest(&argc, argv);
   const int rc = RUN_ALL_TESTS();
   weft_test::the_session.reset();

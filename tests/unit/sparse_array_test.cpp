@@ -25,7 +25,7 @@ TEST(SparseArray, IteratesEntriesInInsertionOrder) {
   ASSERT_EQ(R.size(), 3);
   std::vector<Key2> keys;
   std::vector<float> values;
-  for (const auto& e : R) {
+  for (const auto &e : R) {
     keys.push_back(e.key);
     values.push_back(e.value);
   }
@@ -46,12 +46,14 @@ TEST(SparseArray, MutableIterationChangesValues) {
   weft::SparseArray<float, 1> R;
   R.add({0}, 1.0f);
   R.add({5}, 2.0f);
-  for (auto& e : R) e.value *= 10.0f;
+  for (auto &e : R)
+    e.value *= 10.0f;
   EXPECT_EQ(R.entries()[0].value, 10.0f);
   EXPECT_EQ(R.entries()[1].value, 20.0f);
-  const weft::SparseArray<float, 1>& cR = R;
+  const weft::SparseArray<float, 1> &cR = R;
   float sum = 0;
-  for (const auto& e : cR) sum += e.value;
+  for (const auto &e : cR)
+    sum += e.value;
   EXPECT_EQ(sum, 30.0f);
 }
 
@@ -60,7 +62,7 @@ TEST(SparseArray, AddRejectsANegativeKey) {
   try {
     R.add({1, -2}, 1.0f);
     FAIL() << "no error";
-  } catch (const weft::Error& e) {
+  } catch (const weft::Error &e) {
     EXPECT_STREQ(e.what(), "weft::SparseArray::add: key (1, -2) is negative in dimension 1");
   }
   EXPECT_EQ(R.size(), 0);
@@ -74,9 +76,9 @@ TEST(SparseArray, TakesAVectorOfEntriesAndChecksTheirKeys) {
   try {
     weft::SparseArray<float, 2> bad(std::vector<weft::Entry<float, 2>>{{{-1, 0}, 1.0f}});
     FAIL() << "no error";
-  } catch (const weft::Error& e) {
+  } catch (const weft::Error &e) {
     EXPECT_STREQ(e.what(), "weft::SparseArray: key (-1, 0) is negative in dimension 0");
   }
 }
 
-}  // namespace
+} // namespace

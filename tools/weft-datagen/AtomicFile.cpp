@@ -14,29 +14,33 @@ namespace {
 
 constexpr std::size_t kBufferBytes = std::size_t{1} << 20;
 
-std::runtime_error io_error(const std::string& what, const std::string& path) {
+std::runtime_error io_error(const std::string &what, const std::string &path) {
   return std::runtime_error(what + " " + path + ": " + std::strerror(errno));
 }
 
-}  // namespace
+} // namespace
 
 AtomicFile::AtomicFile(std::string path)
-    : path_(std::move(path)),
-      temp_path_(path_ + ".tmp." + std::to_string(::getpid())),
+    : path_(std::move(path)), temp_path_(path_ + ".tmp." + std::to_string(::getpid())),
       buffer_(new char[kBufferBytes]) {
   errno = 0;
   file_ = std::fopen(temp_path_.c_str(), "wb");
-  if (!file_) throw io_error("cannot create", temp_path_);
+  if (!file_)
+    throw io_error("cannot create", temp_path_);
 }
 
 AtomicFile::~AtomicFile() {
-  if (file_) std::fclose(file_);
-  if (!committed_) std::remove(temp_path_.c_str());
+  if (file_)
+    std::fclose(file_);
+  if (!committed_)
+    std::remove(temp_path_.c_str());
 }
 
-char* AtomicFile::reserve(std::size_t bytes) {
-  if (bytes > kBufferBytes) throw std::logic_error("AtomicFile::reserve: more than the buffer holds");
-  if (kBufferBytes - used_ < bytes) flush();
+char *AtomicFile::reserve(std::size_t bytes) {
+  if (bytes > kBufferBytes)
+    throw std::logic_error("AtomicFile::reserve: more than the buffer holds");
+  if (kBufferBytes - used_ < bytes)
+    flush();
   return buffer_.get() + used_;
 }
 
@@ -51,7 +55,8 @@ void AtomicFile::write(std::string_view text) {
 
 void AtomicFile::flush() {
   errno = 0;
-  if (used_ > 0 && std::fwrite(buffer_.get(), 1, used_, file_) != used_) throw io_error("cannot write", temp_path_);
+  if (used_ > 0 && std::fwrite(buffer_.get(), 1, used_, file_) != used_)
+    throw io_error("cannot write", temp_path_);
   used_ = 0;
 }
 
@@ -60,10 +65,12 @@ void AtomicFile::commit() {
   errno = 0;
   const int rc = std::fclose(file_);
   file_ = nullptr;
-  if (rc != 0) throw io_error("cannot write", temp_path_);
+  if (rc != 0)
+    throw io_error("cannot write", temp_path_);
   errno = 0;
-  if (std::rename(temp_path_.c_str(), path_.c_str()) != 0) throw io_error("cannot rename " + temp_path_ + " to", path_);
+  if (std::rename(temp_path_.c_str(), path_.c_str()) != 0)
+    throw io_error("cannot rename " + temp_path_ + " to", path_);
   committed_ = true;
 }
 
-}  // namespace weft::datagen
+} // namespace weft::datagen

@@ -17,23 +17,28 @@ namespace {
 enum Stream : std::uint64_t { kTopicStream = 1, kDocumentStream = 2, kTokenStream = 3 };
 
 // Uniform in (0, 1], so that its logarithm is finite.
-double uniform_open0(Xoshiro256& rng) { return static_cast<double>((rng.next() >> 11) + 1) * 0x1p-53; }
+double uniform_open0(Xoshiro256 &rng) {
+  return static_cast<double>((rng.next() >> 11) + 1) * 0x1p-53;
+}
 
 // The logarithm of a Gamma(a, 1) variate. For a >= 1, Marsaglia and Tsang's method
 // (2000): with d = a - 1/3, c = 1 / sqrt(9 d), x ~ N(0, 1) and v = (1 + c x)^3 > 0,
 // accept d v if log u < x^2 / 2 + d - d v + d log v (u uniform; the cheaper squeeze
 // u < 1 - 0.0331 x^4 first). For a < 1, Gamma(a) = Gamma(a + 1) U^(1/a): in logs, so that
 // a small a (beta = 0.01 gives U^100) does not underflow to zero.
-double log_gamma_variate(double a, Xoshiro256& rng) {
-  if (a < 1.0) return log_gamma_variate(a + 1.0, rng) + std::log(uniform_open0(rng)) / a;
+double log_gamma_variate(double a, Xoshiro256 &rng) {
+  if (a < 1.0)
+    return log_gamma_variate(a + 1.0, rng) + std::log(uniform_open0(rng)) / a;
   const double d = a - 1.0 / 3.0, c = 1.0 / std::sqrt(9.0 * d);
   for (;;) {
     const double x = rng.normal();
     double v = 1.0 + c * x;
-    if (v <= 0.0) continue;
+    if (v <= 0.0)
+      continue;
     v = v * v * v;
     const double u = uniform_open0(rng);
-    if (u < 1.0 - 0.0331 * x * x * x * x || std::log(u) < 0.5 * x * x + d * (1.0 - v + std::log(v))) {
+    if (u < 1.0 - 0.0331 * x * x * x * x ||
+        std::log(u) < 0.5 * x * x + d * (1.0 - v + std::log(v))) {
       return std::log(d * v);
     }
   }
@@ -42,34 +47,36 @@ double log_gamma_variate(double a, Xoshiro256& rng) {
 // A draw from Dirichlet(a, ..., a) over n outcomes as running sums of unnormalized
 // weights (g_i / max_j g_j for Gamma variates g_i): cumulative[i] = weights of 0..i.
 // Outcome i is then the first index whose running sum exceeds u * cumulative[n - 1].
-void dirichlet_cumulative(double a, std::size_t n, Xoshiro256& rng, std::vector<double>& cumulative) {
+void dirichlet_cumulative(double a, std::size_t n, Xoshiro256 &rng,
+                          std::vector<double> &cumulative) {
   cumulative.resize(n);
   double largest = -HUGE_VAL;
-  for (double& g : cumulative) {
+  for (double &g : cumulative) {
     g = log_gamma_variate(a, rng);
     largest = std::max(largest, g);
   }
   double total = 0.0;
-  for (double& g : cumulative) {
-    total += std::exp(g - largest);  // the largest weight is 1, so total >= 1
+  for (double &g : cumulative) {
+    total += std::exp(g - largest); // the largest weight is 1, so total >= 1
     g = total;
   }
 }
 
 // The first index whose running sum exceeds u * total (u in [0, 1)); outcomes of weight
 // zero repeat the previous sum and are never chosen.
-std::size_t draw(const double* cumulative, std::size_t n, Xoshiro256& rng) {
+std::size_t draw(const double *cumulative, std::size_t n, Xoshiro256 &rng) {
   const double u = rng.uniform01() * cumulative[n - 1];
-  const std::size_t i = static_cast<std::size_t>(std::upper_bound(cumulative, cumulative + n, u) - cumulative);
+  const std::size_t i =
+      static_cast<std::size_t>(std::upper_bound(cumulative, cumulative + n, u) - cumulative);
   return std::min(i, n - 1);
 }
 
 // Appends "d w p 1\n".
-void write_token(AtomicFile& out, std::int64_t d, std::int64_t w, std::int64_t p) {
+void write_token(AtomicFile &out, std::int64_t d, std::int64_t w, std::int64_t p) {
   constexpr std::size_t kMaxLine = 3 * 21 + 2;
-  char* const first = out.reserve(kMaxLine);
-  char* const last = first + kMaxLine;
-  char* q = std::to_chars(first, last, d).ptr;
+  char *const first = out.reserve(kMaxLine);
+  char *const last = first + kMaxLine;
+  char *q = std::to_chars(first, last, d).ptr;
   *q++ = ' ';
   q = std::to_chars(q, last, w).ptr;
   *q++ = ' ';
@@ -80,19 +87,20 @@ void write_token(AtomicFile& out, std::int64_t d, std::int64_t w, std::int64_t p
   out.written(static_cast<std::size_t>(q - first));
 }
 
-std::string header_line(const LdaOptions& o) {
+std::string header_line(const LdaOptions &o) {
   char alpha[32], beta[32];
   *std::to_chars(alpha, alpha + sizeof alpha - 1, o.alpha).ptr = '\0';
   *std::to_chars(beta, beta + sizeof beta - 1, o.beta).ptr = '\0';
-  return "# weft-datagen lda --docs " + std::to_string(o.docs) + " --vocab " + std::to_string(o.vocab) +
-         " --topics " + std::to_string(o.topics) + " --min-length " + std::to_string(o.min_length) +
-         " --max-length " + std::to_string(o.max_length) + " --alpha " + alpha + " --beta " + beta + " --seed " +
-         std::to_string(o.seed) + " (lines: doc word position 1)\n";
+  return "# weft-datagen lda --docs " + std::to_string(o.docs) + " --vocab " +
+         std::to_string(o.vocab) + " --topics " + std::to_string(o.topics) + " --min-length " +
+         std::to_string(o.min_length) + " --max-length " + std::to_string(o.max_length) +
+         " --alpha " + alpha + " --beta " + beta + " --seed " + std::to_string(o.seed) +
+         " (lines: doc word position 1)\n";
 }
 
-}  // namespace
+} // namespace
 
-LdaCounts generate_lda(const LdaOptions& o) {
+LdaCounts generate_lda(const LdaOptions &o) {
   const std::size_t K = static_cast<std::size_t>(o.topics);
   const std::size_t V = static_cast<std::size_t>(o.vocab);
 
@@ -119,7 +127,8 @@ LdaCounts generate_lda(const LdaOptions& o) {
   std::vector<double> theta;
   LdaCounts counts;
   for (std::int64_t d = 0; d < o.docs; ++d) {
-    const std::int64_t length = o.min_length + static_cast<std::int64_t>(document_rng.below(length_range));
+    const std::int64_t length =
+        o.min_length + static_cast<std::int64_t>(document_rng.below(length_range));
     dirichlet_cumulative(o.alpha, K, document_rng, theta);
     std::fill(ndk.begin(), ndk.end(), 0);
     for (std::int64_t p = 0; p < length; ++p) {
@@ -132,7 +141,8 @@ LdaCounts generate_lda(const LdaOptions& o) {
     }
     log_p_z += std::lgamma(kalpha) - std::lgamma(static_cast<double>(length) + kalpha);
     for (const std::int64_t n : ndk) {
-      if (n != 0) log_p_z += std::lgamma(static_cast<double>(n) + o.alpha) - lg_alpha;
+      if (n != 0)
+        log_p_z += std::lgamma(static_cast<double>(n) + o.alpha) - lg_alpha;
     }
     counts.tokens += length;
   }
@@ -142,7 +152,8 @@ LdaCounts generate_lda(const LdaOptions& o) {
   std::size_t words_seen = 0;
   for (std::size_t w = 0; w < V; ++w) {
     bool used = false;
-    for (std::size_t k = 0; k < K; ++k) used = used || nwk[w * K + k] != 0;
+    for (std::size_t k = 0; k < K; ++k)
+      used = used || nwk[w * K + k] != 0;
     if (used) {
       ++counts.words_used;
       words_seen = w + 1;
@@ -150,12 +161,14 @@ LdaCounts generate_lda(const LdaOptions& o) {
   }
   const double vbeta = static_cast<double>(words_seen) * o.beta, lg_beta = std::lgamma(o.beta);
   double log_p_w = 0.0;
-  for (std::size_t k = 0; k < K; ++k) log_p_w += std::lgamma(vbeta) - std::lgamma(static_cast<double>(nk[k]) + vbeta);
+  for (std::size_t k = 0; k < K; ++k)
+    log_p_w += std::lgamma(vbeta) - std::lgamma(static_cast<double>(nk[k]) + vbeta);
   for (const std::int64_t n : nwk) {
-    if (n != 0) log_p_w += std::lgamma(static_cast<double>(n) + o.beta) - lg_beta;
+    if (n != 0)
+      log_p_w += std::lgamma(static_cast<double>(n) + o.beta) - lg_beta;
   }
   counts.true_log_likelihood = (log_p_w + log_p_z) / static_cast<double>(counts.tokens);
   return counts;
 }
 
-}  // namespace weft::datagen
+} // namespace weft::datagen

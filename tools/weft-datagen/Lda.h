@@ -8,20 +8,20 @@
 namespace weft::datagen {
 
 struct LdaOptions {
-  std::int64_t docs = 0;         // documents, ids [0, docs)
-  std::int64_t vocab = 0;        // words, ids [0, vocab)
-  int topics = 10;               // topics K of the true model
-  std::int64_t min_length = 50;  // document lengths are uniform in [min_length, max_length]
+  std::int64_t docs = 0;        // documents, ids [0, docs)
+  std::int64_t vocab = 0;       // words, ids [0, vocab)
+  int topics = 10;              // topics K of the true model
+  std::int64_t min_length = 50; // document lengths are uniform in [min_length, max_length]
   std::int64_t max_length = 150;
-  double alpha = 0.1;            // Dirichlet prior of each document's topic proportions
-  double beta = 0.01;            // Dirichlet prior of each topic's word distribution
+  double alpha = 0.1; // Dirichlet prior of each document's topic proportions
+  double beta = 0.01; // Dirichlet prior of each topic's word distribution
   std::uint64_t seed = 1;
   std::string corpus_path;
 };
 
 struct LdaCounts {
   std::int64_t tokens = 0;
-  std::int64_t words_used = 0;        // distinct words that occur
+  std::int64_t words_used = 0; // distinct words that occur
   // log p(w, z) / tokens for the true topics z, with theta and phi integrated out (the
   // quantity samples/lda prints as log_likelihood, with V = largest word id + 1): a
   // sampler that recovers the model gets close to it.
@@ -40,6 +40,6 @@ struct LdaCounts {
 // topics, one for the documents' lengths and proportions, one for the tokens). The file
 // is written atomically; throws std::runtime_error on an I/O error. The options must be
 // valid (see main.cpp).
-LdaCounts generate_lda(const LdaOptions& options);
+LdaCounts generate_lda(const LdaOptions &options);
 
-}  // namespace weft::datagen
+} // namespace weft::datagen

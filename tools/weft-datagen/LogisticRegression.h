@@ -8,24 +8,24 @@
 namespace weft::datagen {
 
 struct LrOptions {
-  std::int64_t examples = 0;    // examples to draw, over both files
-  std::int64_t features = 0;    // feature ids [1, features]; id 0 holds the label
-  std::int64_t nnz = 10;        // mean number of feature draws per example
-  double zipf = 1.0;            // exponent a of the feature frequencies, P(f) ~ f^-a
-  double signal = 4.0;          // standard deviation of the true weights
+  std::int64_t examples = 0; // examples to draw, over both files
+  std::int64_t features = 0; // feature ids [1, features]; id 0 holds the label
+  std::int64_t nnz = 10;     // mean number of feature draws per example
+  double zipf = 1.0;         // exponent a of the feature frequencies, P(f) ~ f^-a
+  double signal = 4.0;       // standard deviation of the true weights
   std::uint64_t seed = 1;
-  double test_fraction = 0.1;   // probability that an example goes to the test file
+  double test_fraction = 0.1; // probability that an example goes to the test file
   std::string train_path;
   std::string test_path;
 };
 
 struct LrCounts {
-  std::int64_t train = 0;       // examples in the train file
-  std::int64_t test = 0;        // examples in the test file
-  std::int64_t train_entries = 0;  // feature lines (non-zeros) in the train file
+  std::int64_t train = 0;         // examples in the train file
+  std::int64_t test = 0;          // examples in the test file
+  std::int64_t train_entries = 0; // feature lines (non-zeros) in the train file
   std::int64_t test_entries = 0;
-  std::int64_t positives = 0;   // examples labelled 1, over both files
-  std::int64_t test_bayes_correct = 0;  // test examples whose label is 1 iff margin > 0
+  std::int64_t positives = 0;          // examples labelled 1, over both files
+  std::int64_t test_bayes_correct = 0; // test examples whose label is 1 iff margin > 0
 };
 
 // The hidden model: true weights w*_f ~ N(0, signal^2) for f in [1, features] and a
@@ -46,6 +46,6 @@ struct LrCounts {
 // the feature draws, the labels and the split, so e.g. the weights do not change with
 // `examples`). Both files are written atomically; throws std::runtime_error on an I/O
 // error. The options must be valid (see main.cpp).
-LrCounts generate_lr(const LrOptions& options);
+LrCounts generate_lr(const LrOptions &options);
 
-}  // namespace weft::datagen
+} // namespace weft::datagen

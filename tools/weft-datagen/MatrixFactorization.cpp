@@ -15,7 +15,12 @@
 namespace weft::datagen {
 namespace {
 
-enum Stream : std::uint64_t { kFactorStream = 1, kPairStream = 2, kNoiseStream = 3, kSplitStream = 4 };
+enum Stream : std::uint64_t {
+  kFactorStream = 1,
+  kPairStream = 2,
+  kNoiseStream = 3,
+  kSplitStream = 4
+};
 
 // Pair p in [0, users * items) stands for (p / items, p % items).
 //
@@ -24,23 +29,26 @@ enum Stream : std::uint64_t { kFactorStream = 1, kPairStream = 2, kNoiseStream =
 // missing number again until none is missing; by symmetry between pair labels the
 // resulting set is a uniform subset. Dense case: selection sampling (Knuth's algorithm
 // S), which visits all total <= 2 * count pairs. Both then shuffle (Fisher-Yates).
-std::vector<std::uint64_t> sample_pairs(std::uint64_t total, std::uint64_t count, Xoshiro256& rng) {
+std::vector<std::uint64_t> sample_pairs(std::uint64_t total, std::uint64_t count, Xoshiro256 &rng) {
   std::vector<std::uint64_t> pairs;
   pairs.reserve(count);
   if (count <= total / 2) {
     while (pairs.size() < count) {
       const std::size_t sorted_end = pairs.size();
       const std::uint64_t missing = count - sorted_end;
-      for (std::uint64_t n = 0; n < missing; ++n) pairs.push_back(rng.below(total));
+      for (std::uint64_t n = 0; n < missing; ++n)
+        pairs.push_back(rng.below(total));
       std::sort(pairs.begin() + static_cast<std::ptrdiff_t>(sorted_end), pairs.end());
-      std::inplace_merge(pairs.begin(), pairs.begin() + static_cast<std::ptrdiff_t>(sorted_end), pairs.end());
+      std::inplace_merge(pairs.begin(), pairs.begin() + static_cast<std::ptrdiff_t>(sorted_end),
+                         pairs.end());
       pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
     }
   } else {
     // Pair t is selected with probability (still needed) / (still left), which makes
     // every count-subset equally likely.
     for (std::uint64_t t = 0; pairs.size() < count; ++t) {
-      if (rng.below(total - t) < count - pairs.size()) pairs.push_back(t);
+      if (rng.below(total - t) < count - pairs.size())
+        pairs.push_back(t);
     }
   }
   for (std::size_t n = pairs.size(); n > 1; --n) {
@@ -49,25 +57,26 @@ std::vector<std::uint64_t> sample_pairs(std::uint64_t total, std::uint64_t count
   return pairs;
 }
 
-std::vector<double> normal_factors(std::int64_t rows, int rank, double stddev, Xoshiro256& rng) {
+std::vector<double> normal_factors(std::int64_t rows, int rank, double stddev, Xoshiro256 &rng) {
   std::vector<double> f(static_cast<std::size_t>(rows) * static_cast<std::size_t>(rank));
-  for (double& x : f) x = stddev * rng.normal();
+  for (double &x : f)
+    x = stddev * rng.normal();
   return f;
 }
 
-std::string header_line(const MfOptions& o, const char* split) {
+std::string header_line(const MfOptions &o, const char *split) {
   char noise[32], fraction[32];
   *std::to_chars(noise, noise + sizeof noise - 1, o.noise).ptr = '\0';
   *std::to_chars(fraction, fraction + sizeof fraction - 1, o.test_fraction).ptr = '\0';
-  return "# weft-datagen mf --users " + std::to_string(o.users) + " --items " + std::to_string(o.items) +
-         " --ratings " + std::to_string(o.ratings) + " --rank " + std::to_string(o.rank) + " --noise " + noise +
-         " --seed " + std::to_string(o.seed) + " --test-fraction " + fraction + " (" + split +
-         " split; lines: user item rating)\n";
+  return "# weft-datagen mf --users " + std::to_string(o.users) + " --items " +
+         std::to_string(o.items) + " --ratings " + std::to_string(o.ratings) + " --rank " +
+         std::to_string(o.rank) + " --noise " + noise + " --seed " + std::to_string(o.seed) +
+         " --test-fraction " + fraction + " (" + split + " split; lines: user item rating)\n";
 }
 
-}  // namespace
+} // namespace
 
-MfCounts generate_mf(const MfOptions& o) {
+MfCounts generate_mf(const MfOptions &o) {
   const std::size_t K = static_cast<std::size_t>(o.rank);
   const double factor_stddev = std::pow(static_cast<double>(o.rank), -0.25);
 
@@ -77,8 +86,8 @@ MfCounts generate_mf(const MfOptions& o) {
 
   Xoshiro256 pair_rng(o.seed, kPairStream);
   const std::uint64_t items = static_cast<std::uint64_t>(o.items);
-  const std::vector<std::uint64_t> pairs =
-      sample_pairs(static_cast<std::uint64_t>(o.users) * items, static_cast<std::uint64_t>(o.ratings), pair_rng);
+  const std::vector<std::uint64_t> pairs = sample_pairs(
+      static_cast<std::uint64_t>(o.users) * items, static_cast<std::uint64_t>(o.ratings), pair_rng);
 
   AtomicFile train(o.train_path);
   AtomicFile test(o.test_path);
@@ -90,10 +99,11 @@ MfCounts generate_mf(const MfOptions& o) {
   MfCounts counts;
   for (const std::uint64_t p : pairs) {
     const std::uint64_t u = p / items, i = p % items;
-    const double* w = &W[u * K];
-    const double* h = &H[i * K];
+    const double *w = &W[u * K];
+    const double *h = &H[i * K];
     double rating = 0.0;
-    for (std::size_t k = 0; k < K; ++k) rating += w[k] * h[k];
+    for (std::size_t k = 0; k < K; ++k)
+      rating += w[k] * h[k];
     rating += o.noise * noise_rng.normal();
     // Lines "u i rating"; u < users and i < items, both below 2^63.
     const auto user = static_cast<std::int64_t>(u), item = static_cast<std::int64_t>(i);
@@ -110,4 +120,4 @@ MfCounts generate_mf(const MfOptions& o) {
   return counts;
 }
 
-}  // namespace weft::datagen
+} // namespace weft::datagen

@@ -7,13 +7,13 @@
 namespace weft::datagen {
 
 struct MfOptions {
-  std::int64_t users = 0;       // rows of the rating matrix, keys [0, users)
-  std::int64_t items = 0;       // columns, keys [0, items)
-  std::int64_t ratings = 0;     // distinct (user, item) pairs to rate, <= users * items
-  int rank = 16;                // rank K of the true factors
-  double noise = 0.3;           // standard deviation of the Gaussian rating noise
+  std::int64_t users = 0;   // rows of the rating matrix, keys [0, users)
+  std::int64_t items = 0;   // columns, keys [0, items)
+  std::int64_t ratings = 0; // distinct (user, item) pairs to rate, <= users * items
+  int rank = 16;            // rank K of the true factors
+  double noise = 0.3;       // standard deviation of the Gaussian rating noise
   std::uint64_t seed = 1;
-  double test_fraction = 0.1;   // probability that a rating goes to the test file
+  double test_fraction = 0.1; // probability that a rating goes to the test file
   std::string train_path;
   std::string test_path;
 };
@@ -33,6 +33,6 @@ struct MfCounts {
 // factors, one for the pairs, one for the noise, one for the split, so e.g. the factors
 // do not change with `ratings`). Both files are written atomically; throws
 // std::runtime_error on an I/O error. The options must be valid (see main.cpp).
-MfCounts generate_mf(const MfOptions& options);
+MfCounts generate_mf(const MfOptions &options);
 
-}  // namespace weft::datagen
+} // namespace weft::datagen

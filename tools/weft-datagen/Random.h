@@ -12,11 +12,12 @@
 namespace weft::datagen {
 
 class Xoshiro256 {
- public:
+public:
   // Independent generators for one seed are told apart by `stream`.
   Xoshiro256(std::uint64_t seed, std::uint64_t stream) {
     const std::uint64_t base = seed ^ (stream * 0xd1b54a32d192ed03ULL);
-    for (int i = 0; i < 4; ++i) s_[i] = weft::detail::splitmix64_at(base, static_cast<std::uint64_t>(i));
+    for (int i = 0; i < 4; ++i)
+      s_[i] = weft::detail::splitmix64_at(base, static_cast<std::uint64_t>(i));
     // splitmix64 is a bijection of distinct states, so at most one word can be zero and
     // the all-zero state (xoshiro's one fixed point) cannot occur.
   }
@@ -42,7 +43,7 @@ class Xoshiro256 {
     u128 m = static_cast<u128>(next()) * n;
     std::uint64_t low = static_cast<std::uint64_t>(m);
     if (low < n) {
-      const std::uint64_t threshold = (0 - n) % n;  // 2^64 mod n
+      const std::uint64_t threshold = (0 - n) % n; // 2^64 mod n
       while (low < threshold) {
         m = static_cast<u128>(next()) * n;
         low = static_cast<std::uint64_t>(m);
@@ -58,7 +59,8 @@ class Xoshiro256 {
       return spare_;
     }
     constexpr double kTwoPi = 6.283185307179586476925286766559;
-    const double u1 = static_cast<double>((next() >> 11) + 1) * 0x1p-53;  // (0, 1], so log(u1) is finite
+    const double u1 =
+        static_cast<double>((next() >> 11) + 1) * 0x1p-53; // (0, 1], so log(u1) is finite
     const double u2 = uniform01();
     const double r = std::sqrt(-2.0 * std::log(u1));
     spare_ = r * std::sin(kTwoPi * u2);
@@ -66,7 +68,7 @@ class Xoshiro256 {
     return r * std::cos(kTwoPi * u2);
   }
 
- private:
+private:
   static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
   std::uint64_t s_[4];
@@ -74,4 +76,4 @@ class Xoshiro256 {
   bool has_spare_ = false;
 };
 
-}  // namespace weft::datagen
+} // namespace weft::datagen

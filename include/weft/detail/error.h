@@ -11,4 +11,4 @@ struct Error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-}  // namespace weft
+} // namespace weft

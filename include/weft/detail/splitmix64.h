@@ -31,8 +31,7 @@ inline constexpr std::uint64_t splitmix64_at(std::uint64_t seed, std::uint64_t n
 // Floating T: the top 24 (float) or 53 (other types) bits of x give u in [0, 1), and the
 // result lo + u * (hi - lo) is pulled below hi if rounding reached it.
 // Integral T: lo + x mod (hi - lo); the modulo bias is below (hi - lo) / 2^64.
-template <class T>
-T uniform_from_bits(std::uint64_t x, T lo, T hi) {
+template <class T> T uniform_from_bits(std::uint64_t x, T lo, T hi) {
   static_assert(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>,
                 "uniform_from_bits needs an arithmetic value type");
   if constexpr (std::is_floating_point_v<T>) {
@@ -43,7 +42,8 @@ T uniform_from_bits(std::uint64_t x, T lo, T hi) {
       u = static_cast<T>(static_cast<double>(x >> 11) * 0x1p-53);
     }
     T v = lo + u * (hi - lo);
-    if (!(v < hi)) v = std::nextafter(hi, lo);
+    if (!(v < hi))
+      v = std::nextafter(hi, lo);
     return v;
   } else {
     const std::uint64_t range = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
@@ -51,4 +51,4 @@ T uniform_from_bits(std::uint64_t x, T lo, T hi) {
   }
 }
 
-}  // namespace weft::detail
+} // namespace weft::detail

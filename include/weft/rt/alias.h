@@ -19,9 +19,11 @@ namespace weft::rt {
 // True when the two objects of every pair are different objects. Otherwise prints,
 // once per `where` and on the first process only, that the loop at `where` runs
 // serially, and returns false. Every process evaluates the same pairs, so all agree.
-inline bool distinct(std::initializer_list<std::pair<const void*, const void*>> pairs, const char* where) {
-  for (const auto& [a, b] : pairs) {
-    if (a != b) continue;
+inline bool distinct(std::initializer_list<std::pair<const void *, const void *>> pairs,
+                     const char *where) {
+  for (const auto &[a, b] : pairs) {
+    if (a != b)
+      continue;
     static std::mutex mutex;
     static std::set<std::string> told;
     std::lock_guard<std::mutex> lock(mutex);
@@ -36,4 +38,4 @@ inline bool distinct(std::initializer_list<std::pair<const void*, const void*>> 
   return true;
 }
 
-}  // namespace weft::rt
+} // namespace weft::rt

@@ -48,8 +48,8 @@
 // Not part of a checkpoint: the serial code's own variables (a running time, a best
 // value so far), arrays that no loop names, and an Accumulator that lives across epochs
 // and that only a loop other than the one at the checkpoint folds into: after a restart
-// those hold what the replayed serial code left in them. A program that keeps state of its own across
-// epochs checkpoints it with Checkpoint (which turns the automatic checkpoints off).
+// those hold what the replayed serial code left in them. A program that keeps state of its own
+// across epochs checkpoints it with Checkpoint (which turns the automatic checkpoints off).
 //
 // ---------------------------------------------------------------------------------------
 // Hand-written training loops:
@@ -110,27 +110,26 @@
 
 namespace weft::rt {
 
-class Footprint;     // loop.h
-struct IndexRange;   // loop.h
-struct Wavefront;    // wavefront.h
+class Footprint;   // loop.h
+struct IndexRange; // loop.h
+struct Wavefront;  // wavefront.h
 
 class Checkpoint {
- public:
+public:
   // Checkpoints go to <directory>/<name>; directory defaults to Options::checkpoint_dir.
   // Turns off the automatic checkpoints of the session's loops (LoopCheckpoints).
-  Checkpoint(Session& session, std::string name, std::string directory = "");
+  Checkpoint(Session &session, std::string name, std::string directory = "");
 
-  template <class T, std::size_t N>
-  Checkpoint& track(weft::DistArray<T, N>& a) {
+  template <class T, std::size_t N> Checkpoint &track(weft::DistArray<T, N> &a) {
     arrays_.push_back(handle_of(a));
     return *this;
   }
   // A value of trivially copyable type that every process holds alike (a random
   // generator's state, a learning-rate schedule...).
-  template <class T>
-  Checkpoint& track_value(T& v) {
-    static_assert(std::is_trivially_copyable_v<T>, "weft::rt::Checkpoint tracks trivially copyable values");
-    values_.push_back(Value{reinterpret_cast<std::byte*>(&v), sizeof(T)});
+  template <class T> Checkpoint &track_value(T &v) {
+    static_assert(std::is_trivially_copyable_v<T>,
+                  "weft::rt::Checkpoint tracks trivially copyable values");
+    values_.push_back(Value{reinterpret_cast<std::byte *>(&v), sizeof(T)});
     return *this;
   }
 
@@ -146,15 +145,15 @@ class Checkpoint {
   void write(int epoch);
 
   // <checkpoint_dir>/<name>
-  const std::string& directory() const { return directory_; }
+  const std::string &directory() const { return directory_; }
 
   struct Value {
-    std::byte* data;
+    std::byte *data;
     std::size_t bytes;
   };
 
- private:
-  Session& session_;
+private:
+  Session &session_;
   std::string name_;
   std::string directory_;
   std::vector<ArrayHandle> arrays_;
@@ -163,29 +162,29 @@ class Checkpoint {
 
 // What a run of a loop iterates over, for the fingerprint of a checkpoint.
 struct SpaceFingerprint {
-  std::string kind;                   // "entries", "range" or "wavefront"
-  std::int64_t count = 0;             // entries, or iterations
-  std::vector<std::int64_t> bounds;   // key extents (entries); begin, end per dimension
-  std::uint64_t checksum = 0;         // entries: of their keys and values, in order
+  std::string kind;                 // "entries", "range" or "wavefront"
+  std::int64_t count = 0;           // entries, or iterations
+  std::vector<std::int64_t> bounds; // key extents (entries); begin, end per dimension
+  std::uint64_t checksum = 0;       // entries: of their keys and values, in order
 
   // "1000 entries, key extents (100, 50), checksum 0123456789abcdef", "iterations [0, 10)".
   std::string describe() const;
-  bool operator==(const SpaceFingerprint& o) const {
+  bool operator==(const SpaceFingerprint &o) const {
     return kind == o.kind && count == o.count && bounds == o.bounds && checksum == o.checksum;
   }
-  bool operator!=(const SpaceFingerprint& o) const { return !(*this == o); }
+  bool operator!=(const SpaceFingerprint &o) const { return !(*this == o); }
 };
 
-SpaceFingerprint space_fingerprint(Session& session, const IndexRange& range);
-SpaceFingerprint space_fingerprint(Session& session, const Wavefront& space);
+SpaceFingerprint space_fingerprint(Session &session, const IndexRange &range);
+SpaceFingerprint space_fingerprint(Session &session, const Wavefront &space);
 template <class T, std::size_t N>
-SpaceFingerprint space_fingerprint(Session& session, const weft::SparseArray<T, N>& a);
+SpaceFingerprint space_fingerprint(Session &session, const weft::SparseArray<T, N> &a);
 
 namespace loop_checkpoint_detail {
 
 // The run of a loop starts (see LoopCheckpoints above); true: a restart skips it.
-bool loop_start(Session& session, const char* executor, const char* loop, const Footprint& footprint,
-                const std::function<SpaceFingerprint()>& space);
+bool loop_start(Session &session, const char *executor, const char *loop,
+                const Footprint &footprint, const std::function<SpaceFingerprint()> &space);
 
 // A SparseArray's digest on this process: entry count, key extents, sum of the entries'
 // hashes (each of its global index, key and value).
@@ -197,15 +196,14 @@ struct EntriesDigest {
 // The digest cached for the entries of the SparseArray whose record is `record`, at
 // this version (checkpoints compute one per array and version, not per run); a record
 // that ends takes its digests along.
-bool cached_digest(const SessionObserver* record, const void* data, std::int64_t count, std::uint64_t version,
-                   std::int64_t first, EntriesDigest& out);
-void store_digest(const SessionObserver* record, const void* data, std::int64_t count, std::uint64_t version,
-                  std::int64_t first, const EntriesDigest& digest);
+bool cached_digest(const SessionObserver *record, const void *data, std::int64_t count,
+                   std::uint64_t version, std::int64_t first, EntriesDigest &out);
+void store_digest(const SessionObserver *record, const void *data, std::int64_t count,
+                  std::uint64_t version, std::int64_t first, const EntriesDigest &digest);
 // The fingerprint from every process's digest (collective when `sliced`).
-SpaceFingerprint entries_fingerprint(Session& session, bool sliced, const EntriesDigest& mine);
+SpaceFingerprint entries_fingerprint(Session &session, bool sliced, const EntriesDigest &mine);
 
-template <class T>
-std::uint64_t value_bits(const T& v) {
+template <class T> std::uint64_t value_bits(const T &v) {
   std::uint64_t bits = 0;
   if constexpr (std::is_floating_point_v<T>) {
     const double d = static_cast<double>(v);
@@ -213,41 +211,47 @@ std::uint64_t value_bits(const T& v) {
   } else if constexpr (std::is_integral_v<T> || std::is_enum_v<T>) {
     bits = static_cast<std::uint64_t>(v);
   } else if constexpr (std::has_unique_object_representations_v<T>) {
-    const auto* p = reinterpret_cast<const unsigned char*>(&v);
-    for (std::size_t i = 0; i < sizeof(T); ++i) bits = weft::detail::mix64(bits ^ p[i]);
+    const auto *p = reinterpret_cast<const unsigned char *>(&v);
+    for (std::size_t i = 0; i < sizeof(T); ++i)
+      bits = weft::detail::mix64(bits ^ p[i]);
   }
-  return bits;  // other types (padding bytes): keys only
+  return bits; // other types (padding bytes): keys only
 }
 
-}  // namespace loop_checkpoint_detail
+} // namespace loop_checkpoint_detail
 
 // Every executor starts with
 //   if (skip_restored_run<Body>(session, "rotation_2d", footprint, entries)) return;
 // before any other work: the loop boundary of LoopCheckpoints. Nothing happens (and
 // nothing is computed) unless --weft-checkpoint-every or --weft-restart is given.
 template <class Body, class Space>
-bool skip_restored_run(Session& session, const char* executor, const Footprint& footprint, const Space& space) {
-  const Options& options = session.options();
-  if (options.checkpoint_every <= 0 && !options.restart) return false;
-  return loop_checkpoint_detail::loop_start(session, executor, typeid(Body).name(), footprint,
-                                            [&session, &space] { return space_fingerprint(session, space); });
+bool skip_restored_run(Session &session, const char *executor, const Footprint &footprint,
+                       const Space &space) {
+  const Options &options = session.options();
+  if (options.checkpoint_every <= 0 && !options.restart)
+    return false;
+  return loop_checkpoint_detail::loop_start(
+      session, executor, typeid(Body).name(), footprint,
+      [&session, &space] { return space_fingerprint(session, space); });
 }
 
 template <class T, std::size_t N>
-SpaceFingerprint space_fingerprint(Session& session, const weft::SparseArray<T, N>& a) {
-  EntriesRecord& record = entries_record(session, a);
-  const auto& entries = weft::detail::RuntimeAccess::entries(a);
+SpaceFingerprint space_fingerprint(Session &session, const weft::SparseArray<T, N> &a) {
+  EntriesRecord &record = entries_record(session, a);
+  const auto &entries = weft::detail::RuntimeAccess::entries(a);
   const std::uint64_t version = weft::detail::RuntimeAccess::residency(a).version;
   const std::int64_t first = record.sliced() ? record.first() : 0;
   const auto count = static_cast<std::int64_t>(entries.size());
   loop_checkpoint_detail::EntriesDigest digest;
-  if (!loop_checkpoint_detail::cached_digest(&record, entries.data(), count, version, first, digest)) {
+  if (!loop_checkpoint_detail::cached_digest(&record, entries.data(), count, version, first,
+                                             digest)) {
     digest.count = count;
     digest.extents.assign(N, 0);
     std::uint64_t sum = 0;
     for (std::int64_t i = 0; i < count; ++i) {
-      const weft::Entry<T, N>& e = entries[static_cast<std::size_t>(i)];
-      std::uint64_t h = weft::detail::mix64(static_cast<std::uint64_t>(first + i) + weft::detail::kSplitmix64Gamma);
+      const weft::Entry<T, N> &e = entries[static_cast<std::size_t>(i)];
+      std::uint64_t h = weft::detail::mix64(static_cast<std::uint64_t>(first + i) +
+                                            weft::detail::kSplitmix64Gamma);
       for (std::size_t d = 0; d < N; ++d) {
         h = weft::detail::mix64(h ^ static_cast<std::uint64_t>(e.key[d]));
         digest.extents[d] = std::max(digest.extents[d], e.key[d] + 1);
@@ -260,4 +264,4 @@ SpaceFingerprint space_fingerprint(Session& session, const weft::SparseArray<T, 
   return loop_checkpoint_detail::entries_fingerprint(session, record.sliced(), digest);
 }
 
-}  // namespace weft::rt
+} // namespace weft::rt

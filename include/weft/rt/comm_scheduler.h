@@ -25,31 +25,31 @@
 namespace weft::rt {
 
 class CommScheduler {
- public:
+public:
   struct Settings {
     std::int64_t partition_bytes = std::int64_t{4} << 20;
     std::int64_t credit_bytes = std::int64_t{16} << 20;
   };
   using Handle = std::size_t;
 
-  CommScheduler(Transport& net, Settings settings);
+  CommScheduler(Transport &net, Settings settings);
   ~CommScheduler();
-  CommScheduler(const CommScheduler&) = delete;
-  CommScheduler& operator=(const CommScheduler&) = delete;
+  CommScheduler(const CommScheduler &) = delete;
+  CommScheduler &operator=(const CommScheduler &) = delete;
 
-  Handle send(const std::byte* data, std::int64_t bytes, int to, int tag, std::int64_t priority);
-  Handle receive(std::byte* data, std::int64_t bytes, int from, int tag);
+  Handle send(const std::byte *data, std::int64_t bytes, int to, int tag, std::int64_t priority);
+  Handle receive(std::byte *data, std::int64_t bytes, int from, int tag);
   // Completes what has arrived or left and releases queued partitions within the credit.
   void progress();
   // Until every partition of `h` has completed (other transfers progress meanwhile).
   void wait(Handle h);
   void wait_all();
   bool done(Handle h) const { return transfers_[h].remaining == 0; }
-  const Settings& settings() const { return settings_; }
+  const Settings &settings() const { return settings_; }
 
- private:
+private:
   struct Piece {
-    const std::byte* data;
+    const std::byte *data;
     std::int64_t bytes;
     int peer;
     int tag;
@@ -59,7 +59,7 @@ class CommScheduler {
   };
   // Heap order: the piece to send first (lowest priority value, then earliest) on top.
   struct Later {
-    bool operator()(const Piece& a, const Piece& b) const {
+    bool operator()(const Piece &a, const Piece &b) const {
       return a.priority != b.priority ? a.priority > b.priority : a.order > b.order;
     }
   };
@@ -74,10 +74,10 @@ class CommScheduler {
   };
   void release();
 
-  Transport& net_;
+  Transport &net_;
   Settings settings_;
   std::vector<Transfer> transfers_;
-  std::vector<Piece> queue_;  // a heap: lowest (priority, order) on top
+  std::vector<Piece> queue_; // a heap: lowest (priority, order) on top
   std::vector<InFlight> in_flight_;
   std::int64_t sending_bytes_ = 0;
   std::uint64_t order_ = 0;
@@ -88,22 +88,22 @@ class CommScheduler {
 // processes that reach the loop late), the next ones try the candidates (one loop each,
 // at most `budget`), later calls use the fastest.
 class SchedulerTuner {
- public:
+public:
   // budget 0: always `given`.
   SchedulerTuner(CommScheduler::Settings given, int budget);
   // The settings for the next loop.
   CommScheduler::Settings next() const;
   // After that loop: its time on this process. Collective while tuning (every process
   // records the same loop), so that all choose alike. `what` names the loop for the log.
-  void record(Transport& net, double seconds, const char* what);
+  void record(Transport &net, double seconds, const char *what);
   bool tuning() const { return tried_ < candidates_.size(); }
 
- private:
+private:
   std::vector<CommScheduler::Settings> candidates_;
   std::vector<double> times_;
   std::size_t tried_ = 0;
-  bool warm_ = false;  // the first loop has run
+  bool warm_ = false; // the first loop has run
   CommScheduler::Settings chosen_;
 };
 
-}  // namespace weft::rt
+} // namespace weft::rt

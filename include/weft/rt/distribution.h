@@ -73,9 +73,9 @@ struct Tile {
   std::int64_t rows() const { return row_end - row_begin; }
   std::int64_t cols() const { return col_end - col_begin; }
   bool empty() const { return row_end <= row_begin || col_end <= col_begin; }
-  bool operator==(const Tile& o) const {
-    return row_begin == o.row_begin && row_end == o.row_end && col_begin == o.col_begin && col_end == o.col_end &&
-           owner == o.owner;
+  bool operator==(const Tile &o) const {
+    return row_begin == o.row_begin && row_end == o.row_end && col_begin == o.col_begin &&
+           col_end == o.col_end && owner == o.owner;
   }
 };
 
@@ -87,36 +87,39 @@ struct Layout {
   std::vector<Tile> tiles;
 
   bool whole() const { return tiles.empty(); }
-  bool operator==(const Layout& o) const { return tiles == o.tiles; }
-  bool operator!=(const Layout& o) const { return !(*this == o); }
+  bool operator==(const Layout &o) const { return tiles == o.tiles; }
+  bool operator!=(const Layout &o) const { return !(*this == o); }
 };
 
 // Rows [bounds[k], bounds[k + 1]) owned by owners[k], all columns; empty ranges skipped.
-Layout row_layout(const std::vector<std::int64_t>& bounds, const std::vector<int>& owners, std::int64_t cols);
+Layout row_layout(const std::vector<std::int64_t> &bounds, const std::vector<int> &owners,
+                  std::int64_t cols);
 // Rows parts[k] (disjoint) owned by owners[k], all columns, as tiles in row order (so
 // that equal ownership gives equal layouts); empty ranges skipped.
-Layout row_layout(const std::vector<RowRange>& parts, const std::vector<int>& owners, std::int64_t cols);
+Layout row_layout(const std::vector<RowRange> &parts, const std::vector<int> &owners,
+                  std::int64_t cols);
 
 // A DistArray seen without its element type: what the runtime needs to move its bytes.
 struct ArrayHandle {
-  weft::detail::Residency* residency = nullptr;
-  std::byte* storage = nullptr;
-  std::int64_t capacity_bytes = 0;  // storage rounded up to whole pages
+  weft::detail::Residency *residency = nullptr;
+  std::byte *storage = nullptr;
+  std::int64_t capacity_bytes = 0; // storage rounded up to whole pages
   Geometry geometry;
-  std::string shape;                // "(1000, 16)", for messages
+  std::string shape; // "(1000, 16)", for messages
 };
 
-template <class T, std::size_t N>
-ArrayHandle handle_of(weft::DistArray<T, N>& a) {
-  static_assert(std::is_trivially_copyable_v<T>, "weft::rt: DistArray elements must be trivially copyable");
+template <class T, std::size_t N> ArrayHandle handle_of(weft::DistArray<T, N> &a) {
+  static_assert(std::is_trivially_copyable_v<T>,
+                "weft::rt: DistArray elements must be trivially copyable");
   ArrayHandle h;
   h.residency = &weft::detail::RuntimeAccess::residency(a);
-  h.storage = reinterpret_cast<std::byte*>(weft::detail::RuntimeAccess::storage(a));
-  const auto& shape = a.shape();
+  h.storage = reinterpret_cast<std::byte *>(weft::detail::RuntimeAccess::storage(a));
+  const auto &shape = a.shape();
   h.geometry.rows = shape[0];
   h.geometry.cols = N >= 2 ? shape[N >= 2 ? 1 : 0] : 1;
   std::int64_t cell = static_cast<std::int64_t>(sizeof(T));
-  for (std::size_t d = 2; d < N; ++d) cell *= shape[d];
+  for (std::size_t d = 2; d < N; ++d)
+    cell *= shape[d];
   h.geometry.cell_bytes = cell;
   h.capacity_bytes = static_cast<std::int64_t>(
       weft::detail::PageAllocator<T>::rounded_bytes(static_cast<std::size_t>(a.size())));
@@ -126,34 +129,34 @@ ArrayHandle handle_of(weft::DistArray<T, N>& a) {
 
 // The runtime's record of one partitioned DistArray (held by the array's Residency).
 class ArrayRecord final : public weft::detail::Distribution, public SessionObserver {
- public:
-  ArrayRecord(Session& session, const ArrayHandle& handle);
+public:
+  ArrayRecord(Session &session, const ArrayHandle &handle);
   ~ArrayRecord() override;
-  ArrayRecord(const ArrayRecord&) = delete;
-  ArrayRecord& operator=(const ArrayRecord&) = delete;
+  ArrayRecord(const ArrayRecord &) = delete;
+  ArrayRecord &operator=(const ArrayRecord &) = delete;
 
   // From the array's explicit checks (data(), fill, ...): make this copy whole.
-  void materialize(void* array) override;
+  void materialize(void *array) override;
   void session_ended() override;
 
-  Session* session() const { return session_; }
-  const Layout& layout() const { return layout_; }
-  const Geometry& geometry() const { return geometry_; }
-  const std::string& shape() const { return shape_; }
+  Session *session() const { return session_; }
+  const Layout &layout() const { return layout_; }
+  const Geometry &geometry() const { return geometry_; }
+  const std::string &shape() const { return shape_; }
 
   // Collective: every process gets every part current (allgather of the owned tiles).
   void make_whole();
   // Collective, before a loop that needs `needed`: moves each part of the current
   // layout's tiles to its owner under `needed` (or makes the array whole when `needed`
   // does not cover the current tiles). Moves nothing if the layouts are equal.
-  void prepare(const Layout& needed);
+  void prepare(const Layout &needed);
   // Collective, before a loop that reads rows `rows` (sorted, unique) of this array
   // without owning them: copies those rows from their owners; the layout stays.
-  void fetch_rows(const std::vector<std::int64_t>& rows);
+  void fetch_rows(const std::vector<std::int64_t> &rows);
   // Collective, after a loop: the array's layout is now `result`. Lazy: protect the pages
   // and mark the array (whose Residency is `residency`) pending; eager, or an array whose
   // storage escaped (residency.escaped): make it whole now.
-  void finish(const Layout& result, weft::detail::Residency& residency);
+  void finish(const Layout &result, weft::detail::Residency &residency);
   // Gives this process access to the storage for a loop (undoes protection).
   void open_for_loop();
   // Every process has just written the whole array (a restart): it is whole, with no
@@ -162,34 +165,35 @@ class ArrayRecord final : public weft::detail::Distribution, public SessionObser
   // Calls read() with this process's copy readable, also where its pages are protected
   // (a checkpoint writes the parts this process owns), then protects them again; the
   // layout does not change.
-  template <class Read>
-  void read_storage(Read&& read) {
+  template <class Read> void read_storage(Read &&read) {
     const bool was_protected = protected_;
     unprotect();
     try {
       read();
     } catch (...) {
-      if (was_protected) protect();
+      if (was_protected)
+        protect();
       throw;
     }
-    if (was_protected) protect();
+    if (was_protected)
+      protect();
   }
 
   // Called by the fault handler (main thread, serial code).
   void materialize_after_fault();
 
- private:
-  void require_session(const char* what) const;
+private:
+  void require_session(const char *what) const;
   void protect();
   void unprotect();
-  std::byte* at(std::int64_t row, std::int64_t col) const {
+  std::byte *at(std::int64_t row, std::int64_t col) const {
     return storage_ + row * geometry_.row_bytes() + col * geometry_.cell_bytes;
   }
-  void pack(const Tile& t, std::vector<std::byte>& out) const;
-  const std::byte* unpack(const Tile& t, const std::byte* in);
+  void pack(const Tile &t, std::vector<std::byte> &out) const;
+  const std::byte *unpack(const Tile &t, const std::byte *in);
 
-  Session* session_;
-  std::byte* storage_;
+  Session *session_;
+  std::byte *storage_;
   std::int64_t capacity_bytes_;
   Geometry geometry_;
   std::string shape_;
@@ -199,11 +203,11 @@ class ArrayRecord final : public weft::detail::Distribution, public SessionObser
 
 // The record of the array behind `handle` for `session`, made on first use. Throws if the
 // array is partitioned over another session.
-ArrayRecord& record_of(Session& session, const ArrayHandle& handle);
+ArrayRecord &record_of(Session &session, const ArrayHandle &handle);
 // The record if the array has one, else nullptr.
-ArrayRecord* existing_record(const ArrayHandle& handle);
+ArrayRecord *existing_record(const ArrayHandle &handle);
 
 // The bytes of an array that one process owns in `layout` (0 for a whole array).
-std::int64_t owned_bytes(const Layout& layout, const Geometry& g, int rank);
+std::int64_t owned_bytes(const Layout &layout, const Geometry &g, int rank);
 
-}  // namespace weft::rt
+} // namespace weft::rt

@@ -16,25 +16,25 @@ namespace weft::rt {
 namespace large_array_detail {
 // Memory of `bytes` bytes aligned to 2 MiB and advised for huge pages; nullptr for 0
 // bytes. Throws std::bad_alloc.
-void* allocate(std::size_t bytes);
-void release(void* p) noexcept;
-}  // namespace large_array_detail
+void *allocate(std::size_t bytes);
+void release(void *p) noexcept;
+} // namespace large_array_detail
 
-template <class T>
-class LargeArray {
-  static_assert(std::is_trivially_copyable_v<T>, "LargeArray holds trivially copyable elements only");
+template <class T> class LargeArray {
+  static_assert(std::is_trivially_copyable_v<T>,
+                "LargeArray holds trivially copyable elements only");
 
- public:
+public:
   LargeArray() = default;
   explicit LargeArray(std::size_t n)
-      : data_(static_cast<T*>(large_array_detail::allocate(n * sizeof(T)))), size_(n) {}
-  LargeArray(const LargeArray&) = delete;
-  LargeArray& operator=(const LargeArray&) = delete;
-  LargeArray(LargeArray&& o) noexcept : data_(o.data_), size_(o.size_) {
+      : data_(static_cast<T *>(large_array_detail::allocate(n * sizeof(T)))), size_(n) {}
+  LargeArray(const LargeArray &) = delete;
+  LargeArray &operator=(const LargeArray &) = delete;
+  LargeArray(LargeArray &&o) noexcept : data_(o.data_), size_(o.size_) {
     o.data_ = nullptr;
     o.size_ = 0;
   }
-  LargeArray& operator=(LargeArray&& o) noexcept {
+  LargeArray &operator=(LargeArray &&o) noexcept {
     if (this != &o) {
       large_array_detail::release(data_);
       data_ = o.data_;
@@ -46,19 +46,19 @@ class LargeArray {
   }
   ~LargeArray() { large_array_detail::release(data_); }
 
-  T* data() { return data_; }
-  const T* data() const { return data_; }
+  T *data() { return data_; }
+  const T *data() const { return data_; }
   std::size_t size() const { return size_; }
-  T& operator[](std::size_t i) { return data_[i]; }
-  const T& operator[](std::size_t i) const { return data_[i]; }
-  T* begin() { return data_; }
-  T* end() { return data_ + size_; }
-  const T* begin() const { return data_; }
-  const T* end() const { return data_ + size_; }
+  T &operator[](std::size_t i) { return data_[i]; }
+  const T &operator[](std::size_t i) const { return data_[i]; }
+  T *begin() { return data_; }
+  T *end() { return data_ + size_; }
+  const T *begin() const { return data_; }
+  const T *end() const { return data_ + size_; }
 
- private:
-  T* data_ = nullptr;
+private:
+  T *data_ = nullptr;
   std::size_t size_ = 0;
 };
 
-}  // namespace weft::rt
+} // namespace weft::rt

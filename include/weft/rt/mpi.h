@@ -47,7 +47,7 @@ struct TimeoutError : weft::Error {
 };
 
 // Throws MpiError unless rc is MPI_SUCCESS.
-void check(int rc, const char* call, int rank);
+void check(int rc, const char *call, int rank);
 
 // This process's rank in MPI_COMM_WORLD (-1 before MPI_Init), for messages.
 int world_rank();
@@ -61,66 +61,67 @@ double wait_timeout();
 // One step of a wait's backoff after `polls` unsuccessful polls, `elapsed_seconds` after
 // the wait began; past `timeout_seconds` (unless 0) throws a TimeoutError
 // "rank R: waited more than S s for <what> (...)".
-void back_off(long polls, double elapsed_seconds, const std::string& what, double timeout_seconds, int rank);
+void back_off(long polls, double elapsed_seconds, const std::string &what, double timeout_seconds,
+              int rank);
 
 // Polls `done` (which should make progress, e.g. by testing requests) until it returns
 // true, with back_off() between polls.
 template <class Done>
-void wait_with_deadline(Done&& done, const std::string& what, double timeout_seconds, int rank) {
+void wait_with_deadline(Done &&done, const std::string &what, double timeout_seconds, int rank) {
   const auto start = std::chrono::steady_clock::now();
   for (long polls = 0; !done(); ++polls) {
-    back_off(polls, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), what,
-             timeout_seconds, rank);
+    back_off(polls, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+             what, timeout_seconds, rank);
   }
 }
 
 class Comm {
- public:
+public:
   Comm() = default;
   // MPI_COMM_WORLD itself (not freed); sets MPI_ERRORS_RETURN on it.
   static Comm world();
   // Takes ownership of `comm` (freed by the last copy) and sets MPI_ERRORS_RETURN.
   static Comm adopt(MPI_Comm comm);
 
-  Comm dup() const;                       // collective
-  Comm split(int color, int key) const;   // collective; color MPI_UNDEFINED gives a null Comm
+  Comm dup() const;                     // collective
+  Comm split(int color, int key) const; // collective; color MPI_UNDEFINED gives a null Comm
   // The processes of this communicator that share this node (MPI_COMM_TYPE_SHARED).
-  Comm split_node() const;                // collective
+  Comm split_node() const; // collective
 
   bool valid() const { return handle_ != nullptr; }
   MPI_Comm get() const { return handle_ ? *handle_ : MPI_COMM_NULL; }
   int rank() const { return rank_; }
   int size() const { return size_; }
 
- private:
+private:
   std::shared_ptr<MPI_Comm> handle_;
   int rank_ = -1;
   int size_ = 0;
 };
 
 class Request {
- public:
+public:
   Request() = default;
-  Request(const Request&) = delete;
-  Request& operator=(const Request&) = delete;
-  Request(Request&& other) noexcept;
-  Request& operator=(Request&& other) noexcept;
+  Request(const Request &) = delete;
+  Request &operator=(const Request &) = delete;
+  Request(Request &&other) noexcept;
+  Request &operator=(Request &&other) noexcept;
   ~Request();
 
   // For MPI calls that start an operation: `what` describes it for error messages
   // ("MPI_Irecv from rank 3, tag 7, 4096 bytes"). start: a point-to-point operation
   // (cancelled on destruction); start_collective: a nonblocking collective, which MPI
   // cannot cancel: destroying it active (an error unwinding) drops it.
-  MPI_Request* start(std::string what);
-  MPI_Request* start_collective(std::string what);
+  MPI_Request *start(std::string what);
+  MPI_Request *start_collective(std::string what);
 
   bool active() const { return request_ != MPI_REQUEST_NULL; }
-  const std::string& what() const { return what_; }
+  const std::string &what() const { return what_; }
   // True once the operation has completed (then the request is inactive).
   bool test();
-  MPI_Request& raw() { return request_; }
+  MPI_Request &raw() { return request_; }
 
- private:
+private:
   void cancel() noexcept;
   MPI_Request request_ = MPI_REQUEST_NULL;
   std::string what_;
@@ -128,28 +129,28 @@ class Request {
 };
 
 class Window {
- public:
+public:
   Window() = default;
-  Window(const Window&) = delete;
-  Window& operator=(const Window&) = delete;
-  Window(Window&& other) noexcept;
-  Window& operator=(Window&& other) noexcept;
+  Window(const Window &) = delete;
+  Window &operator=(const Window &) = delete;
+  Window(Window &&other) noexcept;
+  Window &operator=(Window &&other) noexcept;
   ~Window();
 
   // Allocates `bytes` bytes on every process of `comm` and exposes them (collective).
   // (MPI_Win_allocate rather than MPI_Win_create: OpenMPI's shared-memory one-sided
   // component serves only memory it allocated, e.g. for a single process.)
-  static Window allocate(const Comm& comm, std::int64_t bytes);
-  std::byte* base() const { return base_; }
-  void fence();                                                          // collective
-  void get(void* into, std::int64_t bytes, int target, std::int64_t offset);
-  void put(const void* from, std::int64_t bytes, int target, std::int64_t offset);
+  static Window allocate(const Comm &comm, std::int64_t bytes);
+  std::byte *base() const { return base_; }
+  void fence(); // collective
+  void get(void *into, std::int64_t bytes, int target, std::int64_t offset);
+  void put(const void *from, std::int64_t bytes, int target, std::int64_t offset);
   MPI_Win get_raw() const { return window_; }
 
- private:
+private:
   MPI_Win window_ = MPI_WIN_NULL;
-  Comm comm_;  // for the barrier before a fence
-  std::byte* base_ = nullptr;
+  Comm comm_; // for the barrier before a fence
+  std::byte *base_ = nullptr;
   int rank_ = -1;
 };
 
@@ -162,9 +163,9 @@ struct Traffic {
   std::int64_t control_messages = 0;
   std::int64_t control_bytes = 0;
 
-  Traffic operator-(const Traffic& o) const {
-    return {data_messages - o.data_messages, data_bytes - o.data_bytes, control_messages - o.control_messages,
-            control_bytes - o.control_bytes};
+  Traffic operator-(const Traffic &o) const {
+    return {data_messages - o.data_messages, data_bytes - o.data_bytes,
+            control_messages - o.control_messages, control_bytes - o.control_bytes};
   }
 };
 
@@ -176,52 +177,51 @@ enum class Kind { Data, Control };
 // collectives are their nonblocking versions plus such a wait. Main thread only
 // (MPI_THREAD_FUNNELED).
 class Transport {
- public:
+public:
   Transport() = default;
   Transport(Comm comm, double wait_timeout_seconds);
 
-  const Comm& comm() const { return comm_; }
+  const Comm &comm() const { return comm_; }
   int rank() const { return comm_.rank(); }
   int size() const { return comm_.size(); }
-  const Traffic& traffic() const { return traffic_; }
+  const Traffic &traffic() const { return traffic_; }
 
-  Request isend(const void* data, std::int64_t bytes, int to, int tag, Kind kind = Kind::Data);
-  Request irecv(void* data, std::int64_t bytes, int from, int tag);
+  Request isend(const void *data, std::int64_t bytes, int to, int tag, Kind kind = Kind::Data);
+  Request irecv(void *data, std::int64_t bytes, int from, int tag);
 
-  void wait(Request& request);
-  void wait_all(std::vector<Request>& requests);
+  void wait(Request &request);
+  void wait_all(std::vector<Request> &requests);
   // Polls `done` (which should make progress, e.g. by testing requests) with the same
   // backoff and deadline as wait(); `what` names what is awaited for the TimeoutError.
-  template <class Done>
-  void wait_until(Done&& done, const std::string& what);
+  template <class Done> void wait_until(Done &&done, const std::string &what);
   // Advances outstanding operations (MPI_Test on each active request).
-  void poll(std::vector<Request>& requests);
+  void poll(std::vector<Request> &requests);
 
   // `what` names the barrier in a TimeoutError.
-  void barrier(const char* what = "MPI_Ibarrier");
+  void barrier(const char *what = "MPI_Ibarrier");
   // Every process contributes `mine`; returns all contributions, concatenated in rank
   // order, and their sizes in `counts` (bytes).
-  std::vector<std::byte> allgatherv(const void* mine, std::int64_t bytes, std::vector<std::int64_t>& counts,
-                                    Kind kind = Kind::Data);
+  std::vector<std::byte> allgatherv(const void *mine, std::int64_t bytes,
+                                    std::vector<std::int64_t> &counts, Kind kind = Kind::Data);
   // In place: process p's bytes are [displs[p], displs[p] + counts[p]) of `buffer`, on
   // every process; each fills the others' ranges.
-  void allgatherv_in_place(void* buffer, const std::vector<std::int64_t>& counts,
-                           const std::vector<std::int64_t>& displs, Kind kind = Kind::Data);
+  void allgatherv_in_place(void *buffer, const std::vector<std::int64_t> &counts,
+                           const std::vector<std::int64_t> &displs, Kind kind = Kind::Data);
   // send[p] goes to process p; returns what each process sent here, indexed by sender.
-  std::vector<std::vector<std::byte>> alltoallv(const std::vector<std::vector<std::byte>>& send,
+  std::vector<std::vector<std::byte>> alltoallv(const std::vector<std::vector<std::byte>> &send,
                                                 Kind kind = Kind::Data);
   // Element-wise sum / min / max of int64 values over all processes.
-  void allreduce_sum(std::int64_t* values, int count);
-  void allreduce_min(std::int64_t* values, int count);
-  void allreduce_max(std::int64_t* values, int count);
-  void allreduce_sum(double* values, int count);
+  void allreduce_sum(std::int64_t *values, int count);
+  void allreduce_min(std::int64_t *values, int count);
+  void allreduce_max(std::int64_t *values, int count);
+  void allreduce_sum(double *values, int count);
   // Sum of `value` over the processes before this one (0 on the first).
   std::int64_t exclusive_prefix_sum(std::int64_t value);
   // Every process's bytes, concatenated in rank order, at `root` only (counts too).
-  std::vector<std::byte> gatherv(const void* mine, std::int64_t bytes, int root, std::vector<std::int64_t>& counts,
-                                 Kind kind = Kind::Data);
-  void broadcast(void* data, std::int64_t bytes, int root, Kind kind = Kind::Control);
-  std::string broadcast(const std::string& text, int root);
+  std::vector<std::byte> gatherv(const void *mine, std::int64_t bytes, int root,
+                                 std::vector<std::int64_t> &counts, Kind kind = Kind::Data);
+  void broadcast(void *data, std::int64_t bytes, int root, Kind kind = Kind::Control);
+  std::string broadcast(const std::string &text, int root);
 
   // Errors that some processes hit and others do not (a file one process cannot read,
   // inputs that differ), so that every process throws the same weft::Error and the
@@ -238,11 +238,11 @@ class Transport {
   // reporter's program ends on the error instead (a non-zero exit, an uncaught
   // exception), the Session ends the whole job first and the others never print it.
   // The wait has the Transport's deadline.
-  void agree_on_error(const std::optional<std::string>& mine);
-  [[noreturn]] void fail_with(int reporter, const std::string& message);
+  void agree_on_error(const std::optional<std::string> &mine);
+  [[noreturn]] void fail_with(int reporter, const std::string &message);
 
- private:
-  void allreduce(void* values, int count, MPI_Datatype type, MPI_Op op, const char* what);
+private:
+  void allreduce(void *values, int count, MPI_Datatype type, MPI_Op op, const char *what);
   void count(Kind kind, std::int64_t messages, std::int64_t bytes);
 
   Comm comm_;
@@ -255,9 +255,8 @@ class Transport {
 // Also called by the Session when the program exits normally.
 void release_processes_waiting_for_a_reported_error();
 
-template <class Done>
-void Transport::wait_until(Done&& done, const std::string& what) {
+template <class Done> void Transport::wait_until(Done &&done, const std::string &what) {
   wait_with_deadline(std::forward<Done>(done), what, timeout_, rank());
 }
 
-}  // namespace weft::rt
+} // namespace weft::rt

@@ -11,15 +11,19 @@
 //   --weft-checkpoint-every=N     WEFT_CHECKPOINT_EVERY  epochs between checkpoints (0: none)
 //   --weft-checkpoint-dir=D       WEFT_CHECKPOINT_DIR    where checkpoints go
 //   --weft-restart                WEFT_RESTART=1         resume from the newest complete checkpoint
-//   --weft-partition-bytes=B      WEFT_PARTITION_BYTES   communication partition size (K, M, G suffixes)
+//   --weft-partition-bytes=B      WEFT_PARTITION_BYTES   communication partition size (K, M, G
+//   suffixes)
 //   --weft-credit-bytes=B         WEFT_CREDIT_BYTES      bytes allowed in flight
 //   --weft-comm-tuning=N          WEFT_COMM_TUNING       loops spent trying scheduler settings
 //                                                        (0: use the two above as given)
-//   --weft-partitions-per-rank=M  WEFT_PARTITIONS_PER_RANK  rotation_2d's time partitions per process
-//   --weft-cache-bytes=B          WEFT_CACHE_BYTES       working set of one cache block (rotation_2d)
+//   --weft-partitions-per-rank=M  WEFT_PARTITIONS_PER_RANK  rotation_2d's time partitions per
+//   process
+//   --weft-cache-bytes=B          WEFT_CACHE_BYTES       working set of one cache block
+//   (rotation_2d)
 //   --weft-wait-timeout=S         WEFT_WAIT_TIMEOUT      seconds before a wait for other processes
 //                                                        is an error (default 300; 0: wait forever)
-//   --weft-materialize=lazy|eager WEFT_MATERIALIZE       when a partitioned array is made whole again:
+//   --weft-materialize=lazy|eager WEFT_MATERIALIZE       when a partitioned array is made whole
+//   again:
 //                                                        at its first serial access, or at once
 //   --weft-output=all|root        WEFT_OUTPUT            whose standard output is shown: every
 //                                                        process's, or only rank 0's
@@ -86,12 +90,12 @@ struct Options {
 
 // Reads the options from the environment (getenv) and then from argv, removing every
 // --weft- argument (and a separate value) from argc/argv. Throws OptionError.
-Options parse_options(int& argc, char** argv);
+Options parse_options(int &argc, char **argv);
 
 // The same with a given environment lookup (tests): getenv(name) or nullptr.
-Options parse_options(int& argc, char** argv, const char* (*getenv)(const char*));
+Options parse_options(int &argc, char **argv, const char *(*getenv)(const char *));
 
 // One line per option, for --help texts.
-const char* options_help();
+const char *options_help();
 
-}  // namespace weft::rt
+} // namespace weft::rt

@@ -32,142 +32,165 @@ namespace partition_1d_detail {
 
 // The schedule of a partition_1d (or data_parallel) loop over a SparseArray on this
 // process: its entries grouped by chunk.
-template <class T, std::size_t N>
-struct Plan {
-  std::vector<std::int64_t> rank_bounds;   // key[dim] range of each process
-  std::vector<std::int64_t> chunk_offsets; // chunk c is entries[chunk_offsets[c], chunk_offsets[c + 1])
+template <class T, std::size_t N> struct Plan {
+  std::vector<std::int64_t> rank_bounds; // key[dim] range of each process
+  std::vector<std::int64_t>
+      chunk_offsets; // chunk c is entries[chunk_offsets[c], chunk_offsets[c + 1])
   std::vector<weft::Entry<T, N>> entries;
-  std::vector<std::vector<std::int64_t>> read_rows;  // per Footprint read with a key dim
+  std::vector<std::vector<std::int64_t>> read_rows; // per Footprint read with a key dim
 };
 
 // The rows of use's array each process owns when process k runs keys [bounds[k],
 // bounds[k + 1]): the rows they name through use.map (part_rows).
-Layout layout_for(const std::vector<std::int64_t>& bounds, const Footprint::Use& use);
+Layout layout_for(const std::vector<std::int64_t> &bounds, const Footprint::Use &use);
 
 // "d=0;P=2;t=4;rows=100,200;reads=1,-1" — what a cached plan depends on besides the entries.
-std::string plan_key(const char* executor, int dim, const Session& session, const Footprint& footprint);
+std::string plan_key(const char *executor, int dim, const Session &session,
+                     const Footprint &footprint);
 
 // Chunk bounds (absolute key values) of this process's range [begin, end).
-std::vector<std::int64_t> chunk_bounds(const std::vector<std::int64_t>& counts, std::int64_t begin,
+std::vector<std::int64_t> chunk_bounds(const std::vector<std::int64_t> &counts, std::int64_t begin,
                                        std::int64_t end, int chunks);
 
 // `entries` reordered so that each chunk's entries are consecutive (in their order);
 // offsets[c] is where chunk c starts.
 template <class T, std::size_t N, class ChunkOf>
-std::vector<weft::Entry<T, N>> group_by_chunk(const std::vector<weft::Entry<T, N>>& entries, int chunks,
-                                              ChunkOf&& chunk_of, std::vector<std::int64_t>& offsets) {
+std::vector<weft::Entry<T, N>> group_by_chunk(const std::vector<weft::Entry<T, N>> &entries,
+                                              int chunks, ChunkOf &&chunk_of,
+                                              std::vector<std::int64_t> &offsets) {
   offsets.assign(static_cast<std::size_t>(chunks) + 1, 0);
   std::vector<int> chunk(entries.size());
   for (std::size_t i = 0; i < entries.size(); ++i) {
     chunk[i] = chunk_of(entries[i]);
     ++offsets[static_cast<std::size_t>(chunk[i]) + 1];
   }
-  for (int c = 0; c < chunks; ++c) offsets[c + 1] += offsets[c];
+  for (int c = 0; c < chunks; ++c)
+    offsets[c + 1] += offsets[c];
   std::vector<std::int64_t> next(offsets.begin(), offsets.end() - 1);
   std::vector<weft::Entry<T, N>> out(entries.size());
-  for (std::size_t i = 0; i < entries.size(); ++i) out[static_cast<std::size_t>(next[chunk[i]]++)] = entries[i];
+  for (std::size_t i = 0; i < entries.size(); ++i)
+    out[static_cast<std::size_t>(next[chunk[i]]++)] = entries[i];
   return out;
 }
 
 template <class T, std::size_t N>
-std::shared_ptr<Plan<T, N>> make_plan(Session& session, const weft::SparseArray<T, N>& a, int dim,
-                                      const Footprint& footprint) {
-  EntriesRecord& record = entries_record(session, a);
+std::shared_ptr<Plan<T, N>> make_plan(Session &session, const weft::SparseArray<T, N> &a, int dim,
+                                      const Footprint &footprint) {
+  EntriesRecord &record = entries_record(session, a);
   const bool sliced = record.sliced();
   auto plan = std::make_shared<Plan<T, N>>();
   std::int64_t extent = key_extents(session, a, sliced)[static_cast<std::size_t>(dim)];
-  for (const auto& w : footprint.writes()) extent = std::max(extent, key_extent_of_rows(w.map, w.handle.geometry.rows));
-  const std::vector<std::int64_t> counts = key_histogram(session, a, static_cast<std::size_t>(dim), extent, sliced);
+  for (const auto &w : footprint.writes())
+    extent = std::max(extent, key_extent_of_rows(w.map, w.handle.geometry.rows));
+  const std::vector<std::int64_t> counts =
+      key_histogram(session, a, static_cast<std::size_t>(dim), extent, sliced);
   plan->rank_bounds = histogram_bounds(counts, session.size());
-  const auto& rb = plan->rank_bounds;
-  std::vector<weft::Entry<T, N>> mine = entries_for_rank(
-      session, a, sliced, [&](const weft::Entry<T, N>& e) { return part_of(rb, e.key[static_cast<std::size_t>(dim)]); });
+  const auto &rb = plan->rank_bounds;
+  std::vector<weft::Entry<T, N>> mine =
+      entries_for_rank(session, a, sliced, [&](const weft::Entry<T, N> &e) {
+        return part_of(rb, e.key[static_cast<std::size_t>(dim)]);
+      });
   const int chunks = 4 * session.threads();
-  const std::vector<std::int64_t> cb = chunk_bounds(counts, rb[session.rank()], rb[session.rank() + 1], chunks);
+  const std::vector<std::int64_t> cb =
+      chunk_bounds(counts, rb[session.rank()], rb[session.rank() + 1], chunks);
   plan->entries = group_by_chunk(
-      mine, chunks, [&](const weft::Entry<T, N>& e) { return part_of(cb, e.key[static_cast<std::size_t>(dim)]); },
+      mine, chunks,
+      [&](const weft::Entry<T, N> &e) { return part_of(cb, e.key[static_cast<std::size_t>(dim)]); },
       plan->chunk_offsets);
-  for (const auto& r : footprint.reads()) {
-    plan->read_rows.push_back(r.key_dim >= 0 ? distinct_rows(plan->entries.begin(), plan->entries.end(), r)
-                                             : std::vector<std::int64_t>{});
+  for (const auto &r : footprint.reads()) {
+    plan->read_rows.push_back(r.key_dim >= 0
+                                  ? distinct_rows(plan->entries.begin(), plan->entries.end(), r)
+                                  : std::vector<std::int64_t>{});
   }
   return plan;
 }
 
 template <class T, std::size_t N>
-std::shared_ptr<Plan<T, N>> cached_plan(Session& session, const weft::SparseArray<T, N>& a, int dim,
-                                        const Footprint& footprint, const char* executor) {
-  EntriesRecord& record = entries_record(session, a);
+std::shared_ptr<Plan<T, N>> cached_plan(Session &session, const weft::SparseArray<T, N> &a, int dim,
+                                        const Footprint &footprint, const char *executor) {
+  EntriesRecord &record = entries_record(session, a);
   const std::uint64_t version = weft::detail::RuntimeAccess::residency(a).version;
   const std::string key = plan_key(executor, dim, session, footprint);
-  if (auto plan = record.find_plan<Plan<T, N>>(key, version)) return plan;
+  if (auto plan = record.find_plan<Plan<T, N>>(key, version))
+    return plan;
   auto plan = make_plan(session, a, dim, footprint);
-  check_rows(session, executor, footprint, key_bounds(plan->entries.begin(), plan->entries.end(), N), true);
+  check_rows(session, executor, footprint,
+             key_bounds(plan->entries.begin(), plan->entries.end(), N), true);
   record.store_plan(key, version, plan);
   return plan;
 }
 
 // Runs the loop of `plan` under the memory model.
 template <class T, std::size_t N, class Body>
-void run(Session& session, const char* executor, const Plan<T, N>& plan, int dim, const Footprint& footprint,
-         Body& body) {
+void run(Session &session, const char *executor, const Plan<T, N> &plan, int dim,
+         const Footprint &footprint, Body &body) {
   std::vector<Layout> write_layouts;
-  for (const auto& w : footprint.writes()) write_layouts.push_back(layout_for(plan.rank_bounds, w));
+  for (const auto &w : footprint.writes())
+    write_layouts.push_back(layout_for(plan.rank_bounds, w));
   std::vector<Layout> same_partition(footprint.reads().size());
-  std::vector<const std::vector<std::int64_t>*> rows;
-  std::vector<const Layout*> owned;
+  std::vector<const std::vector<std::int64_t> *> rows;
+  std::vector<const Layout *> owned;
   for (std::size_t i = 0; i < footprint.reads().size(); ++i) {
-    const auto& r = footprint.reads()[i];
+    const auto &r = footprint.reads()[i];
     rows.push_back(r.key_dim >= 0 ? &plan.read_rows[i] : nullptr);
-    if (r.key_dim == dim) same_partition[i] = layout_for(plan.rank_bounds, r);
+    if (r.key_dim == dim)
+      same_partition[i] = layout_for(plan.rank_bounds, r);
     owned.push_back(r.key_dim == dim ? &same_partition[i] : nullptr);
   }
   LoopScope scope(session, executor, footprint, write_layouts, rows, owned);
-  const auto& offsets = plan.chunk_offsets;
-  const weft::Entry<T, N>* entries = plan.entries.data();
+  const auto &offsets = plan.chunk_offsets;
+  const weft::Entry<T, N> *entries = plan.entries.data();
   for_each_block(session, static_cast<std::int64_t>(offsets.size()) - 1, [&](std::int64_t c) {
-    for (std::int64_t i = offsets[c]; i < offsets[c + 1]; ++i) body(entries[i]);
+    for (std::int64_t i = offsets[c]; i < offsets[c + 1]; ++i)
+      body(entries[i]);
   });
   scope.finish();
 }
 
-void check_write_dims(const char* executor, const Footprint& footprint, int dim, std::size_t rank);
+void check_write_dims(const char *executor, const Footprint &footprint, int dim, std::size_t rank);
 
-}  // namespace partition_1d_detail
+} // namespace partition_1d_detail
 
 template <class T, std::size_t N, class Body>
-void partition_1d(Session& session, const weft::SparseArray<T, N>& entries, int dim, const Footprint& footprint,
-                  Body&& body) {
-  if (skip_restored_run<Body>(session, "partition_1d", footprint, entries)) return;
+void partition_1d(Session &session, const weft::SparseArray<T, N> &entries, int dim,
+                  const Footprint &footprint, Body &&body) {
+  if (skip_restored_run<Body>(session, "partition_1d", footprint, entries))
+    return;
   partition_1d_detail::check_write_dims("partition_1d", footprint, dim, N);
-  const auto plan = partition_1d_detail::cached_plan(session, entries, dim, footprint, "partition_1d");
+  const auto plan =
+      partition_1d_detail::cached_plan(session, entries, dim, footprint, "partition_1d");
   partition_1d_detail::run(session, "partition_1d", *plan, dim, footprint, body);
 }
 
 // Dense loops: [range.begin, range.end) cut evenly over processes and chunks; written
 // arrays' rows are the loop index (through their RowMaps).
 template <class Body>
-void partition_1d(Session& session, IndexRange range, const Footprint& footprint, Body&& body) {
-  if (skip_restored_run<Body>(session, "partition_1d", footprint, range)) return;
+void partition_1d(Session &session, IndexRange range, const Footprint &footprint, Body &&body) {
+  if (skip_restored_run<Body>(session, "partition_1d", footprint, range))
+    return;
   partition_1d_detail::check_write_dims("partition_1d", footprint, 0, 1);
   if (range.end > range.begin) {
-    check_rows(session, "partition_1d", footprint, KeyBounds{{range.begin}, {range.end - 1}}, false);
+    check_rows(session, "partition_1d", footprint, KeyBounds{{range.begin}, {range.end - 1}},
+               false);
   }
   std::vector<std::int64_t> bounds = range_bounds(range.end - range.begin, session.size());
-  for (auto& b : bounds) b += range.begin;
+  for (auto &b : bounds)
+    b += range.begin;
   std::vector<Layout> write_layouts;
-  for (const auto& w : footprint.writes()) write_layouts.push_back(partition_1d_detail::layout_for(bounds, w));
+  for (const auto &w : footprint.writes())
+    write_layouts.push_back(partition_1d_detail::layout_for(bounds, w));
   std::vector<Layout> same_partition;
-  std::vector<const std::vector<std::int64_t>*> rows;
-  std::vector<const Layout*> owned;
+  std::vector<const std::vector<std::int64_t> *> rows;
+  std::vector<const Layout *> owned;
   std::vector<std::vector<std::int64_t>> read_rows;
   const std::int64_t lo = bounds[session.rank()], hi = bounds[session.rank() + 1];
-  for (const auto& r : footprint.reads()) {
+  for (const auto &r : footprint.reads()) {
     same_partition.push_back(partition_1d_detail::layout_for(bounds, r));
     std::vector<std::int64_t> own;
     if (r.key_dim == 0 && hi > lo) {
       const RowRange mine = rows_of_keys(r.map, lo, hi);
-      for (std::int64_t i = mine.begin; i < mine.end; ++i) own.push_back(i);
+      for (std::int64_t i = mine.begin; i < mine.end; ++i)
+        own.push_back(i);
     }
     read_rows.push_back(std::move(own));
   }
@@ -177,12 +200,14 @@ void partition_1d(Session& session, IndexRange range, const Footprint& footprint
     owned.push_back(indexed ? &same_partition[i] : nullptr);
   }
   LoopScope scope(session, "partition_1d", footprint, write_layouts, rows, owned);
-  const std::int64_t chunks = std::min<std::int64_t>(4 * session.threads(), std::max<std::int64_t>(hi - lo, 1));
+  const std::int64_t chunks =
+      std::min<std::int64_t>(4 * session.threads(), std::max<std::int64_t>(hi - lo, 1));
   for_each_block(session, chunks, [&](std::int64_t c) {
     const std::int64_t b = lo + (hi - lo) * c / chunks, e = lo + (hi - lo) * (c + 1) / chunks;
-    for (std::int64_t i = b; i < e; ++i) body(i);
+    for (std::int64_t i = b; i < e; ++i)
+      body(i);
   });
   scope.finish();
 }
 
-}  // namespace weft::rt
+} // namespace weft::rt

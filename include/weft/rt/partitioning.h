@@ -18,15 +18,15 @@ std::vector<std::int64_t> range_bounds(std::int64_t extent, int parts);
 // Cuts [0, counts.size()) so that the parts hold about equal sums of counts[i]: part k
 // ends at the first index whose prefix sum reaches total * (k + 1) / parts. A part may
 // be empty when one index holds more than a part's share. All counts zero: equal ranges.
-std::vector<std::int64_t> histogram_bounds(const std::vector<std::int64_t>& counts, int parts);
+std::vector<std::int64_t> histogram_bounds(const std::vector<std::int64_t> &counts, int parts);
 
 // The part of [bounds[0], bounds.back()) that holds `index` (binary search).
-int part_of(const std::vector<std::int64_t>& bounds, std::int64_t index);
+int part_of(const std::vector<std::int64_t> &bounds, std::int64_t index);
 
 // Cuts [begin, end) of `counts` (indices relative to 0) into parts by histogram; the
 // returned bounds are absolute.
-std::vector<std::int64_t> histogram_bounds_within(const std::vector<std::int64_t>& counts, std::int64_t begin,
-                                                  std::int64_t end, int parts);
+std::vector<std::int64_t> histogram_bounds_within(const std::vector<std::int64_t> &counts,
+                                                  std::int64_t begin, std::int64_t end, int parts);
 
 // How a loop's key names the rows of an array it writes or reads: row = scale * key +
 // offset, with scale = +1 or -1 (W(key, k): {1, 0}; W(key - 1, k), a 1-based key: {1, -1};
@@ -36,12 +36,12 @@ std::vector<std::int64_t> histogram_bounds_within(const std::vector<std::int64_t
 // loop (the serial loop indexes out of bounds there too); the executors check every key
 // against the array before they run it (check_rows in loop.h).
 struct RowMap {
-  std::int64_t scale = 1;  // +1 or -1
+  std::int64_t scale = 1; // +1 or -1
   std::int64_t offset = 0;
 
   std::int64_t row(std::int64_t key) const { return scale * key + offset; }
-  bool operator==(const RowMap& o) const { return scale == o.scale && offset == o.offset; }
-  bool operator!=(const RowMap& o) const { return !(*this == o); }
+  bool operator==(const RowMap &o) const { return scale == o.scale && offset == o.offset; }
+  bool operator!=(const RowMap &o) const { return !(*this == o); }
   // "row = key - 1", for messages.
   std::string str() const;
 };
@@ -54,17 +54,17 @@ struct RowRange {
 
 // The rows keys [begin, end) name under `map` (begin <= end): an interval, since scale is
 // +1 or -1.
-RowRange rows_of_keys(const RowMap& map, std::int64_t begin, std::int64_t end);
+RowRange rows_of_keys(const RowMap &map, std::int64_t begin, std::int64_t end);
 
 // One past the largest key >= 0 that names a row in [0, rows) under `map` (0 if none).
-std::int64_t key_extent_of_rows(const RowMap& map, std::int64_t rows);
+std::int64_t key_extent_of_rows(const RowMap &map, std::int64_t rows);
 
 // The rows of an array of `rows` rows that part k of the key cut `key_bounds` owns: the
 // rows its keys name, and the first and last parts (in key order) also the rows that no
 // key of the cut names at their end of the array; clipped to [0, rows). The ranges are
 // disjoint and cover [0, rows) (the images of adjacent key ranges are adjacent), so a
 // layout of them gives every row one owner and the rows each key names to its part.
-std::vector<RowRange> part_rows(const std::vector<std::int64_t>& key_bounds, const RowMap& map,
+std::vector<RowRange> part_rows(const std::vector<std::int64_t> &key_bounds, const RowMap &map,
                                 std::int64_t rows);
 
-}  // namespace weft::rt
+} // namespace weft::rt

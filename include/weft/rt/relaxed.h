@@ -30,53 +30,63 @@ namespace relaxed_detail {
 // Runs rounds over `streams` worker streams: stream w covers [begin[w], end[w]) of an
 // index space run by `step(i)`; returns when every process has finished.
 template <class Step>
-void run_rounds(Session& session, const Footprint& footprint, std::vector<std::int64_t> cursor,
-                const std::vector<std::int64_t>& end, Step&& step) {
+void run_rounds(Session &session, const Footprint &footprint, std::vector<std::int64_t> cursor,
+                const std::vector<std::int64_t> &end, Step &&step) {
   const int streams = static_cast<int>(cursor.size());
   for (;;) {
     std::int64_t left = 0;
-    for (int w = 0; w < streams; ++w) left += end[w] - cursor[w];
+    for (int w = 0; w < streams; ++w)
+      left += end[w] - cursor[w];
     std::int64_t any_left = left > 0 ? 1 : 0;
     session.transport().allreduce_max(&any_left, 1);
-    if (any_left == 0) break;
+    if (any_left == 0)
+      break;
     for_each_block(session, streams, [&](std::int64_t b) {
       const int w = static_cast<int>(b);
-      weft::detail::worker_index = w;  // the logs and partials are per stream
-      std::int64_t& i = cursor[static_cast<std::size_t>(w)];
+      weft::detail::worker_index = w; // the logs and partials are per stream
+      std::int64_t &i = cursor[static_cast<std::size_t>(w)];
       const auto full = [&] {
-        for (const auto& buf : footprint.buffers()) {
-          if (buf->full(w)) return true;
+        for (const auto &buf : footprint.buffers()) {
+          if (buf->full(w))
+            return true;
         }
         return false;
       };
-      while (i < end[static_cast<std::size_t>(w)] && !full()) step(i++);
+      while (i < end[static_cast<std::size_t>(w)] && !full())
+        step(i++);
     });
-    for (const auto& buf : footprint.buffers()) buf->flush(session.transport());
+    for (const auto &buf : footprint.buffers())
+      buf->flush(session.transport());
   }
 }
 
-}  // namespace relaxed_detail
+} // namespace relaxed_detail
 
 template <class T, std::size_t N, class Body>
-void relaxed(Session& session, const weft::SparseArray<T, N>& entries, const Footprint& footprint, Body&& body) {
-  if (skip_restored_run<Body>(session, "relaxed", footprint, entries)) return;
-  if (footprint.buffers().empty()) usage_error("relaxed", "the loop writes through no Buffer; use data_parallel");
+void relaxed(Session &session, const weft::SparseArray<T, N> &entries, const Footprint &footprint,
+             Body &&body) {
+  if (skip_restored_run<Body>(session, "relaxed", footprint, entries))
+    return;
+  if (footprint.buffers().empty())
+    usage_error("relaxed", "the loop writes through no Buffer; use data_parallel");
   const int streams = session.threads();
-  std::vector<std::int64_t> begin(static_cast<std::size_t>(streams)), end(static_cast<std::size_t>(streams));
-  const weft::Entry<T, N>* data = nullptr;
+  std::vector<std::int64_t> begin(static_cast<std::size_t>(streams)),
+      end(static_cast<std::size_t>(streams));
+  const weft::Entry<T, N> *data = nullptr;
   std::shared_ptr<partition_1d_detail::Plan<T, N>> plan;
   std::vector<Layout> write_layouts;
   std::vector<std::vector<std::int64_t>> read_rows;
-  std::vector<const std::vector<std::int64_t>*> rows;
-  std::vector<const Layout*> owned(footprint.reads().size(), nullptr);
+  std::vector<const std::vector<std::int64_t> *> rows;
+  std::vector<const Layout *> owned(footprint.reads().size(), nullptr);
   if (!footprint.writes().empty()) {
     // Direct writes: iterations partitioned by the written rows' key, like partition_1d;
     // stream w takes consecutive chunks.
     const int dim = footprint.writes().front().key_dim;
     partition_1d_detail::check_write_dims("relaxed", footprint, dim, N);
     plan = partition_1d_detail::cached_plan(session, entries, dim, footprint, "relaxed");
-    for (const auto& w : footprint.writes()) write_layouts.push_back(partition_1d_detail::layout_for(plan->rank_bounds, w));
-    const auto& off = plan->chunk_offsets;
+    for (const auto &w : footprint.writes())
+      write_layouts.push_back(partition_1d_detail::layout_for(plan->rank_bounds, w));
+    const auto &off = plan->chunk_offsets;
     const std::int64_t chunks = static_cast<std::int64_t>(off.size()) - 1;
     for (int w = 0; w < streams; ++w) {
       begin[w] = off[static_cast<std::size_t>(chunks * w / streams)];
@@ -87,8 +97,8 @@ void relaxed(Session& session, const weft::SparseArray<T, N>& entries, const Foo
       rows.push_back(footprint.reads()[i].key_dim >= 0 ? &plan->read_rows[i] : nullptr);
     }
   } else {
-    EntriesRecord& record = entries_record(session, entries);
-    const auto& all = weft::detail::RuntimeAccess::entries(entries);
+    EntriesRecord &record = entries_record(session, entries);
+    const auto &all = weft::detail::RuntimeAccess::entries(entries);
     std::int64_t b = 0, e = static_cast<std::int64_t>(all.size());
     if (!record.sliced()) {
       const auto bounds = range_bounds(e, session.size());
@@ -102,54 +112,68 @@ void relaxed(Session& session, const weft::SparseArray<T, N>& entries, const Foo
     data = all.data();
     const auto first = all.begin() + b, last = all.begin() + e;
     bool keyed = false;
-    for (const auto& r : footprint.reads()) {
+    for (const auto &r : footprint.reads()) {
       keyed = keyed || r.key_dim >= 0;
-      read_rows.push_back(r.key_dim >= 0 ? distinct_rows(first, last, r) : std::vector<std::int64_t>{});
+      read_rows.push_back(r.key_dim >= 0 ? distinct_rows(first, last, r)
+                                         : std::vector<std::int64_t>{});
     }
-    if (keyed) check_rows(session, "relaxed", footprint, key_bounds(first, last, N), true);
+    if (keyed)
+      check_rows(session, "relaxed", footprint, key_bounds(first, last, N), true);
     for (std::size_t i = 0; i < footprint.reads().size(); ++i) {
       rows.push_back(footprint.reads()[i].key_dim >= 0 ? &read_rows[i] : nullptr);
     }
   }
   LoopScope scope(session, "relaxed", footprint, write_layouts, rows, owned);
-  for (const auto& b : footprint.buffers()) b->install(streams);
+  for (const auto &b : footprint.buffers())
+    b->install(streams);
   try {
-    relaxed_detail::run_rounds(session, footprint, begin, end, [&](std::int64_t i) { body(data[i]); });
+    relaxed_detail::run_rounds(session, footprint, begin, end,
+                               [&](std::int64_t i) { body(data[i]); });
   } catch (...) {
-    for (const auto& b : footprint.buffers()) b->uninstall();
+    for (const auto &b : footprint.buffers())
+      b->uninstall();
     throw;
   }
-  for (const auto& b : footprint.buffers()) b->uninstall();
+  for (const auto &b : footprint.buffers())
+    b->uninstall();
   scope.finish();
 }
 
 // Dense loops: body(i) for i in [range.begin, range.end), cut evenly over processes and
 // workers.
 template <class Body>
-void relaxed(Session& session, IndexRange range, const Footprint& footprint, Body&& body) {
-  if (skip_restored_run<Body>(session, "relaxed", footprint, range)) return;
-  if (footprint.buffers().empty()) usage_error("relaxed", "the loop writes through no Buffer; use data_parallel");
-  if (!footprint.writes().empty()) usage_error("relaxed", "a dense relaxed loop writes only through Buffers");
+void relaxed(Session &session, IndexRange range, const Footprint &footprint, Body &&body) {
+  if (skip_restored_run<Body>(session, "relaxed", footprint, range))
+    return;
+  if (footprint.buffers().empty())
+    usage_error("relaxed", "the loop writes through no Buffer; use data_parallel");
+  if (!footprint.writes().empty())
+    usage_error("relaxed", "a dense relaxed loop writes only through Buffers");
   const int streams = session.threads();
   const auto bounds = range_bounds(range.end - range.begin, session.size());
-  const std::int64_t b = range.begin + bounds[session.rank()], e = range.begin + bounds[session.rank() + 1];
-  std::vector<std::int64_t> begin(static_cast<std::size_t>(streams)), end(static_cast<std::size_t>(streams));
+  const std::int64_t b = range.begin + bounds[session.rank()],
+                     e = range.begin + bounds[session.rank() + 1];
+  std::vector<std::int64_t> begin(static_cast<std::size_t>(streams)),
+      end(static_cast<std::size_t>(streams));
   for (int w = 0; w < streams; ++w) {
     begin[w] = b + (e - b) * w / streams;
     end[w] = b + (e - b) * (w + 1) / streams;
   }
-  std::vector<const std::vector<std::int64_t>*> rows(footprint.reads().size(), nullptr);
-  std::vector<const Layout*> owned(footprint.reads().size(), nullptr);
+  std::vector<const std::vector<std::int64_t> *> rows(footprint.reads().size(), nullptr);
+  std::vector<const Layout *> owned(footprint.reads().size(), nullptr);
   LoopScope scope(session, "relaxed", footprint, {}, rows, owned);
-  for (const auto& buf : footprint.buffers()) buf->install(streams);
+  for (const auto &buf : footprint.buffers())
+    buf->install(streams);
   try {
     relaxed_detail::run_rounds(session, footprint, begin, end, body);
   } catch (...) {
-    for (const auto& buf : footprint.buffers()) buf->uninstall();
+    for (const auto &buf : footprint.buffers())
+      buf->uninstall();
     throw;
   }
-  for (const auto& buf : footprint.buffers()) buf->uninstall();
+  for (const auto &buf : footprint.buffers())
+    buf->uninstall();
   scope.finish();
 }
 
-}  // namespace weft::rt
+} // namespace weft::rt

@@ -84,18 +84,20 @@ constexpr int kBandsPerWorker = 2;
 // The schedule that does not depend on the entry type.
 struct Schedule {
   int processes = 1;
-  int per_rank = 1;  // m
-  int workers = 1;   // G: bands per dimension inside a process (not the thread count)
-  std::vector<std::int64_t> space_bounds;          // P + 1
-  std::vector<std::int64_t> time_bounds;           // P m + 1
-  std::vector<std::int64_t> worker_space_bounds;   // T + 1, within this process's space range
-  std::vector<std::vector<std::int64_t>> worker_time_bounds;  // per partition: T + 1
-  std::int64_t space_tile = 1;  // rows per cache tile
+  int per_rank = 1; // m
+  int workers = 1;  // G: bands per dimension inside a process (not the thread count)
+  std::vector<std::int64_t> space_bounds;        // P + 1
+  std::vector<std::int64_t> time_bounds;         // P m + 1
+  std::vector<std::int64_t> worker_space_bounds; // T + 1, within this process's space range
+  std::vector<std::vector<std::int64_t>> worker_time_bounds; // per partition: T + 1
+  std::int64_t space_tile = 1;                               // rows per cache tile
   std::int64_t time_tile = 1;
 
   int partitions() const { return processes * per_rank; }
   // Blocks of this process: G x G per time partition.
-  std::int64_t blocks() const { return static_cast<std::int64_t>(partitions()) * workers * workers; }
+  std::int64_t blocks() const {
+    return static_cast<std::int64_t>(partitions()) * workers * workers;
+  }
   // Time partition of process `rank` at step j.
   int partition_at(int rank, int step) const { return (rank * per_rank + step) % partitions(); }
   std::size_t block(int q, int a, int b) const {
@@ -108,19 +110,18 @@ struct Schedule {
 std::int64_t tile_rows(std::int64_t cache_bytes, std::int64_t row_bytes);
 
 // Bytes per row, summed over the arrays the loop indexes by key dimension `dim`.
-std::int64_t row_bytes_of_dim(const Footprint& footprint, int dim);
+std::int64_t row_bytes_of_dim(const Footprint &footprint, int dim);
 
-void check_arguments(const Footprint& footprint, int space, int time, std::size_t rank);
+void check_arguments(const Footprint &footprint, int space, int time, std::size_t rank);
 
-std::string plan_key(int space, int time, const Session& session, const Footprint& footprint);
+std::string plan_key(int space, int time, const Session &session, const Footprint &footprint);
 
-template <class T, std::size_t N>
-struct Plan {
+template <class T, std::size_t N> struct Plan {
   Schedule schedule;
   // The ring's communication settings, tuned over the first loops of this plan.
   SchedulerTuner tuner{CommScheduler::Settings{}, 0};
-  LargeArray<weft::Entry<T, N>> entries;      // this process's, block by block
-  std::vector<std::int64_t> block_offsets;    // block k is [block_offsets[k], block_offsets[k + 1])
+  LargeArray<weft::Entry<T, N>> entries;   // this process's, block by block
+  std::vector<std::int64_t> block_offsets; // block k is [block_offsets[k], block_offsets[k + 1])
   std::vector<std::vector<std::int64_t>> read_rows;
 };
 
@@ -131,23 +132,22 @@ struct Plan {
 // band's space tiles by the largest sub-range's time tiles, so that the number is a sum
 // of one term per key; the tiles a smaller band or sub-range lacks stay empty.
 struct TileGrid {
-  std::vector<std::int64_t> space_part;  // per space key in [space_begin, space_end) (one at least)
-  std::vector<std::int64_t> time_part;   // per time key in [0, time extent)
+  std::vector<std::int64_t> space_part; // per space key in [space_begin, space_end) (one at least)
+  std::vector<std::int64_t> time_part;  // per time key in [0, time extent)
   std::int64_t tiles_per_block = 1;
-  std::int64_t tiles = 0;  // every block's
+  std::int64_t tiles = 0; // every block's
 };
 
 // The tile grid of schedule `s` (its bounds set) for this process's space range. While
 // the grid has more than max(max_tiles, blocks) tiles, s.space_tile and s.time_tile
 // double: a tile that holds an entry or less gains nothing, and the planning memory
 // stays proportional to the entries, not to the product of the key ranges.
-TileGrid tile_grid(Schedule& s, std::int64_t space_begin, std::int64_t space_end, std::int64_t time_extent,
-                   std::int64_t max_tiles);
+TileGrid tile_grid(Schedule &s, std::int64_t space_begin, std::int64_t space_end,
+                   std::int64_t time_extent, std::int64_t max_tiles);
 
 // Runs f(c, begin, end) for the `chunks` consecutive ranges [n c / chunks, n (c + 1) /
 // chunks) of [0, n) on the session's workers.
-template <class F>
-void for_each_chunk(Session& session, std::size_t n, int chunks, F&& f) {
+template <class F> void for_each_chunk(Session &session, std::size_t n, int chunks, F &&f) {
   for_each_block(session, chunks, [&](std::int64_t c) {
     const auto k = static_cast<std::size_t>(c), parts = static_cast<std::size_t>(chunks);
     f(k, n * k / parts, n * (k + 1) / parts);
@@ -155,10 +155,11 @@ void for_each_chunk(Session& session, std::size_t n, int chunks, F&& f) {
 }
 
 // Sums per-chunk histograms into the first, resized to `extent`.
-std::vector<std::int64_t> sum_histograms(std::vector<std::vector<std::int64_t>>& per_chunk, std::int64_t extent);
+std::vector<std::int64_t> sum_histograms(std::vector<std::vector<std::int64_t>> &per_chunk,
+                                         std::int64_t extent);
 
 // The number of the last non-zero count + 1.
-std::int64_t used_extent(const std::vector<std::int64_t>& counts);
+std::int64_t used_extent(const std::vector<std::int64_t> &counts);
 
 // Planning: a few passes over millions of entries, each split over the process's workers
 // in chunks of consecutive entries (so that a stable order stays stable):
@@ -175,45 +176,50 @@ std::int64_t used_extent(const std::vector<std::int64_t>& counts);
 // own entries (fresh memory costs a page fault per page on first touch). A sliced array's
 // entries first move to the processes that own them.
 template <class T, std::size_t N>
-std::shared_ptr<Plan<T, N>> make_plan(Session& session, const weft::SparseArray<T, N>& a, int space, int time,
-                                      const Footprint& footprint) {
+std::shared_ptr<Plan<T, N>> make_plan(Session &session, const weft::SparseArray<T, N> &a, int space,
+                                      int time, const Footprint &footprint) {
   using Entry = weft::Entry<T, N>;
   const std::size_t sd = static_cast<std::size_t>(space), td = static_cast<std::size_t>(time);
-  EntriesRecord& record = entries_record(session, a);
+  EntriesRecord &record = entries_record(session, a);
   const bool sliced = record.sliced();
   auto plan = std::make_shared<Plan<T, N>>();
-  Schedule& s = plan->schedule;
+  Schedule &s = plan->schedule;
   s.processes = session.size();
   s.per_rank = session.size() == 1 ? 1 : session.options().partitions_per_rank;
   s.workers = session.threads() == 1 ? 1 : kBandsPerWorker * session.threads();
   const int me = session.rank();
   const int chunks = session.threads();
-  const std::vector<Entry>& all = weft::detail::RuntimeAccess::entries(a);
+  const std::vector<Entry> &all = weft::detail::RuntimeAccess::entries(a);
 
   // 1. Histograms of all entries, per chunk, grown as larger keys come.
   std::vector<std::vector<std::int64_t>> space_per_chunk(static_cast<std::size_t>(chunks)),
       time_per_chunk(space_per_chunk.size());
-  for_each_chunk(session, all.size(), chunks, [&](std::size_t c, std::size_t begin, std::size_t end) {
-    std::vector<std::int64_t>& sc = space_per_chunk[c];
-    std::vector<std::int64_t>& tc = time_per_chunk[c];
-    for (std::size_t i = begin; i < end; ++i) {
-      const auto u = static_cast<std::size_t>(all[i].key[sd]), t = static_cast<std::size_t>(all[i].key[td]);
-      if (u >= sc.size()) sc.resize(std::max(u + 1, 2 * sc.size()));
-      if (t >= tc.size()) tc.resize(std::max(t + 1, 2 * tc.size()));
-      ++sc[u];
-      ++tc[t];
-    }
-  });
-  std::array<std::int64_t, 2> extent{0, 0};  // space, time
+  for_each_chunk(session, all.size(), chunks,
+                 [&](std::size_t c, std::size_t begin, std::size_t end) {
+                   std::vector<std::int64_t> &sc = space_per_chunk[c];
+                   std::vector<std::int64_t> &tc = time_per_chunk[c];
+                   for (std::size_t i = begin; i < end; ++i) {
+                     const auto u = static_cast<std::size_t>(all[i].key[sd]),
+                                t = static_cast<std::size_t>(all[i].key[td]);
+                     if (u >= sc.size())
+                       sc.resize(std::max(u + 1, 2 * sc.size()));
+                     if (t >= tc.size())
+                       tc.resize(std::max(t + 1, 2 * tc.size()));
+                     ++sc[u];
+                     ++tc[t];
+                   }
+                 });
+  std::array<std::int64_t, 2> extent{0, 0}; // space, time
   for (int c = 0; c < chunks; ++c) {
     extent[0] = std::max(extent[0], used_extent(space_per_chunk[static_cast<std::size_t>(c)]));
     extent[1] = std::max(extent[1], used_extent(time_per_chunk[static_cast<std::size_t>(c)]));
   }
-  for (const auto& w : footprint.writes()) {
-    auto& x = extent[w.key_dim == space ? 0 : 1];
+  for (const auto &w : footprint.writes()) {
+    auto &x = extent[w.key_dim == space ? 0 : 1];
     x = std::max(x, key_extent_of_rows(w.map, w.handle.geometry.rows));
   }
-  if (sliced) session.transport().allreduce_max(extent.data(), 2);
+  if (sliced)
+    session.transport().allreduce_max(extent.data(), 2);
   std::vector<std::int64_t> space_counts = sum_histograms(space_per_chunk, extent[0]);
   std::vector<std::int64_t> time_counts = sum_histograms(time_per_chunk, extent[1]);
   if (sliced) {
@@ -224,36 +230,42 @@ std::shared_ptr<Plan<T, N>> make_plan(Session& session, const weft::SparseArray<
   s.time_bounds = histogram_bounds(time_counts, s.partitions());
   const std::int64_t space_begin = s.space_bounds[me], space_end = s.space_bounds[me + 1];
   const auto width = static_cast<std::uint64_t>(space_end - space_begin);
-  const std::int64_t count = std::accumulate(space_counts.begin() + space_begin, space_counts.begin() + space_end,
-                                             std::int64_t{0});
+  const std::int64_t count = std::accumulate(space_counts.begin() + space_begin,
+                                             space_counts.begin() + space_end, std::int64_t{0});
 
   // 2. The entries of this process's space range are among `source`, in R's order.
   std::vector<Entry> received;
   if (sliced) {
-    received = entries_for_rank(session, a, true, [&](const Entry& e) { return part_of(s.space_bounds, e.key[sd]); });
+    received = entries_for_rank(session, a, true,
+                                [&](const Entry &e) { return part_of(s.space_bounds, e.key[sd]); });
   }
-  const Entry* source = sliced ? received.data() : all.data();
+  const Entry *source = sliced ? received.data() : all.data();
   const std::size_t source_size = sliced ? received.size() : all.size();
   // Whether source entry e is this process's, without a branch (e.key[a] - space_begin
   // wraps around below space_begin).
-  const auto in_range = [&](const Entry& e) { return static_cast<std::uint64_t>(e.key[sd] - space_begin) < width; };
+  const auto in_range = [&](const Entry &e) {
+    return static_cast<std::uint64_t>(e.key[sd] - space_begin) < width;
+  };
   std::vector<std::int64_t> my_time;
   if (!sliced && s.processes == 1) {
     my_time = time_counts;
   } else {
     std::vector<std::vector<std::int64_t>> time_chunks(static_cast<std::size_t>(chunks));
-    for_each_chunk(session, source_size, chunks, [&](std::size_t c, std::size_t begin, std::size_t end) {
-      std::vector<std::int64_t>& tc = time_chunks[c];
-      tc.assign(static_cast<std::size_t>(extent[1]), 0);
-      for (std::size_t i = begin; i < end; ++i) tc[static_cast<std::size_t>(source[i].key[td])] += in_range(source[i]);
-    });
+    for_each_chunk(session, source_size, chunks,
+                   [&](std::size_t c, std::size_t begin, std::size_t end) {
+                     std::vector<std::int64_t> &tc = time_chunks[c];
+                     tc.assign(static_cast<std::size_t>(extent[1]), 0);
+                     for (std::size_t i = begin; i < end; ++i)
+                       tc[static_cast<std::size_t>(source[i].key[td])] += in_range(source[i]);
+                   });
     my_time = sum_histograms(time_chunks, extent[1]);
   }
 
   // Worker ranges: the space counts of this process's range are its own entries' counts.
   s.worker_space_bounds = histogram_bounds_within(space_counts, space_begin, space_end, s.workers);
   for (int q = 0; q < s.partitions(); ++q) {
-    s.worker_time_bounds.push_back(histogram_bounds_within(my_time, s.time_bounds[q], s.time_bounds[q + 1], s.workers));
+    s.worker_time_bounds.push_back(
+        histogram_bounds_within(my_time, s.time_bounds[q], s.time_bounds[q + 1], s.workers));
   }
   plan->tuner = SchedulerTuner(
       CommScheduler::Settings{session.options().partition_bytes, session.options().credit_bytes},
@@ -262,22 +274,25 @@ std::shared_ptr<Plan<T, N>> make_plan(Session& session, const weft::SparseArray<
   s.time_tile = tile_rows(session.options().cache_bytes, row_bytes_of_dim(footprint, time));
   const TileGrid grid = tile_grid(s, space_begin, space_end, extent[1], count);
   const std::size_t tiles = static_cast<std::size_t>(grid.tiles);
-  const std::int64_t* space_part = grid.space_part.data();
-  const std::int64_t* time_part = grid.time_part.data();
+  const std::int64_t *space_part = grid.space_part.data();
+  const std::int64_t *time_part = grid.time_part.data();
   // The tile of source entry e, or `tiles` for another process's entry.
-  const auto tile_of = [&](const Entry& e) {
+  const auto tile_of = [&](const Entry &e) {
     const bool in = in_range(e);
-    const std::size_t t = static_cast<std::size_t>(space_part[in ? e.key[sd] - space_begin : 0] + time_part[e.key[td]]);
+    const std::size_t t = static_cast<std::size_t>(space_part[in ? e.key[sd] - space_begin : 0] +
+                                                   time_part[e.key[td]]);
     return in ? t : tiles;
   };
 
   // 3. Entries per tile and chunk; chunk c's entries of a tile go after chunk c - 1's.
   std::vector<std::vector<std::int64_t>> next(static_cast<std::size_t>(chunks));
-  for_each_chunk(session, source_size, chunks, [&](std::size_t c, std::size_t begin, std::size_t end) {
-    std::vector<std::int64_t>& n = next[c];
-    n.assign(tiles + 1, 0);
-    for (std::size_t i = begin; i < end; ++i) ++n[tile_of(source[i])];
-  });
+  for_each_chunk(session, source_size, chunks,
+                 [&](std::size_t c, std::size_t begin, std::size_t end) {
+                   std::vector<std::int64_t> &n = next[c];
+                   n.assign(tiles + 1, 0);
+                   for (std::size_t i = begin; i < end; ++i)
+                     ++n[tile_of(source[i])];
+                 });
   const auto blocks = static_cast<std::size_t>(s.blocks());
   plan->block_offsets.resize(blocks + 1);
   std::int64_t offset = 0;
@@ -285,7 +300,7 @@ std::shared_ptr<Plan<T, N>> make_plan(Session& session, const weft::SparseArray<
     if (t % static_cast<std::size_t>(grid.tiles_per_block) == 0) {
       plan->block_offsets[t / static_cast<std::size_t>(grid.tiles_per_block)] = offset;
     }
-    for (auto& n : next) {
+    for (auto &n : next) {
       const std::int64_t here = n[t];
       n[t] = offset;
       offset += here;
@@ -295,32 +310,34 @@ std::shared_ptr<Plan<T, N>> make_plan(Session& session, const weft::SparseArray<
 
   // 4. The entries to their places (another process's entry to a scratch entry).
   plan->entries = LargeArray<Entry>(static_cast<std::size_t>(count));
-  Entry* out = plan->entries.data();
-  for_each_chunk(session, source_size, chunks, [&](std::size_t c, std::size_t begin, std::size_t end) {
-    std::int64_t* n = next[c].data();
-    Entry discard;
-    for (std::size_t i = begin; i < end; ++i) {
-      const std::size_t t = tile_of(source[i]);
-      const std::int64_t at = n[t]++;
-      *(t < tiles ? out + at : &discard) = source[i];
-    }
-  });
-  for (const auto& r : footprint.reads()) {
-    plan->read_rows.push_back(r.key_dim >= 0 ? distinct_rows(plan->entries.begin(), plan->entries.end(), r)
-                                             : std::vector<std::int64_t>{});
+  Entry *out = plan->entries.data();
+  for_each_chunk(session, source_size, chunks,
+                 [&](std::size_t c, std::size_t begin, std::size_t end) {
+                   std::int64_t *n = next[c].data();
+                   Entry discard;
+                   for (std::size_t i = begin; i < end; ++i) {
+                     const std::size_t t = tile_of(source[i]);
+                     const std::int64_t at = n[t]++;
+                     *(t < tiles ? out + at : &discard) = source[i];
+                   }
+                 });
+  for (const auto &r : footprint.reads()) {
+    plan->read_rows.push_back(r.key_dim >= 0
+                                  ? distinct_rows(plan->entries.begin(), plan->entries.end(), r)
+                                  : std::vector<std::int64_t>{});
   }
   return plan;
 }
 
 // The home layout of a time-indexed array: the rows of partitions r m .. r m + m - 1
 // (the rows their keys name through use.map, part_rows) at process r.
-Layout home_layout(const Schedule& s, const Footprint::Use& use);
+Layout home_layout(const Schedule &s, const Footprint::Use &use);
 
 // Moves time partitions around the ring: posts and completes the transfers of one
 // rotation_2d loop (non-template: rows are bytes).
 class Ring {
- public:
-  Ring(Session& session, const Schedule& schedule, const std::vector<Footprint::Use>& time_arrays,
+public:
+  Ring(Session &session, const Schedule &schedule, const std::vector<Footprint::Use> &time_arrays,
        CommScheduler::Settings settings);
   ~Ring();
   // Before step j: the partition for step j is here (waits for its receive), and the
@@ -333,19 +350,18 @@ class Ring {
   // After the last step: every home partition is back here.
   void finish();
 
- private:
+private:
   void post_receive(int q);
   // Calls fn(storage, bytes, tag) for the rows of time partition q in each array that
   // has any; the tag names the array and the partition.
-  template <class Fn>
-  void for_each_slice(int q, Fn fn) const;
-  Session& session_;
-  const Schedule& s_;
+  template <class Fn> void for_each_slice(int q, Fn fn) const;
+  Session &session_;
+  const Schedule &s_;
   std::vector<ArrayHandle> arrays_;
-  std::vector<std::vector<RowRange>> slices_;  // per array, the rows of each time partition
-  CommScheduler scheduler_;  // every transfer of the ring goes through it
-  std::vector<std::vector<CommScheduler::Handle>> sends_;     // per partition
-  std::vector<std::vector<CommScheduler::Handle>> receives_;  // per partition
+  std::vector<std::vector<RowRange>> slices_; // per array, the rows of each time partition
+  CommScheduler scheduler_;                   // every transfer of the ring goes through it
+  std::vector<std::vector<CommScheduler::Handle>> sends_;    // per partition
+  std::vector<std::vector<CommScheduler::Handle>> receives_; // per partition
 };
 
 // Entries per piece of a block run by the main thread alone, between progress calls.
@@ -354,56 +370,62 @@ constexpr std::int64_t kProgressEvery = 1 << 16;
 // The loop's Buffers, logging per band while the loop runs (installed by the
 // constructor, uninstalled by the destructor, whichever way the loop ends).
 class BandBuffers {
- public:
-  BandBuffers(const Footprint& footprint, int bands) : buffers_(footprint.buffers()) {
-    for (const auto& b : buffers_) b->install(bands);
+public:
+  BandBuffers(const Footprint &footprint, int bands) : buffers_(footprint.buffers()) {
+    for (const auto &b : buffers_)
+      b->install(bands);
   }
   ~BandBuffers() {
-    for (const auto& b : buffers_) b->uninstall();
+    for (const auto &b : buffers_)
+      b->uninstall();
   }
-  BandBuffers(const BandBuffers&) = delete;
-  BandBuffers& operator=(const BandBuffers&) = delete;
+  BandBuffers(const BandBuffers &) = delete;
+  BandBuffers &operator=(const BandBuffers &) = delete;
 
   bool any() const { return !buffers_.empty(); }
   // Whether `band` holds max_delay updates in one of the Buffers (it must not start
   // another iteration before the next flush).
   bool full(int band) const {
-    for (const auto& b : buffers_) {
-      if (b->full(band)) return true;
+    for (const auto &b : buffers_) {
+      if (b->full(band))
+        return true;
     }
     return false;
   }
   // Collective: every process's held updates reach every process's copy of the targets.
-  void flush(Transport& net) const {
-    for (const auto& b : buffers_) b->flush(net);
+  void flush(Transport &net) const {
+    for (const auto &b : buffers_)
+      b->flush(net);
   }
 
- private:
-  const std::vector<std::shared_ptr<BufferedWrites>>& buffers_;
+private:
+  const std::vector<std::shared_ptr<BufferedWrites>> &buffers_;
 };
 
-}  // namespace rotation_detail
+} // namespace rotation_detail
 
 template <class T, std::size_t N, class Body>
-void rotation_2d(Session& session, const weft::SparseArray<T, N>& entries, int space, int time,
-                 const Footprint& footprint, Body&& body) {
-  if (skip_restored_run<Body>(session, "rotation_2d", footprint, entries)) return;
+void rotation_2d(Session &session, const weft::SparseArray<T, N> &entries, int space, int time,
+                 const Footprint &footprint, Body &&body) {
+  if (skip_restored_run<Body>(session, "rotation_2d", footprint, entries))
+    return;
   using namespace rotation_detail;
   check_arguments(footprint, space, time, N);
-  EntriesRecord& record = entries_record(session, entries);
+  EntriesRecord &record = entries_record(session, entries);
   const std::uint64_t version = weft::detail::RuntimeAccess::residency(entries).version;
   const std::string key = plan_key(space, time, session, footprint);
   std::shared_ptr<Plan<T, N>> plan = record.find_plan<Plan<T, N>>(key, version);
   if (!plan) {
     plan = make_plan(session, entries, space, time, footprint);
-    check_rows(session, "rotation_2d", footprint, key_bounds(plan->entries.begin(), plan->entries.end(), N), true);
+    check_rows(session, "rotation_2d", footprint,
+               key_bounds(plan->entries.begin(), plan->entries.end(), N), true);
     record.store_plan(key, version, plan);
   }
-  const Schedule& s = plan->schedule;
+  const Schedule &s = plan->schedule;
 
   std::vector<Layout> write_layouts;
   std::vector<Footprint::Use> time_arrays;
-  for (const auto& w : footprint.writes()) {
+  for (const auto &w : footprint.writes()) {
     if (w.key_dim == space) {
       write_layouts.push_back(partition_1d_detail::layout_for(s.space_bounds, w));
     } else {
@@ -412,24 +434,26 @@ void rotation_2d(Session& session, const weft::SparseArray<T, N>& entries, int s
     }
   }
   std::vector<Layout> space_layouts(footprint.reads().size());
-  std::vector<const std::vector<std::int64_t>*> rows;
-  std::vector<const Layout*> owned;
+  std::vector<const std::vector<std::int64_t> *> rows;
+  std::vector<const Layout *> owned;
   for (std::size_t i = 0; i < footprint.reads().size(); ++i) {
-    const auto& r = footprint.reads()[i];
+    const auto &r = footprint.reads()[i];
     rows.push_back(r.key_dim >= 0 ? &plan->read_rows[i] : nullptr);
-    if (r.key_dim == space) space_layouts[i] = partition_1d_detail::layout_for(s.space_bounds, r);
+    if (r.key_dim == space)
+      space_layouts[i] = partition_1d_detail::layout_for(s.space_bounds, r);
     owned.push_back(r.key_dim == space ? &space_layouts[i] : nullptr);
   }
 
   LoopScope scope(session, "rotation_2d", footprint, write_layouts, rows, owned);
   // One partial value per band (see the schedule above).
-  for (const auto& r : footprint.reductions()) r->install(s.workers);
+  for (const auto &r : footprint.reductions())
+    r->install(s.workers);
   const auto started = std::chrono::steady_clock::now();
   {
     BandBuffers buffers(footprint, s.workers);
     Ring ring(session, s, time_arrays, plan->tuner.next());
-    const weft::Entry<T, N>* data = plan->entries.data();
-    const std::int64_t* offsets = plan->block_offsets.data();
+    const weft::Entry<T, N> *data = plan->entries.data();
+    const std::int64_t *offsets = plan->block_offsets.data();
     const int me = session.rank();
     // Band a's block of the current wave is [cursor[a], end[a]) (cursor[a]: where it stopped).
     std::vector<std::int64_t> cursor(static_cast<std::size_t>(s.workers)), end(cursor.size());
@@ -439,9 +463,11 @@ void rotation_2d(Session& session, const weft::SparseArray<T, N>& entries, int s
       std::int64_t i = cursor[static_cast<std::size_t>(a)];
       const std::int64_t last = std::min(stop, end[static_cast<std::size_t>(a)]);
       if (buffers.any()) {
-        while (i < last && !buffers.full(a)) body(data[i++]);
+        while (i < last && !buffers.full(a))
+          body(data[i++]);
       } else {
-        for (; i < last; ++i) body(data[i]);
+        for (; i < last; ++i)
+          body(data[i]);
       }
       cursor[static_cast<std::size_t>(a)] = i;
     };
@@ -454,7 +480,7 @@ void rotation_2d(Session& session, const weft::SparseArray<T, N>& entries, int s
           cursor[static_cast<std::size_t>(a)] = offsets[k];
           end[static_cast<std::size_t>(a)] = offsets[k + 1];
         }
-        for (;;) {  // the wave's rounds; one round without Buffers
+        for (;;) { // the wave's rounds; one round without Buffers
           if (s.workers == 1) {
             // The main thread alone: run the block in pieces, letting MPI progress between.
             weft::detail::worker_index = 0;
@@ -469,21 +495,26 @@ void rotation_2d(Session& session, const weft::SparseArray<T, N>& entries, int s
             });
             ring.progress();
           }
-          if (!buffers.any()) break;
+          if (!buffers.any())
+            break;
           buffers.flush(session.transport());
           std::int64_t left = 0;
-          for (std::size_t a = 0; a < cursor.size(); ++a) left |= cursor[a] < end[a] ? 1 : 0;
+          for (std::size_t a = 0; a < cursor.size(); ++a)
+            left |= cursor[a] < end[a] ? 1 : 0;
           session.transport().allreduce_max(&left, 1);
-          if (left == 0) break;
+          if (left == 0)
+            break;
         }
       }
       ring.after_step(step);
     }
     ring.finish();
   }
-  plan->tuner.record(session.transport(), std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
-                     "rotation_2d");
+  plan->tuner.record(
+      session.transport(),
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+      "rotation_2d");
   scope.finish();
 }
 
-}  // namespace weft::rt
+} // namespace weft::rt

@@ -53,42 +53,42 @@ namespace weft::rt {
 // What a session tells the objects that depend on it (partitioned arrays' records)
 // when it ends before them: they must not use MPI any more.
 class SessionObserver {
- public:
+public:
   virtual void session_ended() = 0;
 
- protected:
+protected:
   ~SessionObserver() = default;
 };
 
 // The checkpoints of the program's annotated loops (checkpoint.h); told of every
 // observer that a session removes (an array's record that ends).
 class LoopCheckpoints;
-void observer_removed(LoopCheckpoints& checkpoints, SessionObserver* o);
+void observer_removed(LoopCheckpoints &checkpoints, SessionObserver *o);
 
 class Session {
- public:
+public:
   // Parses the options out of argc/argv (exit 2 on a bad one) and starts MPI. `output`
   // applies unless --weft-output (or WEFT_OUTPUT) is given.
-  Session(int& argc, char**& argv, Output output = Output::All);
+  Session(int &argc, char **&argv, Output output = Output::All);
   // The same with options from the environment only (a main without parameters).
   explicit Session(Output output);
   // Starts MPI with the given options (for programs and tests without a command line).
   explicit Session(Options options);
   ~Session();
-  Session(const Session&) = delete;
-  Session& operator=(const Session&) = delete;
+  Session(const Session &) = delete;
+  Session &operator=(const Session &) = delete;
 
   // The session of this process (the one made by main); throws weft::Error if there is
   // none.
-  static Session& current();
+  static Session &current();
 
   int rank() const { return transport_.rank(); }
   int size() const { return transport_.size(); }
   int threads() const { return threads_; }
-  const Options& options() const { return options_; }
-  Transport& transport() { return transport_; }
-  const Traffic& traffic() const { return transport_.traffic(); }
-  oneapi::tbb::task_arena& arena() { return *arena_; }
+  const Options &options() const { return options_; }
+  Transport &transport() { return transport_; }
+  const Traffic &traffic() const { return transport_.traffic(); }
+  oneapi::tbb::task_arena &arena() { return *arena_; }
 
   // A session over the processes of this one that pass the same color (collective over
   // this session's processes), with `threads` workers each; nullptr where color < 0.
@@ -105,31 +105,31 @@ class Session {
   // The thread that runs serial code and calls MPI.
   bool on_main_thread() const { return std::this_thread::get_id() == main_thread_; }
 
-  void add_observer(SessionObserver* o);
-  void remove_observer(SessionObserver* o);
+  void add_observer(SessionObserver *o);
+  void remove_observer(SessionObserver *o);
   // The checkpoints of the loops run on this session (checkpoint.h), made by the first.
-  std::shared_ptr<LoopCheckpoints>& loop_checkpoints() { return loop_checkpoints_; }
+  std::shared_ptr<LoopCheckpoints> &loop_checkpoints() { return loop_checkpoints_; }
 
- private:
+private:
   struct SubSession {};
-  Session(SubSession, Comm comm, const Options& options, int threads);
-  void start(Options options, int* argc, char*** argv);
+  Session(SubSession, Comm comm, const Options &options, int threads);
+  void start(Options options, int *argc, char ***argv);
   void start_workers(int threads);
 
   Options options_;
-  bool root_ = false;      // not made by split()
-  bool owns_mpi_ = false;  // finalizes MPI
+  bool root_ = false;     // not made by split()
+  bool owns_mpi_ = false; // finalizes MPI
   bool failed_ = false;
   bool in_loop_ = false;
   int threads_ = 1;
   Transport transport_;
   std::unique_ptr<oneapi::tbb::task_arena> arena_;
   std::thread::id main_thread_;
-  std::vector<SessionObserver*> observers_;
+  std::vector<SessionObserver *> observers_;
   std::shared_ptr<LoopCheckpoints> loop_checkpoints_;
 };
 
 // The number of CPUs this process may run on (its affinity mask).
 int available_cpus();
 
-}  // namespace weft::rt
+} // namespace weft::rt

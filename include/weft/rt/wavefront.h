@@ -89,10 +89,10 @@ namespace wavefront_detail {
 // Rows and columns here are positions in the order the loops run, from 0; row(r) and
 // col(c) are the loop indices at those positions.
 class Plan {
- public:
-  Plan(Session& session, const Wavefront& space, const Footprint& footprint);
+public:
+  Plan(Session &session, const Wavefront &space, const Footprint &footprint);
 
-  const std::vector<Layout>& write_layouts() const { return layouts_; }
+  const std::vector<Layout> &write_layouts() const { return layouts_; }
   std::int64_t waves() const { return row_blocks_ == 0 ? 0 : slope_ * (row_blocks_ - 1) + bands_; }
   // The tiles of a wave: bands first_band(w), first_band(w) + slope, ... (tiles(w) of
   // them), band b in row block (w - b) / slope.
@@ -101,8 +101,12 @@ class Plan {
   std::int64_t slope() const { return slope_; }
   IndexRange tile_rows(std::int64_t block) const;
   IndexRange tile_cols(std::int64_t band) const;
-  std::int64_t row(std::int64_t r) const { return row_up_ ? space_.rows.begin + r : space_.rows.end - 1 - r; }
-  std::int64_t col(std::int64_t c) const { return col_up_ ? space_.cols.begin + c : space_.cols.end - 1 - c; }
+  std::int64_t row(std::int64_t r) const {
+    return row_up_ ? space_.rows.begin + r : space_.rows.end - 1 - r;
+  }
+  std::int64_t col(std::int64_t c) const {
+    return col_up_ ? space_.cols.begin + c : space_.cols.end - 1 - c;
+  }
   // The positions of the columns [range.begin, range.end).
   IndexRange col_positions(IndexRange range) const;
   bool cols_ascending() const { return col_up_; }
@@ -115,24 +119,24 @@ class Plan {
   void progress();
   void finish();
 
- private:
+private:
   // The loop indices at positions [positions.begin, positions.end), as an ascending range.
   IndexRange rows_at(IndexRange positions) const;
   std::int64_t first_col_at(std::int64_t position, std::int64_t width) const;
   // Copies the rows at row positions `r` and `width` columns from column position c0 of
   // every array in `arrays` to (into_array false) or from a buffer.
-  void copy(const std::vector<ArrayHandle>& arrays, IndexRange r, std::int64_t c0, std::int64_t width,
-            std::byte* buffer, bool into_array) const;
+  void copy(const std::vector<ArrayHandle> &arrays, IndexRange r, std::int64_t c0,
+            std::int64_t width, std::byte *buffer, bool into_array) const;
   // The block of `row block` that band `band` runs in `wave`, or -1 when it runs none.
   std::int64_t block_of(std::int64_t wave, std::int64_t band) const;
 
-  Session& session_;
+  Session &session_;
   Wavefront space_;
   bool row_up_ = true, col_up_ = true;
   std::vector<ArrayHandle> arrays_;
   std::vector<Layout> layouts_;
-  std::vector<std::int64_t> col_bounds_;  // per process, column positions
-  int left_ = -1, right_ = -1;            // neighbours with columns, or -1
+  std::vector<std::int64_t> col_bounds_; // per process, column positions
+  int left_ = -1, right_ = -1;           // neighbours with columns, or -1
   bool active_ = false;
   std::int64_t row_blocks_ = 0, bands_ = 0, block_rows_ = 1, slope_ = 1;
   std::vector<std::int64_t> band_bounds_;
@@ -148,24 +152,26 @@ class Plan {
 
 // The loop indices of `cols_of`'s ranges over the rows: the bounding rectangle of the
 // first and the last row's ranges, exact for bounds affine in the row.
-template <class ColsOf>
-IndexRange bounding_cols(IndexRange rows, ColsOf& cols_of) {
-  if (rows.end <= rows.begin) return IndexRange{0, 0};
+template <class ColsOf> IndexRange bounding_cols(IndexRange rows, ColsOf &cols_of) {
+  if (rows.end <= rows.begin)
+    return IndexRange{0, 0};
   const IndexRange first = cols_of(rows.begin), last = cols_of(rows.end - 1);
   return IndexRange{std::min(first.begin, last.begin), std::max(first.end, last.end)};
 }
 
-}  // namespace wavefront_detail
+} // namespace wavefront_detail
 
 // A triangular (or trapezoidal) nest: row i runs the columns cols_of(i); space.cols is
 // not read.
 template <class ColsOf, class Body>
-void wavefront(Session& session, Wavefront space, ColsOf&& cols_of, const Footprint& footprint, Body&& body) {
+void wavefront(Session &session, Wavefront space, ColsOf &&cols_of, const Footprint &footprint,
+               Body &&body) {
   space.cols = wavefront_detail::bounding_cols(space.rows, cols_of);
-  if (skip_restored_run<Body>(session, "wavefront", footprint, space)) return;
+  if (skip_restored_run<Body>(session, "wavefront", footprint, space))
+    return;
   wavefront_detail::Plan plan(session, space, footprint);
-  std::vector<const std::vector<std::int64_t>*> rows(footprint.reads().size(), nullptr);
-  std::vector<const Layout*> owned(footprint.reads().size(), nullptr);
+  std::vector<const std::vector<std::int64_t> *> rows(footprint.reads().size(), nullptr);
+  std::vector<const Layout *> owned(footprint.reads().size(), nullptr);
   LoopScope scope(session, "wavefront", footprint, plan.write_layouts(), rows, owned);
   if (plan.active()) {
     plan.start();
@@ -179,11 +185,14 @@ void wavefront(Session& session, Wavefront space, ColsOf&& cols_of, const Footpr
           const std::int64_t i = plan.row(p);
           const IndexRange own = plan.col_positions(cols_of(i));
           const std::int64_t from = std::max(c.begin, own.begin), to = std::min(c.end, own.end);
-          if (from >= to) continue;
+          if (from >= to)
+            continue;
           if (plan.cols_ascending()) {
-            for (std::int64_t j = plan.col(from), last = plan.col(to - 1); j <= last; ++j) body(i, j);
+            for (std::int64_t j = plan.col(from), last = plan.col(to - 1); j <= last; ++j)
+              body(i, j);
           } else {
-            for (std::int64_t j = plan.col(from), last = plan.col(to - 1); j >= last; --j) body(i, j);
+            for (std::int64_t j = plan.col(from), last = plan.col(to - 1); j >= last; --j)
+              body(i, j);
           }
         }
       });
@@ -197,9 +206,10 @@ void wavefront(Session& session, Wavefront space, ColsOf&& cols_of, const Footpr
 
 // A rectangular nest.
 template <class Body>
-void wavefront(Session& session, const Wavefront& space, const Footprint& footprint, Body&& body) {
+void wavefront(Session &session, const Wavefront &space, const Footprint &footprint, Body &&body) {
   const IndexRange cols = space.cols;
-  wavefront(session, space, [cols](std::int64_t) { return cols; }, footprint, std::forward<Body>(body));
+  wavefront(
+      session, space, [cols](std::int64_t) { return cols; }, footprint, std::forward<Body>(body));
 }
 
-}  // namespace weft::rt
+} // namespace weft::rt

@@ -6,11 +6,11 @@
 
 #include "squares_config.h"
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
   (void)argc, (void)argv;
   weft::DistArray<double, 1> A({kSquares});
   weft::Accumulator<double> total(0.0);
-  #pragma weft parallel_for
+#pragma weft parallel_for
   for (int64_t i = 0; i < kSquares; ++i) {
     A(i) = static_cast<double>(i * i);
     total += A(i);
