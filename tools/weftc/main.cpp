@@ -9,10 +9,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "BuildLoopModel.h"
-#include "InternalError.h"
 #include "Dependences.h"
 #include "Explain.h"
 #include "Inputs.h"
+#include "InternalError.h"
 #include "LargeStack.h"
 #include "LoopModel.h"
 #include "Options.h"
@@ -47,11 +47,13 @@ static cl::opt<std::string>
                        "every annotated loop, as text; 'report', the verdict of every "
                        "annotated loop, as JSON"),
               cl::value_desc("source|model|report"), cl::init("source"), cl::cat(weftc_category));
-static cl::opt<bool> explain("explain", cl::desc("Print a note for every loop, not only rejected ones"),
+static cl::opt<bool> explain("explain",
+                             cl::desc("Print a note for every loop, not only rejected ones"),
                              cl::cat(weftc_category));
-static cl::opt<unsigned long> isl_max_operations(
-    "isl-max-operations", cl::desc("Bound on isl operations per loop (0: unbounded)"),
-    cl::init(weft::Options().isl_max_operations), cl::cat(weftc_category));
+static cl::opt<unsigned long>
+    isl_max_operations("isl-max-operations",
+                       cl::desc("Bound on isl operations per loop (0: unbounded)"),
+                       cl::init(weft::Options().isl_max_operations), cl::cat(weftc_category));
 static cl::opt<std::string> output_path("o", cl::desc("Output file ('-' for standard output)"),
                                         cl::value_desc("path"), cl::init("-"),
                                         cl::cat(weftc_category));
@@ -212,9 +214,8 @@ static int run_weftc(int argc, const char **argv) {
         if (options.explain && options.emit == weft::Emit::Model)
           weft::explain_outcome(file.context, model, schedules.back(),
                                 weft::verdict_name(schedules.back().verdict), "");
-        // Only the rewrite of a wavefront reads a loop's isl relations again.
-        if (schedules.back().verdict != weft::Verdict::Wavefront)
-          weft::release_isl(deps.back());
+        // The rewrite reads the model and the schedule, never the isl relations.
+        weft::release_isl(deps.back());
       } catch (const weft::InternalError &e) {
         llvm::errs() << "weftc: internal error: analysing the loop at "
                      << weft::location_string(model.range.getBegin(), sm) << ": " << e.what()
@@ -240,10 +241,6 @@ static int run_weftc(int argc, const char **argv) {
     std::string source;
     try {
       source = weft::rewrite_source(file.context, loops, &rewrites);
-    } catch (const isl::exception &e) {
-      llvm::errs() << "weftc: internal error: rewriting " << file.path << ": isl: " << e.what()
-                   << "\n";
-      return false;
     } catch (const weft::InternalError &e) {
       llvm::errs() << "weftc: internal error: rewriting " << file.path << ": " << e.what() << "\n";
       return false;
