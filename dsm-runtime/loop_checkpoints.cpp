@@ -172,6 +172,10 @@ private:
   void start();
   void track(const ArrayHandle &handle, int loop, bool written);
   std::vector<const Tracked *> live_arrays() const;
+  // What a checkpoint stores and a restart restores: the arrays of `live` that a loop
+  // writes, and the values of the accumulators of `footprint`.
+  static std::vector<StoredArray> written_arrays(const std::vector<const Tracked *> &live);
+  static std::vector<Value> reduction_values(const Footprint &footprint);
   std::string loop_name(int loop) const {
     return "loop " + std::to_string(loop + 1) + " (" +
            loops_[static_cast<std::size_t>(loop)].executor + ")";
@@ -283,6 +287,22 @@ void LoopCheckpoints::track(const ArrayHandle &handle, int loop, bool written) {
   }
 }
 
+std::vector<StoredArray> LoopCheckpoints::written_arrays(const std::vector<const Tracked *> &live) {
+  std::vector<StoredArray> state;
+  for (const Tracked *a : live) {
+    if (a->written)
+      state.push_back(StoredArray{a->handle, a->record});
+  }
+  return state;
+}
+
+std::vector<Value> LoopCheckpoints::reduction_values(const Footprint &footprint) {
+  std::vector<Value> values;
+  for (const auto &r : footprint.reductions())
+    values.push_back(Value{r->value_bytes(), r->value_size()});
+  return values;
+}
+
 std::vector<const LoopCheckpoints::Tracked *> LoopCheckpoints::live_arrays() const {
   std::vector<const Tracked *> live;
   for (const auto &[key, t] : arrays_)
@@ -343,14 +363,8 @@ bool LoopCheckpoints::loop_start(const char *executor, const char *id, const Foo
 
 void LoopCheckpoints::write(std::int64_t runs_done, int loop, const Footprint &footprint) {
   const std::vector<const Tracked *> live = live_arrays();
-  std::vector<StoredArray> state;
-  for (const Tracked *a : live) {
-    if (a->written)
-      state.push_back(StoredArray{a->handle, a->record});
-  }
-  std::vector<Value> values;
-  for (const auto &r : footprint.reductions())
-    values.push_back(Value{r->value_bytes(), r->value_size()});
+  std::vector<StoredArray> state = written_arrays(live);
+  std::vector<Value> values = reduction_values(footprint);
 
   const auto program = [&](nlohmann::json &j) {
     nlohmann::json p;
@@ -497,14 +511,8 @@ void LoopCheckpoints::restore(int loop, const Footprint &footprint) {
   }
   agree(net, error);
 
-  std::vector<StoredArray> state;
-  for (const Tracked *a : live) {
-    if (a->written)
-      state.push_back(StoredArray{a->handle, a->record});
-  }
-  std::vector<Value> values;
-  for (const auto &r : footprint.reductions())
-    values.push_back(Value{r->value_bytes(), r->value_size()});
+  std::vector<StoredArray> state = written_arrays(live);
+  std::vector<Value> values = reduction_values(footprint);
   try {
     load_checkpoint(chosen_, state, values);
   } catch (const std::exception &e) {

@@ -54,18 +54,10 @@ void data_parallel(Session &session, const weft::SparseArray<T, N> &entries,
     begin = bounds[session.rank()];
     end = bounds[session.rank() + 1];
   }
-  std::vector<std::vector<std::int64_t>> read_rows;
   std::vector<const std::vector<std::int64_t> *> rows;
   std::vector<const Layout *> owned(footprint.reads().size(), nullptr);
-  const auto first = all.begin() + begin, last = all.begin() + end;
-  bool keyed = false;
-  for (const auto &r : footprint.reads()) {
-    keyed = keyed || r.key_dim >= 0;
-    read_rows.push_back(r.key_dim >= 0 ? distinct_rows(first, last, r)
-                                       : std::vector<std::int64_t>{});
-  }
-  if (keyed)
-    check_rows(session, "data_parallel", footprint, key_bounds(first, last, N), true);
+  const std::vector<std::vector<std::int64_t>> read_rows = keyed_read_rows(
+      session, "data_parallel", footprint, all.begin() + begin, all.begin() + end, N);
   for (std::size_t i = 0; i < footprint.reads().size(); ++i) {
     rows.push_back(footprint.reads()[i].key_dim >= 0 ? &read_rows[i] : nullptr);
   }

@@ -392,6 +392,24 @@ template <class It> KeyBounds key_bounds(It first, It last, std::size_t rank) {
 void check_rows(Session &session, const char *executor, const Footprint &footprint,
                 const KeyBounds &bounds, bool collective);
 
+// For each read of `footprint`, the sorted distinct rows its key names among the entries
+// [first, last) of this process (empty for a read of the whole array). When a read is
+// keyed, check_rows runs first on every process (the footprint is the same everywhere).
+template <class It>
+std::vector<std::vector<std::int64_t>> keyed_read_rows(Session &session, const char *executor,
+                                                       const Footprint &footprint, It first,
+                                                       It last, std::size_t rank) {
+  std::vector<std::vector<std::int64_t>> rows;
+  bool keyed = false;
+  for (const auto &r : footprint.reads()) {
+    keyed = keyed || r.key_dim >= 0;
+    rows.push_back(r.key_dim >= 0 ? distinct_rows(first, last, r) : std::vector<std::int64_t>{});
+  }
+  if (keyed)
+    check_rows(session, executor, footprint, key_bounds(first, last, rank), true);
+  return rows;
+}
+
 // ---------------------------------------------------------------------------------------
 
 template <class F> void for_each_block(Session &session, std::int64_t blocks, F &&f) {

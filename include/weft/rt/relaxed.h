@@ -110,15 +110,7 @@ void relaxed(Session &session, const weft::SparseArray<T, N> &entries, const Foo
       end[w] = b + (e - b) * (w + 1) / streams;
     }
     data = all.data();
-    const auto first = all.begin() + b, last = all.begin() + e;
-    bool keyed = false;
-    for (const auto &r : footprint.reads()) {
-      keyed = keyed || r.key_dim >= 0;
-      read_rows.push_back(r.key_dim >= 0 ? distinct_rows(first, last, r)
-                                         : std::vector<std::int64_t>{});
-    }
-    if (keyed)
-      check_rows(session, "relaxed", footprint, key_bounds(first, last, N), true);
+    read_rows = keyed_read_rows(session, "relaxed", footprint, all.begin() + b, all.begin() + e, N);
     for (std::size_t i = 0; i < footprint.reads().size(); ++i) {
       rows.push_back(footprint.reads()[i].key_dim >= 0 ? &read_rows[i] : nullptr);
     }
