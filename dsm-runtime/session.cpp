@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -57,6 +58,12 @@ std::atomic<bool> fatal_reported{false};
 // "weft: rank 3: ", written by the signal handler (which cannot format).
 char rank_prefix[64] = "weft: ";
 int job_size = 1;
+int job_rank = 0;
+// Whether every process of the job got the same command line (the program's own
+// arguments, after the runtime's options), and whether this process is exiting on an
+// error in it that every process meets alike (weft::command_line_error).
+bool same_command_line = false;
+std::atomic<bool> command_line_exit{false};
 // The communicator of the barrier at a normal exit (its own, so that it never matches
 // an operation of the program's).
 Transport *exit_transport = nullptr;
@@ -164,10 +171,11 @@ void install_fatal_signal_handlers() {
 void at_exit(int status, void *) {
   if (!runtime_initialized_mpi || !mpi_running())
     return;
-  if (status != 0 && job_size > 1) {
+  const bool together = status == 0 || command_line_exit.load();
+  if (!together && job_size > 1) {
     end_job("exit status " + std::to_string(status), status);
   }
-  if (status == 0 && exit_transport != nullptr) {
+  if (together && exit_transport != nullptr) {
     try {
       release_processes_waiting_for_a_reported_error();
       exit_transport->barrier("the other processes' exit (MPI_Ibarrier)");
@@ -191,6 +199,43 @@ void register_exit_handler() {
     throw weft::Error("weft::rt::Session: atexit failed");
 #endif
   registered = true;
+}
+
+// weft::command_line_error in a parallel program. With the same command line on every
+// process, every process meets the error alike: process 0 prints it, and every process
+// exits with `status` through at_exit's barrier (a process that does not come ends the
+// job at the deadline). Otherwise the error is this process's own: it prints it, and the
+// exit ends the job.
+[[noreturn]] void end_on_command_line_error(const std::string &message, int status) {
+  if (same_command_line && status != 0)
+    command_line_exit = true;
+  if (!same_command_line || job_rank == 0) {
+    std::fputs(message.c_str(), stderr);
+    std::fflush(stderr);
+  }
+  std::exit(status);
+}
+
+// Whether every process got the same arguments argv[1..argc-1] (argv[0], the path of
+// the executable, may differ). Collective. Without a command line (argc == nullptr:
+// the session was given its options), false.
+bool agree_on_command_line(Transport &net, const int *argc, char **const *argv) {
+  if (argc == nullptr || argv == nullptr)
+    return false;
+  std::uint64_t hash = 0x9e3779b97f4a7c15ull;
+  for (int n = 1; n < *argc; ++n) {
+    for (const char *c = (*argv)[n]; *c != '\0'; ++c)
+      hash = (hash ^ static_cast<unsigned char>(*c)) * 0x100000001b3ull;
+    hash = (hash ^ 0xffu) * 0x100000001b3ull; // the end of an argument
+  }
+  // Equal everywhere iff the minimum of h and of ~h (order-reversing) are this
+  // process's own values on every process.
+  std::int64_t values[2] = {static_cast<std::int64_t>(hash), ~static_cast<std::int64_t>(hash)};
+  const std::int64_t mine[2] = {values[0], values[1]};
+  net.allreduce_min(values, 2);
+  std::int64_t agree = values[0] == mine[0] && values[1] == mine[1] ? 1 : 0;
+  net.allreduce_min(&agree, 1);
+  return agree == 1;
 }
 
 // weft::load_triples in a parallel program: every process read the file; they agree.
@@ -295,6 +340,7 @@ void Session::start(Options options, int *argc, char ***argv) {
     // Fail fast: any error of this process ends the job (see session.h).
     std::snprintf(rank_prefix, sizeof rank_prefix, "weft: rank %d: ", rank());
     job_size = size();
+    job_rank = rank();
     if (exit_transport == nullptr)
       exit_transport = new Transport(Comm::world().dup(), options_.wait_timeout_seconds);
     register_exit_handler();
@@ -319,6 +365,10 @@ void Session::start(Options options, int *argc, char ***argv) {
   start_workers(threads);
   current_session = this;
   weft::detail::agree_on_input = &agree_on_loaded_input;
+  if (owns_mpi_) {
+    same_command_line = agree_on_command_line(transport_, argc, argv);
+    weft::detail::end_on_command_line_error = &end_on_command_line_error;
+  }
   if (options_.output == Output::Root)
     silence_stdout(rank());
   if (rank() == 0 && threads > available_cpus()) {
@@ -370,6 +420,7 @@ Session::~Session() {
   if (current_session == this) {
     current_session = nullptr;
     weft::detail::agree_on_input = nullptr;
+    weft::detail::end_on_command_line_error = nullptr;
   }
   for (SessionObserver *o : observers_)
     o->session_ended();

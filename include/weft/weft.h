@@ -40,6 +40,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <limits>
@@ -582,6 +583,27 @@ SparseArray<T, N> load_triples(const std::string &path,
   }
   detail::agree_on_input(mine);
   return SparseArray<T, N>(std::move(entries));
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors in the command line.
+namespace detail {
+// Set by a parallel runtime while its session runs; see command_line_error.
+inline void (*end_on_command_line_error)(const std::string &message, int status) = nullptr;
+} // namespace detail
+
+// Ends the program for an error that follows from its command line alone (an unknown
+// flag, a value out of range): prints `message` on stderr as it is and exits with
+// `status`. A parallel run's processes all meet such an error alike, so when every
+// process got the same command line only process 0 prints it and the processes end
+// together, each with `status`; when the command lines differ, each process prints it
+// and the job ends as after any other error.
+[[noreturn]] inline void command_line_error(const std::string &message, int status = 2) {
+  if (detail::end_on_command_line_error != nullptr)
+    detail::end_on_command_line_error(message, status); // does not return
+  std::fputs(message.c_str(), stderr);
+  std::fflush(stderr);
+  std::exit(status);
 }
 
 // ---------------------------------------------------------------------------------------

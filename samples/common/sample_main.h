@@ -31,10 +31,10 @@ public:
   constexpr CommandLine(const char *program, const char *usage)
       : program_(program), usage_(usage) {}
 
-  // Prints "<program>: error: <what>" and the usage on stderr and exits with status 2.
+  // Prints "<program>: error: <what>" and the usage on stderr and exits with status 2
+  // (weft::command_line_error: once per parallel run).
   [[noreturn]] void usage_error(const std::string &what) const {
-    std::fprintf(stderr, "%s: error: %s\n%s", program_, what.c_str(), usage_);
-    std::exit(2);
+    weft::command_line_error(std::string(program_) + ": error: " + what + "\n" + usage_, 2);
   }
 
   // `text` read whole as a T in [lo, hi]; anything else is the usage error

@@ -34,8 +34,14 @@
 // alike, so that the program behaves as its serial version; the message is printed by
 // the process that found it, the others wait until the program ends (or goes on after
 // catching it: Transport::fail_with).
-// MPI ends when the process exits: after a normal exit (status 0) every process meets at
-// a barrier (with the deadline) and finalizes, so the destructor itself does not finalize.
+// Errors in the program's own command line (weft::command_line_error, e.g. a sample's
+// "mf: error: --rank needs an integer ..."): the session checks at its start whether
+// every process got the same arguments. If so, every process meets the error alike:
+// process 0 alone prints it, and every process exits with its status after the exit
+// barrier below (no "ending all" line); if not, it is one process's error like any other.
+// MPI ends when the process exits: after a normal exit (status 0), or such a command-line
+// error, every process meets at a barrier (with the deadline) and finalizes, so the
+// destructor itself does not finalize.
 #pragma once
 
 #include <oneapi/tbb/task_arena.h>
