@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# usage: mf_serial_convergence.sh <mf> <data dir> <threshold>
-# Trains the serial mf sample for 20 epochs at rank 16 and fails unless it printed one
+# usage: mf_serial_convergence.sh <mf> <data dir> <threshold> [epochs]
+# Trains the serial mf sample for <epochs> (20) epochs at rank 16 and fails unless it printed one
 # CSV row per epoch and the last test RMSE is below <threshold>.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 mf=$1
 data=$2
 threshold=$3
-epochs=20
+epochs=${4:-20}
 
 csv=$("$mf" --train "$data/mf_train.txt" --test "$data/mf_test.txt" --rank 16 --epochs $epochs)
 echo "$csv"
