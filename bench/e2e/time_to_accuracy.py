@@ -1,0 +1,155 @@
+"""Prints bench/e2e/time_to_accuracy.sh's figures and targets.
+
+usage: time_to_accuracy.py <results dir> <training triples file>
+
+Per rank K and configuration: updates per second over epochs 2..E (the first holds
+rotation_2d's planning; LIBMF's first iteration likewise is left out), the training
+seconds until the test RMSE first reaches 0.42 and 0.385 (weft: the CSV's seconds
+column, evaluation excluded; LIBMF: from its header line to the iteration's line of the
+timed run, the iteration found in the run with the test set), and the final test RMSE.
+Each configuration ran in two rounds; per figure the better round counts.
+"""
+import csv
+import glob
+import os
+import re
+import sys
+
+THRESHOLDS = (0.42, 0.385)
+SHAPES = (("2x1", "2 processes x 1 thread"), ("1x2", "1 process x 2 threads"))
+SAMPLES = (("mf", "generated mf"), ("mf_adagrad", "generated mf-adagrad"),
+           ("mf_rowadagrad", "generated mf-rowadagrad"))
+
+
+def training_ratings(path):
+    with open(path) as f:
+        return sum(1 for line in f if line.strip() and not line.lstrip().startswith("#"))
+
+
+def figures(seconds, rmse, ratings):
+    """seconds[e], rmse[e]: after epoch e + 1, seconds counted from the start of training."""
+    if len(seconds) < 2:
+        raise SystemExit("fewer than 2 epochs")
+    later = seconds[-1] - seconds[0]
+    to = {t: next((seconds[e] for e in range(len(rmse)) if rmse[e] <= t), None) for t in THRESHOLDS}
+    return {"ups": ratings * (len(seconds) - 1) / later if later > 0 else 0.0, "to": to,
+            "epochs_to": {t: next((e + 1 for e in range(len(rmse)) if rmse[e] <= t), None)
+                          for t in THRESHOLDS},
+            "final": rmse[-1]}
+
+
+def weft_run(path, ratings):
+    rows = list(csv.DictReader(open(path)))
+    return figures([float(r["seconds"]) for r in rows], [float(r["test_rmse"]) for r in rows], ratings)
+
+
+def libmf_run(timed, with_test, ratings):
+    """LIBMF's timed run (stamped lines) and its run with the test set (-p)."""
+    start, seconds = None, []
+    for line in open(timed):
+        stamp, _, text = line.partition(" ")
+        if text.split()[:1] == ["iter"]:
+            start = float(stamp)
+        elif start is not None and re.match(r"\s*\d+\s", text):
+            seconds.append(float(stamp) - start)
+    rmse = []
+    for line in open(with_test):
+        fields = line.split()
+        if len(fields) >= 3 and fields[0].isdigit():
+            rmse.append(float(fields[2]))  # iter, tr_rmse, va_rmse, obj
+    if start is None or not seconds or len(rmse) != len(seconds):
+        raise SystemExit(f"{timed}: unexpected LIBMF output")
+    return figures(seconds, rmse, ratings)
+
+
+def best(runs):
+    """Per figure, the better of the rounds."""
+    runs = [r for r in runs if r]
+    if not runs:
+        return None
+    out = {"ups": max(r["ups"] for r in runs), "final": min(r["final"] for r in runs), "to": {},
+           "epochs_to": {}}
+    for t in THRESHOLDS:
+        times = [r["to"][t] for r in runs if r["to"][t] is not None]
+        out["to"][t] = min(times) if times else None
+        epochs = [r["epochs_to"][t] for r in runs if r["epochs_to"][t] is not None]
+        out["epochs_to"][t] = min(epochs) if epochs else None
+    return out
+
+
+def fmt_s(v):
+    return f"{v:.2f} s" if v is not None else "never"
+
+
+def main():
+    out, train = sys.argv[1], sys.argv[2]
+    ratings = training_ratings(train)
+    print(f"matrix factorization to a test RMSE, {ratings} training ratings; better of 2 rounds")
+    print(f"{'K':>3}  {'program':50} {'M upd/s':>8} {'vs LIBMF':>8} "
+          + " ".join(f"{'to ' + str(t):>13}" for t in THRESHOLDS) + f" {'final RMSE':>10}")
+    verdicts = []
+    for k in (16, 32):
+        rows = []
+        libmf = []
+        for timed in sorted(glob.glob(os.path.join(out, f"libmf_*_k{k}_r1.timed"))):
+            name = re.match(rf"libmf_(.*)_k{k}_r1\.timed", os.path.basename(timed)).group(1)
+            runs = [libmf_run(os.path.join(out, f"libmf_{name}_k{k}_r{r}.timed"),
+                              os.path.join(out, f"libmf_{name}_k{k}_r{r}.rmse"), ratings)
+                    for r in (1, 2) if os.path.exists(os.path.join(out, f"libmf_{name}_k{k}_r{r}.rmse"))]
+            libmf.append((f"LIBMF 2 threads ({name})", best(runs)))
+        # The LIBMF reference of each figure: its best setting for that figure.
+        ref = None
+        if libmf:
+            ref = {"ups": max(f["ups"] for _, f in libmf), "to": {}}
+            for t in THRESHOLDS:
+                times = [f["to"][t] for _, f in libmf if f["to"][t] is not None]
+                ref["to"][t] = min(times) if times else None
+        rows += libmf
+        generated = {}
+        for sample, label in SAMPLES:
+            for shape, shape_label in SHAPES:
+                paths = [os.path.join(out, f"{sample}_{shape}_k{k}_r{r}.csv") for r in (1, 2)]
+                f = best([weft_run(p, ratings) for p in paths if os.path.exists(p)])
+                if f:
+                    generated[(sample, shape)] = f
+                    rows.append((f"{label}, {shape_label}", f))
+        for name, f in rows:
+            vs = f"{f['ups'] / ref['ups']:.2f}x" if ref else ""
+            to = " ".join(f"{fmt_s(f['to'][t]):>7} ({f['epochs_to'][t] or '-':>2} ep)" for t in THRESHOLDS)
+            print(f"{k:>3}  {name:50} {f['ups'] / 1e6:8.1f} {vs:>8} {to} {f['final']:10.4f}")
+
+        def fastest(sample, key):
+            got = [generated[(sample, s)] for s, _ in SHAPES if (sample, s) in generated]
+            return got, max(got, key=key) if got else None
+
+        if ref:
+            row, _ = fastest("mf_rowadagrad", lambda f: f["ups"])
+            for t in THRESHOLDS:
+                times = [f["to"][t] for f in row if f["to"][t] is not None]
+                mine = min(times) if times else None
+                if mine is None or ref["to"][t] is None:
+                    verdicts.append(f"K={k}: mf-rowadagrad to {t}: {fmt_s(mine)}, LIBMF {fmt_s(ref['to'][t])}")
+                    continue
+                ratio = ref["to"][t] / mine
+                verdicts.append(f"K={k}: generated mf-rowadagrad reaches {t} {ratio:.2f}x sooner than LIBMF "
+                                f"({mine:.2f} s vs {ref['to'][t]:.2f} s; "
+                                f"{'meets' if ratio >= 1.5 else 'misses'} 1.5x)")
+            if k == 32:
+                _, mf = fastest("mf", lambda f: f["ups"])
+                if mf:
+                    ratio = mf["ups"] / ref["ups"]
+                    verdicts.append(f"K=32: generated mf runs {ratio:.2f}x LIBMF's updates/s "
+                                    f"({'meets' if ratio >= 1.5 else 'misses'} 1.5x)")
+        _, mf = fastest("mf", lambda f: f["ups"])
+        _, ada = fastest("mf_adagrad", lambda f: f["ups"])
+        if mf and ada:
+            ratio = ada["ups"] / mf["ups"]
+            verdicts.append(f"K={k}: generated mf-adagrad runs {ratio:.2f}x generated mf's updates/s "
+                            f"({'meets' if ratio >= 0.8 else 'misses'} 0.8x)")
+    print()
+    for v in verdicts:
+        print(v)
+
+
+if __name__ == "__main__":
+    main()
