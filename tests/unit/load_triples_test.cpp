@@ -6,8 +6,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <string>
 #include <unistd.h>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -276,3 +280,46 @@ TEST(ParseFloatingWithStrtod, ReportsGarbageAndOverflow) {
 }
 
 } // namespace
+
+// find_duplicate_key against a std::map over the same entries: the first repeated entry
+// in order (smallest j) and its earlier twin, for sizes within one bucket and over many,
+// with no repeat, a repeat planted near the end, and repeats in several buckets.
+TEST(FindDuplicateKey, FirstRepeatEqualsAReferenceOverOneAndManyBuckets) {
+  using E = weft::Entry<float, 2>;
+  const auto reference =
+      [](const std::vector<E> &entries) -> std::optional<std::pair<std::size_t, std::size_t>> {
+    std::map<Key2, std::size_t> seen;
+    for (std::size_t j = 0; j < entries.size(); ++j) {
+      const auto [it, fresh] = seen.emplace(entries[j].key, j);
+      if (!fresh)
+        return std::make_pair(it->second, j);
+    }
+    return std::nullopt;
+  };
+  std::uint64_t counter = 0;
+  const auto next = [&counter] { return weft::detail::splitmix64_at(7, counter++); };
+  for (const std::size_t n :
+       {std::size_t{1}, std::size_t{100}, std::size_t{40000}, std::size_t{300000}}) {
+    // Distinct keys: (row, column) from a counter, scrambled so that rows repeat.
+    std::vector<E> entries(n);
+    for (std::size_t j = 0; j < n; ++j) {
+      entries[j].key = {static_cast<std::int64_t>(j % 977), static_cast<std::int64_t>(j / 977)};
+      entries[j].value = 1.0f;
+    }
+    for (std::size_t j = n; j > 1; --j)
+      std::swap(entries[j - 1], entries[next() % j]);
+    EXPECT_EQ(weft::detail::find_duplicate_key(entries), std::nullopt) << "n = " << n;
+    if (n < 2)
+      continue;
+    for (int trial = 0; trial < 5; ++trial) {
+      std::vector<E> copy = entries;
+      const int repeats = trial == 0 ? 1 : 1 + static_cast<int>(next() % 20);
+      for (int r = 0; r < repeats; ++r) {
+        const std::size_t j = 1 + next() % (n - 1);
+        copy[j].key = copy[next() % j].key;
+      }
+      EXPECT_EQ(weft::detail::find_duplicate_key(copy), reference(copy))
+          << "n = " << n << ", trial " << trial;
+    }
+  }
+}

@@ -414,13 +414,83 @@ find_duplicate_key_with(const std::vector<E> &entries) {
   return std::nullopt;
 }
 
+// The same answer for fewer than 2^32 entries, cache-friendly: the entries go to 2^b
+// buckets by the top b bits of their key's hash (each bucket in file order, as (32 more
+// bits of the hash, position) pairs), and each bucket is checked with a table of its own
+// small enough for the cache, comparing keys only where those hash bits agree. Equal keys
+// share a bucket, so a bucket's first repeated entry is the smallest j there, and the
+// smallest over the buckets is the answer. A single table over millions of entries
+// misses the cache at nearly every probe (loading 10M ratings, alternating runs: 2.0-2.4 s
+// with one table, 1.3-1.8 s with buckets).
+template <class E>
+std::optional<std::pair<std::size_t, std::size_t>>
+find_duplicate_key_bucketed(const std::vector<E> &entries) {
+  const std::size_t n = entries.size();
+  int bits = 0; // about 32k entries per bucket
+  while (bits < 16 && (n >> bits) > (std::size_t{1} << 15))
+    ++bits;
+  const std::size_t buckets = std::size_t{1} << bits;
+  const auto bucket_of = [bits](std::uint64_t h) {
+    return bits == 0 ? std::size_t{0} : static_cast<std::size_t>(h >> (64 - bits));
+  };
+  std::vector<std::uint32_t> begin(buckets + 1, 0);
+  for (const E &e : entries)
+    ++begin[bucket_of(hash_key(e.key)) + 1];
+  for (std::size_t b = 0; b < buckets; ++b)
+    begin[b + 1] += begin[b];
+  struct Item {
+    std::uint32_t fingerprint; // hash bits below the bucket's
+    std::uint32_t position;
+  };
+  std::vector<Item> items(n);
+  {
+    std::vector<std::uint32_t> next(begin.begin(), begin.end() - 1);
+    for (std::size_t j = 0; j < n; ++j) {
+      const std::uint64_t h = hash_key(entries[j].key);
+      items[next[bucket_of(h)]++] =
+          Item{static_cast<std::uint32_t>(h >> (32 - bits)), static_cast<std::uint32_t>(j)};
+    }
+  }
+  std::optional<std::pair<std::size_t, std::size_t>> found;
+  std::vector<std::uint32_t> table; // item index + 1 within the bucket, 0 = empty
+  for (std::size_t b = 0; b < buckets; ++b) {
+    const std::uint32_t first = begin[b], size = begin[b + 1] - first;
+    std::size_t capacity = 16;
+    while (capacity * 7 < std::size_t{size} * 10)
+      capacity *= 2;
+    table.assign(capacity, 0);
+    const std::size_t mask = capacity - 1;
+    for (std::uint32_t k = 0; k < size; ++k) {
+      const Item item = items[first + k];
+      if (found && item.position >= found->second)
+        break; // a later repeat than the one found: this bucket cannot improve on it
+      std::size_t h = static_cast<std::size_t>(item.fingerprint) & mask;
+      bool repeated = false;
+      while (table[h] != 0) {
+        const Item other = items[first + table[h] - 1];
+        if (other.fingerprint == item.fingerprint &&
+            entries[other.position].key == entries[item.position].key) {
+          found = std::make_pair(std::size_t{other.position}, std::size_t{item.position});
+          repeated = true;
+          break;
+        }
+        h = (h + 1) & mask;
+      }
+      if (repeated)
+        break;
+      table[h] = k + 1;
+    }
+  }
+  return found;
+}
+
 // Returns positions i < j of two entries with equal keys, j as small as possible (so the
 // reported line is the first repeated one in file order), or nothing if keys are unique.
 template <class E>
 std::optional<std::pair<std::size_t, std::size_t>>
 find_duplicate_key(const std::vector<E> &entries) {
   if (entries.size() < std::numeric_limits<std::uint32_t>::max()) {
-    return find_duplicate_key_with<std::uint32_t>(entries);
+    return find_duplicate_key_bucketed(entries);
   }
   return find_duplicate_key_with<std::uint64_t>(entries);
 }
