@@ -210,6 +210,23 @@ TEST(MpiRowMap, AKeyWhoseRowLiesOutsideTheArrayIsAnErrorOnEveryProcess) {
               std::string::npos)
         << e.what();
   }
+  // rotation_2d takes the bounds of each process's keys from its plan's histograms: a
+  // key one past the rows, in the space and in the time dimension.
+  weft::DistArray<double, 2> H({kItems, kK}), short_H({kItems - 1, kK});
+  for (const bool space : {true, false}) {
+    weft::DistArray<double, 2> W_big({kUsers + 1, kK});
+    try {
+      weft::rt::rotation_2d(session(), R, 0, 1,
+                            space ? Footprint().write(W, 0).write(H, 1)
+                                  : Footprint().write(W_big, 0).write(short_H, 1),
+                            [&](const weft::Entry<double, 2> &) {});
+      FAIL() << "no error, space " << space;
+    } catch (const weft::Error &e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("weft::rt::rotation_2d"), std::string::npos) << what;
+      EXPECT_NE(what.find("outside"), std::string::npos) << what;
+    }
+  }
   try {
     Footprint().write(W, 0, RowMap{2, 0});
     FAIL() << "no error";

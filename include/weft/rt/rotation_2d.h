@@ -123,6 +123,7 @@ template <class T, std::size_t N> struct Plan {
   LargeArray<weft::Entry<T, N>> entries;   // this process's, block by block
   std::vector<std::int64_t> block_offsets; // block k is [block_offsets[k], block_offsets[k + 1])
   std::vector<std::vector<std::int64_t>> read_rows;
+  KeyBounds bounds; // of this process's entries' keys
 };
 
 // Tile numbers of this process's entries: entry e goes to tile
@@ -261,6 +262,22 @@ std::shared_ptr<Plan<T, N>> make_plan(Session &session, const weft::SparseArray<
     my_time = sum_histograms(time_chunks, extent[1]);
   }
 
+  // The bounds of this process's keys: in the two dimensions, where its histograms start
+  // and end (no pass over the entries); other dimensions after the entries are placed.
+  plan->bounds =
+      KeyBounds{std::vector<std::int64_t>(N, INT64_MAX), std::vector<std::int64_t>(N, INT64_MIN)};
+  const auto bound = [&](std::size_t d, const std::vector<std::int64_t> &counts, std::int64_t first,
+                         std::int64_t last) {
+    for (std::int64_t k = first; k < last; ++k) {
+      if (counts[static_cast<std::size_t>(k)] != 0) {
+        plan->bounds.lo[d] = std::min(plan->bounds.lo[d], k);
+        plan->bounds.hi[d] = k;
+      }
+    }
+  };
+  bound(sd, space_counts, space_begin, space_end);
+  bound(td, my_time, 0, extent[1]);
+
   // Worker ranges: the space counts of this process's range are its own entries' counts.
   s.worker_space_bounds = histogram_bounds_within(space_counts, space_begin, space_end, s.workers);
   for (int q = 0; q < s.partitions(); ++q) {
@@ -321,6 +338,15 @@ std::shared_ptr<Plan<T, N>> make_plan(Session &session, const weft::SparseArray<
                      *(t < tiles ? out + at : &discard) = source[i];
                    }
                  });
+  if constexpr (N > 2) {
+    const KeyBounds all_dims = key_bounds(plan->entries.begin(), plan->entries.end(), N);
+    for (std::size_t d = 0; d < N; ++d) {
+      if (d != sd && d != td) {
+        plan->bounds.lo[d] = all_dims.lo[d];
+        plan->bounds.hi[d] = all_dims.hi[d];
+      }
+    }
+  }
   for (const auto &r : footprint.reads()) {
     plan->read_rows.push_back(r.key_dim >= 0
                                   ? distinct_rows(plan->entries.begin(), plan->entries.end(), r)
@@ -417,8 +443,7 @@ void rotation_2d(Session &session, const weft::SparseArray<T, N> &entries, int s
   std::shared_ptr<Plan<T, N>> plan = record.find_plan<Plan<T, N>>(key, version);
   if (!plan) {
     plan = make_plan(session, entries, space, time, footprint);
-    check_rows(session, "rotation_2d", footprint,
-               key_bounds(plan->entries.begin(), plan->entries.end(), N), true);
+    check_rows(session, "rotation_2d", footprint, plan->bounds, true);
     record.store_plan(key, version, plan);
   }
   const Schedule &s = plan->schedule;
