@@ -228,14 +228,11 @@ bool agree_on_command_line(Transport &net, const int *argc, char **const *argv) 
       hash = (hash ^ static_cast<unsigned char>(*c)) * 0x100000001b3ull;
     hash = (hash ^ 0xffu) * 0x100000001b3ull; // the end of an argument
   }
-  // Equal everywhere iff the minimum of h and of ~h (order-reversing) are this
-  // process's own values on every process.
+  // The minimum and (through ~, which reverses the order) the maximum of the hashes in
+  // one allreduce: equal everywhere iff they are equal, which every process sees alike.
   std::int64_t values[2] = {static_cast<std::int64_t>(hash), ~static_cast<std::int64_t>(hash)};
-  const std::int64_t mine[2] = {values[0], values[1]};
   net.allreduce_min(values, 2);
-  std::int64_t agree = values[0] == mine[0] && values[1] == mine[1] ? 1 : 0;
-  net.allreduce_min(&agree, 1);
-  return agree == 1;
+  return values[0] == ~values[1];
 }
 
 // weft::load_triples in a parallel program: every process read the file; they agree.
