@@ -29,6 +29,7 @@
 #include <cstdio>
 #include <string>
 
+#include "../common/factors.h"
 #include "../common/sample_main.h"
 
 namespace {
@@ -151,17 +152,9 @@ int run(const Options &opts) {
     }
     train_seconds += seconds_since(start);
 
-    // Test RMSE of the current factors: an ordinary serial loop.
-    double test_sq_err = 0.0;
-    for (const auto &e : R_test) {
-      const int64_t u = e.key[0], i = e.key[1];
-      float err = e.value;
-      for (int k = 0; k < K; ++k)
-        err -= W(u, k) * H(i, k);
-      test_sq_err += static_cast<double>(err) * err;
-    }
+    // Test RMSE of the current factors: an ordinary serial loop (factors.h).
+    const double test_rmse = weft_samples::factor_rmse(R_test, W, H);
     const double train_rmse = std::sqrt(sq_err.value() / static_cast<double>(R.size()));
-    const double test_rmse = std::sqrt(test_sq_err / static_cast<double>(R_test.size()));
     std::printf("%d,%.3f,%.6f,%.6f\n", epoch + 1, train_seconds, train_rmse, test_rmse);
     std::fflush(stdout);
   }
