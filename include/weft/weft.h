@@ -572,17 +572,15 @@ SparseArray<T, N> load_triples(const std::string &path,
   } catch (const std::bad_alloc &) {
     mine.error = path + ": out of memory while reading the file";
   }
+  SparseArray<T, N> loaded(std::move(entries));
   if (mine.error.empty()) {
-    mine.entries = static_cast<std::int64_t>(entries.size());
-    mine.shape.assign(N, 0);
-    for (const Entry<T, N> &e : entries) {
-      for (std::size_t d = 0; d < N; ++d)
-        mine.shape[d] = std::max(mine.shape[d], e.key[d] + 1);
-    }
-    mine.checksum = detail::checksum_of_entries(entries);
+    mine.entries = loaded.size();
+    const std::array<std::int64_t, N> shape = loaded.shape();
+    mine.shape.assign(shape.begin(), shape.end());
+    mine.checksum = detail::checksum_of_entries(loaded.entries());
   }
   detail::agree_on_input(mine);
-  return SparseArray<T, N>(std::move(entries));
+  return loaded;
 }
 
 // ---------------------------------------------------------------------------------------
