@@ -15,15 +15,12 @@ import os
 import re
 import sys
 
+from summarize import training_ratings  # bench/e2e/summarize.py, beside this file
+
 THRESHOLDS = (0.42, 0.385)
 SHAPES = (("2x1", "2 processes x 1 thread"), ("1x2", "1 process x 2 threads"))
 SAMPLES = (("mf", "generated mf"), ("mf_adagrad", "generated mf-adagrad"),
            ("mf_rowadagrad", "generated mf-rowadagrad"))
-
-
-def training_ratings(path):
-    with open(path) as f:
-        return sum(1 for line in f if line.strip() and not line.lstrip().startswith("#"))
 
 
 def figures(seconds, rmse, ratings):
@@ -98,12 +95,7 @@ def main():
                     for r in (1, 2) if os.path.exists(os.path.join(out, f"libmf_{name}_k{k}_r{r}.rmse"))]
             libmf.append((f"LIBMF 2 threads ({name})", best(runs)))
         # The LIBMF reference of each figure: its best setting for that figure.
-        ref = None
-        if libmf:
-            ref = {"ups": max(f["ups"] for _, f in libmf), "to": {}}
-            for t in THRESHOLDS:
-                times = [f["to"][t] for _, f in libmf if f["to"][t] is not None]
-                ref["to"][t] = min(times) if times else None
+        ref = best([f for _, f in libmf])
         rows += libmf
         generated = {}
         for sample, label in SAMPLES:
@@ -118,15 +110,14 @@ def main():
             to = " ".join(f"{fmt_s(f['to'][t]):>7} ({f['epochs_to'][t] or '-':>2} ep)" for t in THRESHOLDS)
             print(f"{k:>3}  {name:50} {f['ups'] / 1e6:8.1f} {vs:>8} {to} {f['final']:10.4f}")
 
-        def fastest(sample, key):
-            got = [generated[(sample, s)] for s, _ in SHAPES if (sample, s) in generated]
-            return got, max(got, key=key) if got else None
+        def best_shape(sample):
+            """Per figure, the better of the sample's two shapes."""
+            return best([generated[(sample, s)] for s, _ in SHAPES if (sample, s) in generated])
 
-        if ref:
-            row, _ = fastest("mf_rowadagrad", lambda f: f["ups"])
+        mf, ada, row = best_shape("mf"), best_shape("mf_adagrad"), best_shape("mf_rowadagrad")
+        if ref and row:
             for t in THRESHOLDS:
-                times = [f["to"][t] for f in row if f["to"][t] is not None]
-                mine = min(times) if times else None
+                mine = row["to"][t]
                 if mine is None or ref["to"][t] is None:
                     verdicts.append(f"K={k}: mf-rowadagrad to {t}: {fmt_s(mine)}, LIBMF {fmt_s(ref['to'][t])}")
                     continue
@@ -134,14 +125,10 @@ def main():
                 verdicts.append(f"K={k}: generated mf-rowadagrad reaches {t} {ratio:.2f}x sooner than LIBMF "
                                 f"({mine:.2f} s vs {ref['to'][t]:.2f} s; "
                                 f"{'meets' if ratio >= 1.5 else 'misses'} 1.5x)")
-            if k == 32:
-                _, mf = fastest("mf", lambda f: f["ups"])
-                if mf:
-                    ratio = mf["ups"] / ref["ups"]
-                    verdicts.append(f"K=32: generated mf runs {ratio:.2f}x LIBMF's updates/s "
-                                    f"({'meets' if ratio >= 1.5 else 'misses'} 1.5x)")
-        _, mf = fastest("mf", lambda f: f["ups"])
-        _, ada = fastest("mf_adagrad", lambda f: f["ups"])
+        if ref and mf and k == 32:
+            ratio = mf["ups"] / ref["ups"]
+            verdicts.append(f"K=32: generated mf runs {ratio:.2f}x LIBMF's updates/s "
+                            f"({'meets' if ratio >= 1.5 else 'misses'} 1.5x)")
         if mf and ada:
             ratio = ada["ups"] / mf["ups"]
             verdicts.append(f"K={k}: generated mf-adagrad runs {ratio:.2f}x generated mf's updates/s "
