@@ -80,6 +80,7 @@ int run(const Options &opts) {
   const int64_t num_users = std::max(R.shape()[0], R_test.shape()[0]);
   const int64_t num_items = std::max(R.shape()[1], R_test.shape()[1]);
   const int K = opts.rank;
+  const int K8 = K / 8 * 8; // the columns the dot product sums in whole groups of 8 lanes
   const float lr = opts.lr;
   const float reg = opts.reg;
   const int epochs = opts.epochs;
@@ -96,9 +97,18 @@ int run(const Options &opts) {
 #pragma weft parallel_for
     for (const auto &e : R) {
       const int64_t u = e.key[0], i = e.key[1];
-      float err = e.value;
-      for (int k = 0; k < K; ++k)
-        err -= W(u, k) * H(i, k);
+      // The dot product W(u, :) . H(i, :) in 8 lanes, as LIBMF's AVX code sums it: the
+      // compiler keeps the lanes in one vector register, where a single running sum would
+      // be a chain of dependent additions it may not reorder.
+      float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      for (int k = 0; k < K8; k += 8) {
+        for (int j = 0; j < 8; ++j)
+          lane[j] += W(u, k + j) * H(i, k + j);
+      }
+      for (int k = K8; k < K; ++k)
+        lane[k - K8] += W(u, k) * H(i, k);
+      const float err = e.value - (((lane[0] + lane[1]) + (lane[2] + lane[3])) +
+                                   ((lane[4] + lane[5]) + (lane[6] + lane[7])));
       for (int k = 0; k < K; ++k) {
         const float w = W(u, k);
         W(u, k) += lr * (err * H(i, k) - reg * w);
