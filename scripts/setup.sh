@@ -12,6 +12,8 @@ packages=(
   libtbb-dev
   googletest libgtest-dev
   nlohmann-json3-dev
+  libopenblas-dev zlib1g-dev
+  dataset-fashion-mnist
   gnuplot-nox
   python3
 )
@@ -50,8 +52,14 @@ need /usr/src/googletest googletest "GoogleTest sources"
 need /usr/include/nlohmann/json.hpp nlohmann-json3-dev "nlohmann JSON"
 need gnuplot gnuplot-nox "gnuplot"
 need python3 python3 "python3 (runs lit)"
+need /usr/include/zlib.h zlib1g-dev "zlib headers (gzip-compressed IDX files)"
+need /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz dataset-fashion-mnist "Fashion-MNIST (samples/mlp)"
 if ! pkg-config --exists isl; then
   echo "setup: error: pkg-config does not find isl; install 'libisl-dev'" >&2
+  status=1
+fi
+if ! pkg-config --exists openblas; then
+  echo "setup: error: pkg-config does not find openblas; install 'libopenblas-dev'" >&2
   status=1
 fi
 if [ -x /usr/local/cuda/bin/nvcc ]; then

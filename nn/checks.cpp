@@ -1,0 +1,75 @@
+#include "checks.h"
+
+#include <functional>
+
+namespace weft {
+namespace nn {
+namespace detail {
+
+std::string shape_text(ConstMatrix m) {
+  return std::to_string(m.rows()) + " x " + std::to_string(m.cols());
+}
+
+void throw_shape_error(const char *op, const char *arg, ConstMatrix a, const char *ref,
+                       ConstMatrix r, const std::string &need) {
+  throw Error(std::string("weft::nn::") + op + ": " + arg + " is " + shape_text(a) + " but " + ref +
+              " is " + shape_text(r) + " (" + need + ")");
+}
+
+void expect_same_rows(const char *op, const char *arg, ConstMatrix a, const char *ref,
+                      ConstMatrix r) {
+  if (a.rows() != r.rows()) {
+    throw_shape_error(op, arg, a, ref, r,
+                      std::string(arg) + " needs " + ref + "'s " + std::to_string(r.rows()) +
+                          " rows");
+  }
+}
+
+void expect_same_cols(const char *op, const char *arg, ConstMatrix a, const char *ref,
+                      ConstMatrix r) {
+  if (a.cols() != r.cols()) {
+    throw_shape_error(op, arg, a, ref, r,
+                      std::string(arg) + " needs " + ref + "'s " + std::to_string(r.cols()) +
+                          " columns");
+  }
+}
+
+void expect_same_shape(const char *op, const char *arg, ConstMatrix a, const char *ref,
+                       ConstMatrix r) {
+  if (a.rows() != r.rows() || a.cols() != r.cols())
+    throw_shape_error(op, arg, a, ref, r, std::string(arg) + " needs " + ref + "'s shape");
+}
+
+void expect_bias_row(const char *op, const char *arg, ConstMatrix a, const char *ref, ConstMatrix r,
+                     std::int64_t outputs, const char *what) {
+  if (a.rows() != 1 || a.cols() != outputs) {
+    throw_shape_error(op, arg, a, ref, r,
+                      std::string(arg) + " needs 1 x " + std::to_string(outputs) +
+                          ": one row, one column per " + what);
+  }
+}
+
+void expect_label_count(const char *op, ConstLabels labels, ConstMatrix z) {
+  if (labels.size() != z.rows()) {
+    throw Error(std::string("weft::nn::") + op + ": labels has " + std::to_string(labels.size()) +
+                " entries but Z is " + shape_text(z) + " (labels needs one entry per row of Z)");
+  }
+}
+
+void expect_disjoint(const char *op, const char *out, ConstMatrix o, const char *other,
+                     ConstMatrix m) {
+  const std::int64_t o_size = o.rows() * o.cols(), m_size = m.rows() * m.cols();
+  if (o_size == 0 || m_size == 0)
+    return;
+  // [o, o + o_size) and [m, m + m_size) intersect iff each starts before the other ends.
+  // std::less gives a total order on pointers into different arrays.
+  const std::less<const float *> before;
+  if (before(o.data(), m.data() + m_size) && before(m.data(), o.data() + o_size)) {
+    throw Error(std::string("weft::nn::") + op + ": " + out + " and " + other + " share storage (" +
+                out + " is an output; it must not overlap " + other + ")");
+  }
+}
+
+} // namespace detail
+} // namespace nn
+} // namespace weft
