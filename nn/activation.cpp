@@ -1,28 +1,59 @@
-// nn::relu and its gradient, elementwise.
+// nn::relu and its gradient, elementwise, in place or not.
 #include "checks.h"
 
 namespace weft {
 namespace nn {
 
-void relu(ConstMatrix X, Matrix Y) {
-  detail::expect_same_shape("relu", "Y", Y, "X", X);
-  const float *x = X.data();
-  float *y = Y.data();
-  const std::int64_t size = X.rows() * X.cols();
-  // Y may be X's storage: each element is read before it is written.
+namespace {
+
+// The kernels take __restrict pointers, so that the compiler vectorizes them without a
+// run-time overlap test (whose scalar fallback an in-place call would always take). Each
+// is called only where its pointers do not overlap.
+
+void relu_kernel(const float *__restrict x, float *__restrict y, std::int64_t size) {
   for (std::int64_t i = 0; i < size; ++i)
     y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+void relu_in_place(float *y, std::int64_t size) {
+  for (std::int64_t i = 0; i < size; ++i)
+    y[i] = y[i] > 0.0f ? y[i] : 0.0f;
+}
+
+// relu'(x) = 1 for x > 0, else 0 (0 at x = 0, as Y = 0 there); Y > 0 iff X > 0.
+void relu_backward_kernel(const float *__restrict y, const float *__restrict dy,
+                          float *__restrict dx, std::int64_t size) {
+  for (std::int64_t i = 0; i < size; ++i) {
+    const float g = dy[i]; // loaded unconditionally, so that the select vectorizes
+    dx[i] = y[i] > 0.0f ? g : 0.0f;
+  }
+}
+
+void relu_backward_in_place(const float *__restrict y, float *__restrict d, std::int64_t size) {
+  for (std::int64_t i = 0; i < size; ++i)
+    d[i] = y[i] > 0.0f ? d[i] : 0.0f;
+}
+
+} // namespace
+
+void relu(ConstMatrix X, Matrix Y) {
+  detail::expect_same_shape("relu", "Y", Y, "X", X);
+  const std::int64_t size = X.rows() * X.cols();
+  if (detail::same_or_disjoint("relu", "Y", Y, "X", X))
+    relu_in_place(Y.data(), size);
+  else
+    relu_kernel(X.data(), Y.data(), size);
 }
 
 void relu_backward(ConstMatrix Y, ConstMatrix dY, Matrix dX) {
   detail::expect_same_shape("relu_backward", "dY", dY, "Y", Y);
   detail::expect_same_shape("relu_backward", "dX", dX, "Y", Y);
-  const float *y = Y.data(), *dy = dY.data();
-  float *dx = dX.data();
+  detail::expect_disjoint("relu_backward", "dX", dX, "Y", Y);
   const std::int64_t size = Y.rows() * Y.cols();
-  // relu'(x) = 1 for x > 0, else 0 (0 at x = 0, as Y = 0 there); Y > 0 iff X > 0.
-  for (std::int64_t i = 0; i < size; ++i)
-    dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+  if (detail::same_or_disjoint("relu_backward", "dX", dX, "dY", dY))
+    relu_backward_in_place(Y.data(), dX.data(), size);
+  else
+    relu_backward_kernel(Y.data(), dY.data(), dX.data(), size);
 }
 
 } // namespace nn

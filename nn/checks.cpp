@@ -70,6 +70,21 @@ void expect_disjoint(const char *op, const char *out, ConstMatrix o, const char 
   }
 }
 
+bool same_or_disjoint(const char *op, const char *out, ConstMatrix o, const char *in,
+                      ConstMatrix m) {
+  if (o.data() == m.data() && o.rows() == m.rows() && o.cols() == m.cols())
+    return true;
+  const std::int64_t o_size = o.rows() * o.cols(), m_size = m.rows() * m.cols();
+  const std::less<const float *> before;
+  if (o_size != 0 && m_size != 0 && before(o.data(), m.data() + m_size) &&
+      before(m.data(), o.data() + o_size)) {
+    throw Error(std::string("weft::nn::") + op + ": " + out + " and " + in +
+                " share storage but are not the same rows (" + out + " may be " + in +
+                "'s rows exactly, or storage of its own)");
+  }
+  return false;
+}
+
 } // namespace detail
 } // namespace nn
 } // namespace weft

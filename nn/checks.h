@@ -46,6 +46,13 @@ void expect_label_count(const char *op, ConstLabels labels, ConstMatrix z);
 void expect_disjoint(const char *op, const char *out, ConstMatrix o, const char *other,
                      ConstMatrix m);
 
+// For elementwise operations that may work in place: whether the output `o` is exactly the
+// input `m` (the same storage and shape: true) or disjoint from it (false); a partial
+// overlap throws "weft::nn::<op>: <out> and <in> share storage but are not the same rows
+// (<out> may be <in>'s rows exactly, or storage of its own)".
+bool same_or_disjoint(const char *op, const char *out, ConstMatrix o, const char *in,
+                      ConstMatrix m);
+
 } // namespace detail
 } // namespace nn
 } // namespace weft

@@ -137,7 +137,7 @@ void linear_backward_weights(ConstMatrix X, ConstMatrix dY, Matrix dW, Matrix db
 WEFT_EFFECTS(read(X) write(Y))
 void relu(ConstMatrix X, Matrix Y);
 
-// dX = dY where Y > 0, else 0, for Y = relu(X) (dX may be dY's array).
+// dX = dY where Y > 0, else 0, for Y = relu(X) (dX may be dY's array, not Y's).
 WEFT_EFFECTS(read(Y, dY) write(dX))
 void relu_backward(ConstMatrix Y, ConstMatrix dY, Matrix dX);
 

@@ -116,6 +116,22 @@ TEST(NnShapes, ReluAndItsBackwardNameTheMismatchedArgument) {
             "weft::nn::relu_backward: dX is 5 x 3 but Y is 4 x 3 (dX needs Y's shape)");
 }
 
+TEST(NnShapes, ElementwiseOperationsWorkInPlaceButRefusePartialOverlap) {
+  Tensor A({4, 3}), Y({4, 3});
+  EXPECT_EQ(error_of([&] { nn::relu(A, A); }), "no error");
+  EXPECT_EQ(error_of([&] { nn::relu(nn::rows(A, 0, 2), nn::rows(A, 1, 2)); }),
+            "weft::nn::relu: Y and X share storage but are not the same rows (Y may be X's rows "
+            "exactly, or storage of its own)");
+  EXPECT_EQ(error_of([&] { nn::relu_backward(Y, A, A); }), "no error");
+  EXPECT_EQ(
+      error_of([&] { nn::relu_backward(nn::rows(Y, 0, 2), nn::rows(A, 1, 2), nn::rows(A, 2, 2)); }),
+      "weft::nn::relu_backward: dX and dY share storage but are not the same rows (dX may "
+      "be dY's rows exactly, or storage of its own)");
+  EXPECT_EQ(error_of([&] { nn::relu_backward(Y, A, Y); }),
+            "weft::nn::relu_backward: dX and Y share storage (dX is an output; it must not "
+            "overlap Y)");
+}
+
 TEST(NnShapes, SoftmaxCrossEntropyChecksLabelsAndDz) {
   const Tensor Z({4, 3});
   Tensor dZ({4, 3}), dZ_bad({4, 2});
