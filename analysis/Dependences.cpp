@@ -2,8 +2,9 @@
 //
 // Access relations. Access a of statement S to array X with subscripts f_1..f_r is
 //   A_a = { S[d] -> X[e_1, ..., e_r] : d in dom(S) and e_k = f_k(d) }
-// where a subscript that is not affine leaves e_k unconstrained and a whole-array
-// access leaves every e_k unconstrained. Locals carry their private dims as leading
+// where a subscript that is not affine leaves e_k unconstrained, a range subscript [b, c)
+// (a weft::nn view of rows) constrains b <= e_k < c, and a whole-array access leaves
+// every e_k unconstrained. Locals carry their private dims as leading
 // subscripts (LoopModel), so each iteration has its own copy. A Buffer update writes
 // its target's element; two names that may alias relate every pair of instances.
 //
@@ -257,8 +258,13 @@ private:
     for (size_t k = 0; k < rank; ++k) {
       std::string e = "weft_e" + std::to_string(k);
       elems.push_back(e);
-      if (!a.whole_array && k < a.subscripts.size() && a.subscripts[k].affine)
-        constraints.push_back(e + " = " + a.subscripts[k].affine->str());
+      if (a.whole_array || k >= a.subscripts.size())
+        continue;
+      const Subscript &sub = a.subscripts[k];
+      if (sub.affine)
+        constraints.push_back(e + " = " + sub.affine->str());
+      else if (sub.range_begin && sub.range_end)
+        constraints.push_back(sub.range_begin->str() + " <= " + e + " < " + sub.range_end->str());
     }
     std::string text = params() + "{ S" + std::to_string(s.id) + "[" +
                        llvm::join(dims_of(s), ", ") + "] -> A" + std::to_string(array) + "[" +
@@ -444,7 +450,7 @@ private:
       if (!writes(a) || a.kind == AccessKind::BufferUpdate)
         sinks = sinks.unite(isl::union_map(tagged));
       if (writes(a)) {
-        bool definite = !a.may && a.all_affine() && a.kind == AccessKind::Write;
+        bool definite = !a.may && (a.all_affine() || a.exact_region) && a.kind == AccessKind::Write;
         (definite ? must : may) = (definite ? must : may).unite(isl::union_map(tagged));
       }
       schedule = schedule.unite(isl::union_map(tag(schedules_[a.statement], k)));

@@ -33,6 +33,15 @@ namespace frontend {
 
 void ModelBuilder::visit_call(const CallExpr *call, Mode mode, bool may) {
   const FunctionDecl *fd = call->getDirectCallee();
+  if (fd && visit_declared_call(call, fd, may))
+    return;
+  if (declares_view(fd)) {
+    unknown_effect(call, "makes a view that weft cannot follow outside the argument of a "
+                         "weft::nn operation: pass it directly in the call");
+    for (const Expr *arg : call->arguments())
+      visit(arg, Mode::Read, may);
+    return;
+  }
   const auto *md = dyn_cast_or_null<CXXMethodDecl>(fd);
   Call record_call;
   record_call.statement = current_stmt_;
@@ -52,6 +61,7 @@ void ModelBuilder::visit_call(const CallExpr *call, Mode mode, bool may) {
   }
   record_call.unknown_effects = !record_call.why.empty();
   bool transparent = summary && summary->unknown.empty();
+  record_call.summarized = transparent && !is_pure_library_function(fd);
 
   // The object of a method: read by a const method, read and written by another.
   unsigned first = 0;

@@ -191,7 +191,12 @@ void print_subscripts(llvm::raw_ostream &os, const Access &a) {
     if (i)
       os << ", ";
     const Subscript &s = a.subscripts[i];
-    os << (s.affine ? s.affine->str() : "?");
+    if (s.affine)
+      os << s.affine->str();
+    else if (s.range_begin && s.range_end)
+      os << s.range_begin->str() << " <= . < " << s.range_end->str();
+    else
+      os << "?";
   }
   os << "]";
 }

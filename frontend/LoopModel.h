@@ -184,6 +184,11 @@ struct Subscript {
   std::optional<AffineExpr> affine;
   std::string text;    ///< the expression as written (for generated subscripts, the dim name)
   std::string unknown; ///< when not affine: why, naming the offending sub-expression
+  /// A range of indices instead of one (the rows a weft::nn view names): when both are
+  /// set, the access touches every e with  range_begin <= e < range_end. `affine` is
+  /// then empty, so that code which needs one index per access treats it as unknown;
+  /// the access relation (analysis/Dependences.cpp) uses the range.
+  std::optional<AffineExpr> range_begin, range_end;
   clang::SourceRange range;
 };
 
@@ -198,6 +203,10 @@ struct Access {
   /// The access is the target of `+=` or `-=`: an update that commutes with others of
   /// its kind, which a weft::Accumulator or weft::Buffer could carry.
   bool additive = false;
+  /// A write that certainly touches every element its relation names although a
+  /// subscript is not a single affine index: a weft::nn operation's write of a whole
+  /// array or of an affine range of rows. It kills earlier writes like an affine one.
+  bool exact_region = false;
   unsigned statement = 0;
   std::string text; ///< the access expression as written
   clang::SourceRange range;
@@ -209,6 +218,12 @@ struct Access {
 /// A call inside the loop body.
 struct Call {
   std::string callee; ///< qualified name, or the callee expression's text
+  /// The callee declares its effects (WEFT_EFFECTS in include/weft/nn.h): the call's
+  /// accesses are those of the declaration, not of a summary of its body.
+  bool declared_effects = false;
+  /// A visible function that is neither a weft::nn operation nor a math function, whose
+  /// accesses weft took from a summary of its body (Callees.cpp).
+  bool summarized = false;
   /// The call may read or write memory weft cannot see: its body is not visible, or it
   /// writes through a pointer/reference parameter or to a global.
   bool unknown_effects = false;

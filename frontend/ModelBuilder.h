@@ -283,6 +283,14 @@ private:
   void visit_member_call(const CXXMemberCallExpr *call, Mode mode, bool may);
   void buffer_update(const CXXOperatorCallExpr *element, bool may);
 
+  // DeclaredEffects.cpp
+  /// A call of a function declared with WEFT_EFFECTS: its accesses from the declaration.
+  /// False when `fd` declares no effects.
+  bool visit_declared_call(const CallExpr *call, const FunctionDecl *fd, bool may);
+  void visit_viewed_argument(const Expr *arg, bool reads, bool writes, bool additive, bool may);
+  /// `fd` is declared with WEFT_VIEW (nn::rows).
+  static bool declares_view(const FunctionDecl *fd);
+
   // Callees.cpp
   void visit_call(const CallExpr *call, Mode mode, bool may);
   void visit_construct(const CXXConstructExpr *construct, bool may);

@@ -1,0 +1,274 @@
+//===- DeclaredEffects.cpp - Calls of functions that declare their effects ---===//
+//
+// A function declared with WEFT_EFFECTS (include/weft/nn.h) says which of its
+// parameters it reads, writes, updates or accumulates into; weft takes the declaration
+// instead of a summary of the body (which, for kernels on BLAS, it cannot see). A call
+// then accesses, per named parameter p bound to argument a:
+//
+//   read(p)        a read of what a views
+//   write(p)       a write of what a views (every element, none read)
+//   update(p)      a read and a write
+//   accumulate(p)  a read and a write, additive (+=)
+//
+// where "what a views" is, fail closed, one of:
+//   - a weft::DistArray variable or field (through the view classes' conversions): the
+//     whole array;
+//   - a call of a WEFT_VIEW function rows(array, first, count) on such an array: the
+//     elements whose first subscript e satisfies  first <= e < first + count  (affine
+//     bounds; otherwise the whole array).
+// Anything else bound to a named parameter (a view kept in a variable, a pointer, a
+// temporary) is an unknown effect, and so is a parameter of reference, pointer or view
+// type that the declaration does not name, or an annotation that does not parse.
+// Scalar parameters passed by value are read like any argument.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ModelBuilder.h"
+
+#include "clang/AST/Attr.h"
+
+#include <cctype>
+
+namespace weft {
+namespace frontend {
+
+namespace {
+
+enum class Effect { None, Read, Write, Update, Accumulate };
+
+/// The text of the first `annotate` attribute of `d` that starts with `prefix`, after
+/// the prefix.
+std::optional<std::string> annotation(const Decl *d, llvm::StringRef prefix) {
+  for (const auto *attr : d->specific_attrs<AnnotateAttr>()) {
+    llvm::StringRef text = attr->getAnnotation();
+    if (text.startswith(prefix))
+      return text.drop_front(prefix.size()).trim().str();
+  }
+  return std::nullopt;
+}
+
+bool is_view_class(QualType type) {
+  const auto *record = type.getNonReferenceType()->getAsCXXRecordDecl();
+  return record && annotation(record, "weft.view_class");
+}
+
+/// Parses `kind(p, q) kind(r) ...` into one Effect per parameter of `fd`; on a
+/// malformed text returns why.
+std::string parse_effects(const std::string &text, const FunctionDecl *fd,
+                          std::vector<Effect> &effects) {
+  effects.assign(fd->getNumParams(), Effect::None);
+  size_t i = 0;
+  auto skip_space = [&] {
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i])))
+      ++i;
+  };
+  auto identifier = [&] {
+    skip_space();
+    size_t start = i;
+    while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_'))
+      ++i;
+    return text.substr(start, i - start);
+  };
+  for (skip_space(); i < text.size(); skip_space()) {
+    std::string kind = identifier();
+    Effect effect = kind == "read"         ? Effect::Read
+                    : kind == "write"      ? Effect::Write
+                    : kind == "update"     ? Effect::Update
+                    : kind == "accumulate" ? Effect::Accumulate
+                                           : Effect::None;
+    if (effect == Effect::None)
+      return "unknown effect kind '" + kind + "' (expected read, write, update or accumulate)";
+    skip_space();
+    if (i >= text.size() || text[i] != '(')
+      return "expected '(' after '" + kind + "'";
+    ++i;
+    for (;;) {
+      std::string name = identifier();
+      unsigned p = 0;
+      while (p < fd->getNumParams() && fd->getParamDecl(p)->getName() != name)
+        ++p;
+      if (name.empty() || p == fd->getNumParams())
+        return "'" + name + "' is not a parameter of the function";
+      if (effects[p] != Effect::None)
+        return "parameter '" + name + "' is named twice";
+      effects[p] = effect;
+      skip_space();
+      if (i < text.size() && text[i] == ',') {
+        ++i;
+        continue;
+      }
+      if (i < text.size() && text[i] == ')') {
+        ++i;
+        break;
+      }
+      return "expected ',' or ')' after '" + name + "'";
+    }
+  }
+  return {};
+}
+
+/// The expression inside wrappers, implicit conversions and the view classes'
+/// converting constructors and conversion operators.
+const Expr *through_views(const Expr *e) {
+  for (;;) {
+    e = e->IgnoreParenImpCasts();
+    if (const Expr *inner = wrapped(e)) {
+      e = inner;
+      continue;
+    }
+    if (const auto *construct = dyn_cast<CXXConstructExpr>(e);
+        construct && construct->getNumArgs() == 1 && is_view_class(construct->getType())) {
+      e = construct->getArg(0);
+      continue;
+    }
+    if (const auto *cast = dyn_cast<CXXFunctionalCastExpr>(e);
+        cast && is_view_class(cast->getType())) {
+      e = cast->getSubExpr();
+      continue;
+    }
+    if (const auto *call = dyn_cast<CXXMemberCallExpr>(e);
+        call && isa_and_nonnull<CXXConversionDecl>(call->getMethodDecl()) &&
+        is_view_class(call->getImplicitObjectArgument()->getType())) {
+      e = call->getImplicitObjectArgument();
+      continue;
+    }
+    return e;
+  }
+}
+
+} // namespace
+
+bool ModelBuilder::declares_view(const FunctionDecl *fd) {
+  return fd && annotation(fd, "weft.view:").has_value();
+}
+
+bool ModelBuilder::visit_declared_call(const CallExpr *call, const FunctionDecl *fd, bool may) {
+  std::optional<std::string> text_of_effects = annotation(fd, "weft.effects:");
+  if (!text_of_effects)
+    return false;
+  Call record_call;
+  record_call.statement = current_stmt_;
+  record_call.range = call->getSourceRange();
+  record_call.callee = fd->getQualifiedNameAsString();
+  record_call.declared_effects = true;
+
+  std::vector<Effect> effects;
+  std::string error = parse_effects(*text_of_effects, fd, effects);
+  if (!error.empty()) {
+    record_call.unknown_effects = true;
+    record_call.why = "its WEFT_EFFECTS declaration does not parse: " + error;
+    m_.calls.push_back(record_call);
+    for (const Expr *arg : call->arguments())
+      visit(arg, Mode::Read, may);
+    return true;
+  }
+  m_.calls.push_back(record_call);
+
+  unsigned args = std::min<unsigned>(call->getNumArgs(), fd->getNumParams());
+  for (unsigned p = 0; p < args; ++p) {
+    const Expr *arg = call->getArg(p);
+    const ParmVarDecl *param = fd->getParamDecl(p);
+    QualType type = param->getType();
+    bool storage = is_view_class(type) || type->isPointerType() ||
+                   (type->isReferenceType() && !type.getNonReferenceType().isConstQualified()) ||
+                   (type->isReferenceType() && type.getNonReferenceType()->isRecordType());
+    if (effects[p] == Effect::None) {
+      if (storage)
+        unknown_effect(arg, "is bound to the parameter '" + param->getNameAsString() + "' of '" +
+                                record_call.callee +
+                                "', for which its WEFT_EFFECTS names no effect");
+      else
+        visit(arg, Mode::Read, may);
+      continue;
+    }
+    visit_viewed_argument(arg,
+                          effects[p] == Effect::Read || effects[p] == Effect::Update ||
+                              effects[p] == Effect::Accumulate,
+                          effects[p] != Effect::Read, effects[p] == Effect::Accumulate, may);
+  }
+  return true;
+}
+
+/// What the argument of a parameter with a declared effect views, read and/or written.
+void ModelBuilder::visit_viewed_argument(const Expr *arg, bool reads, bool writes, bool additive,
+                                         bool may) {
+  const Expr *e = through_views(arg);
+  std::vector<Subscript> subs;
+  bool whole = true;
+  bool exact = true; // false when a range of rows had to widen to the whole array
+  // rows(array, first, count): a range of the first subscript.
+  if (const auto *view = dyn_cast<CallExpr>(e)) {
+    const FunctionDecl *vfd = view->getDirectCallee();
+    std::optional<std::string> spec = vfd ? annotation(vfd, "weft.view:") : std::nullopt;
+    unsigned array_param = 0, first_param = 1, count_param = 2;
+    bool understood = spec && vfd->getNumParams() == 3 && view->getNumArgs() == 3 &&
+                      *spec == "rows(" + vfd->getParamDecl(array_param)->getNameAsString() + ", " +
+                                   vfd->getParamDecl(first_param)->getNameAsString() + ", " +
+                                   vfd->getParamDecl(count_param)->getNameAsString() + ")";
+    if (!understood) {
+      unknown_effect(arg, "is not a weft array or a rows(...) view of one");
+      visit(arg, Mode::Read, may);
+      return;
+    }
+    visit(view->getArg(first_param), Mode::Read, may);
+    visit(view->getArg(count_param), Mode::Read, may);
+    std::string why;
+    std::optional<AffineExpr> first = affine(view->getArg(first_param), why);
+    std::optional<AffineExpr> count = affine(view->getArg(count_param), why);
+    std::optional<AffineExpr> end = first && count ? first->plus(*count) : std::nullopt;
+    e = through_views(view->getArg(array_param));
+    if (first && end) {
+      Subscript rows;
+      rows.range_begin = first;
+      rows.range_end = end;
+      rows.text = first->str() + " <= . < " + end->str();
+      rows.unknown = "a range of rows";
+      rows.range = view->getSourceRange();
+      subs.push_back(rows);
+      whole = false;
+    } else {
+      exact = false;
+    }
+  }
+  const auto *ref = dyn_cast<DeclRefExpr>(e);
+  std::optional<unsigned> array;
+  if (ref && isa<VarDecl>(ref->getDecl()) &&
+      !loop_var_level_.count(cast<VarDecl>(ref->getDecl())) &&
+      !ref_bindings_.count(cast<VarDecl>(ref->getDecl())))
+    array = array_of(ref);
+  else
+    array = member_array(e);
+  if (!array || m_.arrays[*array].kind != ArrayKind::DistArray) {
+    unknown_effect(arg, "is not a weft array or a rows(...) view of one (a view kept in a "
+                        "variable is one weft cannot follow: pass rows(...) in the call)");
+    visit(arg, Mode::Read, may);
+    return;
+  }
+  const ArrayInfo &info = m_.arrays[*array];
+  if (!whole) {
+    for (unsigned k = 1; k < info.rank; ++k) {
+      Subscript any;
+      any.text = "*";
+      any.unknown = "every column of the rows";
+      subs.push_back(any);
+    }
+  }
+  whole = whole && info.rank > 0;
+  std::string spelling = text(arg->getSourceRange());
+  if (reads)
+    record(*array, AccessKind::Read, subs, whole, may, spelling, arg->getSourceRange());
+  if (writes) {
+    record(*array, AccessKind::Write, subs, whole, may, spelling, arg->getSourceRange());
+    // The operation writes every element of what it views (whole arrays and affine row
+    // ranges alike): the declaration's contract, checked by the kernels' shape checks. A
+    // range widened to the whole array is only a may-write of the rest.
+    m_.accesses.back().exact_region = exact;
+    if (additive) {
+      m_.accesses[m_.accesses.size() - 2].additive = true;
+      m_.accesses.back().additive = true;
+    }
+  }
+}
+
+} // namespace frontend
+} // namespace weft
