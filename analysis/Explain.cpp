@@ -100,7 +100,7 @@ private:
 };
 
 void explain_refusal(Reporter &r, const Refusal &refusal, const LoopModel &m,
-                     const Dependences &deps, bool primary) {
+                     const Dependences &deps, const PipelinePlan &pipeline, bool primary) {
   if (!primary)
     r.report(m.pragma.location, clang::DiagnosticIDs::Note,
              std::string("also: ") + reason_message(refusal.reason));
@@ -120,6 +120,18 @@ void explain_refusal(Reporter &r, const Refusal &refusal, const LoopModel &m,
   } else if (refusal.obstacle >= 0) {
     const Obstacle &o = deps.obstacles[refusal.obstacle];
     r.report(o.range.getBegin(), clang::DiagnosticIDs::Note, o.detail, o.range);
+  } else if (refusal.cut >= 0) {
+    const PipelineCut &cut = pipeline.cuts[refusal.cut];
+    const CutRefusal &c = cut.refusals[refusal.cut_refusal];
+    const Statement &first = m.statements[c.first], &second = m.statements[c.second];
+    std::string where = "the cut after layer " + std::to_string(cut.after + 1);
+    r.report(first.range.getBegin(), clang::DiagnosticIDs::Note, "at " + where + ": " + c.detail,
+             first.range);
+    if (c.second != c.first)
+      r.report(second.range.getBegin(), clang::DiagnosticIDs::Note,
+               "the other side of " + where +
+                   (c.array.empty() ? "" : " touches '" + c.array + "'") + " here",
+               second.range);
   }
   if (!refusal.fix.empty())
     r.report(m.pragma.location, clang::DiagnosticIDs::Note, refusal.fix);
@@ -135,7 +147,7 @@ void explain_schedule(clang::ASTContext &context, const LoopModel &model, const 
              std::string("loop stays sequential: ") +
                  reason_message(schedule.refusals.front().reason));
     for (size_t i = 0; i < schedule.refusals.size(); ++i)
-      explain_refusal(r, schedule.refusals[i], model, deps, i == 0);
+      explain_refusal(r, schedule.refusals[i], model, deps, schedule.pipeline, i == 0);
   }
 }
 
@@ -154,6 +166,68 @@ void explain_outcome(clang::ASTContext &context, const LoopModel &model, const S
   else
     text = "loop runs as " + runs + ": " + schedule.why;
   r.report(model.pragma.location, clang::DiagnosticIDs::Remark, text);
+  if (model.pragma.kind != PragmaKind::Pipeline)
+    return;
+  const clang::SourceManager &sm = context.getSourceManager();
+  const PipelinePlan &plan = schedule.pipeline;
+  for (size_t l = 0; l < plan.layers.size(); ++l) {
+    std::vector<std::string> lines;
+    for (unsigned id : plan.layers[l].statements)
+      lines.push_back(std::to_string(
+          sm.getPresumedLoc(sm.getExpansionLoc(model.statements[id].range.getBegin())).getLine()));
+    r.report(model.pragma.location, clang::DiagnosticIDs::Remark,
+             "layer " + std::to_string(l + 1) + ": the statements at line" +
+                 (lines.size() > 1 ? "s " : " ") + llvm::join(lines, ", "));
+  }
+  for (const PipelineCut &cut : plan.cuts) {
+    std::string at = "cut after layer " + std::to_string(cut.after + 1);
+    if (cut.legal) {
+      r.report(model.pragma.location, clang::DiagnosticIDs::Remark,
+               at + ": legal (forward '" + cut.activation + "', backward '" + cut.gradient + "')");
+      continue;
+    }
+    for (const CutRefusal &c : cut.refusals)
+      r.report(model.pragma.location, clang::DiagnosticIDs::Remark,
+               at + ": refused: " + reason_message(c.reason) + ": " + c.detail + "; " + c.fix);
+  }
+}
+
+/// "pipeline": {"layers": [{"layer", "statements": [{"line", "text"}]}], "cuts":
+/// [{"after_layer", "legal", "activation", "gradient", "refusals": [{"reason", "message",
+/// "array", "detail", "fix", "first", "second"}]}]}; layers count from 1.
+nlohmann::json report_pipeline(const LoopModel &m, const PipelinePlan &plan,
+                               const clang::SourceManager &sm) {
+  using nlohmann::json;
+  auto statement = [&](unsigned id) {
+    const Statement &s = m.statements[id];
+    clang::PresumedLoc p = sm.getPresumedLoc(sm.getExpansionLoc(s.range.getBegin()));
+    return json{{"line", p.isValid() ? p.getLine() : 0}, {"text", s.text}};
+  };
+  json layers = json::array();
+  for (size_t l = 0; l < plan.layers.size(); ++l) {
+    json statements = json::array();
+    for (unsigned id : plan.layers[l].statements)
+      statements.push_back(statement(id));
+    layers.push_back({{"layer", l + 1}, {"statements", statements}});
+  }
+  json cuts = json::array();
+  for (const PipelineCut &cut : plan.cuts) {
+    json refusals = json::array();
+    for (const CutRefusal &r : cut.refusals)
+      refusals.push_back({{"reason", reason_name(r.reason)},
+                          {"message", reason_message(r.reason)},
+                          {"array", r.array},
+                          {"detail", r.detail},
+                          {"fix", r.fix},
+                          {"first", statement(r.first)},
+                          {"second", statement(r.second)}});
+    cuts.push_back({{"after_layer", cut.after + 1},
+                    {"legal", cut.legal},
+                    {"activation", cut.activation},
+                    {"gradient", cut.gradient},
+                    {"refusals", refusals}});
+  }
+  return {{"layers", layers}, {"cuts", cuts}};
 }
 
 nlohmann::json report_loop(const LoopModel &m, const Dependences &deps, const Schedule &s,
@@ -229,6 +303,8 @@ nlohmann::json report_loop(const LoopModel &m, const Dependences &deps, const Sc
     reasons.push_back(reason);
   }
   loop["reasons"] = reasons;
+  if (m.pragma.kind == PragmaKind::Pipeline)
+    loop["pipeline"] = report_pipeline(m, s.pipeline, sm);
   return loop;
 }
 

@@ -32,6 +32,16 @@ const char *reason_name(Reason reason) {
     return "model_too_large";
   case Reason::NotAPipeline:
     return "not_a_pipeline";
+  case Reason::PipelineTiedWeights:
+    return "pipeline_tied_weights";
+  case Reason::PipelineExtraFlow:
+    return "pipeline_extra_flow";
+  case Reason::PipelineSplitUpdate:
+    return "pipeline_split_update";
+  case Reason::PipelineCallSpansStages:
+    return "pipeline_call_spans_stages";
+  case Reason::PipelineUnknownEffect:
+    return "pipeline_unknown_effect";
   }
   return "?";
 }
@@ -66,6 +76,16 @@ const char *reason_message(Reason reason) {
     return "the loop has more dims than the dependence analysis takes";
   case Reason::NotAPipeline:
     return "the loop body is not a chain of stages";
+  case Reason::PipelineTiedWeights:
+    return "a weight is read by layers on both sides of the cut";
+  case Reason::PipelineExtraFlow:
+    return "more than the activation and its gradient crosses the cut";
+  case Reason::PipelineSplitUpdate:
+    return "an update of one stage's state touches the other stage's arrays";
+  case Reason::PipelineCallSpansStages:
+    return "a call that is not a weft::nn operation touches arrays of both stages";
+  case Reason::PipelineUnknownEffect:
+    return "a statement has effects weft cannot see, so it may touch any stage";
   }
   return "?";
 }

@@ -37,9 +37,22 @@ enum class Reason {
   AnalysisLimit,
   /// A statement runs in more loop dims than the analysis takes (Options::max_loop_dims).
   ModelTooLarge,
-  /// `#pragma weft pipeline`: the body is not a chain of stages that each depend only
-  /// on the stage before them in the same iteration.
+  /// `#pragma weft pipeline`: the body has fewer than two layers, or no cut point between
+  /// its layers is legal (analysis/Pipeline.h).
   NotAPipeline,
+  /// Pipeline cut: a weight (state that iterations carry) is read on both sides (tied
+  /// weights).
+  PipelineTiedWeights,
+  /// Pipeline cut: more than the activation forward and its gradient backward crosses
+  /// (a loss reading an early activation), or an array is written on both sides.
+  PipelineExtraFlow,
+  /// Pipeline cut: a statement that updates state of one side touches the other side's
+  /// arrays (an optimizer step over two stages).
+  PipelineSplitUpdate,
+  /// Pipeline cut: a call that is not a weft::nn operation touches arrays of both sides.
+  PipelineCallSpansStages,
+  /// Pipeline cut: a statement has effects weft cannot see, so it may touch any stage.
+  PipelineUnknownEffect,
 };
 
 /// The reason's stable spelling, used in the JSON report ("conflict", "may_alias", ...).

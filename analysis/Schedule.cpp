@@ -14,7 +14,7 @@
 //                  points of one hyperplane h . x = t are then independent. The schedule
 //                  also records the least and greatest component of those distances per
 //                  dim (the executor's halos), so that the rewrite runs no isl.
-// Pipeline loops: stage(source) <= stage(sink) for every dependence between iterations.
+// Pipeline loops: some cut point between two layers of the body is legal (Pipeline.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -69,6 +69,8 @@ public:
     s_.buffers.assign(buffers.begin(), buffers.end());
     s_.dims = m_.levels[0].dim_labels;
 
+    if (m_.pragma.kind == PragmaKind::Pipeline)
+      s_.pipeline = plan_pipeline(m_, d_);
     if (!d_.obstacles.empty()) {
       for (size_t i = 0; i < d_.obstacles.size(); ++i)
         s_.refusals.push_back(
@@ -558,27 +560,36 @@ private:
   //===------------------------------------------------------------------===//
 
   void pipeline() {
-    std::vector<unsigned> backward;
-    auto stage = [&](unsigned access) {
-      return m_.statements[m_.accesses[access].statement].position[1];
-    };
-    for (unsigned i = 0; i < d_.deps.size(); ++i) {
-      const Dependence &dep = d_.deps[i];
-      if (dep.carried && stage(dep.source) > stage(dep.sink))
-        backward.push_back(i);
-    }
-    if (backward.empty()) {
+    const PipelinePlan &plan = s_.pipeline;
+    std::vector<std::string> legal;
+    for (const PipelineCut &cut : plan.cuts)
+      if (cut.legal)
+        legal.push_back(std::to_string(cut.after + 1));
+    if (!legal.empty()) {
       s_.verdict = Verdict::Pipeline;
-      s_.why = "every dependence between iterations goes from a stage to the same or a "
-               "later stage, so consecutive iterations overlap stage by stage";
+      s_.why = "the body has " + std::to_string(plan.layers.size()) + " layers, and " +
+               (legal.size() > 1 ? "the cuts after layers " + llvm::join(legal, ", ") + " are"
+                                 : "the cut after layer " + legal[0] + " is") +
+               " legal: only an activation crosses forward and its gradient backward";
+      return;
+    }
+    if (plan.layers.size() < 2) {
+      s_.refusals.push_back({Reason::NotAPipeline, -1, -1,
+                             "a pipeline needs two or more layers, each with its own weights "
+                             "(read first by its forward operation, updated after its "
+                             "backward one)",
+                             -1, -1});
+      sequential();
       return;
     }
     std::set<Reason> seen;
-    for (unsigned i : backward)
-      if (seen.insert(Reason::NotAPipeline).second)
-        s_.refusals.push_back({Reason::NotAPipeline, static_cast<int>(i), -1,
-                               "move the update so that it happens in the stage that reads "
-                               "it, or later"});
+    for (size_t c = 0; c < plan.cuts.size(); ++c)
+      for (size_t r = 0; r < plan.cuts[c].refusals.size(); ++r) {
+        const CutRefusal &refusal = plan.cuts[c].refusals[r];
+        if (seen.insert(refusal.reason).second)
+          s_.refusals.push_back(
+              {refusal.reason, -1, -1, refusal.fix, static_cast<int>(c), static_cast<int>(r)});
+      }
     sequential();
   }
 };

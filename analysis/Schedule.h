@@ -4,6 +4,7 @@
 
 #include "Dependences.h"
 #include "LoopModel.h"
+#include "Pipeline.h"
 #include "Reason.h"
 
 #include <cstdint>
@@ -20,7 +21,7 @@ enum class Verdict {
   Rotation2D,   ///< no conflict differs in both of two dims (Orion: space and time)
   Wavefront,    ///< ordered: a unimodular skew whose first row every dependence advances
   Relaxed,      ///< the only conflicts are Buffer updates, allowed to be stale
-  Pipeline,     ///< `#pragma weft pipeline`: stages depend only on earlier stages
+  Pipeline,     ///< `#pragma weft pipeline`: a cut between layers is legal (Pipeline.h)
   Sequential,   ///< none of the above; `refusals` say why
 };
 
@@ -32,6 +33,9 @@ struct Refusal {
   int dependence = -1; ///< index into Dependences::deps, or -1
   int obstacle = -1;   ///< index into Dependences::obstacles, or -1
   std::string fix;     ///< what the user can change, or empty
+  /// Pipeline loops: the refused cut (index into Schedule::pipeline.cuts) and its
+  /// refusal, or -1.
+  int cut = -1, cut_refusal = -1;
 };
 
 struct Schedule {
@@ -56,6 +60,7 @@ struct Schedule {
   std::vector<std::string> reductions; ///< accumulators combined across iterations
   std::vector<std::string> buffers;    ///< Buffers whose updates may be stale
   std::vector<Refusal> refusals;       ///< Sequential: every reason found, most telling first
+  PipelinePlan pipeline;               ///< `#pragma weft pipeline` loops: layers and cuts
   std::string why;                     ///< the verdict explained in one sentence
 };
 

@@ -1,0 +1,350 @@
+//===- Pipeline.cpp - Layers and legal cut points of a pipeline loop -----===//
+//
+// Items. The top-level statements of the loop body (with what nests in them) are the
+// items; an item reads and writes the arrays its accesses touch. Reductions into a
+// weft::Accumulator commute and are left out. An array is *state* when a flow goes
+// from one iteration to a later one (analysis/Dependences.h: a carried flow): weights,
+// optimizer moments. Arrays that every iteration writes before it reads them
+// (activations, gradients) carry no flow between iterations: the write kills it.
+//
+// Layers, in source order:
+//   - an *anchor* is the first item touching some state array; each anchor starts a
+//     layer (a layer's forward operation reads its weights first);
+//   - an item touching state joins the layer of the earliest anchor among its state
+//     (state first touched in the backward part, such as an optimizer's moments, has no
+//     anchor of its own);
+//   - the *backward part* starts at the first item that is no anchor and touches state
+//     an earlier item touched (a backward operation reading a weight). Before it, an item
+//     joins the layer of the last earlier item that writes what it reads (its input),
+//     or starts a layer when there is none; from it on, an item joins the layer of the
+//     first later item that reads what it writes (the layer its gradient goes to),
+//     else of its last producer, else the last layer.
+// Cuts: the cut after layer k splits the items into those of layers 0..k (before) and
+// the rest (after); its legality is stated in Pipeline.h and checked array by array.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Pipeline.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+
+namespace weft {
+
+namespace {
+
+struct Item {
+  std::vector<unsigned> statements;
+  std::map<unsigned, unsigned> reads, writes; ///< array -> first statement with that access
+  bool writes_state = false;
+  bool summarized_call = false;    ///< calls a function weft summarized from its body
+  std::optional<unsigned> unknown; ///< a statement with effects weft cannot see
+  bool touches(unsigned a) const { return reads.count(a) || writes.count(a); }
+  unsigned statement_of(unsigned a) const {
+    auto w = writes.find(a);
+    return w != writes.end() ? w->second : reads.at(a);
+  }
+};
+
+class PipelineBuilder {
+public:
+  PipelineBuilder(const LoopModel &model, const Dependences &deps) : m_(model), d_(deps) {}
+
+  PipelinePlan run() {
+    collect_items();
+    assign_layers();
+    for (unsigned k = 0; k + 1 < plan_.layers.size(); ++k)
+      plan_.cuts.push_back(cut_after(k));
+    return plan_;
+  }
+
+private:
+  const LoopModel &m_;
+  const Dependences &d_;
+  std::vector<Item> items_;
+  std::set<unsigned> state_;
+  std::vector<int> layer_of_; ///< per item
+  PipelinePlan plan_;
+
+  void collect_items() {
+    std::map<unsigned, unsigned> item_of_position;
+    std::vector<unsigned> item_of_statement(m_.statements.size());
+    for (const Statement &s : m_.statements) {
+      unsigned position = s.position.size() > 1 ? s.position[1] : 0;
+      auto [it, fresh] = item_of_position.emplace(position, items_.size());
+      if (fresh)
+        items_.emplace_back();
+      items_[it->second].statements.push_back(s.id);
+      item_of_statement[s.id] = it->second;
+    }
+    for (const Dependence &dep : d_.deps) {
+      unsigned a = m_.accesses[dep.source].array;
+      if (dep.kind == DependenceKind::Flow && dep.carried &&
+          m_.arrays[a].kind != ArrayKind::Accumulator)
+        state_.insert(a);
+    }
+    for (const Access &a : m_.accesses) {
+      if (a.kind == AccessKind::Reduce || m_.arrays[a.array].kind == ArrayKind::Accumulator)
+        continue;
+      Item &item = items_[item_of_statement[a.statement]];
+      auto &map = a.is_write() ? item.writes : item.reads;
+      map.emplace(a.array, a.statement);
+      if (a.is_write() && state_.count(a.array))
+        item.writes_state = true;
+    }
+    for (const Call &c : m_.calls) {
+      Item &item = items_[item_of_statement[c.statement]];
+      if (c.unknown_effects && !item.unknown)
+        item.unknown = c.statement;
+      if (c.summarized)
+        item.summarized_call = true;
+    }
+    for (const UnknownEffect &u : m_.unknown_effects)
+      if (!items_[item_of_statement[u.statement]].unknown)
+        items_[item_of_statement[u.statement]].unknown = u.statement;
+  }
+
+  bool feeds(unsigned from, unsigned to) const {
+    for (const auto &[a, s] : items_[from].writes)
+      if (items_[to].reads.count(a))
+        return true;
+    return false;
+  }
+
+  int new_layer(unsigned item) {
+    plan_.layers.emplace_back();
+    layer_of_[item] = static_cast<int>(plan_.layers.size() - 1);
+    return layer_of_[item];
+  }
+
+  void assign_layers() {
+    unsigned n = items_.size();
+    layer_of_.assign(n, -1);
+    // The anchor of each state array: the first item touching it.
+    std::map<unsigned, unsigned> anchor; // state array -> item
+    std::set<unsigned> anchors;
+    for (unsigned i = 0; i < n; ++i)
+      for (unsigned a : state_)
+        if (items_[i].touches(a) && anchor.emplace(a, i).second)
+          anchors.insert(i);
+    unsigned backward = n;
+    for (unsigned i = 0; i < n && backward == n; ++i)
+      if (!anchors.count(i))
+        for (unsigned a : state_)
+          if (items_[i].touches(a) && anchor.at(a) < i)
+            backward = i;
+    // State first touched in the backward part (an optimizer's moments) starts no layer:
+    // its item joins the layer of the weights it updates.
+    for (auto it = anchor.begin(); it != anchor.end();)
+      it = it->second >= backward ? anchor.erase(it) : std::next(it);
+    for (auto it = anchors.begin(); it != anchors.end();)
+      it = *it >= backward ? anchors.erase(it) : std::next(it);
+
+    for (unsigned i = 0; i < n; ++i) {
+      if (anchors.count(i)) {
+        new_layer(i);
+        continue;
+      }
+      std::optional<unsigned> earliest;
+      for (const auto &[a, first] : anchor)
+        if (items_[i].touches(a) && (!earliest || first < *earliest))
+          earliest = first;
+      if (earliest) {
+        layer_of_[i] = layer_of_[*earliest];
+        continue;
+      }
+      if (i >= backward)
+        continue; // below, from the last item up
+      std::optional<unsigned> producer;
+      for (unsigned j = 0; j < i; ++j)
+        if (feeds(j, i))
+          producer = j;
+      // Without any state the body is a chain of statements: each is a layer.
+      if (producer && !anchor.empty())
+        layer_of_[i] = layer_of_[*producer];
+      else
+        new_layer(i);
+    }
+    if (plan_.layers.empty() && n > 0)
+      new_layer(n - 1);
+    for (unsigned i = n; i-- > backward;) {
+      if (layer_of_[i] >= 0)
+        continue;
+      for (unsigned j = i + 1; j < n && layer_of_[i] < 0; ++j)
+        if (layer_of_[j] >= 0 && feeds(i, j))
+          layer_of_[i] = layer_of_[j];
+      for (unsigned j = i; j-- > 0 && layer_of_[i] < 0;)
+        if (layer_of_[j] >= 0 && feeds(j, i))
+          layer_of_[i] = layer_of_[j];
+      if (layer_of_[i] < 0)
+        layer_of_[i] = static_cast<int>(plan_.layers.size() - 1);
+    }
+    for (unsigned i = 0; i < n; ++i)
+      for (unsigned s : items_[i].statements)
+        plan_.layers[layer_of_[i]].statements.push_back(s);
+  }
+
+  std::string quoted(unsigned statement) const {
+    std::string text = m_.statements[statement].text;
+    if (text.size() > 60)
+      text = text.substr(0, 57) + "...";
+    return "'" + text + "'";
+  }
+
+  PipelineCut cut_after(unsigned k) {
+    PipelineCut cut;
+    cut.after = k;
+    auto before = [&](unsigned item) { return layer_of_[item] <= static_cast<int>(k); };
+    for (unsigned i = 0; i < items_.size(); ++i)
+      if (items_[i].unknown) {
+        unsigned s = *items_[i].unknown;
+        cut.refusals.push_back({Reason::PipelineUnknownEffect, "", s, s,
+                                quoted(s) + " has effects weft cannot see",
+                                "keep calls weft cannot see out of the loop, or declare their "
+                                "effects"});
+        return cut;
+      }
+
+    struct Flow {
+      unsigned array, writer, reader; // statements
+      bool into_update;               // the reader updates state that iterations carry
+    };
+    std::vector<Flow> forward, backward;
+    for (unsigned a = 0; a < m_.arrays.size(); ++a) {
+      std::vector<unsigned> side[2]; // items before / after the cut touching a
+      for (unsigned i = 0; i < items_.size(); ++i)
+        if (items_[i].touches(a))
+          side[before(i) ? 0 : 1].push_back(i);
+      if (side[0].empty() || side[1].empty())
+        continue;
+      const std::string &name = m_.arrays[a].name;
+      auto refuse = [&](Reason reason, unsigned first_item, unsigned second_item,
+                        const std::string &detail, const std::string &fix) {
+        cut.refusals.push_back({reason, name, items_[first_item].statement_of(a),
+                                items_[second_item].statement_of(a), detail, fix});
+      };
+      auto find = [&](int s, auto pred) -> std::optional<unsigned> {
+        for (unsigned i : side[s])
+          if (pred(items_[i]))
+            return i;
+        return std::nullopt;
+      };
+      auto writer = [&](const Item &it) { return it.writes.count(a) != 0; };
+      auto pure_reader = [&](const Item &it) { return !it.writes.count(a); };
+      auto summarized = [](const Item &it) { return it.summarized_call; };
+      auto updater = [](const Item &it) { return it.writes_state; };
+      unsigned a0 = side[0].front(), a1 = side[1].front();
+
+      if (auto c0 = find(0, summarized), c1 = find(1, summarized); c0 || c1) {
+        unsigned f = c0 ? *c0 : a0, s = c1 ? *c1 : a1;
+        unsigned call = c0 ? f : s;
+        refuse(Reason::PipelineCallSpansStages, f, s,
+               quoted(items_[call].statement_of(a)) +
+                   " calls a function that is not a weft::nn "
+                   "operation, and '" +
+                   name + "' is touched on both sides of the cut",
+               "keep the call's arrays in one stage, or split the call into one per stage");
+        continue;
+      }
+      if (state_.count(a)) {
+        auto r0 = find(0, pure_reader), r1 = find(1, pure_reader);
+        if (r0 && r1) {
+          refuse(Reason::PipelineTiedWeights, *r0, *r1,
+                 "the weight '" + name + "' is read on both sides of the cut, by " +
+                     quoted(items_[*r0].statement_of(a)) + " and " +
+                     quoted(items_[*r1].statement_of(a)),
+                 "keep the layers that share '" + name +
+                     "' in one stage, or give each its own "
+                     "copy");
+        } else {
+          unsigned f = find(0, writer).value_or(a0), s = find(1, writer).value_or(a1);
+          refuse(Reason::PipelineSplitUpdate, f, s,
+                 "'" + name +
+                     "' is state that iterations carry, touched on both sides of the "
+                     "cut, by " +
+                     quoted(items_[f].statement_of(a)) + " and " +
+                     quoted(items_[s].statement_of(a)),
+                 "update each stage's state with its own operation (one nn::sgd or nn::adam "
+                 "per layer)");
+        }
+        continue;
+      }
+      auto w0 = find(0, writer), w1 = find(1, writer);
+      if (w0 && w1) {
+        refuse(Reason::PipelineExtraFlow, *w0, *w1,
+               "'" + name + "' is written on both sides of the cut, by " +
+                   quoted(items_[*w0].statement_of(a)) + " and " +
+                   quoted(items_[*w1].statement_of(a)),
+               "give each stage its own array");
+        continue;
+      }
+      if (!w0 && !w1)
+        continue; // read-only here: data and constants every stage may read
+      int from = w0 ? 0 : 1;
+      unsigned w = w0 ? *w0 : *w1;
+      auto u = find(1 - from, updater);
+      auto r = u ? u : find(1 - from, [&](const Item &it) { return it.reads.count(a) != 0; });
+      if (!r)
+        continue;
+      Flow flow{a, items_[w].statement_of(a), items_[*r].statement_of(a), u.has_value()};
+      (from == 0 ? forward : backward).push_back(flow);
+    }
+
+    // The activation is the forward flow written last, the gradient the backward flow
+    // read last; a flow into an update of state is one only when it is the sole flow
+    // (a stage that updates running statistics from its input). Any other flow is
+    // refused: into an update, as an update spanning stages.
+    auto extra = [&](std::vector<Flow> &flows, bool is_forward, std::string &main) {
+      if (flows.empty())
+        return;
+      auto key = [&](const Flow &f) {
+        return std::make_pair(!f.into_update, is_forward ? f.writer : f.reader);
+      };
+      auto best = std::max_element(flows.begin(), flows.end(),
+                                   [&](const Flow &x, const Flow &y) { return key(x) < key(y); });
+      main = m_.arrays[best->array].name;
+      for (const Flow &f : flows) {
+        if (&f == &*best)
+          continue;
+        const std::string &name = m_.arrays[f.array].name;
+        unsigned first = is_forward ? f.writer : f.reader,
+                 second = is_forward ? f.reader : f.writer;
+        if (f.into_update) {
+          cut.refusals.push_back(
+              {Reason::PipelineSplitUpdate, name, first, second,
+               quoted(f.reader) + " updates state on one side of the cut and reads '" + name +
+                   "', which " + quoted(f.writer) + " writes on the other",
+               "update each stage's state with its own operation (one nn::sgd or nn::adam per "
+               "layer)"});
+          continue;
+        }
+        cut.refusals.push_back(
+            {Reason::PipelineExtraFlow, name, first, second,
+             "'" + name + "' crosses the cut " + (is_forward ? "forward" : "backward") +
+                 " besides the " + (is_forward ? "activation '" : "gradient '") + main +
+                 "': " + quoted(f.writer) + " writes it and " + quoted(f.reader) + " reads it",
+             "keep the layers that read '" + name +
+                 "' in the stage that writes it, or cut "
+                 "elsewhere"});
+      }
+    };
+    extra(forward, true, cut.activation);
+    extra(backward, false, cut.gradient);
+    cut.legal = cut.refusals.empty();
+    if (!cut.legal) {
+      cut.activation.clear();
+      cut.gradient.clear();
+    }
+    return cut;
+  }
+};
+
+} // namespace
+
+PipelinePlan plan_pipeline(const LoopModel &model, const Dependences &deps) {
+  return PipelineBuilder(model, deps).run();
+}
+
+} // namespace weft

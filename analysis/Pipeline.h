@@ -1,0 +1,61 @@
+//===- Pipeline.h - Layers and legal cut points of a pipeline loop -------===//
+#ifndef WEFT_ANALYSIS_PIPELINE_H
+#define WEFT_ANALYSIS_PIPELINE_H
+
+#include "Dependences.h"
+#include "LoopModel.h"
+#include "Reason.h"
+
+#include <string>
+#include <vector>
+
+namespace weft {
+
+/// A group of the loop body's top-level statements that one stage must run together:
+/// a layer's forward operation, its backward operation and the updates of its state.
+struct PipelineLayer {
+  std::vector<unsigned> statements; ///< indices into LoopModel::statements, in source order
+};
+
+/// Why a cut point is refused: the array that crosses it and two statements, one on
+/// each side, that touch it.
+struct CutRefusal {
+  Reason reason;
+  std::string array;
+  unsigned first = 0, second = 0; ///< statements: `first` before the cut, `second` after
+  std::string detail;             ///< the refusal in words, naming the array and statements
+  std::string fix;
+};
+
+/// The cut between layer `after` and layer `after + 1` (0-based): the stage before it
+/// runs layers [0, after], the stage after it the rest.
+struct PipelineCut {
+  unsigned after = 0;
+  bool legal = false;
+  std::string activation; ///< legal cuts: the array that crosses forward (may be empty)
+  std::string gradient;   ///< legal cuts: the array that crosses backward (may be empty)
+  std::vector<CutRefusal> refusals;
+};
+
+struct PipelinePlan {
+  std::vector<PipelineLayer> layers;
+  std::vector<PipelineCut> cuts; ///< one per pair of consecutive layers
+};
+
+/// The layers of a `#pragma weft pipeline` loop body and, for each cut point between
+/// consecutive layers, whether it is legal (docs/design.md, "Pipelines"). A cut is
+/// legal iff, over the arrays touched on both sides of it,
+///   - no array that iterations carry (a flow from one iteration to a later one: a
+///     weight, an optimizer state) is touched on both sides,
+///   - no statement of one side that updates carried state touches the other side's
+///     arrays, and no call weft summarized from its body (not a weft::nn operation)
+///     touches arrays of both sides,
+///   - at most one array is written before the cut and read after it (the activation)
+///     and at most one is written after it and read before it (its gradient), and no
+///     array is written on both sides;
+/// and the loop has no statement with effects weft cannot see.
+PipelinePlan plan_pipeline(const LoopModel &model, const Dependences &deps);
+
+} // namespace weft
+
+#endif // WEFT_ANALYSIS_PIPELINE_H
