@@ -47,6 +47,12 @@ std::optional<Refused> LoopRewriter::rewrite(const AnalyzedLoop &loop, std::stri
     return Refused{"the pipeline executor (gpu-runtime) is not built yet"};
   if (s.verdict == Verdict::Sequential)
     return Refused{"its verdict is sequential"};
+  // A weft::nn kernel takes the address of the storage it views (DistArray::data), which
+  // worker threads of an executor must not do; such loops run as pipelines only.
+  for (const Call &c : m.calls)
+    if (c.declared_effects)
+      return Refused{"it calls '" + c.callee + "', and weft::nn operations run only in "
+                     "pipeline loops"};
   if (s.verdict == Verdict::Wavefront) {
     std::variant<std::vector<Header>, Refused> h = wavefront_headers(context_, loop, text_);
     if (auto *r = std::get_if<Refused>(&h))

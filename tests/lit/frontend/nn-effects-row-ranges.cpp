@@ -1,7 +1,7 @@
 // weft::nn calls are modelled from the effects their declarations state: a whole array
 // for an array argument, a range of rows for nn::rows(A, first, count). The loop over
 // minibatches is proven data_parallel (each iteration writes its own rows), and the
-// rewrite keeps it sequential because a range is not a key the executor can partition.
+// rewrite keeps it sequential: weft::nn operations run only in pipeline loops.
 // RUN: %weftc --emit=model %s | FileCheck %s
 // RUN: %weftc %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=DIAG
 #include <weft/nn.h>
@@ -24,4 +24,4 @@ void forward(nn::Tensor &X, int batches) {
 // CHECK: read Y[16*k <= . < 16*k + 16, ?] `nn::rows(Y, k * B, B)`
 // CHECK: write H[16*k <= . < 16*k + 16, ?] `nn::rows(H, k * B, B)`
 // CHECK: call weft::nn::relu
-// DIAG: warning: loop kept sequential: it writes rows of 'Y' that no single key of the loop names {{.*}}(its verdict is data_parallel)
+// DIAG: warning: loop kept sequential: it calls 'weft::nn::linear', and weft::nn operations run only in pipeline loops (its verdict is data_parallel)
