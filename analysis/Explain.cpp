@@ -82,6 +82,10 @@ std::string source_iteration(const LoopModel &m) {
                             : "iteration (" + llvm::join(labels, ", ") + ")";
 }
 
+std::string quoted_or_none(const std::string &name) {
+  return name.empty() ? "nothing" : "'" + name + "'";
+}
+
 class Reporter {
 public:
   Reporter(clang::ASTContext &ctx) : diags_(ctx.getDiagnostics()) {}
@@ -183,7 +187,8 @@ void explain_outcome(clang::ASTContext &context, const LoopModel &model, const S
     std::string at = "cut after layer " + std::to_string(cut.after + 1);
     if (cut.legal) {
       r.report(model.pragma.location, clang::DiagnosticIDs::Remark,
-               at + ": legal (forward '" + cut.activation + "', backward '" + cut.gradient + "')");
+               at + ": legal (forward " + quoted_or_none(cut.activation) + ", backward " +
+                   quoted_or_none(cut.gradient) + ")");
       continue;
     }
     for (const CutRefusal &c : cut.refusals)
@@ -227,7 +232,10 @@ nlohmann::json report_pipeline(const LoopModel &m, const PipelinePlan &plan,
                     {"gradient", cut.gradient},
                     {"refusals", refusals}});
   }
-  return {{"layers", layers}, {"cuts", cuts}};
+  json distinct = json::array();
+  for (const auto &[x, y] : plan.assumed_distinct)
+    distinct.push_back({x, y});
+  return {{"layers", layers}, {"cuts", cuts}, {"assumed_distinct", distinct}};
 }
 
 nlohmann::json report_loop(const LoopModel &m, const Dependences &deps, const Schedule &s,

@@ -39,8 +39,9 @@ struct Item {
   std::vector<unsigned> statements;
   std::map<unsigned, unsigned> reads, writes; ///< array -> first statement with that access
   bool writes_state = false;
-  bool summarized_call = false;    ///< calls a function weft summarized from its body
-  std::optional<unsigned> unknown; ///< a statement with effects weft cannot see
+  bool summarized_call = false; ///< calls a function weft summarized from its body
+  bool replicable = false;      ///< every stage can compute it for itself (collect_items)
+  std::optional<unsigned> unknown_statement; ///< a statement with effects weft cannot see
   bool touches(unsigned a) const { return reads.count(a) || writes.count(a); }
   unsigned statement_of(unsigned a) const {
     auto w = writes.find(a);
@@ -53,10 +54,27 @@ public:
   PipelineBuilder(const LoopModel &model, const Dependences &deps) : m_(model), d_(deps) {}
 
   PipelinePlan run() {
+    // Without every dependence, state cannot be told from activations: no plan.
+    for (const Obstacle &o : d_.obstacles)
+      if (o.reason == Reason::AnalysisLimit || o.reason == Reason::ModelTooLarge)
+        return plan_;
     collect_items();
     assign_layers();
     for (unsigned k = 0; k + 1 < plan_.layers.size(); ++k)
       plan_.cuts.push_back(cut_after(k));
+    // Arrays of different layers that the analysis took to be different objects: an
+    // executor must check them at run time, as for the other schedules.
+    for (const auto &[x, y] : d_.assumed_distinct) {
+      std::set<int> lx, ly;
+      for (unsigned i = 0; i < items_.size(); ++i) {
+        if (items_[i].touches(x))
+          lx.insert(layer_of_[i]);
+        if (items_[i].touches(y))
+          ly.insert(layer_of_[i]);
+      }
+      if (!lx.empty() && !ly.empty() && lx != ly)
+        plan_.assumed_distinct.push_back({m_.arrays[x].name, m_.arrays[y].name});
+    }
     return plan_;
   }
 
@@ -65,15 +83,15 @@ private:
   const Dependences &d_;
   std::vector<Item> items_;
   std::set<unsigned> state_;
-  std::vector<int> layer_of_; ///< per item
+  std::set<unsigned> replicated_; ///< locals only replicable items write: each stage's own
+  std::vector<int> layer_of_;     ///< per item
   PipelinePlan plan_;
 
   void collect_items() {
-    std::map<unsigned, unsigned> item_of_position;
+    std::map<int, unsigned> item_of_position;
     std::vector<unsigned> item_of_statement(m_.statements.size());
     for (const Statement &s : m_.statements) {
-      unsigned position = s.position.size() > 1 ? s.position[1] : 0;
-      auto [it, fresh] = item_of_position.emplace(position, items_.size());
+      auto [it, fresh] = item_of_position.emplace(s.item, items_.size());
       if (fresh)
         items_.emplace_back();
       items_[it->second].statements.push_back(s.id);
@@ -94,16 +112,53 @@ private:
       if (a.is_write() && state_.count(a.array))
         item.writes_state = true;
     }
-    for (const Call &c : m_.calls) {
-      Item &item = items_[item_of_statement[c.statement]];
-      if (c.unknown_effects && !item.unknown)
-        item.unknown = c.statement;
+    for (const Call &c : m_.calls)
       if (c.summarized)
-        item.summarized_call = true;
-    }
+        items_[item_of_statement[c.statement]].summarized_call = true;
     for (const UnknownEffect &u : m_.unknown_effects)
-      if (!items_[item_of_statement[u.statement]].unknown)
-        items_[item_of_statement[u.statement]].unknown = u.statement;
+      items_[item_of_statement[u.statement]].unknown_statement = u.statement;
+    for (const Call &c : m_.calls)
+      if (c.unknown_effects)
+        items_[item_of_statement[c.statement]].unknown_statement = c.statement;
+    // Items every stage can compute for itself: they write only scalars local to an
+    // iteration and read only what the loop never writes or what such items write (a
+    // learning rate computed from the step number).
+    std::set<unsigned> computed; // arrays written by replicable items
+    for (Item &item : items_) {
+      bool replicable = !item.writes.empty() && !item.unknown_statement;
+      for (const auto &[a, s] : item.writes)
+        replicable = replicable && m_.arrays[a].local && m_.arrays[a].kind == ArrayKind::Scalar;
+      for (const auto &[a, s] : item.reads)
+        replicable = replicable && (computed.count(a) || !written_anywhere(a));
+      if (!replicable)
+        continue;
+      item.replicable = true;
+      for (const auto &[a, s] : item.writes)
+        computed.insert(a);
+    }
+    for (unsigned a : computed) {
+      bool other_writer = false;
+      for (const Item &item : items_)
+        other_writer = other_writer || (!item.replicable && item.writes.count(a));
+      if (!other_writer)
+        replicated_.insert(a);
+    }
+  }
+
+  bool written_anywhere(unsigned a) const {
+    for (const Access &x : m_.accesses)
+      if (x.array == a && x.is_write())
+        return true;
+    return false;
+  }
+
+  /// The first statement whose range starts at or after `range`'s start (source order),
+  /// else the last one.
+  unsigned first_statement_at(clang::SourceRange range) const {
+    for (const Statement &s : m_.statements)
+      if (!(s.range.getBegin() < range.getBegin()))
+        return s.id;
+    return m_.statements.empty() ? 0 : m_.statements.back().id;
   }
 
   bool feeds(unsigned from, unsigned to) const {
@@ -143,6 +198,8 @@ private:
       it = *it >= backward ? anchors.erase(it) : std::next(it);
 
     for (unsigned i = 0; i < n; ++i) {
+      if (items_[i].replicable)
+        continue; // below: each stage computes it; listed with its first consumer
       if (anchors.count(i)) {
         new_layer(i);
         continue;
@@ -169,8 +226,8 @@ private:
     }
     if (plan_.layers.empty() && n > 0)
       new_layer(n - 1);
-    for (unsigned i = n; i-- > backward;) {
-      if (layer_of_[i] >= 0)
+    for (unsigned i = n; i-- > 0;) {
+      if (layer_of_[i] >= 0 || (i < backward && !items_[i].replicable))
         continue;
       for (unsigned j = i + 1; j < n && layer_of_[i] < 0; ++j)
         if (layer_of_[j] >= 0 && feeds(i, j))
@@ -198,14 +255,31 @@ private:
     cut.after = k;
     auto before = [&](unsigned item) { return layer_of_[item] <= static_cast<int>(k); };
     for (unsigned i = 0; i < items_.size(); ++i)
-      if (items_[i].unknown) {
-        unsigned s = *items_[i].unknown;
+      if (items_[i].unknown_statement) {
+        unsigned s = *items_[i].unknown_statement;
         cut.refusals.push_back({Reason::PipelineUnknownEffect, "", s, s,
                                 quoted(s) + " has effects weft cannot see",
                                 "keep calls weft cannot see out of the loop, or declare their "
                                 "effects"});
         return cut;
       }
+    // Anything else that keeps the loop sequential by itself (an early exit, a read of an
+    // accumulator) refuses every cut too.
+    if (!d_.obstacles.empty()) {
+      const Obstacle &o = d_.obstacles.front();
+      unsigned s = first_statement_at(o.range);
+      cut.refusals.push_back({o.reason, "", s, s, o.detail, ""});
+      return cut;
+    }
+    if (!m_.continues.empty()) {
+      unsigned s = first_statement_at(m_.continues.front());
+      cut.refusals.push_back({Reason::PipelineControlFlow, "", s, s,
+                              "a 'continue' of the loop skips the statements after it, on both "
+                              "sides of the cut",
+                              "compute what the condition decides as data (a step of zero), or "
+                              "move the condition out of the loop"});
+      return cut;
+    }
 
     struct Flow {
       unsigned array, writer, reader; // statements
@@ -217,7 +291,7 @@ private:
       for (unsigned i = 0; i < items_.size(); ++i)
         if (items_[i].touches(a))
           side[before(i) ? 0 : 1].push_back(i);
-      if (side[0].empty() || side[1].empty())
+      if (side[0].empty() || side[1].empty() || replicated_.count(a))
         continue;
       const std::string &name = m_.arrays[a].name;
       auto refuse = [&](Reason reason, unsigned first_item, unsigned second_item,
@@ -252,7 +326,9 @@ private:
         auto r0 = find(0, pure_reader), r1 = find(1, pure_reader);
         if (r0 && r1) {
           refuse(Reason::PipelineTiedWeights, *r0, *r1,
-                 "the weight '" + name + "' is read on both sides of the cut, by " +
+                 "'" + name +
+                     "', which iterations carry (a weight), is read on both sides of "
+                     "the cut, by " +
                      quoted(items_[*r0].statement_of(a)) + " and " +
                      quoted(items_[*r1].statement_of(a)),
                  "keep the layers that share '" + name +

@@ -38,8 +38,12 @@ struct PipelineCut {
 };
 
 struct PipelinePlan {
-  std::vector<PipelineLayer> layers;
-  std::vector<PipelineCut> cuts; ///< one per pair of consecutive layers
+  std::vector<PipelineLayer> layers; ///< empty when the dependence analysis was incomplete
+  std::vector<PipelineCut> cuts;     ///< one per pair of consecutive layers
+  /// Names of arrays in different layers that may be one object (references weft cannot
+  /// follow) and were taken to be distinct: a pipeline executor must check them at run
+  /// time, as the other executors do, before it runs the stages apart.
+  std::vector<std::pair<std::string, std::string>> assumed_distinct;
 };
 
 /// The layers of a `#pragma weft pipeline` loop body and, for each cut point between
@@ -52,8 +56,10 @@ struct PipelinePlan {
 ///     touches arrays of both sides,
 ///   - at most one array is written before the cut and read after it (the activation)
 ///     and at most one is written after it and read before it (its gradient), and no
-///     array is written on both sides;
-/// and the loop has no statement with effects weft cannot see.
+///     array is written on both sides (scalars that every stage can compute for itself
+///     from the step number and invariants are not counted);
+/// and the loop has no statement with effects weft cannot see, no other obstacle
+/// (Dependences::obstacles) and no `continue` of its own.
 PipelinePlan plan_pipeline(const LoopModel &model, const Dependences &deps);
 
 } // namespace weft

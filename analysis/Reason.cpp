@@ -42,6 +42,8 @@ const char *reason_name(Reason reason) {
     return "pipeline_call_spans_stages";
   case Reason::PipelineUnknownEffect:
     return "pipeline_unknown_effect";
+  case Reason::PipelineControlFlow:
+    return "pipeline_control_flow";
   }
   return "?";
 }
@@ -86,6 +88,8 @@ const char *reason_message(Reason reason) {
     return "a call that is not a weft::nn operation touches arrays of both stages";
   case Reason::PipelineUnknownEffect:
     return "a statement has effects weft cannot see, so it may touch any stage";
+  case Reason::PipelineControlFlow:
+    return "a 'continue' decides whether statements of both stages run";
   }
   return "?";
 }

@@ -53,6 +53,9 @@ enum class Reason {
   PipelineCallSpansStages,
   /// Pipeline cut: a statement has effects weft cannot see, so it may touch any stage.
   PipelineUnknownEffect,
+  /// Pipeline cut: a `continue` of the loop makes whether later statements run depend on
+  /// a value one stage computes.
+  PipelineControlFlow,
 };
 
 /// The reason's stable spelling, used in the JSON report ("conflict", "may_alias", ...).

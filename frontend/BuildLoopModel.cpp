@@ -413,6 +413,7 @@ unsigned ModelBuilder::new_statement(const Ctx &c, SourceRange range) {
   s.levels = c.nest;
   s.position = c.position;
   s.conditional = c.conditional;
+  s.item = body_item_;
   for (unsigned l : c.nest)
     if (tainted_.count(l))
       s.conditional = true;
@@ -451,6 +452,14 @@ void ModelBuilder::visit_in(const Expr *e, Mode mode, unsigned stmt, const Ctx &
 void ModelBuilder::walk_stmt(const Stmt *s, Ctx &c, unsigned &counter) {
   if (!s)
     return;
+  // Each statement directly in the annotated loop's body is an item: what nests in it
+  // (an if's branches, a block, an inner loop) belongs to it.
+  if (c.nest.size() == 1 && body_item_ < 0 && !isa<CompoundStmt>(s)) {
+    body_item_ = static_cast<int>(body_items_++);
+    walk_stmt(s, c, counter);
+    body_item_ = -1;
+    return;
+  }
   if (const auto *cs = dyn_cast<CompoundStmt>(s)) {
     for (const Stmt *child : cs->body())
       walk_stmt(child, c, counter);
@@ -493,6 +502,8 @@ void ModelBuilder::walk_stmt(const Stmt *s, Ctx &c, unsigned &counter) {
     return;
   if (isa<ContinueStmt>(s)) {
     tainted_.insert(c.nest.back());
+    if (c.nest.size() == 1)
+      m_.continues.push_back(s->getSourceRange());
     return;
   }
   if (isa<BreakStmt>(s)) {

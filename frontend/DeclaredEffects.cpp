@@ -47,6 +47,35 @@ std::optional<std::string> annotation(const Decl *d, llvm::StringRef prefix) {
   return std::nullopt;
 }
 
+/// The declaration of `fd` that is written with the annotation (not inherited by a later
+/// redeclaration): its parameter names are the ones the annotation names.
+const FunctionDecl *annotated_declaration(const FunctionDecl *fd, llvm::StringRef prefix) {
+  for (const FunctionDecl *d : fd->redecls())
+    for (const auto *attr : d->specific_attrs<AnnotateAttr>())
+      if (!attr->isInherited() && attr->getAnnotation().startswith(prefix))
+        return d;
+  return fd;
+}
+
+/// Whether every redeclaration of `fd` names its parameters as `annotated` does (a
+/// redeclaration may rename them; weft then cannot tell which names the annotation meant).
+bool same_parameter_names(const FunctionDecl *fd, const FunctionDecl *annotated) {
+  for (const FunctionDecl *d : fd->redecls())
+    for (unsigned p = 0; p < d->getNumParams() && p < annotated->getNumParams(); ++p)
+      if (!d->getParamDecl(p)->getName().empty() &&
+          d->getParamDecl(p)->getName() != annotated->getParamDecl(p)->getName())
+        return false;
+  return true;
+}
+
+std::string without_spaces(const std::string &text) {
+  std::string out;
+  for (char c : text)
+    if (!std::isspace(static_cast<unsigned char>(c)))
+      out += c;
+  return out;
+}
+
 bool is_view_class(QualType type) {
   const auto *record = type.getNonReferenceType()->getAsCXXRecordDecl();
   return record && annotation(record, "weft.view_class");
@@ -153,35 +182,58 @@ bool ModelBuilder::visit_declared_call(const CallExpr *call, const FunctionDecl 
   record_call.declared_effects = true;
 
   std::vector<Effect> effects;
-  std::string error = parse_effects(*text_of_effects, fd, effects);
+  const FunctionDecl *annotated = annotated_declaration(fd, "weft.effects:");
+  std::string error = parse_effects(*text_of_effects, annotated, effects);
+  if (error.empty() && !same_parameter_names(fd, annotated))
+    error = "a redeclaration names the parameters differently";
+  const auto *method = dyn_cast<CXXMethodDecl>(fd);
+  if (error.empty() && method && !method->isStatic())
+    error = "it is declared on a method, whose object the declaration cannot name";
+  if (error.empty() && fd->isVariadic())
+    error = "it takes variadic arguments, which the declaration cannot name";
   if (!error.empty()) {
     record_call.unknown_effects = true;
-    record_call.why = "its WEFT_EFFECTS declaration does not parse: " + error;
+    record_call.why = "its WEFT_EFFECTS declaration does not hold: " + error;
     m_.calls.push_back(record_call);
-    for (const Expr *arg : call->arguments())
-      visit(arg, Mode::Read, may);
+    // The arguments are read; a rows(...) view among them is its arguments (the call
+    // with unknown effects already keeps the loop sequential).
+    for (const Expr *arg : call->arguments()) {
+      const auto *view = dyn_cast<CallExpr>(through_views(arg));
+      if (view && declares_view(view->getDirectCallee()))
+        for (const Expr *view_arg : view->arguments())
+          visit(view_arg, Mode::Read, may);
+      else
+        visit(arg, Mode::Read, may);
+    }
     return true;
   }
   m_.calls.push_back(record_call);
 
+  // A default argument has no spelling of its own: name it by its parameter.
+  auto spelling_of = [&](const Expr *arg, const ParmVarDecl *param) {
+    std::string spelling = isa<CXXDefaultArgExpr>(arg) ? "" : text(arg->getSourceRange());
+    return spelling.empty() ? "the default argument of '" + param->getNameAsString() + "'"
+                            : spelling;
+  };
   unsigned args = std::min<unsigned>(call->getNumArgs(), fd->getNumParams());
   for (unsigned p = 0; p < args; ++p) {
     const Expr *arg = call->getArg(p);
-    const ParmVarDecl *param = fd->getParamDecl(p);
+    const ParmVarDecl *param = annotated->getParamDecl(p);
     QualType type = param->getType();
-    bool storage = is_view_class(type) || type->isPointerType() ||
-                   (type->isReferenceType() && !type.getNonReferenceType().isConstQualified()) ||
-                   (type->isReferenceType() && type.getNonReferenceType()->isRecordType());
+    // Only values of arithmetic or enumeration type carry no storage of their own: a
+    // pointer, a reference, a view, and any class (a span, a struct holding a pointer)
+    // may reach storage the declaration must name.
+    bool storage = !type->isArithmeticType() && !type->isEnumeralType();
     if (effects[p] == Effect::None) {
       if (storage)
-        unknown_effect(arg, "is bound to the parameter '" + param->getNameAsString() + "' of '" +
-                                record_call.callee +
-                                "', for which its WEFT_EFFECTS names no effect");
+        unknown_effect(call, "binds '" + spelling_of(arg, param) + "' to the parameter '" +
+                                 param->getNameAsString() + "' of '" + record_call.callee +
+                                 "', for which its WEFT_EFFECTS names no effect");
       else
         visit(arg, Mode::Read, may);
       continue;
     }
-    visit_viewed_argument(arg,
+    visit_viewed_argument(call, arg, spelling_of(arg, param),
                           effects[p] == Effect::Read || effects[p] == Effect::Update ||
                               effects[p] == Effect::Accumulate,
                           effects[p] != Effect::Read, effects[p] == Effect::Accumulate, may);
@@ -190,8 +242,14 @@ bool ModelBuilder::visit_declared_call(const CallExpr *call, const FunctionDecl 
 }
 
 /// What the argument of a parameter with a declared effect views, read and/or written.
-void ModelBuilder::visit_viewed_argument(const Expr *arg, bool reads, bool writes, bool additive,
-                                         bool may) {
+void ModelBuilder::visit_viewed_argument(const CallExpr *call, const Expr *arg,
+                                         const std::string &spelling, bool reads, bool writes,
+                                         bool additive, bool may) {
+  // An unknown effect is reported at the argument, or at the call when the argument has
+  // no text of its own (a default argument).
+  const Stmt *site = text(arg->getSourceRange()).empty() || isa<CXXDefaultArgExpr>(arg)
+                         ? static_cast<const Stmt *>(call)
+                         : arg;
   const Expr *e = through_views(arg);
   std::vector<Subscript> subs;
   bool whole = true;
@@ -200,14 +258,18 @@ void ModelBuilder::visit_viewed_argument(const Expr *arg, bool reads, bool write
   if (const auto *view = dyn_cast<CallExpr>(e)) {
     const FunctionDecl *vfd = view->getDirectCallee();
     std::optional<std::string> spec = vfd ? annotation(vfd, "weft.view:") : std::nullopt;
+    const FunctionDecl *declared = vfd ? annotated_declaration(vfd, "weft.view:") : nullptr;
     unsigned array_param = 0, first_param = 1, count_param = 2;
-    bool understood = spec && vfd->getNumParams() == 3 && view->getNumArgs() == 3 &&
-                      *spec == "rows(" + vfd->getParamDecl(array_param)->getNameAsString() + ", " +
-                                   vfd->getParamDecl(first_param)->getNameAsString() + ", " +
-                                   vfd->getParamDecl(count_param)->getNameAsString() + ")";
+    bool understood = spec && declared->getNumParams() == 3 && view->getNumArgs() == 3 &&
+                      same_parameter_names(vfd, declared) &&
+                      without_spaces(*spec) ==
+                          "rows(" + declared->getParamDecl(array_param)->getNameAsString() + "," +
+                              declared->getParamDecl(first_param)->getNameAsString() + "," +
+                              declared->getParamDecl(count_param)->getNameAsString() + ")";
     if (!understood) {
-      unknown_effect(arg, "is not a weft array or a rows(...) view of one");
-      visit(arg, Mode::Read, may);
+      unknown_effect(site, "is not a weft array or a rows(array, first, count) view of one");
+      for (const Expr *view_arg : view->arguments())
+        visit(view_arg, Mode::Read, may);
       return;
     }
     visit(view->getArg(first_param), Mode::Read, may);
@@ -239,8 +301,8 @@ void ModelBuilder::visit_viewed_argument(const Expr *arg, bool reads, bool write
   else
     array = member_array(e);
   if (!array || m_.arrays[*array].kind != ArrayKind::DistArray) {
-    unknown_effect(arg, "is not a weft array or a rows(...) view of one (a view kept in a "
-                        "variable is one weft cannot follow: pass rows(...) in the call)");
+    unknown_effect(site, "is not a weft array or a rows(...) view of one (a view kept in a "
+                         "variable is one weft cannot follow: pass rows(...) in the call)");
     visit(arg, Mode::Read, may);
     return;
   }
@@ -254,7 +316,6 @@ void ModelBuilder::visit_viewed_argument(const Expr *arg, bool reads, bool write
     }
   }
   whole = whole && info.rank > 0;
-  std::string spelling = text(arg->getSourceRange());
   if (reads)
     record(*array, AccessKind::Read, subs, whole, may, spelling, arg->getSourceRange());
   if (writes) {

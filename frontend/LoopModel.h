@@ -124,6 +124,10 @@ struct Statement {
   /// position[n]]: source order is the lexicographic order of these vectors.
   std::vector<unsigned> position;
   bool conditional = false; ///< may not execute in every iteration (if, ?:, after continue/break)
+  /// The statement of the annotated loop's body that holds this one (its index among
+  /// that body's statements): an if with its branches, a block, an inner loop; -1 for the
+  /// annotated loop's own header.
+  int item = -1;
   /// isl set of the iterations that execute the statement (over-approximated when a
   /// bound is not affine or the statement is conditional), e.g.
   /// "[K] -> { S2[key0, key1, k] : key0 >= 0 and key1 >= 0 and 0 <= k <= -1 + K }".
@@ -265,6 +269,9 @@ struct LoopModel {
   std::vector<Call> calls;
   std::vector<UnknownEffect> unknown_effects;
   std::vector<EarlyExit> early_exits;
+  /// `continue` statements of the annotated loop itself: the statements after one run
+  /// only when it does not.
+  std::vector<clang::SourceRange> continues;
   /// The innermost annotated loop around this one (its index among the file's models,
   /// which are in source order), or -1.
   int enclosing = -1;

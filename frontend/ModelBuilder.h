@@ -169,6 +169,10 @@ private:
   std::map<std::string, unsigned> array_index_;                  ///< canonical key -> arrays index
   std::map<std::string, std::string> param_names_;               ///< parameter key -> isl name
   std::set<std::string> names_;                                  ///< isl names in use
+  /// The top-level statement of the annotated loop's body being walked (Statement::item),
+  /// or -1 outside one.
+  int body_item_ = -1;
+  unsigned body_items_ = 0;
   std::set<unsigned> tainted_;       ///< levels whose current iteration may end early
   std::set<unsigned> broken_levels_; ///< levels left by a break
   unsigned current_stmt_ = 0;
@@ -287,7 +291,8 @@ private:
   /// A call of a function declared with WEFT_EFFECTS: its accesses from the declaration.
   /// False when `fd` declares no effects.
   bool visit_declared_call(const CallExpr *call, const FunctionDecl *fd, bool may);
-  void visit_viewed_argument(const Expr *arg, bool reads, bool writes, bool additive, bool may);
+  void visit_viewed_argument(const CallExpr *call, const Expr *arg, const std::string &spelling,
+                             bool reads, bool writes, bool additive, bool may);
   /// `fd` is declared with WEFT_VIEW (nn::rows).
   static bool declares_view(const FunctionDecl *fd);
 

@@ -24,9 +24,9 @@ void run(int n) {
   #pragma weft parallel_for
   for (int k = 0; k < n; ++k) { f_bad(A, nn::rows(C, 0, 1)); out(k) = 0; }
 }
-// CHECK: "detail": "'A' is bound to the parameter 'X' of 'f_empty', for which its WEFT_EFFECTS names no effect"
-// CHECK: "detail": "'s' is bound to the parameter 's' of 'f_scalar_ref', for which its WEFT_EFFECTS names no effect"
-// CHECK: its WEFT_EFFECTS declaration does not parse: unknown effect kind ''
-// CHECK: is bound to the parameter 'name' of 'f_cstr'
-// CHECK: its WEFT_EFFECTS declaration does not parse: unknown effect kind 'reads'
+// CHECK: binds 'A' to the parameter 'X' of 'f_empty', for which its WEFT_EFFECTS names no effect
+// CHECK: binds 's' to the parameter 's' of 'f_scalar_ref', for which its WEFT_EFFECTS names no effect
+// CHECK: its WEFT_EFFECTS declaration does not hold: unknown effect kind ''
+// CHECK: to the parameter 'name' of 'f_cstr'
+// CHECK: its WEFT_EFFECTS declaration does not hold: unknown effect kind 'reads'
 // CHECK-NOT: "proven": "data_parallel"

@@ -1,6 +1,7 @@
-// User view functions whose WEFT_VIEW does not list the parameters in their order (or
-// spells the list differently), and rows(...) whose count is a variable the loop
-// writes: weft cannot follow the view, and every loop stays sequential.
+// User view functions whose WEFT_VIEW does not list the parameters in their order, and
+// rows(...) whose count is a variable the loop writes: weft cannot follow the view, and
+// those loops stay sequential. A list spelled without spaces is the same list: that
+// view is followed, and its loop (each iteration writes its own row) is data_parallel.
 // RUN: %weftc --emit=report %s 2>/dev/null | FileCheck %s
 #include <weft/nn.h>
 namespace nn = weft::nn;
@@ -20,6 +21,10 @@ void run(int n) {
   #pragma weft parallel_for
   for (int k = 0; k < n; ++k) { cnt = k + 2; nn::relu(A, nn::rows(C, k, cnt)); out(k) = 0; }
 }
-// CHECK: "detail": "'slice(k, 1, C)' is not a weft array or a rows(...) view of one"
-// CHECK: "detail": "'slice2(C, 1, k)' is not a weft array or a rows(...) view of one"
-// CHECK-NOT: "proven": "data_parallel"
+// CHECK: "proven": "sequential",
+// CHECK: "detail": "'slice(k, 1, C)' is not a weft array or a rows(array, first, count) view of one"
+// CHECK: "proven": "sequential",
+// CHECK: "detail": "'slice2(C, 1, k)' is not a weft array or a rows(array, first, count) view of one"
+// CHECK: "proven": "data_parallel",
+// CHECK: "proven": "sequential",
+// CHECK-NOT: "proven"

@@ -30,5 +30,5 @@ void train(int dummy, Tensor &X, Labels &y, int batches, float lr) {
   }
 }
 
-// CHECK: remark: cut after layer 1: refused: a weight is read by layers on both sides of the cut: the weight 'W1'
+// CHECK: remark: cut after layer 1: refused: a weight is read by layers on both sides of the cut: 'W1', which iterations carry (a weight), is read on both sides
 // CHECK-NOT: legal (forward

@@ -30,5 +30,5 @@ void train(nn::Tensor &X, nn::Labels &y, int batches, float lr) {
 
   }
 }
-// CHECK: remark: cut after layer 1: refused: a weight is read by layers on both sides of the cut: the weight 'step'
+// CHECK: remark: cut after layer 1: refused: a weight is read by layers on both sides of the cut: 'step', which iterations carry
 // CHECK-NOT: legal (forward

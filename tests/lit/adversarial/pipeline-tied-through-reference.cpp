@@ -25,5 +25,5 @@ void train(nn::Tensor &X, nn::Labels &y, int batches, float lr) {
     nn::sgd(b1, db1, lr);
   }
 }
-// CHECK: remark: cut after layer 1: refused: a weight is read by layers on both sides of the cut: the weight 'W1' is read on both sides of the cut
+// CHECK: remark: cut after layer 1: refused: a weight is read by layers on both sides of the cut: 'W1', which iterations carry (a weight), is read on both sides of the cut
 // CHECK-NOT: legal (forward

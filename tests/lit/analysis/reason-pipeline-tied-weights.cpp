@@ -13,7 +13,7 @@ void train(nn::Tensor &X, nn::Labels &y, int batches, float lr) {
   weft::Accumulator<double> loss(0.0);
   #pragma weft pipeline // expected-warning {{loop stays sequential: a weight is read by layers on both sides of the cut}} expected-note {{keep the layers that share 'W' in one stage, or give each its own copy}} expected-note {{also: an update of one stage's state touches the other stage's arrays}} expected-note {{update each stage's state with its own operation}}
   for (int b = 0; b < batches; ++b) {
-    nn::linear(nn::rows(X, b * B, B), W, b1, Z1); // expected-note {{at the cut after layer 1: the weight 'W' is read on both sides of the cut, by 'nn::linear(nn::rows(X, b * B, B), W, b1, Z1)' and 'nn::linear(A1, W, b2, Z2)'}}
+    nn::linear(nn::rows(X, b * B, B), W, b1, Z1); // expected-note {{at the cut after layer 1: 'W', which iterations carry (a weight), is read on both sides of the cut, by 'nn::linear(nn::rows(X, b * B, B), W, b1, Z1)' and 'nn::linear(A1, W, b2, Z2)'}}
     nn::relu(Z1, A1);
     nn::linear(A1, W, b2, Z2); // expected-note {{the other side of the cut after layer 1 touches 'W' here}}
     loss += nn::softmax_cross_entropy(Z2, nn::rows(y, b * B, B), dZ2);

@@ -1,4 +1,4 @@
-// A WEFT_EFFECTS declaration that does not parse, or that leaves a parameter holding
+// A WEFT_EFFECTS declaration that does not hold, or that leaves a parameter holding
 // storage without an effect, is an unknown effect: weft fails closed.
 // RUN: %weftc %s -- -Xclang -verify
 #include <weft/nn.h>
@@ -14,7 +14,7 @@ void forward(int n) {
   nn::Tensor A({n, 4}), B({n, 4}), C({n, 4});
   #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{define the function in this file, or keep the call out of the loop}} expected-note {{also: an expression may read or write memory weft cannot name}} expected-note {{write the expression with DistArray elements, locals and visible functions}}
   for (int k = 0; k < 4; ++k) {
-    misspelled(A, B); // expected-note {{'misspelled' may have effects: its WEFT_EFFECTS declaration does not parse: unknown effect kind 'reed' (expected read, write, update or accumulate)}}
-    forgets_output(A, C); // expected-note {{is bound to the parameter 'Y' of 'forgets_output', for which its WEFT_EFFECTS names no effect}}
+    misspelled(A, B); // expected-note {{'misspelled' may have effects: its WEFT_EFFECTS declaration does not hold: unknown effect kind 'reed' (expected read, write, update or accumulate)}}
+    forgets_output(A, C); // expected-note {{'forgets_output(A, C)' binds 'C' to the parameter 'Y' of 'forgets_output', for which its WEFT_EFFECTS names no effect}}
   }
 }
