@@ -30,8 +30,8 @@ __global__ void relu_backward_kernel(const float *y, const float *dy, float *dx,
 } // namespace
 
 void relu(Context &ctx, ConstMatrix X, Matrix Y) {
-  detail::expect_same_shape("relu", "Y", Y, "X", X);
-  detail::same_or_disjoint("relu", "Y", Y, "X", X); // refuses a partial overlap
+  detail::arguments("relu").same_shape("Y", Y, "X", X);
+  detail::arguments("relu").same_or_disjoint("Y", Y, "X", X); // refuses a partial overlap
   const std::int64_t size = X.rows() * X.cols();
   if (size == 0)
     return;
@@ -41,10 +41,10 @@ void relu(Context &ctx, ConstMatrix X, Matrix Y) {
 }
 
 void relu_backward(Context &ctx, ConstMatrix Y, ConstMatrix dY, Matrix dX) {
-  detail::expect_same_shape("relu_backward", "dY", dY, "Y", Y);
-  detail::expect_same_shape("relu_backward", "dX", dX, "Y", Y);
-  detail::expect_disjoint("relu_backward", "dX", dX, "Y", Y);
-  detail::same_or_disjoint("relu_backward", "dX", dX, "dY", dY);
+  detail::arguments("relu_backward").same_shape("dY", dY, "Y", Y);
+  detail::arguments("relu_backward").same_shape("dX", dX, "Y", Y);
+  detail::arguments("relu_backward").disjoint("dX", dX, "Y", Y);
+  detail::arguments("relu_backward").same_or_disjoint("dX", dX, "dY", dY);
   const std::int64_t size = Y.rows() * Y.cols();
   if (size == 0)
     return;

@@ -115,9 +115,9 @@ __global__ void count_correct_kernel(const float *z, const std::int32_t *labels,
 
 float softmax_cross_entropy(Context &ctx, ConstMatrix Z, ConstLabels labels, Matrix dZ) {
   const char *op = "softmax_cross_entropy";
-  detail::expect_label_count(op, labels, Z);
-  detail::expect_same_shape(op, "dZ", dZ, "Z", Z);
-  detail::same_or_disjoint(op, "dZ", dZ, "Z", Z);
+  detail::arguments(op).label_count(labels, Z);
+  detail::arguments(op).same_shape("dZ", dZ, "Z", Z);
+  detail::arguments(op).same_or_disjoint("dZ", dZ, "Z", Z);
   const std::int64_t n = Z.rows(), classes = Z.cols();
   if (n == 0)
     return 0.0f;
@@ -152,13 +152,13 @@ float softmax_cross_entropy(Context &ctx, ConstMatrix Z, ConstLabels labels, Mat
     WEFT_CUDA_CHECK(cudaStreamSynchronize(ctx.stream()));
     throw Error(std::string("weft::gpu::") + op + ": label " + std::to_string(label) + " of row " +
                 std::to_string(row) + " is outside [0, " + std::to_string(classes) + ") (Z is " +
-                detail::shape_text(Z) + ")");
+                detail::Arguments::shape_text(Z) + ")");
   }
   return static_cast<float>(back.total / static_cast<double>(n));
 }
 
 std::int64_t count_correct(Context &ctx, ConstMatrix Z, ConstLabels labels) {
-  detail::expect_label_count("count_correct", labels, Z);
+  detail::arguments("count_correct").label_count(labels, Z);
   const std::int64_t n = Z.rows();
   if (n == 0)
     return 0;

@@ -103,16 +103,16 @@ DeviceLabels &DeviceLabels::operator=(DeviceLabels &&other) noexcept {
 }
 
 void upload(Context &ctx, nn::ConstMatrix host, Matrix device) {
-  detail::expect_same_shape("upload", "device", device, "host",
-                            ConstMatrix(host.data(), host.rows(), host.cols()));
+  detail::arguments("upload").same_shape("device", device, "host",
+                                         ConstMatrix(host.data(), host.rows(), host.cols()));
   copy_and_wait(ctx, device.data(), host.data(),
                 static_cast<std::size_t>(host.rows() * host.cols()) * sizeof(float),
                 cudaMemcpyHostToDevice);
 }
 
 void download(Context &ctx, ConstMatrix device, nn::Matrix host) {
-  detail::expect_same_shape("download", "host", ConstMatrix(host.data(), host.rows(), host.cols()),
-                            "device", device);
+  detail::arguments("download")
+      .same_shape("host", ConstMatrix(host.data(), host.rows(), host.cols()), "device", device);
   copy_and_wait(ctx, host.data(), device.data(),
                 static_cast<std::size_t>(host.rows() * host.cols()) * sizeof(float),
                 cudaMemcpyDeviceToHost);

@@ -42,7 +42,7 @@ __global__ void adam_kernel(float *w, const float *g, float *m, float *v, AdamSt
 } // namespace
 
 void sgd(Context &ctx, Matrix W, ConstMatrix dW, float lr) {
-  detail::expect_same_shape("sgd", "dW", dW, "W", W);
+  detail::arguments("sgd").same_shape("dW", dW, "W", W);
   const std::int64_t size = W.rows() * W.cols();
   if (size == 0)
     return;
@@ -54,9 +54,9 @@ void sgd(Context &ctx, Matrix W, ConstMatrix dW, float lr) {
 void adam(Context &ctx, Matrix W, ConstMatrix dW, Matrix m, Matrix v, std::int64_t t, float lr,
           float beta1, float beta2, float eps) {
   const char *op = "adam";
-  detail::expect_same_shape(op, "dW", dW, "W", W);
-  detail::expect_same_shape(op, "m", m, "W", W);
-  detail::expect_same_shape(op, "v", v, "W", W);
+  detail::arguments(op).same_shape("dW", dW, "W", W);
+  detail::arguments(op).same_shape("m", m, "W", W);
+  detail::arguments(op).same_shape("v", v, "W", W);
   if (t < 1) {
     throw Error("weft::gpu::adam: step t is " + std::to_string(t) +
                 "; steps count from 1 (the bias corrections divide by 1 - beta^t)");

@@ -37,20 +37,20 @@ void relu_backward_in_place(const float *__restrict y, float *__restrict d, std:
 } // namespace
 
 void relu(ConstMatrix X, Matrix Y) {
-  detail::expect_same_shape("relu", "Y", Y, "X", X);
+  detail::arguments("relu").same_shape("Y", Y, "X", X);
   const std::int64_t size = X.rows() * X.cols();
-  if (detail::same_or_disjoint("relu", "Y", Y, "X", X))
+  if (detail::arguments("relu").same_or_disjoint("Y", Y, "X", X))
     relu_in_place(Y.data(), size);
   else
     relu_kernel(X.data(), Y.data(), size);
 }
 
 void relu_backward(ConstMatrix Y, ConstMatrix dY, Matrix dX) {
-  detail::expect_same_shape("relu_backward", "dY", dY, "Y", Y);
-  detail::expect_same_shape("relu_backward", "dX", dX, "Y", Y);
-  detail::expect_disjoint("relu_backward", "dX", dX, "Y", Y);
+  detail::arguments("relu_backward").same_shape("dY", dY, "Y", Y);
+  detail::arguments("relu_backward").same_shape("dX", dX, "Y", Y);
+  detail::arguments("relu_backward").disjoint("dX", dX, "Y", Y);
   const std::int64_t size = Y.rows() * Y.cols();
-  if (detail::same_or_disjoint("relu_backward", "dX", dX, "dY", dY))
+  if (detail::arguments("relu_backward").same_or_disjoint("dX", dX, "dY", dY))
     relu_backward_in_place(Y.data(), dX.data(), size);
   else
     relu_backward_kernel(Y.data(), dY.data(), dX.data(), size);

@@ -25,16 +25,7 @@ void column_sums(ConstMatrix dY, Matrix db) {
 
 void linear(ConstMatrix X, ConstMatrix W, ConstMatrix b, Matrix Y) {
   const char *op = "linear";
-  detail::expect_same_cols(op, "X", X, "W", W);
-  detail::expect_bias_row(op, "b", b, "W", W, W.rows(), "row of W");
-  detail::expect_same_rows(op, "Y", Y, "X", X);
-  if (Y.cols() != W.rows()) {
-    detail::throw_shape_error(op, "Y", Y, "W", W,
-                              "Y needs " + std::to_string(W.rows()) + " columns, one per row of W");
-  }
-  detail::expect_disjoint(op, "Y", Y, "X", X);
-  detail::expect_disjoint(op, "Y", Y, "W", W);
-  detail::expect_disjoint(op, "Y", Y, "b", b);
+  detail::arguments(op).linear(X, W, b, Y);
 
   // Y = 1 b (every row b), then Y = X W^T + Y.
   const std::int64_t n = X.rows(), out = W.rows();
@@ -46,26 +37,7 @@ void linear(ConstMatrix X, ConstMatrix W, ConstMatrix b, Matrix Y) {
 void linear_backward(ConstMatrix X, ConstMatrix W, ConstMatrix dY, Matrix dW, Matrix db,
                      Matrix dX) {
   const char *op = "linear_backward";
-  detail::expect_same_cols(op, "X", X, "W", W);
-  detail::expect_same_rows(op, "dY", dY, "X", X);
-  if (dY.cols() != W.rows()) {
-    detail::throw_shape_error(op, "dY", dY, "W", W,
-                              "dY needs " + std::to_string(W.rows()) +
-                                  " columns, one per row of W");
-  }
-  detail::expect_same_shape(op, "dW", dW, "W", W);
-  detail::expect_bias_row(op, "db", db, "W", W, W.rows(), "row of W");
-  detail::expect_same_shape(op, "dX", dX, "X", X);
-  const char *names[] = {"dW", "db", "dX"};
-  const ConstMatrix outputs[] = {dW, db, dX};
-  const char *input_names[] = {"X", "W", "dY"};
-  const ConstMatrix inputs[] = {X, W, dY};
-  for (int o = 0; o < 3; ++o) {
-    for (int i = 0; i < 3; ++i)
-      detail::expect_disjoint(op, names[o], outputs[o], input_names[i], inputs[i]);
-    for (int p = o + 1; p < 3; ++p)
-      detail::expect_disjoint(op, names[o], outputs[o], names[p], outputs[p]);
-  }
+  detail::arguments(op).linear_backward(X, W, dY, dW, db, dX);
 
   const std::int64_t n = X.rows(), in = X.cols(), out = W.rows();
   // dW (out x in) = dY^T X; dX (n x in) = dY W.
@@ -76,21 +48,7 @@ void linear_backward(ConstMatrix X, ConstMatrix W, ConstMatrix dY, Matrix dW, Ma
 
 void linear_backward_weights(ConstMatrix X, ConstMatrix dY, Matrix dW, Matrix db) {
   const char *op = "linear_backward_weights";
-  detail::expect_same_rows(op, "dY", dY, "X", X);
-  if (dW.rows() != dY.cols()) {
-    detail::throw_shape_error(op, "dW", dW, "dY", dY,
-                              "dW needs " + std::to_string(dY.cols()) +
-                                  " rows, one per column of dY");
-  }
-  detail::expect_same_cols(op, "dW", dW, "X", X);
-  detail::expect_bias_row(op, "db", db, "dY", dY, dY.cols(), "column of dY");
-  const char *names[] = {"dW", "db"};
-  const ConstMatrix outputs[] = {dW, db};
-  for (int o = 0; o < 2; ++o) {
-    detail::expect_disjoint(op, names[o], outputs[o], "X", X);
-    detail::expect_disjoint(op, names[o], outputs[o], "dY", dY);
-  }
-  detail::expect_disjoint(op, "dW", dW, "db", db);
+  detail::arguments(op).linear_backward_weights(X, dY, dW, db);
 
   const std::int64_t n = X.rows(), in = X.cols(), out = dY.cols();
   detail::gemm(op, true, false, out, in, n, 1.0f, dY.data(), X.data(), 0.0f, dW.data());

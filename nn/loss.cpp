@@ -9,14 +9,14 @@ namespace nn {
 
 float softmax_cross_entropy(ConstMatrix Z, ConstLabels labels, Matrix dZ) {
   const char *op = "softmax_cross_entropy";
-  detail::expect_label_count(op, labels, Z);
-  detail::expect_same_shape(op, "dZ", dZ, "Z", Z);
+  detail::arguments(op).label_count(labels, Z);
+  detail::arguments(op).same_shape("dZ", dZ, "Z", Z);
   const std::int64_t n = Z.rows(), classes = Z.cols();
   for (std::int64_t r = 0; r < n; ++r) {
     if (labels[r] < 0 || labels[r] >= classes) {
       throw Error(std::string("weft::nn::") + op + ": label " + std::to_string(labels[r]) +
                   " of row " + std::to_string(r) + " is outside [0, " + std::to_string(classes) +
-                  ") (Z is " + detail::shape_text(Z) + ")");
+                  ") (Z is " + detail::Arguments::shape_text(Z) + ")");
     }
   }
   if (n == 0)
@@ -51,7 +51,7 @@ float softmax_cross_entropy(ConstMatrix Z, ConstLabels labels, Matrix dZ) {
 }
 
 std::int64_t count_correct(ConstMatrix Z, ConstLabels labels) {
-  detail::expect_label_count("count_correct", labels, Z);
+  detail::arguments("count_correct").label_count(labels, Z);
   const std::int64_t n = Z.rows(), classes = Z.cols();
   std::int64_t correct = 0;
   for (std::int64_t r = 0; r < n; ++r) {

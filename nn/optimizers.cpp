@@ -8,7 +8,7 @@ namespace weft {
 namespace nn {
 
 void sgd(Matrix W, ConstMatrix dW, float lr) {
-  detail::expect_same_shape("sgd", "dW", dW, "W", W);
+  detail::arguments("sgd").same_shape("dW", dW, "W", W);
   float *w = W.data();
   const float *g = dW.data();
   const std::int64_t size = W.rows() * W.cols();
@@ -19,9 +19,9 @@ void sgd(Matrix W, ConstMatrix dW, float lr) {
 void adam(Matrix W, ConstMatrix dW, Matrix m, Matrix v, std::int64_t t, float lr, float beta1,
           float beta2, float eps) {
   const char *op = "adam";
-  detail::expect_same_shape(op, "dW", dW, "W", W);
-  detail::expect_same_shape(op, "m", m, "W", W);
-  detail::expect_same_shape(op, "v", v, "W", W);
+  detail::arguments(op).same_shape("dW", dW, "W", W);
+  detail::arguments(op).same_shape("m", m, "W", W);
+  detail::arguments(op).same_shape("v", v, "W", W);
   if (t < 1) {
     throw Error("weft::nn::adam: step t is " + std::to_string(t) +
                 "; steps count from 1 (the bias corrections divide by 1 - beta^t)");
