@@ -152,13 +152,15 @@ private:
     return false;
   }
 
-  /// The first statement whose range starts at or after `range`'s start (source order),
-  /// else the last one.
-  unsigned first_statement_at(clang::SourceRange range) const {
+  /// The statement that holds `range`'s start: the last one (in source order) starting
+  /// at or before it (for a jump, which is no statement of the model, the condition or
+  /// statement before it in its item); the first statement when none does.
+  unsigned statement_at(clang::SourceRange range) const {
+    unsigned found = 0;
     for (const Statement &s : m_.statements)
-      if (!(s.range.getBegin() < range.getBegin()))
-        return s.id;
-    return m_.statements.empty() ? 0 : m_.statements.back().id;
+      if (!(range.getBegin() < s.range.getBegin()))
+        found = s.id;
+    return found;
   }
 
   bool feeds(unsigned from, unsigned to) const {
@@ -267,12 +269,12 @@ private:
     // accumulator) refuses every cut too.
     if (!d_.obstacles.empty()) {
       const Obstacle &o = d_.obstacles.front();
-      unsigned s = first_statement_at(o.range);
+      unsigned s = statement_at(o.range);
       cut.refusals.push_back({o.reason, "", s, s, o.detail, ""});
       return cut;
     }
     if (!m_.continues.empty()) {
-      unsigned s = first_statement_at(m_.continues.front());
+      unsigned s = statement_at(m_.continues.front());
       cut.refusals.push_back({Reason::PipelineControlFlow, "", s, s,
                               "a 'continue' of the loop skips the statements after it, on both "
                               "sides of the cut",

@@ -28,6 +28,8 @@ void train(nn::Tensor &X, nn::Labels &y, int batches, float lr) {
 // CHECK: "after_layer": 1,
 // CHECK: "legal": false,
 // CHECK: "detail": "'loss.value()' reads the accumulator 'loss' inside the loop",
+// CHECK-NEXT: "first": {
+// CHECK-NEXT: "line": 22,
 // CHECK: "reason": "accumulator_read",
 // CHECK: "proven": "sequential",
 // CHECK: "reason": "accumulator_read"

@@ -29,7 +29,7 @@ void train(nn::Tensor &X, nn::Labels &y, int batches, float lr) {
   }
 }
 // DIAG: warning: loop stays sequential: a 'continue' decides whether statements of both stages run
-// DIAG: note: at the cut after layer 1: a 'continue' of the loop skips the statements after it, on both sides of the cut
+// DIAG: :23:5: note: at the cut after layer 1: a 'continue' of the loop skips the statements after it, on both sides of the cut
 // DIAG: note: compute what the condition decides as data (a step of zero), or move the condition out of the loop
 // CHECK: "after_layer": 1,
 // CHECK: "legal": false,
