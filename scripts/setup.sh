@@ -16,6 +16,7 @@ packages=(
   dataset-fashion-mnist
   gnuplot-nox
   python3
+  strace  # bench/e2e/time_to_accuracy.sh: when LIBMF finishes reading its data
 )
 
 missing=()

@@ -1,5 +1,6 @@
-"""Runs a command and prints each line of its standard output prefixed with the seconds
-since the command started ("12.345678 <line>"); exits with the command's status.
+"""Runs a command and prints each line of its standard output prefixed with the wall-clock
+time it appeared, in seconds since the epoch ("1796635254.027592 <line>", the clock of
+`strace -ttt`); exits with the command's status.
 
 usage: timestamp_lines.py <command> [args...]
 
@@ -14,10 +15,9 @@ import time
 def main():
     if len(sys.argv) < 2:
         raise SystemExit("usage: timestamp_lines.py <command> [args...]")
-    start = time.monotonic()
     with subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, text=True, bufsize=1) as proc:
         for line in proc.stdout:
-            print(f"{time.monotonic() - start:.6f} {line}", end="", flush=True)
+            print(f"{time.time():.6f} {line}", end="", flush=True)
     sys.exit(proc.returncode)
 
 
