@@ -1,5 +1,5 @@
 // The pipeline planner (pipeline_partition.h): the weft cost model's dynamic program over
-// suffixes, PipeDream's over prefixes, and the Plan both return.
+// suffixes, PipeDream's over prefixes, and the PipelinePlan both return.
 #include "weft/rt/pipeline_partition.h"
 
 #include <cmath>
@@ -54,9 +54,9 @@ struct Cut {
 
 // ---- the weft cost model ----
 
-// Stage [b, e) on r replicas (pipeline_partition.h): its terms and time.
-Stage weft_stage(const PrefixSums &sums, const PartitionOptions &options, int n, int b, int e,
-                 int r) {
+// The stage [b, e) on r replicas (pipeline_partition.h): its terms and time.
+PipelineStage weft_stage(const PrefixSums &sums, const PartitionOptions &options, int n, int b,
+                         int e, int r) {
   const double alpha = options.link.latency_s, beta = options.link.bandwidth_bytes_per_s;
   const double c = sums.compute(b, e), p = sums.weights(b, e);
   // Ring all-reduce: 2 (r - 1) steps, each a message of P / r bytes.
@@ -67,7 +67,7 @@ Stage weft_stage(const PrefixSums &sums, const PartitionOptions &options, int n,
     x += 2.0 * (alpha + sums.output_bytes[b - 1] / beta);
   if (e < n)
     x += 2.0 * (alpha + sums.output_bytes[e - 1] / beta);
-  Stage s;
+  PipelineStage s;
   s.begin = b;
   s.end = e;
   s.replicas = r;
@@ -129,15 +129,15 @@ std::vector<Cut> weft_cuts(const PrefixSums &sums, const PartitionOptions &optio
 
 // ---- PipeDream's cost model ----
 
-// Stage [b, e) on r replicas as PipeDream prices it. `first`: the stage that starts the
-// pipeline, priced as data parallelism alone (PipeDream adds the transfers into a stage
-// when it appends the stage after a cut, the stage before the cut's output included).
-Stage pipedream_stage(const PrefixSums &sums, const PartitionOptions &options, int n, int b, int e,
-                      int r) {
+// The stage [b, e) on r replicas as PipeDream prices it. PipeDream counts a cut's
+// transfers (with a compression ratio) in the stage after the cut, which is also charged
+// with its own output's; so the first stage (b = 0) is priced as data parallelism alone.
+PipelineStage pipedream_stage(const PrefixSums &sums, const PartitionOptions &options, int n, int b,
+                              int e, int r) {
   const double beta = options.link.bandwidth_bytes_per_s;
   const double c = sums.compute(b, e), p = sums.weights(b, e);
   const double w = (4.0 * (r - 1) * p) / (beta * r);
-  Stage s;
+  PipelineStage s;
   s.begin = b;
   s.end = e;
   s.replicas = r;
@@ -253,19 +253,19 @@ void check_options(const PartitionOptions &options) {
   }
 }
 
-Bound bound_of(const Stage &s, const PartitionOptions &options) {
+StageBound bound_of(const PipelineStage &s, const PartitionOptions &options) {
   const double c = s.compute_s, w = s.weight_all_reduce_s, x = s.activation_s;
   if (options.model == CostModel::PipeDream) {
     if (x > c + w)
-      return Bound::ActivationTransfer;
-    return c >= w ? Bound::Compute : Bound::WeightAllReduce;
+      return StageBound::ActivationTransfer;
+    return c >= w ? StageBound::Compute : StageBound::WeightAllReduce;
   }
   // Additive: the largest of the three terms. Overlapped: compute, unless the
   // communication (W + X) outlasts it, then the larger of its two parts.
   const bool compute_bound = options.overlap_communication ? c >= w + x : c >= w && c >= x;
   if (compute_bound)
-    return Bound::Compute;
-  return x >= w ? Bound::ActivationTransfer : Bound::WeightAllReduce;
+    return StageBound::Compute;
+  return x >= w ? StageBound::ActivationTransfer : StageBound::WeightAllReduce;
 }
 
 std::string format_ms(double seconds) {
@@ -282,19 +282,19 @@ std::string format_bytes(double bytes) {
 
 } // namespace
 
-const char *bound_name(Bound bound) {
+const char *bound_name(StageBound bound) {
   switch (bound) {
-  case Bound::Compute:
+  case StageBound::Compute:
     return "compute";
-  case Bound::ActivationTransfer:
+  case StageBound::ActivationTransfer:
     return "activation transfer";
-  case Bound::WeightAllReduce:
+  case StageBound::WeightAllReduce:
     return "weight all-reduce";
   }
-  internal_error(__LINE__, "unknown Bound");
+  internal_error(__LINE__, "unknown StageBound");
 }
 
-Plan partition_pipeline(const PipelineProfile &profile, const PartitionOptions &options) {
+PipelinePlan partition_pipeline(const PipelineProfile &profile, const PartitionOptions &options) {
   check_pipeline_profile(profile, "partition_pipeline: profile");
   check_options(options);
   const int n = static_cast<int>(profile.layers.size());
@@ -313,7 +313,7 @@ Plan partition_pipeline(const PipelineProfile &profile, const PartitionOptions &
                       std::to_string(options.workers) + " workers fits" + why);
   }
 
-  Plan plan;
+  PipelinePlan plan;
   int through = 0; // workers up to and including the stage
   for (const Cut &cut : cuts)
     through += cut.replicas;
@@ -321,8 +321,9 @@ Plan partition_pipeline(const PipelineProfile &profile, const PartitionOptions &
   WEFT_PLAN_CHECK(plan.workers_used <= options.workers);
   int before = 0;
   for (const Cut &cut : cuts) {
-    Stage s = pipedream ? pipedream_stage(sums, options, n, cut.begin, cut.end, cut.replicas)
-                        : weft_stage(sums, options, n, cut.begin, cut.end, cut.replicas);
+    PipelineStage s = pipedream
+                          ? pipedream_stage(sums, options, n, cut.begin, cut.end, cut.replicas)
+                          : weft_stage(sums, options, n, cut.begin, cut.end, cut.replicas);
     s.memory_bytes =
         pipedream ? pipedream_memory(sums, options, cut.begin, cut.end, cut.replicas,
                                      before + cut.replicas)
@@ -338,8 +339,8 @@ Plan partition_pipeline(const PipelineProfile &profile, const PartitionOptions &
   plan.bound = bound_of(plan.stages[plan.bottleneck], options);
 
   // Pure data parallelism: one stage of every layer on every worker.
-  const Stage whole = pipedream ? pipedream_stage(sums, options, n, 0, n, options.workers)
-                                : weft_stage(sums, options, n, 0, n, options.workers);
+  const PipelineStage whole = pipedream ? pipedream_stage(sums, options, n, 0, n, options.workers)
+                                        : weft_stage(sums, options, n, 0, n, options.workers);
   plan.data_parallel_time_s = whole.time_s;
   plan.data_parallel_fits_memory =
       fits(pipedream ? pipedream_memory(sums, options, 0, n, options.workers, options.workers)
@@ -349,14 +350,14 @@ Plan partition_pipeline(const PipelineProfile &profile, const PartitionOptions &
   return plan;
 }
 
-std::string explain(const Plan &plan, const PipelineProfile &profile) {
+std::string explain(const PipelinePlan &plan, const PipelineProfile &profile) {
   const int n = static_cast<int>(profile.layers.size());
   std::string text = "pipeline plan: " + std::to_string(plan.stages.size()) + " stage" +
                      (plan.stages.size() == 1 ? "" : "s") + " on " +
                      std::to_string(plan.workers_used) + " worker" +
                      (plan.workers_used == 1 ? "" : "s") + "\n";
   for (std::size_t i = 0; i < plan.stages.size(); ++i) {
-    const Stage &s = plan.stages[i];
+    const PipelineStage &s = plan.stages[i];
     if (s.begin < 0 || s.end > n || s.begin >= s.end)
       throw weft::Error("explain: stage " + std::to_string(i) + " names layers [" +
                         std::to_string(s.begin) + ", " + std::to_string(s.end) +

@@ -120,7 +120,7 @@ int main(int argc, char **argv) {
   weft_model.model = weft::rt::CostModel::Weft;
   weft_model.link.latency_s = 10e-6;
 
-  const weft::rt::Plan plan = weft::rt::partition_pipeline(profile, pipedream);
+  const weft::rt::PipelinePlan plan = weft::rt::partition_pipeline(profile, pipedream);
   std::printf("%d layers, %d workers; PipeDream model:\n%s", o.layers, o.workers,
               weft::rt::explain(plan, profile).c_str());
   for (const auto &stage : plan.stages)

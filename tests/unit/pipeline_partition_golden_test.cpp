@@ -31,7 +31,7 @@ namespace {
 
 using weft::rt::CostModel;
 using weft::rt::PartitionOptions;
-using weft::rt::Plan;
+using weft::rt::PipelinePlan;
 
 struct ExpectedStage {
   int begin, end, replicas;
@@ -49,7 +49,7 @@ PartitionOptions pipedream(int workers) {
   return options;
 }
 
-void expect_plan(const Plan &plan, const std::vector<ExpectedStage> &stages, double time_s,
+void expect_plan(const PipelinePlan &plan, const std::vector<ExpectedStage> &stages, double time_s,
                  double speedup) {
   ASSERT_EQ(plan.stages.size(), stages.size());
   for (std::size_t i = 0; i < stages.size(); ++i) {
@@ -66,7 +66,7 @@ void expect_plan(const Plan &plan, const std::vector<ExpectedStage> &stages, dou
 // balances the workers better than one stage of all the layers, so every worker runs
 // everything. PipeDream: (0, 4) x4; 0.025300000000000003 s; 1.0x over data parallelism.
 TEST(PipeDreamGolden, DataParallelismWinsOnSmallWeightsAndUnevenLayers) {
-  const Plan plan =
+  const PipelinePlan plan =
       weft::rt::partition_pipeline(profile_named("data_parallel_wins.txt"), pipedream(4));
   expect_plan(plan, {{0, 4, 4}}, 0.025300000000000003, 1.0);
   EXPECT_EQ(plan.workers_used, 4);
@@ -76,7 +76,8 @@ TEST(PipeDreamGolden, DataParallelismWinsOnSmallWeightsAndUnevenLayers) {
 // more than the compute, and cutting after layer 2 balances 20 ms against 20 ms.
 // PipeDream: (0, 2) x1, (2, 4) x1; 0.02 s; 3.0x.
 TEST(PipeDreamGolden, TwoStagePipelineWinsOnLargeWeights) {
-  const Plan plan = weft::rt::partition_pipeline(profile_named("two_stage_wins.txt"), pipedream(2));
+  const PipelinePlan plan =
+      weft::rt::partition_pipeline(profile_named("two_stage_wins.txt"), pipedream(2));
   expect_plan(plan, {{0, 2, 1}, {2, 4, 1}}, 0.02, 3.0);
 }
 
@@ -85,11 +86,11 @@ TEST(PipeDreamGolden, TwoStagePipelineWinsOnLargeWeights) {
 // replicated 3 times. PipeDream: (0, 1) x1, (1, 2) x3, (2, 6) x1; 0.020088888888888885 s;
 // 3.04566371681416x.
 TEST(PipeDreamGolden, HeavyLayerGetsItsOwnReplicatedStage) {
-  const Plan plan =
+  const PipelinePlan plan =
       weft::rt::partition_pipeline(profile_named("heavy_layer_replicated.txt"), pipedream(5));
   expect_plan(plan, {{0, 1, 1}, {1, 2, 3}, {2, 6, 1}}, 0.020088888888888885, 3.04566371681416);
   EXPECT_EQ(plan.bottleneck, 1);
-  EXPECT_EQ(plan.bound, weft::rt::Bound::Compute);
+  EXPECT_EQ(plan.bound, weft::rt::StageBound::Compute);
 }
 
 // (c) with --use_memory_constraint -s 40000000: the first layer alone would stash
@@ -98,7 +99,7 @@ TEST(PipeDreamGolden, HeavyLayerGetsItsOwnReplicatedStage) {
 TEST(PipeDreamGolden, MemoryConstraintMergesTheFirstLayerIntoTheReplicatedStage) {
   PartitionOptions options = pipedream(5);
   options.memory_limit_bytes = 40000000;
-  const Plan plan =
+  const PipelinePlan plan =
       weft::rt::partition_pipeline(profile_named("heavy_layer_replicated.txt"), options);
   expect_plan(plan, {{0, 2, 4}, {2, 6, 1}}, 0.023325, 2.6231082529474814);
   for (const auto &stage : plan.stages)
@@ -112,7 +113,7 @@ TEST(PipeDreamGolden, MemoryConstraintMergesTheFirstLayerIntoTheReplicatedStage)
 TEST(PipeDreamGolden, CountedActivationsMoveTheCutToTheSmallerOutput) {
   PartitionOptions options = pipedream(5);
   options.activation_compression_ratio = 0.1;
-  const Plan plan =
+  const PipelinePlan plan =
       weft::rt::partition_pipeline(profile_named("heavy_layer_replicated.txt"), options);
   expect_plan(plan, {{0, 3, 4}, {3, 6, 1}}, 0.023825, 2.568058761804827);
 }
@@ -122,7 +123,8 @@ TEST(PipeDreamGolden, CountedActivationsMoveTheCutToTheSmallerOutput) {
 TEST(PipeDreamGolden, StraightPipelineHasOneReplicaPerStage) {
   PartitionOptions options = pipedream(3);
   options.replicate_stages = false;
-  const Plan plan = weft::rt::partition_pipeline(profile_named("two_stage_wins.txt"), options);
+  const PipelinePlan plan =
+      weft::rt::partition_pipeline(profile_named("two_stage_wins.txt"), options);
   expect_plan(plan, {{0, 1, 1}, {1, 3, 1}, {3, 4, 1}}, 0.015000000000000003, 3.2592592592592586);
 }
 
@@ -130,10 +132,10 @@ TEST(PipeDreamGolden, StraightPipelineHasOneReplicaPerStage) {
 // only replicate a stage, and its all-reduce costs more than it saves.
 // PipeDream: (0, 1) x2, (1, 2) x1; 0.055 s; 1.898989898989899x.
 TEST(PipeDreamGolden, ThirdWorkerReplicatesTheStageWithLessWeight) {
-  const Plan plan =
+  const PipelinePlan plan =
       weft::rt::partition_pipeline(profile_named("idle_worker_wins.txt"), pipedream(3));
   expect_plan(plan, {{0, 1, 2}, {1, 2, 1}}, 0.055, 1.898989898989899);
-  EXPECT_EQ(plan.bound, weft::rt::Bound::WeightAllReduce);
+  EXPECT_EQ(plan.bound, weft::rt::StageBound::WeightAllReduce);
 }
 
 // The same with --use_fewer_machines: the third worker stays idle.
@@ -142,7 +144,8 @@ TEST(PipeDreamGolden, ThirdWorkerReplicatesTheStageWithLessWeight) {
 TEST(PipeDreamGolden, FewerMachinesLeavesTheThirdWorkerIdle) {
   PartitionOptions options = pipedream(3);
   options.allow_idle_workers = true;
-  const Plan plan = weft::rt::partition_pipeline(profile_named("idle_worker_wins.txt"), options);
+  const PipelinePlan plan =
+      weft::rt::partition_pipeline(profile_named("idle_worker_wins.txt"), options);
   expect_plan(plan, {{0, 1, 1}, {1, 2, 1}}, 0.01, 10.444444444444445);
   EXPECT_EQ(plan.workers_used, 2);
 }

@@ -10,11 +10,11 @@
 
 namespace {
 
-using weft::rt::Bound;
 using weft::rt::LayerProfile;
 using weft::rt::PartitionOptions;
+using weft::rt::PipelinePlan;
 using weft::rt::PipelineProfile;
-using weft::rt::Plan;
+using weft::rt::StageBound;
 
 // Two layers of 10 ms each (forward + backward), 100 MB of weights each; the first's
 // output is `activation` bytes.
@@ -45,7 +45,7 @@ std::string error_of(const PipelineProfile &profile, const PartitionOptions &opt
 // (20 + 202) / 2 = 111 ms. Two stages: C = 10 ms, X = 2 (1 ms + 1e6 / 1e9) = 4 ms each,
 // 14 ms per minibatch, bounded by compute (10 ms > 4 ms).
 TEST(PipelinePartitionWeft, LinkLatencyAndBandwidthPriceTheActivationTransfer) {
-  const Plan plan = weft::rt::partition_pipeline(two_heavy_layers(1e6), two_workers(1e-3));
+  const PipelinePlan plan = weft::rt::partition_pipeline(two_heavy_layers(1e6), two_workers(1e-3));
   ASSERT_EQ(plan.stages.size(), 2u);
   EXPECT_EQ(plan.stages[0].end, 1);
   EXPECT_EQ(plan.stages[1].replicas, 1);
@@ -56,12 +56,12 @@ TEST(PipelinePartitionWeft, LinkLatencyAndBandwidthPriceTheActivationTransfer) {
   EXPECT_DOUBLE_EQ(plan.data_parallel_time_s, 0.111);
   EXPECT_DOUBLE_EQ(plan.speedup_over_data_parallel, 0.111 / 0.014);
   EXPECT_EQ(plan.bottleneck, 0);
-  EXPECT_EQ(plan.bound, Bound::Compute);
+  EXPECT_EQ(plan.bound, StageBound::Compute);
 }
 
 // Without latency the transfer is 2 (1e6 / 1e9) = 2 ms: 12 ms per minibatch.
 TEST(PipelinePartitionWeft, ZeroLatencyLeavesOnlyTheBandwidthTerm) {
-  const Plan plan = weft::rt::partition_pipeline(two_heavy_layers(1e6), two_workers(0));
+  const PipelinePlan plan = weft::rt::partition_pipeline(two_heavy_layers(1e6), two_workers(0));
   EXPECT_DOUBLE_EQ(plan.stages[1].activation_s, 0.002);
   EXPECT_DOUBLE_EQ(plan.time_per_minibatch_s, 0.012);
 }
@@ -69,10 +69,10 @@ TEST(PipelinePartitionWeft, ZeroLatencyLeavesOnlyTheBandwidthTerm) {
 // A 10 MB activation: X = 2 (1 ms + 10 ms) = 22 ms > C = 10 ms; 32 ms per minibatch,
 // still better than data parallelism's 111 ms.
 TEST(PipelinePartitionWeft, LargeActivationMakesTheTransferTheBound) {
-  const Plan plan = weft::rt::partition_pipeline(two_heavy_layers(1e7), two_workers(1e-3));
+  const PipelinePlan plan = weft::rt::partition_pipeline(two_heavy_layers(1e7), two_workers(1e-3));
   ASSERT_EQ(plan.stages.size(), 2u);
   EXPECT_DOUBLE_EQ(plan.time_per_minibatch_s, 0.032);
-  EXPECT_EQ(plan.bound, Bound::ActivationTransfer);
+  EXPECT_EQ(plan.bound, StageBound::ActivationTransfer);
 }
 
 // Overlapped: a stage takes max(C, W + X) = max(10, 22) = 22 ms; data parallelism
@@ -80,11 +80,11 @@ TEST(PipelinePartitionWeft, LargeActivationMakesTheTransferTheBound) {
 TEST(PipelinePartitionWeft, OverlapTakesTheLargerOfComputeAndCommunication) {
   PartitionOptions options = two_workers(1e-3);
   options.overlap_communication = true;
-  const Plan plan = weft::rt::partition_pipeline(two_heavy_layers(1e7), options);
+  const PipelinePlan plan = weft::rt::partition_pipeline(two_heavy_layers(1e7), options);
   ASSERT_EQ(plan.stages.size(), 2u);
   EXPECT_DOUBLE_EQ(plan.time_per_minibatch_s, 0.022);
   EXPECT_DOUBLE_EQ(plan.data_parallel_time_s, 0.101);
-  EXPECT_EQ(plan.bound, Bound::ActivationTransfer);
+  EXPECT_EQ(plan.bound, StageBound::ActivationTransfer);
 }
 
 // One layer can only be replicated: C = 10 ms, W = 2 (1e8 / 2e9) = 100 ms,
@@ -92,11 +92,11 @@ TEST(PipelinePartitionWeft, OverlapTakesTheLargerOfComputeAndCommunication) {
 TEST(PipelinePartitionWeft, SingleLayerIsDataParallelBoundByTheAllReduce) {
   PipelineProfile p = two_heavy_layers(0);
   p.layers.pop_back();
-  const Plan plan = weft::rt::partition_pipeline(p, two_workers(0));
+  const PipelinePlan plan = weft::rt::partition_pipeline(p, two_workers(0));
   ASSERT_EQ(plan.stages.size(), 1u);
   EXPECT_EQ(plan.stages[0].replicas, 2);
   EXPECT_DOUBLE_EQ(plan.time_per_minibatch_s, 0.055);
-  EXPECT_EQ(plan.bound, Bound::WeightAllReduce);
+  EXPECT_EQ(plan.bound, StageBound::WeightAllReduce);
   EXPECT_DOUBLE_EQ(plan.speedup_over_data_parallel, 1.0);
 }
 
@@ -106,7 +106,7 @@ TEST(PipelinePartitionWeft, IdleWorkerBeatsAnExpensiveAllReduceWhenAllowed) {
   p.layers.pop_back();
   PartitionOptions options = two_workers(0);
   options.allow_idle_workers = true;
-  const Plan plan = weft::rt::partition_pipeline(p, options);
+  const PipelinePlan plan = weft::rt::partition_pipeline(p, options);
   EXPECT_EQ(plan.workers_used, 1);
   EXPECT_EQ(plan.stages[0].replicas, 1);
   EXPECT_DOUBLE_EQ(plan.time_per_minibatch_s, 0.010);
@@ -126,7 +126,7 @@ PipelineProfile small_then_big() {
 TEST(PipelinePartitionWeft, WithoutMemoryLimitDataParallelismWins) {
   PartitionOptions options = two_workers(0);
   options.link.bandwidth_bytes_per_s = 1e11;
-  const Plan plan = weft::rt::partition_pipeline(small_then_big(), options);
+  const PipelinePlan plan = weft::rt::partition_pipeline(small_then_big(), options);
   ASSERT_EQ(plan.stages.size(), 1u);
   EXPECT_DOUBLE_EQ(plan.time_per_minibatch_s, 0.0105);
   EXPECT_DOUBLE_EQ(plan.stages[0].memory_bytes, 1.01e8);
@@ -136,7 +136,7 @@ TEST(PipelinePartitionWeft, MemoryLimitForcesThePipeline) {
   PartitionOptions options = two_workers(0);
   options.link.bandwidth_bytes_per_s = 1e11;
   options.memory_limit_bytes = 1e8;
-  const Plan plan = weft::rt::partition_pipeline(small_then_big(), options);
+  const PipelinePlan plan = weft::rt::partition_pipeline(small_then_big(), options);
   ASSERT_EQ(plan.stages.size(), 2u);
   EXPECT_DOUBLE_EQ(plan.stages[0].memory_bytes, 2e6);
   EXPECT_DOUBLE_EQ(plan.stages[1].memory_bytes, 1e8);
@@ -187,7 +187,7 @@ TEST(PipelinePartitionOptions, InvalidOptionsAreNamed) {
 
 TEST(PipelinePartitionExplain, NamesStagesLayersReplicasBottleneckAndSpeedup) {
   const PipelineProfile p = two_heavy_layers(1e7);
-  const Plan plan = weft::rt::partition_pipeline(p, two_workers(1e-3));
+  const PipelinePlan plan = weft::rt::partition_pipeline(p, two_workers(1e-3));
   const std::string text = weft::rt::explain(plan, p);
   EXPECT_NE(text.find("pipeline plan: 2 stages on 2 workers\n"), std::string::npos) << text;
   EXPECT_NE(text.find("stage 0: layers 0..0 (first), 1 replica; per minibatch: compute "
@@ -211,7 +211,7 @@ TEST(PipelinePartitionExplain, ListsEveryLayerOfAReplicatedStage) {
   PartitionOptions options;
   options.workers = 3;
   options.link = {1e12, 0};
-  const Plan plan = weft::rt::partition_pipeline(p, options);
+  const PipelinePlan plan = weft::rt::partition_pipeline(p, options);
   const std::string text = weft::rt::explain(plan, p);
   EXPECT_NE(text.find("stage 0: layers 0..2 (a, b, c), 3 replicas"), std::string::npos) << text;
   EXPECT_NE(text.find("pipeline plan: 1 stage on 3 workers"), std::string::npos) << text;

@@ -2,12 +2,12 @@
 // stages, and how many workers (processes or GPUs) run each stage as replicas, so that
 // a minibatch takes the least time in the steady state of a pipeline with weight
 // stashing (PipeDream's 1F1B). Backend-neutral: it reads a PipelineProfile and a link
-// model, and returns a Plan.
+// model, and returns a PipelinePlan.
 //
 //   weft::rt::PartitionOptions options;
 //   options.workers = 8;
 //   options.link = {10e9, 5e-6};        // bytes/s, seconds per message
-//   weft::rt::Plan plan = weft::rt::partition_pipeline(profile, options);
+//   weft::rt::PipelinePlan plan = weft::rt::partition_pipeline(profile, options);
 //   std::cout << weft::rt::explain(plan, profile);
 //
 // A stage is a contiguous range of layers [b, e) run by r replicas; each replica takes
@@ -87,14 +87,14 @@ struct PartitionOptions {
 };
 
 // What bounds a stage's time.
-enum class Bound { Compute, ActivationTransfer, WeightAllReduce };
+enum class StageBound { Compute, ActivationTransfer, WeightAllReduce };
 
 // "compute", "activation transfer", "weight all-reduce".
-const char *bound_name(Bound bound);
+const char *bound_name(StageBound bound);
 
 // One stage of a plan. Times are seconds per minibatch at this stage (its time for one
 // minibatch divided by its replicas).
-struct Stage {
+struct PipelineStage {
   int begin = 0, end = 0; // layers [begin, end)
   int replicas = 1;
   double compute_s = 0;           // C / r
@@ -105,12 +105,12 @@ struct Stage {
   double memory_bytes = 0;        // per worker, under the cost model
 };
 
-struct Plan {
-  std::vector<Stage> stages; // in layer order, covering every layer
+struct PipelinePlan {
+  std::vector<PipelineStage> stages; // in layer order, covering every layer
   int workers_used = 0;
-  int bottleneck = 0;              // index of the slowest stage (the first of equal ones)
-  Bound bound = Bound::Compute;    // what bounds the bottleneck stage
-  double time_per_minibatch_s = 0; // the slowest stage's time: the pipeline's throughput
+  int bottleneck = 0;                     // index of the slowest stage (the first of equal ones)
+  StageBound bound = StageBound::Compute; // what bounds the bottleneck stage
+  double time_per_minibatch_s = 0;        // the slowest stage's time: the pipeline's throughput
   // Pure data parallelism on all the workers, under the same cost model.
   double data_parallel_time_s = 0;
   bool data_parallel_fits_memory = true;
@@ -120,10 +120,10 @@ struct Plan {
 // The plan of least time per minibatch. Throws weft::Error when the options are invalid
 // (no workers, a non-positive bandwidth, a weft-only option with the PipeDream model) or
 // when no plan fits the memory limit.
-Plan partition_pipeline(const PipelineProfile &profile, const PartitionOptions &options);
+PipelinePlan partition_pipeline(const PipelineProfile &profile, const PartitionOptions &options);
 
 // A few lines for people: each stage with its layers by name, replicas and times, the
 // bottleneck and what bounds it, and the predicted speedup over pure data parallelism.
-std::string explain(const Plan &plan, const PipelineProfile &profile);
+std::string explain(const PipelinePlan &plan, const PipelineProfile &profile);
 
 } // namespace weft::rt
