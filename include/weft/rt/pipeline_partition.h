@@ -42,10 +42,10 @@
 // transfers unless an activation compression ratio is given (then the transfers into and
 // out of a stage, 2 a / (r beta ratio) each, bound the pipeline as well), its memory
 // estimate ceil((workers - w') / r) (A + P) with w' the workers up to and including the
-// stage, and its dynamic program over prefixes, with the same tie-breaking where the
-// cut points are visited in the same order (PipeDream visits them in the order of a
-// Python set; weft visits them in layer order and keeps the first of equal times).
-// Same profile, workers, bandwidth and flags give the same splits and replication.
+// stage, and its dynamic program over prefixes. The same profile, workers, bandwidth and
+// flags give the same time per minibatch, and the same splits and replication whenever
+// no other plan takes equally long: among plans of equal time PipeDream keeps the first
+// it meets in the order of a Python set, weft the first in layer order.
 #pragma once
 
 #include <string>
