@@ -5,6 +5,8 @@
 #include <weft/rt/comm_scheduler.h>
 #include <weft/rt/data_parallel.h>
 #include <weft/rt/partition_1d.h>
+#include <weft/rt/pipeline_partition.h>
+#include <weft/rt/pipeline_profile.h>
 #include <weft/rt/pipeline_schedule.h>
 #include <weft/rt/relaxed.h>
 #include <weft/rt/rotation_2d.h>
