@@ -457,12 +457,15 @@ Transport::alltoallv(const std::vector<std::vector<std::byte>> &send, Kind kind)
   return received;
 }
 
-void Transport::allreduce(void *values, int n, MPI_Datatype type, MPI_Op op, const char *what) {
+void Transport::allreduce(void *values, int n, MPI_Datatype type, MPI_Op op, const char *what,
+                          Kind kind) {
   release_processes_waiting_for_a_reported_error();
   Request r;
   check(MPI_Iallreduce(MPI_IN_PLACE, values, n, type, op, comm_.get(), r.start_collective(what)),
         "MPI_Iallreduce", rank());
-  count(Kind::Control, size() - 1, 8 * n);
+  int element_bytes = 0;
+  check(MPI_Type_size(type, &element_bytes), "MPI_Type_size", rank());
+  count(kind, size() - 1, std::int64_t{element_bytes} * n);
   wait(r);
 }
 
@@ -477,6 +480,10 @@ void Transport::allreduce_max(std::int64_t *values, int n) {
 }
 void Transport::allreduce_sum(double *values, int n) {
   allreduce(values, n, MPI_DOUBLE, MPI_SUM, "MPI_Iallreduce (sum)");
+}
+
+void Transport::allreduce_sum(float *values, int n) {
+  allreduce(values, n, MPI_FLOAT, MPI_SUM, "MPI_Iallreduce (sum)", Kind::Data);
 }
 
 std::int64_t Transport::exclusive_prefix_sum(std::int64_t value) {

@@ -748,6 +748,12 @@ struct RuntimeAccess {
   template <class T, std::size_t N> static T *storage(DistArray<T, N> &a) { // no materialization
     return a.data_.data();
   }
+  // Exchanges the shapes and elements of two whole arrays (not their residency): the
+  // pipeline executor runs a microbatch's statements on its own rows this way.
+  template <class T, std::size_t N> static void exchange(DistArray<T, N> &a, DistArray<T, N> &b) {
+    std::swap(a.shape_, b.shape_);
+    a.data_.swap(b.data_);
+  }
   template <class T, std::size_t N> static Residency &residency(const SparseArray<T, N> &a) {
     return a.residency_;
   }

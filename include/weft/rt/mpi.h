@@ -215,6 +215,7 @@ public:
   void allreduce_min(std::int64_t *values, int count);
   void allreduce_max(std::int64_t *values, int count);
   void allreduce_sum(double *values, int count);
+  void allreduce_sum(float *values, int count); // data (gradients), not control
   // Sum of `value` over the processes before this one (0 on the first).
   std::int64_t exclusive_prefix_sum(std::int64_t value);
   // Every process's bytes, concatenated in rank order, at `root` only (counts too).
@@ -242,7 +243,8 @@ public:
   [[noreturn]] void fail_with(int reporter, const std::string &message);
 
 private:
-  void allreduce(void *values, int count, MPI_Datatype type, MPI_Op op, const char *what);
+  void allreduce(void *values, int count, MPI_Datatype type, MPI_Op op, const char *what,
+                 Kind kind = Kind::Control);
   void count(Kind kind, std::int64_t messages, std::int64_t bytes);
 
   Comm comm_;

@@ -1,0 +1,464 @@
+// The pipeline executor on CPU processes (include/weft/rt/pipeline.h): one process per
+// stage replica, activations and their gradients between stages over MPI, each stage's
+// gradients summed over its replicas before its updates.
+#include "weft/rt/pipeline.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <limits>
+#include <optional>
+
+namespace weft::rt::pipeline {
+
+namespace {
+
+// The microbatch whose statements run now (microbatch() reads it).
+struct CurrentMicrobatch {
+  bool active = false;
+  std::int64_t offset = 0, rows = 0, minibatch_rows = 0;
+};
+thread_local CurrentMicrobatch current;
+
+struct MicrobatchScope {
+  MicrobatchScope(std::int64_t offset, std::int64_t rows, std::int64_t minibatch_rows) {
+    current = {true, offset, rows, minibatch_rows};
+  }
+  ~MicrobatchScope() { current = {}; }
+  MicrobatchScope(const MicrobatchScope &) = delete;
+  MicrobatchScope &operator=(const MicrobatchScope &) = delete;
+};
+
+std::int64_t narrowed_offset(std::int64_t view_rows) {
+  if (view_rows != current.minibatch_rows) {
+    throw weft::Error("weft::rt::pipeline::microbatch: a view of " + std::to_string(view_rows) +
+                      " rows in a loop whose minibatch has " +
+                      std::to_string(current.minibatch_rows) + " rows");
+  }
+  return current.offset;
+}
+
+[[noreturn]] void internal_error(int line, const std::string &what) {
+  throw std::logic_error(
+      "weft: internal error at dsm-runtime/pipeline.cpp:" + std::to_string(line) + ": " + what);
+}
+
+// Messages between stages: tag 2 (i mod 2^14) + direction, so that a receive can only
+// match its own microbatch's message while fewer than 2^14 microbatches are in flight.
+bool is_examples(Part part) { return part == Part::examples || part == Part::examples_gradient; }
+
+int tag_of(int microbatch, bool gradient) { return 2 * (microbatch % 16384) + (gradient ? 1 : 0); }
+
+// The checks of a plan against the loop and the processes; the message of the first
+// violation, or nothing.
+std::optional<std::string> plan_error(const Loop &loop, const Plan &plan, int processes) {
+  const int layers = static_cast<int>(loop.layers().size());
+  const std::size_t p = plan.replicas.size();
+  if (layers == 0)
+    return "the loop has no layers";
+  if (p == 0 || plan.stage_begin.size() != p + 1)
+    return "a plan needs one replica count per stage and stage_begin with one entry more";
+  if (plan.stage_begin.front() != 0 || plan.stage_begin.back() != layers)
+    return "the stages must cover layers 0 to " + std::to_string(layers - 1);
+  int total = 0;
+  for (std::size_t s = 0; s < p; ++s) {
+    if (plan.stage_begin[s] >= plan.stage_begin[s + 1])
+      return "stage " + std::to_string(s) + " holds no layer";
+    if (plan.replicas[s] < 1)
+      return "stage " + std::to_string(s) + " has no replica";
+    total += plan.replicas[s];
+  }
+  if (total != processes) {
+    return "the plan's stages have " + std::to_string(total) + " replicas in all, for " +
+           std::to_string(processes) + " processes";
+  }
+  if (plan.microbatches < 1)
+    return "a minibatch needs at least one microbatch";
+  if (plan.schedule != ScheduleKind::flush && plan.schedule != ScheduleKind::gpipe) {
+    return std::string("schedule ") + schedule_kind_name(plan.schedule) +
+           " is not run by the CPU pipeline executor (flush, gpipe)";
+  }
+  for (std::size_t s = 0; s + 1 < p; ++s) {
+    const int cut = plan.stage_begin[s + 1] - 1;
+    bool declared = false;
+    for (const Loop::Boundary &b : loop.boundaries())
+      declared = declared || b.layer == cut;
+    if (!declared)
+      return "no activation is declared for the cut after layer " + std::to_string(cut);
+  }
+  return std::nullopt;
+}
+
+// One process's part of a run.
+class StageRunner {
+public:
+  StageRunner(Session &session, Loop &loop, const Plan &plan, std::int64_t first)
+      : session_(session), loop_(loop), plan_(plan), first_(first) {
+    const int me = session.rank();
+    int base = 0;
+    for (std::size_t s = 0; s < plan.replicas.size(); ++s) {
+      base_.push_back(base);
+      if (me >= base && me < base + plan.replicas[s]) {
+        stage_ = static_cast<int>(s);
+        replica_ = me - base;
+      }
+      base += plan.replicas[s];
+    }
+    for (std::size_t s = 0; s + 1 < plan.stage_begin.size(); ++s) {
+      for (int l = plan.stage_begin[s]; l < plan.stage_begin[s + 1]; ++l)
+        stage_of_layer_.push_back(static_cast<int>(s));
+    }
+  }
+
+  int stage() const { return stage_; }
+  int replica() const { return replica_; }
+  int stage_of_layer(int layer) const {
+    if (layer < 0 || layer >= static_cast<int>(stage_of_layer_.size()))
+      internal_error(__LINE__, "array of layer " + std::to_string(layer) + " out of range");
+    return stage_of_layer_[static_cast<std::size_t>(layer)];
+  }
+  int rank_of(int stage, int microbatch_in_minibatch) const {
+    return base_[static_cast<std::size_t>(stage)] +
+           microbatch_in_minibatch % plan_.replicas[static_cast<std::size_t>(stage)];
+  }
+  int first_rank(int stage) const { return base_[static_cast<std::size_t>(stage)]; }
+
+  // Splits the minibatch of B rows into the plan's microbatches and makes the copies.
+  void prepare(std::int64_t B) {
+    const int m = plan_.microbatches;
+    rows_.clear();
+    offsets_.clear();
+    std::int64_t offset = 0;
+    for (int k = 0; k < m; ++k) {
+      rows_.push_back(B / m + (k < B % m ? 1 : 0));
+      offsets_.push_back(offset);
+      offset += rows_.back();
+    }
+    B_ = B;
+    for (auto &a : loop_.arrays()) {
+      if (is_examples(a->part()))
+        a->make_slots(rows_, m);
+      else if (a->part() == Part::gradient)
+        a->make_slots({}, 2); // 0: one microbatch's gradient, 1: their combination
+    }
+    pending_.clear();
+    pending_.resize(loop_.arrays().size() * static_cast<std::size_t>(m));
+    totals_.assign(loop_.accumulators().size(), 0.0);
+  }
+
+  double weight(Combine combine, int k) const {
+    return combine == Combine::row_mean
+               ? static_cast<double>(rows_[static_cast<std::size_t>(k)]) / static_cast<double>(B_)
+               : 1.0;
+  }
+
+  void forward(int i) {
+    const int k = i % plan_.microbatches;
+    if (stage_ > 0)
+      receive(boundary_before().activation, k, rank_of(stage_ - 1, k), tag_of(i, false));
+    run_statements(
+        i, k,
+        [&](const Loop::Layer &layer, std::int64_t it) {
+          if (layer.forward)
+            layer.forward(it);
+        },
+        false);
+    if (stage_ + 1 < stages())
+      send(boundary_after().activation, k, rank_of(stage_ + 1, k), tag_of(i, false));
+  }
+
+  void backward(int i) {
+    const int k = i % plan_.microbatches;
+    if (stage_ + 1 < stages())
+      receive(boundary_after().gradient, k, rank_of(stage_ + 1, k), tag_of(i, true));
+    for (auto &a : loop_.arrays()) {
+      if (a->part() == Part::gradient && stage_of_layer(a->layer()) == stage_)
+        a->exchange(0);
+    }
+    run_statements(
+        i, k,
+        [&](const Loop::Layer &layer, std::int64_t it) {
+          if (layer.backward)
+            layer.backward(it);
+        },
+        true);
+    for (auto &a : loop_.arrays()) {
+      if (a->part() == Part::gradient && stage_of_layer(a->layer()) == stage_) {
+        a->exchange(0);
+        a->add_scaled(1, 0, weight(loop_.gradients_combine(), k));
+      }
+    }
+    if (stage_ > 0)
+      send(boundary_before().gradient, k, rank_of(stage_ - 1, k), tag_of(i, true));
+  }
+
+  void update(int t, Session *replicas) {
+    for (auto &a : loop_.arrays()) {
+      if (a->part() != Part::gradient || stage_of_layer(a->layer()) != stage_)
+        continue;
+      a->assign_from(1);
+      a->clear(1);
+      if (replicas != nullptr)
+        a->allreduce_sum(replicas->transport());
+    }
+    const auto start = std::chrono::steady_clock::now();
+    for (int l = layer_begin(); l < layer_end(); ++l) {
+      const Loop::Layer &layer = loop_.layers()[static_cast<std::size_t>(l)];
+      if (layer.update) {
+        collect([&] { layer.update(first_ + t); }, [](double) { return 1.0; });
+      }
+    }
+    busy_ += seconds_since(start);
+  }
+
+  // After the last op: every array whole on every process (collective, same order
+  // everywhere), accumulators summed.
+  void finish(std::int64_t iterations) {
+    Transport &world = session_.transport();
+    for (Request &r : pending_) {
+      if (r.active())
+        world.wait(r);
+    }
+    if (iterations > 0) {
+      for (auto &a : loop_.arrays()) {
+        const int owner = stage_of_layer(a->layer());
+        if (is_examples(a->part())) {
+          for (int k = 0; k < plan_.microbatches; ++k) {
+            const int root = rank_of(owner, k);
+            const std::int64_t offset = offsets_[static_cast<std::size_t>(k)];
+            if (session_.rank() == root) {
+              a->copy_rows_scaled(k, offset,
+                                  a->part() == Part::examples_gradient
+                                      ? weight(loop_.gradients_combine(), k)
+                                      : 1.0);
+            }
+            world.broadcast(static_cast<std::byte *>(a->data()) + offset * a->row_bytes(),
+                            a->slot_bytes(k), root, Kind::Data);
+          }
+        } else {
+          world.broadcast(a->data(), a->bytes(), first_rank(owner), Kind::Data);
+        }
+      }
+    }
+    for (std::size_t a = 0; a < totals_.size(); ++a) {
+      double total = totals_[a];
+      world.allreduce_sum(&total, 1);
+      loop_.accumulators()[a]->add(total);
+    }
+  }
+
+  double busy() const { return busy_; }
+  int stages() const { return static_cast<int>(plan_.replicas.size()); }
+
+private:
+  int layer_begin() const { return plan_.stage_begin[static_cast<std::size_t>(stage_)]; }
+  int layer_end() const { return plan_.stage_begin[static_cast<std::size_t>(stage_) + 1]; }
+  const Loop::Boundary &boundary_at(int layer) const {
+    for (const Loop::Boundary &b : loop_.boundaries()) {
+      if (b.layer == layer)
+        return b;
+    }
+    internal_error(__LINE__, "no boundary after layer " + std::to_string(layer));
+  }
+  const Loop::Boundary &boundary_before() const { return boundary_at(layer_begin() - 1); }
+  const Loop::Boundary &boundary_after() const { return boundary_at(layer_end() - 1); }
+
+  Request &pending(int array, int k) {
+    return pending_[static_cast<std::size_t>(array) * static_cast<std::size_t>(plan_.microbatches) +
+                    static_cast<std::size_t>(k)];
+  }
+  // A slot is written (received into, or computed) only once its earlier send is done.
+  void settle(int k) {
+    for (std::size_t a = 0; a < loop_.arrays().size(); ++a) {
+      Request &r = pending(static_cast<int>(a), k);
+      if (r.active())
+        session_.transport().wait(r);
+    }
+  }
+  void receive(int array, int k, int from, int tag) {
+    settle(k);
+    LoopArray &a = *loop_.arrays()[static_cast<std::size_t>(array)];
+    Request r = session_.transport().irecv(a.slot_data(k), a.slot_bytes(k), from, tag);
+    session_.transport().wait(r);
+  }
+  void send(int array, int k, int to, int tag) {
+    LoopArray &a = *loop_.arrays()[static_cast<std::size_t>(array)];
+    pending(array, k) = session_.transport().isend(a.slot_data(k), a.slot_bytes(k), to, tag);
+  }
+
+  // Runs `body` with the accumulators collecting; adds each contribution times weight(k).
+  template <class Body, class Weight> void collect(Body &&body, Weight &&weight_of) {
+    for (auto &acc : loop_.accumulators())
+      acc->begin_collecting();
+    body();
+    for (std::size_t a = 0; a < totals_.size(); ++a) {
+      LoopAccumulator &acc = *loop_.accumulators()[a];
+      totals_[a] += weight_of(static_cast<int>(acc.combine())) * acc.end_collecting();
+    }
+  }
+
+  // The stage's layers' statements on microbatch i (forward order, or backward order
+  // from the stage's last layer), with every examples array exchanged for its copy k.
+  template <class Run> void run_statements(int i, int k, Run &&run, bool backward) {
+    settle(k);
+    for (auto &a : loop_.arrays()) {
+      if (is_examples(a->part()))
+        a->exchange(k);
+    }
+    const auto start = std::chrono::steady_clock::now();
+    {
+      MicrobatchScope scope(offsets_[static_cast<std::size_t>(k)],
+                            rows_[static_cast<std::size_t>(k)], B_);
+      const std::int64_t it = first_ + i / plan_.microbatches;
+      collect(
+          [&] {
+            if (!backward) {
+              for (int l = layer_begin(); l < layer_end(); ++l)
+                run(loop_.layers()[static_cast<std::size_t>(l)], it);
+            } else {
+              for (int l = layer_end() - 1; l >= layer_begin(); --l)
+                run(loop_.layers()[static_cast<std::size_t>(l)], it);
+            }
+          },
+          [&](int combine) { return weight(static_cast<Combine>(combine), k); });
+    }
+    busy_ += seconds_since(start);
+    for (auto &a : loop_.arrays()) {
+      if (is_examples(a->part()))
+        a->exchange(k);
+    }
+  }
+
+  static double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+
+  Session &session_;
+  Loop &loop_;
+  const Plan &plan_;
+  std::int64_t first_;
+  int stage_ = -1, replica_ = -1;
+  std::vector<int> base_;
+  std::vector<int> stage_of_layer_;
+  std::int64_t B_ = 0;
+  std::vector<std::int64_t> rows_, offsets_;
+  std::vector<Request> pending_;
+  std::vector<double> totals_;
+  double busy_ = 0;
+};
+
+} // namespace
+
+Loop &Loop::layer(Statements forward, Statements backward, Statements update) {
+  layers_.push_back({std::move(forward), std::move(backward), std::move(update)});
+  return *this;
+}
+
+Loop &Loop::add(std::unique_ptr<LoopArray> array, const void *address) {
+  if (find(address) >= 0)
+    throw PipelineError("weft pipeline: an array is declared twice");
+  arrays_.push_back(std::move(array));
+  addresses_.push_back(address);
+  return *this;
+}
+
+int Loop::find(const void *address) const {
+  for (std::size_t a = 0; a < addresses_.size(); ++a) {
+    if (addresses_[a] == address)
+      return static_cast<int>(a);
+  }
+  return -1;
+}
+
+RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end, const Plan &plan) {
+  const auto start = std::chrono::steady_clock::now();
+  if (const auto error = plan_error(loop, plan, session.size()))
+    throw PipelineError("weft pipeline: " + *error);
+  for (const Loop::Boundary &b : loop.boundaries()) {
+    if (b.activation < 0 || b.gradient < 0)
+      throw PipelineError("weft pipeline: a boundary names an array not declared as examples");
+  }
+  std::int64_t B = -1;
+  for (const auto &a : loop.arrays()) {
+    if (!is_examples(a->part()))
+      continue;
+    if (B >= 0 && a->rows() != B) {
+      throw PipelineError("weft pipeline: the examples arrays have " + std::to_string(B) + " and " +
+                          std::to_string(a->rows()) +
+                          " rows; they must all have the "
+                          "minibatch's");
+    }
+    B = a->rows();
+  }
+  if (B < 0)
+    throw PipelineError("weft pipeline: the loop declares no examples array");
+  if (plan.microbatches > B) {
+    throw PipelineError("weft pipeline: " + std::to_string(plan.microbatches) +
+                        " microbatches of a minibatch of " + std::to_string(B) + " rows");
+  }
+  StageRunner runner(session, loop, plan, first);
+  const std::int64_t iterations = std::max<std::int64_t>(end - first, 0);
+  if (iterations > std::numeric_limits<int>::max() / plan.microbatches)
+    throw PipelineError("weft pipeline: too many iterations for one loop");
+  // Replicas of a stage sum their gradients over their own communicator (collective over
+  // all processes, since every process holds the same plan).
+  bool replicated = false;
+  for (int r : plan.replicas)
+    replicated = replicated || r > 1;
+  std::unique_ptr<Session> replicas;
+  if (replicated)
+    replicas = session.split(runner.stage(), 1);
+  Session *replica_session =
+      plan.replicas[static_cast<std::size_t>(runner.stage())] > 1 ? replicas.get() : nullptr;
+
+  session.begin_loop();
+  runner.prepare(B);
+  if (iterations > 0) {
+    const Schedule schedule = make_schedule(plan.schedule, runner.stages(), plan.microbatches,
+                                            static_cast<int>(iterations));
+    const int r = plan.replicas[static_cast<std::size_t>(runner.stage())];
+    for (const Op &op : schedule.ops[static_cast<std::size_t>(runner.stage())]) {
+      if (op.kind == OpKind::update) {
+        runner.update(op.minibatch, replica_session);
+        continue;
+      }
+      if ((op.microbatch % plan.microbatches) % r != runner.replica())
+        continue;
+      if (op.kind == OpKind::forward)
+        runner.forward(op.microbatch);
+      else
+        runner.backward(op.microbatch);
+    }
+  }
+  runner.finish(iterations);
+  session.end_loop();
+  RunStats stats;
+  stats.stage = runner.stage();
+  stats.replica = runner.replica();
+  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  stats.busy = runner.busy();
+  return stats;
+}
+
+nn::Matrix microbatch(nn::Matrix view) {
+  if (!current.active)
+    return view;
+  const std::int64_t offset = narrowed_offset(view.rows());
+  return nn::Matrix(view.data() + offset * view.cols(), current.rows, view.cols());
+}
+
+nn::ConstMatrix microbatch(nn::ConstMatrix view) {
+  if (!current.active)
+    return view;
+  const std::int64_t offset = narrowed_offset(view.rows());
+  return nn::ConstMatrix(view.data() + offset * view.cols(), current.rows, view.cols());
+}
+
+nn::ConstLabels microbatch(nn::ConstLabels view) {
+  if (!current.active)
+    return view;
+  const std::int64_t offset = narrowed_offset(view.size());
+  return nn::ConstLabels(view.data() + offset, current.rows);
+}
+
+} // namespace weft::rt::pipeline

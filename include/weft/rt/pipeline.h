@@ -1,0 +1,325 @@
+// weft/rt/pipeline.h — the pipeline executor on CPU processes: a `#pragma weft pipeline`
+// training loop, cut into layers, run as stages (ranges of layers) on MPI processes, each
+// stage on one or more replicas, in the order of a schedule (pipeline_schedule.h).
+//
+//   weft::rt::pipeline::Loop loop;
+//   loop.examples(Z1, 0).examples(H1, 0).boundary(0, H1, dH1).gradient(dW1, 0)
+//       .state(W1, 0).accumulator(loss, weft::rt::pipeline::Combine::row_mean) ...;
+//   loop.layer([&](std::int64_t b) { nn::linear(pipeline::microbatch(nn::rows(X, b * B, B)),
+//                                               W1, b1, Z1); nn::relu(Z1, H1); },
+//              [&](std::int64_t b) { ... backward ... },
+//              [&](std::int64_t b) { nn::adam(W1, dW1, mW1, vW1, b + 1, lr); ... });
+//   weft::rt::pipeline::run(session, loop, /*first*/ 0, /*end*/ batches, plan);
+//
+// The loop's iterations are minibatches; each statement of its body is in one layer, as
+// a forward, backward or update statement (analysis/Pipeline.cpp finds them). The arrays
+// the body writes play one of three parts:
+//   examples  rows are the minibatch's examples (activations and their gradients): every
+//             statement treats its rows independently. A microbatch is a range of the
+//             rows; the executor gives each microbatch its own copy with its rows only.
+//   gradient  written by backward statements as sums over the rows (weight gradients):
+//             each microbatch's is computed apart, and the minibatch's is their
+//             combination (Combine), formed before the updates.
+//   state     read and written by one layer's update statements (weights, optimizer
+//             moments): lives on the stage that holds the layer.
+// Reads of other arrays (the data set) go through microbatch(view), which narrows a view
+// of the minibatch's rows to the current microbatch's.
+//
+// Exactness. A microbatch k of n_k rows runs the body's forward and backward statements on
+// its rows alone. Each row's activations are those of the serial program, since every
+// statement treats rows independently. A gradient is linear in the loss's gradient, and
+// the loss's gradient of a row is divided by the rows it averages over (Combine::row_mean,
+// softmax_cross_entropy) or not (Combine::sum): the minibatch's gradient is
+// sum_k (n_k / B) g_k, or sum_k g_k, up to the order of float additions. Updates run once
+// per minibatch with that gradient, and, under the flush and gpipe schedules, no forward
+// of minibatch t + 1 runs before the update of t on the same stage: the serial program's
+// result up to float summation order.
+//
+// Memory model. Between loops every array is whole on every process. After the loop:
+// state and gradients are broadcast from the stage that holds them, examples arrays
+// (the last minibatch's rows, from the microbatches' copies) from where they were
+// computed, accumulators are summed over the processes; everything then holds what the
+// serial loop leaves, up to float summation order.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "weft/nn.h"
+#include "weft/rt/pipeline_schedule.h"
+#include "weft/rt/session.h"
+#include "weft/weft.h"
+
+namespace weft::rt::pipeline {
+
+// How a minibatch's value is formed from its microbatches' (see Exactness above).
+enum class Combine {
+  row_mean, // sum_k (n_k / B) v_k: the value averages over the minibatch's rows
+  sum,      // sum_k v_k: the value sums over them
+};
+
+// A bad pipeline request (a plan that does not fit the loop or the processes, a
+// minibatch that microbatches cannot split): the message says which.
+struct PipelineError : weft::Error {
+  using weft::Error::Error;
+};
+
+// examples_gradient: an examples array whose rows are linear in the loss's gradient (the
+// loss's dZ and what backward statements compute from it): a microbatch's rows are the
+// minibatch's times B / n_k under Combine::row_mean, so the executor scales them back
+// when it assembles the array after the loop.
+enum class Part { examples, examples_gradient, gradient, state };
+
+// One array of the loop, whatever its element type: its part, the layer that writes it,
+// and the operations the executor needs on it. Implemented by ArrayOf below.
+class LoopArray {
+public:
+  LoopArray(Part part, int layer) : part_(part), layer_(layer) {}
+  virtual ~LoopArray() = default;
+  LoopArray(const LoopArray &) = delete;
+  LoopArray &operator=(const LoopArray &) = delete;
+
+  Part part() const { return part_; }
+  int layer() const { return layer_; }
+  virtual std::int64_t rows() const = 0;
+  virtual std::int64_t row_bytes() const = 0;
+  virtual std::int64_t bytes() const = 0;
+  virtual void *data() = 0;
+  // `count` copies (slots) of the array; copy k with rows[k] rows (examples) or with
+  // the array's shape (rows empty).
+  virtual void make_slots(const std::vector<std::int64_t> &rows, int count) = 0;
+  // Exchanges the array's storage with slot k's (call again to exchange back).
+  virtual void exchange(int slot) = 0;
+  virtual void *slot_data(int slot) = 0;
+  virtual std::int64_t slot_bytes(int slot) const = 0;
+  // Floating-point arrays: slot `into` += weight * slot `from`; slot `into` = 0; the
+  // array = slot `from`; the element-wise sum of the array over `transport`'s processes.
+  virtual void add_scaled(int into, int from, double weight) = 0;
+  virtual void clear(int slot) = 0;
+  // Rows [offset, offset + slot k's rows) of the array = weight * slot k.
+  virtual void copy_rows_scaled(int slot, std::int64_t offset, double weight) = 0;
+  virtual void assign_from(int slot) = 0;
+  virtual void allreduce_sum(Transport &transport) = 0;
+
+private:
+  Part part_;
+  int layer_;
+};
+
+template <class T, std::size_t N> class ArrayOf final : public LoopArray {
+public:
+  ArrayOf(DistArray<T, N> &array, Part part, int layer) : LoopArray(part, layer), array_(array) {}
+
+  std::int64_t rows() const override { return array_.shape()[0]; }
+  std::int64_t row_bytes() const override {
+    return rows() == 0 ? 0 : static_cast<std::int64_t>(sizeof(T)) * array_.size() / rows();
+  }
+  std::int64_t bytes() const override {
+    return static_cast<std::int64_t>(sizeof(T)) * array_.size();
+  }
+  void *data() override { return weft::detail::RuntimeAccess::storage(array_); }
+  void make_slots(const std::vector<std::int64_t> &rows, int count) override {
+    slots_.clear();
+    for (int k = 0; k < count; ++k) {
+      std::array<std::int64_t, N> shape = array_.shape();
+      if (!rows.empty())
+        shape[0] = rows[static_cast<std::size_t>(k)];
+      slots_.emplace_back(shape);
+    }
+  }
+  void exchange(int slot) override {
+    weft::detail::RuntimeAccess::exchange(array_, slots_[static_cast<std::size_t>(slot)]);
+  }
+  void *slot_data(int slot) override {
+    return weft::detail::RuntimeAccess::storage(slots_[static_cast<std::size_t>(slot)]);
+  }
+  std::int64_t slot_bytes(int slot) const override {
+    return static_cast<std::int64_t>(sizeof(T)) * slots_[static_cast<std::size_t>(slot)].size();
+  }
+  void add_scaled(int into, int from, double weight) override {
+    if constexpr (std::is_floating_point_v<T>) {
+      T *to = static_cast<T *>(slot_data(into));
+      const T *x = static_cast<const T *>(slot_data(from));
+      const std::int64_t n = slots_[static_cast<std::size_t>(from)].size();
+      const T w = static_cast<T>(weight);
+      for (std::int64_t i = 0; i < n; ++i)
+        to[i] += w * x[i];
+    } else {
+      not_floating("combined");
+    }
+  }
+  void clear(int slot) override { slots_[static_cast<std::size_t>(slot)].fill(T{}); }
+  void copy_rows_scaled(int slot, std::int64_t offset, double weight) override {
+    const T *from = static_cast<const T *>(slot_data(slot));
+    const std::int64_t n = slots_[static_cast<std::size_t>(slot)].size();
+    T *to =
+        static_cast<T *>(data()) + offset * (row_bytes() / static_cast<std::int64_t>(sizeof(T)));
+    if constexpr (std::is_floating_point_v<T>) {
+      const T w = static_cast<T>(weight);
+      for (std::int64_t i = 0; i < n; ++i)
+        to[i] = weight == 1.0 ? from[i] : w * from[i];
+    } else {
+      if (weight != 1.0)
+        not_floating("scaled");
+      std::copy(from, from + n, to);
+    }
+  }
+  void assign_from(int slot) override { array_ = slots_[static_cast<std::size_t>(slot)]; }
+  void allreduce_sum(Transport &transport) override {
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+      transport.allreduce_sum(static_cast<T *>(data()), static_cast<int>(array_.size()));
+    } else {
+      not_floating("summed over replicas");
+    }
+  }
+
+private:
+  [[noreturn]] static void not_floating(const char *what) {
+    throw PipelineError(std::string("weft pipeline: a gradient array must be float or double "
+                                    "to be ") +
+                        what);
+  }
+
+  DistArray<T, N> &array_;
+  std::vector<DistArray<T, N>> slots_;
+};
+
+// An accumulator the body adds to: each microbatch's contribution is collected apart and
+// combined as its Combine says.
+class LoopAccumulator {
+public:
+  explicit LoopAccumulator(Combine combine) : combine_(combine) {}
+  virtual ~LoopAccumulator() = default;
+  Combine combine() const { return combine_; }
+  // Redirects the body's += to a fresh partial value of 0; returns what was added since.
+  virtual void begin_collecting() = 0;
+  virtual double end_collecting() = 0;
+  // Adds `total` (this loop's, already summed over processes) to the value.
+  virtual void add(double total) = 0;
+
+private:
+  Combine combine_;
+};
+
+template <class T> class AccumulatorOf final : public LoopAccumulator {
+  static_assert(std::is_arithmetic_v<T>, "weft pipeline: accumulators must be arithmetic");
+
+public:
+  AccumulatorOf(Accumulator<T> &acc, Combine combine) : LoopAccumulator(combine), acc_(acc) {}
+  void begin_collecting() override {
+    partial_.value = T{};
+    weft::detail::RuntimeAccess::partials(acc_) = &partial_;
+  }
+  double end_collecting() override {
+    weft::detail::RuntimeAccess::partials(acc_) = nullptr;
+    return static_cast<double>(partial_.value);
+  }
+  void add(double total) override { acc_ += static_cast<T>(total); }
+
+private:
+  Accumulator<T> &acc_;
+  weft::detail::Partial<T> partial_{};
+};
+
+using Statements = std::function<void(std::int64_t iteration)>;
+
+// The loop as the rewrite describes it: its layers' statements and its arrays' parts.
+class Loop {
+public:
+  // Layer l (in the order of calls, from 0): its forward, backward and update statements,
+  // each a function of the loop's iteration variable (any of them may be empty).
+  Loop &layer(Statements forward, Statements backward, Statements update);
+  template <class T, std::size_t N> Loop &examples(DistArray<T, N> &a, int written_by_layer) {
+    return add(std::make_unique<ArrayOf<T, N>>(a, Part::examples, written_by_layer), &a);
+  }
+  template <class T, std::size_t N>
+  Loop &examples_gradient(DistArray<T, N> &a, int written_by_layer) {
+    return add(std::make_unique<ArrayOf<T, N>>(a, Part::examples_gradient, written_by_layer), &a);
+  }
+  template <class T, std::size_t N> Loop &gradient(DistArray<T, N> &a, int layer) {
+    return add(std::make_unique<ArrayOf<T, N>>(a, Part::gradient, layer), &a);
+  }
+  template <class T, std::size_t N> Loop &state(DistArray<T, N> &a, int layer) {
+    return add(std::make_unique<ArrayOf<T, N>>(a, Part::state, layer), &a);
+  }
+  // The cut after layer `layer`: its activation (an examples array written before it,
+  // read after it) and that activation's gradient (an examples_gradient array written
+  // after it, read before it).
+  template <class T, std::size_t N, class U, std::size_t M>
+  Loop &boundary(int layer, DistArray<T, N> &activation, DistArray<U, M> &gradient) {
+    boundaries_.push_back({layer, find(&activation), find(&gradient)});
+    return *this;
+  }
+  template <class T> Loop &accumulator(Accumulator<T> &acc, Combine combine) {
+    accumulators_.push_back(std::make_unique<AccumulatorOf<T>>(acc, combine));
+    return *this;
+  }
+  // How the gradients combine over microbatches (the loss's Combine).
+  Loop &gradients_combine(Combine combine) {
+    gradients_combine_ = combine;
+    return *this;
+  }
+
+  struct Layer {
+    Statements forward, backward, update;
+  };
+  struct Boundary {
+    int layer;      // the cut after this layer
+    int activation; // indices into arrays()
+    int gradient;
+  };
+  const std::vector<Layer> &layers() const { return layers_; }
+  std::vector<std::unique_ptr<LoopArray>> &arrays() { return arrays_; }
+  const std::vector<Boundary> &boundaries() const { return boundaries_; }
+  std::vector<std::unique_ptr<LoopAccumulator>> &accumulators() { return accumulators_; }
+  Combine gradients_combine() const { return gradients_combine_; }
+
+private:
+  Loop &add(std::unique_ptr<LoopArray> array, const void *address);
+  int find(const void *address) const;
+
+  std::vector<Layer> layers_;
+  std::vector<std::unique_ptr<LoopArray>> arrays_;
+  std::vector<const void *> addresses_;
+  std::vector<Boundary> boundaries_;
+  std::vector<std::unique_ptr<LoopAccumulator>> accumulators_;
+  Combine gradients_combine_ = Combine::row_mean;
+};
+
+// Where the layers run: stage s holds layers [stage_begin[s], stage_begin[s + 1]) on
+// replicas[s] processes (stage 0 on the first processes, then stage 1, ...), in the
+// order of `schedule` with `microbatches` microbatches per minibatch.
+struct Plan {
+  std::vector<int> stage_begin; // p + 1 entries: 0 = first, last = the number of layers
+  std::vector<int> replicas;    // p entries, each >= 1; their sum = the processes
+  ScheduleKind schedule = ScheduleKind::flush;
+  int microbatches = 1;
+};
+
+// What a run measured, on this process.
+struct RunStats {
+  int stage = 0;
+  int replica = 0;
+  double seconds = 0; // wall time of the loop
+  double busy = 0;    // of which in the body's statements
+};
+
+// Runs iterations [first, end) of `loop` on `session`'s processes as `plan` says
+// (collective). PipelineError when the plan does not fit; flush and gpipe only (the
+// asynchronous schedules are not run by this executor).
+RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end, const Plan &plan);
+
+// The current microbatch's rows of a view of the minibatch's rows: rows
+// [offset, offset + n) of `view` while the executor runs microbatch k (offset, n its
+// place in the minibatch), the whole view outside it. weft::Error unless the view has
+// the minibatch's rows.
+nn::Matrix microbatch(nn::Matrix view);
+nn::ConstMatrix microbatch(nn::ConstMatrix view);
+nn::ConstLabels microbatch(nn::ConstLabels view);
+
+} // namespace weft::rt::pipeline

@@ -1,0 +1,229 @@
+// The CPU pipeline executor (weft/rt/pipeline.h) on a 3-layer MLP trained with Adam:
+// every plan that fits the processes (pipelines of 2 and 3 stages, data parallelism,
+// stages with replicas; flush and gpipe; 1 to 4 microbatches) leaves, after every
+// training step, the weights, optimizer moments, gradients, the last minibatch's
+// activations and the loss that the serial loop leaves, within float summation order.
+#include <gtest/gtest.h>
+#include <weft/nn.h>
+#include <weft/rt/pipeline.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mpi_test_session.h"
+
+namespace {
+
+using weft_test::session;
+namespace nn = weft::nn;
+namespace pl = weft::rt::pipeline;
+
+constexpr std::int64_t kIn = 12, kH1 = 10, kH2 = 8, kClasses = 4, kExamples = 96, kB = 24;
+constexpr std::int64_t kBatches = kExamples / kB;
+constexpr float kLr = 0.01f;
+
+// The sample's network, with every array the training step touches.
+struct Net {
+  nn::Tensor X{{kExamples, kIn}};
+  nn::Labels y{{kExamples}};
+  nn::Tensor W1{{kH1, kIn}}, b1{{1, kH1}}, W2{{kH2, kH1}}, b2{{1, kH2}}, W3{{kClasses, kH2}},
+      b3{{1, kClasses}};
+  nn::Tensor dW1{{kH1, kIn}}, db1{{1, kH1}}, dW2{{kH2, kH1}}, db2{{1, kH2}}, dW3{{kClasses, kH2}},
+      db3{{1, kClasses}};
+  nn::Tensor mW1{{kH1, kIn}}, mb1{{1, kH1}}, mW2{{kH2, kH1}}, mb2{{1, kH2}}, mW3{{kClasses, kH2}},
+      mb3{{1, kClasses}};
+  nn::Tensor vW1{{kH1, kIn}}, vb1{{1, kH1}}, vW2{{kH2, kH1}}, vb2{{1, kH2}}, vW3{{kClasses, kH2}},
+      vb3{{1, kClasses}};
+  nn::Tensor Z1{{kB, kH1}}, H1{{kB, kH1}}, Z2{{kB, kH2}}, H2{{kB, kH2}}, Z3{{kB, kClasses}},
+      dZ3{{kB, kClasses}}, dH2{{kB, kH2}}, dZ2{{kB, kH2}}, dH1{{kB, kH1}}, dZ1{{kB, kH1}};
+  weft::Accumulator<double> loss{0.0};
+
+  Net() {
+    X.randomize(7, -1.0f, 1.0f);
+    for (std::int64_t i = 0; i < kExamples; ++i)
+      y(i) = static_cast<std::int32_t>((i * 7 + 3) % kClasses);
+    nn::init_glorot(W1, 1);
+    nn::init_glorot(W2, 2);
+    nn::init_glorot(W3, 3);
+  }
+
+  // The loop body's three layers, as the rewrite cuts it.
+  void forward1(std::int64_t b, bool micro) {
+    nn::ConstMatrix x = nn::rows(X, b * kB, kB);
+    nn::linear(micro ? pl::microbatch(x) : x, W1, b1, Z1);
+    nn::relu(Z1, H1);
+  }
+  void forward2() {
+    nn::linear(H1, W2, b2, Z2);
+    nn::relu(Z2, H2);
+  }
+  void forward3(std::int64_t b, bool micro) {
+    nn::linear(H2, W3, b3, Z3);
+    nn::ConstLabels labels = nn::rows(y, b * kB, kB);
+    loss += nn::softmax_cross_entropy(Z3, micro ? pl::microbatch(labels) : labels, dZ3);
+  }
+  void backward3() { nn::linear_backward(H2, W3, dZ3, dW3, db3, dH2); }
+  void backward2() {
+    nn::relu_backward(H2, dH2, dZ2);
+    nn::linear_backward(H1, W2, dZ2, dW2, db2, dH1);
+  }
+  void backward1(std::int64_t b, bool micro) {
+    nn::relu_backward(H1, dH1, dZ1);
+    nn::ConstMatrix x = nn::rows(X, b * kB, kB);
+    nn::linear_backward_weights(micro ? pl::microbatch(x) : x, dZ1, dW1, db1);
+  }
+  void update1(std::int64_t b) {
+    nn::adam(W1, dW1, mW1, vW1, b + 1, kLr);
+    nn::adam(b1, db1, mb1, vb1, b + 1, kLr);
+  }
+  void update2(std::int64_t b) {
+    nn::adam(W2, dW2, mW2, vW2, b + 1, kLr);
+    nn::adam(b2, db2, mb2, vb2, b + 1, kLr);
+  }
+  void update3(std::int64_t b) {
+    nn::adam(W3, dW3, mW3, vW3, b + 1, kLr);
+    nn::adam(b3, db3, mb3, vb3, b + 1, kLr);
+  }
+
+  void serial_step(std::int64_t b) {
+    forward1(b, false);
+    forward2();
+    forward3(b, false);
+    backward3();
+    backward2();
+    backward1(b, false);
+    update3(b);
+    update2(b);
+    update1(b);
+  }
+
+  pl::Loop loop() {
+    pl::Loop l;
+    l.layer([this](std::int64_t b) { forward1(b, true); },
+            [this](std::int64_t b) { backward1(b, true); }, [this](std::int64_t b) { update1(b); });
+    l.layer([this](std::int64_t) { forward2(); }, [this](std::int64_t) { backward2(); },
+            [this](std::int64_t b) { update2(b); });
+    l.layer([this](std::int64_t b) { forward3(b, true); }, [this](std::int64_t) { backward3(); },
+            [this](std::int64_t b) { update3(b); });
+    l.examples(Z1, 0).examples(H1, 0).examples_gradient(dZ1, 0);
+    l.examples(Z2, 1).examples(H2, 1).examples_gradient(dZ2, 1).examples_gradient(dH1, 1);
+    l.examples(Z3, 2).examples_gradient(dZ3, 2).examples_gradient(dH2, 2);
+    l.gradient(dW1, 0).gradient(db1, 0).gradient(dW2, 1).gradient(db2, 1);
+    l.gradient(dW3, 2).gradient(db3, 2);
+    for (auto *a : {&W1, &b1, &mW1, &mb1, &vW1, &vb1})
+      l.state(*a, 0);
+    for (auto *a : {&W2, &b2, &mW2, &mb2, &vW2, &vb2})
+      l.state(*a, 1);
+    for (auto *a : {&W3, &b3, &mW3, &mb3, &vW3, &vb3})
+      l.state(*a, 2);
+    l.boundary(0, H1, dH1).boundary(1, H2, dH2);
+    l.accumulator(loss, pl::Combine::row_mean).gradients_combine(pl::Combine::row_mean);
+    return l;
+  }
+};
+
+// max |a - b| / max(1, max |b|): relative to the array's scale.
+double difference(const nn::Tensor &a, const nn::Tensor &b) {
+  double worst = 0, scale = 1;
+  for (std::int64_t i = 0; i < b.shape()[0]; ++i) {
+    for (std::int64_t j = 0; j < b.shape()[1]; ++j) {
+      worst = std::max(worst, std::fabs(static_cast<double>(a(i, j)) - b(i, j)));
+      scale = std::max(scale, std::fabs(static_cast<double>(b(i, j))));
+    }
+  }
+  return worst / scale;
+}
+
+void expect_same(Net &got, Net &want, const std::string &where) {
+  const std::vector<std::pair<const char *, std::pair<nn::Tensor *, nn::Tensor *>>> arrays = {
+      {"W1", {&got.W1, &want.W1}},    {"b1", {&got.b1, &want.b1}},
+      {"W2", {&got.W2, &want.W2}},    {"b2", {&got.b2, &want.b2}},
+      {"W3", {&got.W3, &want.W3}},    {"b3", {&got.b3, &want.b3}},
+      {"mW1", {&got.mW1, &want.mW1}}, {"vW2", {&got.vW2, &want.vW2}},
+      {"dW1", {&got.dW1, &want.dW1}}, {"db3", {&got.db3, &want.db3}},
+      {"Z1", {&got.Z1, &want.Z1}},    {"H2", {&got.H2, &want.H2}},
+      {"dZ3", {&got.dZ3, &want.dZ3}}, {"dZ1", {&got.dZ1, &want.dZ1}},
+      {"dH1", {&got.dH1, &want.dH1}}};
+  for (const auto &[name, pair] : arrays) {
+    EXPECT_LE(difference(*pair.first, *pair.second), 1e-5)
+        << name << " on rank " << session().rank() << " " << where;
+  }
+  EXPECT_NEAR(got.loss.value(), want.loss.value(), 1e-5 * std::max(1.0, want.loss.value()))
+      << "loss on rank " << session().rank() << " " << where;
+}
+
+// Trains both nets step by step (one executor run per step, then one run of the rest)
+// and compares after every step.
+void check_plan(const pl::Plan &plan, const std::string &name) {
+  Net serial, parallel;
+  pl::Loop loop = parallel.loop();
+  for (std::int64_t b = 0; b < kBatches - 1; ++b) {
+    serial.serial_step(b);
+    pl::run(session(), loop, b, b + 1, plan);
+    expect_same(parallel, serial, name + ", after step " + std::to_string(b));
+  }
+  serial.serial_step(kBatches - 1);
+  pl::run(session(), loop, kBatches - 1, kBatches, plan);
+  expect_same(parallel, serial, name + ", after the last step");
+  // A whole epoch in one run.
+  for (std::int64_t b = 0; b < kBatches; ++b)
+    serial.serial_step(b);
+  pl::run(session(), loop, 0, kBatches, plan);
+  expect_same(parallel, serial, name + ", after a second epoch in one run");
+}
+
+pl::Plan plan(std::vector<int> stage_begin, std::vector<int> replicas, pl::ScheduleKind kind,
+              int microbatches) {
+  pl::Plan p;
+  p.stage_begin = std::move(stage_begin);
+  p.replicas = std::move(replicas);
+  p.schedule = kind;
+  p.microbatches = microbatches;
+  return p;
+}
+
+using Kind = pl::ScheduleKind;
+
+TEST(Pipeline, EveryPlanForTheProcessesEqualsTheSerialStepAfterEveryStep) {
+  const int n = session().size();
+  std::vector<std::pair<std::string, pl::Plan>> plans;
+  if (n == 1) {
+    plans = {{"one stage, one microbatch", plan({0, 3}, {1}, Kind::flush, 1)},
+             {"one stage, 5 microbatches (uneven)", plan({0, 3}, {1}, Kind::flush, 5)}};
+  } else if (n == 2) {
+    plans = {{"2 stages, flush, 4 microbatches", plan({0, 1, 3}, {1, 1}, Kind::flush, 4)},
+             {"2 stages, gpipe, 3 microbatches", plan({0, 2, 3}, {1, 1}, Kind::gpipe, 3)},
+             {"data parallel, 2 replicas", plan({0, 3}, {2}, Kind::flush, 2)},
+             {"data parallel, 2 replicas, 3 microbatches", plan({0, 3}, {2}, Kind::flush, 3)}};
+  } else if (n == 4) {
+    plans = {{"3 stages, the last on 2 replicas", plan({0, 1, 2, 3}, {1, 1, 2}, Kind::flush, 4)},
+             {"2 stages x 2 replicas, gpipe", plan({0, 1, 3}, {2, 2}, Kind::gpipe, 4)},
+             {"data parallel, 4 replicas", plan({0, 3}, {4}, Kind::flush, 4)}};
+  }
+  for (const auto &[name, p] : plans)
+    check_plan(p, name);
+}
+
+TEST(Pipeline, PlansThatDoNotFitAreRefusedWithTheReason) {
+  Net net;
+  pl::Loop loop = net.loop();
+  const int n = session().size();
+  const auto refused = [&](const pl::Plan &p, const std::string &part) {
+    try {
+      pl::run(session(), loop, 0, 1, p);
+      ADD_FAILURE() << "accepted a plan that should name: " << part;
+    } catch (const pl::PipelineError &e) {
+      EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
+    }
+  };
+  refused(plan({0, 3}, {n + 1}, Kind::flush, 1), "replicas in all");
+  refused(plan({0, 2}, {n}, Kind::flush, 1), "cover layers 0 to 2");
+  refused(plan({0, 3}, {n}, Kind::flush, 25), "25 microbatches of a minibatch of 24 rows");
+  refused(plan({0, 3}, {n}, Kind::one_f_one_b, 1), "not run by the CPU pipeline executor");
+  refused(plan({0, 0, 3}, {1, n - 1}, Kind::flush, 1), "stage 0 holds no layer");
+}
+
+} // namespace
