@@ -45,7 +45,7 @@ std::int64_t narrowed_offset(std::int64_t view_rows) {
 
 // Messages between stages: tag 2 (i mod 2^14) + direction, so that a receive can only
 // match its own microbatch's message while fewer than 2^14 microbatches are in flight.
-bool is_examples(Part part) { return part == Part::examples || part == Part::examples_gradient; }
+bool is_examples(Part part) { return part == Part::examples; }
 
 int tag_of(int microbatch, bool gradient) { return 2 * (microbatch % 16384) + (gradient ? 1 : 0); }
 
@@ -146,12 +146,6 @@ public:
     totals_.assign(loop_.accumulators().size(), 0.0);
   }
 
-  double weight(Combine combine, int k) const {
-    return combine == Combine::row_mean
-               ? static_cast<double>(rows_[static_cast<std::size_t>(k)]) / static_cast<double>(B_)
-               : 1.0;
-  }
-
   void forward(int i) {
     const int k = i % plan_.microbatches;
     if (stage_ > 0)
@@ -185,7 +179,7 @@ public:
     for (auto &a : loop_.arrays()) {
       if (a->part() == Part::gradient && stage_of_layer(a->layer()) == stage_) {
         a->exchange(0);
-        a->add_scaled(1, 0, weight(loop_.gradients_combine(), k));
+        a->add_to(1, 0);
       }
     }
     if (stage_ > 0)
@@ -205,7 +199,7 @@ public:
     for (int l = layer_begin(); l < layer_end(); ++l) {
       const Loop::Layer &layer = loop_.layers()[static_cast<std::size_t>(l)];
       if (layer.update) {
-        collect([&] { layer.update(first_ + t); }, [](double) { return 1.0; });
+        collect([&] { layer.update(first_ + t); });
       }
     }
     busy_ += seconds_since(start);
@@ -227,10 +221,7 @@ public:
             const int root = rank_of(owner, k);
             const std::int64_t offset = offsets_[static_cast<std::size_t>(k)];
             if (session_.rank() == root) {
-              a->copy_rows_scaled(k, offset,
-                                  a->part() == Part::examples_gradient
-                                      ? weight(loop_.gradients_combine(), k)
-                                      : 1.0);
+              a->copy_rows(k, offset);
             }
             world.broadcast(static_cast<std::byte *>(a->data()) + offset * a->row_bytes(),
                             a->slot_bytes(k), root, Kind::Data);
@@ -286,14 +277,14 @@ private:
     pending(array, k) = session_.transport().isend(a.slot_data(k), a.slot_bytes(k), to, tag);
   }
 
-  // Runs `body` with the accumulators collecting; adds each contribution times weight(k).
-  template <class Body, class Weight> void collect(Body &&body, Weight &&weight_of) {
+  // Runs `body` with the accumulators collecting into this process's totals.
+  template <class Body> void collect(Body &&body) {
     for (auto &acc : loop_.accumulators())
       acc->begin_collecting();
     body();
     for (std::size_t a = 0; a < totals_.size(); ++a) {
       LoopAccumulator &acc = *loop_.accumulators()[a];
-      totals_[a] += weight_of(static_cast<int>(acc.combine())) * acc.end_collecting();
+      totals_[a] += acc.end_collecting();
     }
   }
 
@@ -310,17 +301,15 @@ private:
       MicrobatchScope scope(offsets_[static_cast<std::size_t>(k)],
                             rows_[static_cast<std::size_t>(k)], B_);
       const std::int64_t it = first_ + i / plan_.microbatches;
-      collect(
-          [&] {
-            if (!backward) {
-              for (int l = layer_begin(); l < layer_end(); ++l)
-                run(loop_.layers()[static_cast<std::size_t>(l)], it);
-            } else {
-              for (int l = layer_end() - 1; l >= layer_begin(); --l)
-                run(loop_.layers()[static_cast<std::size_t>(l)], it);
-            }
-          },
-          [&](int combine) { return weight(static_cast<Combine>(combine), k); });
+      collect([&] {
+        if (!backward) {
+          for (int l = layer_begin(); l < layer_end(); ++l)
+            run(loop_.layers()[static_cast<std::size_t>(l)], it);
+        } else {
+          for (int l = layer_end() - 1; l >= layer_begin(); --l)
+            run(loop_.layers()[static_cast<std::size_t>(l)], it);
+        }
+      });
     }
     busy_ += seconds_since(start);
     for (auto &a : loop_.arrays()) {
@@ -452,6 +441,12 @@ nn::ConstMatrix microbatch(nn::ConstMatrix view) {
     return view;
   const std::int64_t offset = narrowed_offset(view.rows());
   return nn::ConstMatrix(view.data() + offset * view.cols(), current.rows, view.cols());
+}
+
+double microbatch_share() {
+  return current.active
+             ? static_cast<double>(current.rows) / static_cast<double>(current.minibatch_rows)
+             : 1.0;
 }
 
 nn::ConstLabels microbatch(nn::ConstLabels view) {

@@ -63,7 +63,8 @@ struct Net {
   void forward3(std::int64_t b, bool micro) {
     nn::linear(H2, W3, b3, Z3);
     nn::ConstLabels labels = nn::rows(y, b * kB, kB);
-    loss += nn::softmax_cross_entropy(Z3, micro ? pl::microbatch(labels) : labels, dZ3);
+    const float l = nn::softmax_cross_entropy(Z3, micro ? pl::microbatch(labels) : labels, dZ3);
+    loss += micro ? pl::row_mean(l, dZ3) : l;
   }
   void backward3() { nn::linear_backward(H2, W3, dZ3, dW3, db3, dH2); }
   void backward2() {
@@ -108,9 +109,9 @@ struct Net {
             [this](std::int64_t b) { update2(b); });
     l.layer([this](std::int64_t b) { forward3(b, true); }, [this](std::int64_t) { backward3(); },
             [this](std::int64_t b) { update3(b); });
-    l.examples(Z1, 0).examples(H1, 0).examples_gradient(dZ1, 0);
-    l.examples(Z2, 1).examples(H2, 1).examples_gradient(dZ2, 1).examples_gradient(dH1, 1);
-    l.examples(Z3, 2).examples_gradient(dZ3, 2).examples_gradient(dH2, 2);
+    l.examples(Z1, 0).examples(H1, 0).examples(dZ1, 0);
+    l.examples(Z2, 1).examples(H2, 1).examples(dZ2, 1).examples(dH1, 1);
+    l.examples(Z3, 2).examples(dZ3, 2).examples(dH2, 2);
     l.gradient(dW1, 0).gradient(db1, 0).gradient(dW2, 1).gradient(db2, 1);
     l.gradient(dW3, 2).gradient(db3, 2);
     for (auto *a : {&W1, &b1, &mW1, &mb1, &vW1, &vb1})
@@ -120,7 +121,7 @@ struct Net {
     for (auto *a : {&W3, &b3, &mW3, &mb3, &vW3, &vb3})
       l.state(*a, 2);
     l.boundary(0, H1, dH1).boundary(1, H2, dH2);
-    l.accumulator(loss, pl::Combine::row_mean).gradients_combine(pl::Combine::row_mean);
+    l.accumulator(loss);
     return l;
   }
 };

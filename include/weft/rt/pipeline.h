@@ -4,7 +4,7 @@
 //
 //   weft::rt::pipeline::Loop loop;
 //   loop.examples(Z1, 0).examples(H1, 0).boundary(0, H1, dH1).gradient(dW1, 0)
-//       .state(W1, 0).accumulator(loss, weft::rt::pipeline::Combine::row_mean) ...;
+//       .state(W1, 0).accumulator(loss) ...;
 //   loop.layer([&](std::int64_t b) { nn::linear(pipeline::microbatch(nn::rows(X, b * B, B)),
 //                                               W1, b1, Z1); nn::relu(Z1, H1); },
 //              [&](std::int64_t b) { ... backward ... },
@@ -18,20 +18,21 @@
 //             statement treats its rows independently. A microbatch is a range of the
 //             rows; the executor gives each microbatch its own copy with its rows only.
 //   gradient  written by backward statements as sums over the rows (weight gradients):
-//             each microbatch's is computed apart, and the minibatch's is their
-//             combination (Combine), formed before the updates.
+//             each microbatch's is computed apart, and the minibatch's is their sum,
+//             formed before the updates.
 //   state     read and written by one layer's update statements (weights, optimizer
 //             moments): lives on the stage that holds the layer.
 // Reads of other arrays (the data set) go through microbatch(view), which narrows a view
-// of the minibatch's rows to the current microbatch's.
+// of the minibatch's rows to the current microbatch's; a loss that averages over the rows
+// goes through row_mean(value, gradient), which scales a microbatch's mean and gradient
+// rows by n_k / B, its share of the minibatch.
 //
 // Exactness. A microbatch k of n_k rows runs the body's forward and backward statements on
-// its rows alone. Each row's activations are those of the serial program, since every
-// statement treats rows independently. A gradient is linear in the loss's gradient, and
-// the loss's gradient of a row is divided by the rows it averages over (Combine::row_mean,
-// softmax_cross_entropy) or not (Combine::sum): the minibatch's gradient is
-// sum_k (n_k / B) g_k, or sum_k g_k, up to the order of float additions. Updates run once
-// per minibatch with that gradient, and, under the flush and gpipe schedules, no forward
+// its rows alone. The statements treat rows independently, except for sums over the rows
+// (weight gradients, counts) and the loss's mean: with the mean's rows scaled by n_k / B,
+// every row holds what the serial program computes for it, and the minibatch's sums are
+// the sums of the microbatches', up to the order of float additions. Updates run once
+// per minibatch with those gradients, and, under the flush and gpipe schedules, no forward
 // of minibatch t + 1 runs before the update of t on the same stage: the serial program's
 // result up to float summation order.
 //
@@ -57,23 +58,13 @@
 
 namespace weft::rt::pipeline {
 
-// How a minibatch's value is formed from its microbatches' (see Exactness above).
-enum class Combine {
-  row_mean, // sum_k (n_k / B) v_k: the value averages over the minibatch's rows
-  sum,      // sum_k v_k: the value sums over them
-};
-
 // A bad pipeline request (a plan that does not fit the loop or the processes, a
 // minibatch that microbatches cannot split): the message says which.
 struct PipelineError : weft::Error {
   using weft::Error::Error;
 };
 
-// examples_gradient: an examples array whose rows are linear in the loss's gradient (the
-// loss's dZ and what backward statements compute from it): a microbatch's rows are the
-// minibatch's times B / n_k under Combine::row_mean, so the executor scales them back
-// when it assembles the array after the loop.
-enum class Part { examples, examples_gradient, gradient, state };
+enum class Part { examples, gradient, state };
 
 // One array of the loop, whatever its element type: its part, the layer that writes it,
 // and the operations the executor needs on it. Implemented by ArrayOf below.
@@ -97,12 +88,12 @@ public:
   virtual void exchange(int slot) = 0;
   virtual void *slot_data(int slot) = 0;
   virtual std::int64_t slot_bytes(int slot) const = 0;
-  // Floating-point arrays: slot `into` += weight * slot `from`; slot `into` = 0; the
-  // array = slot `from`; the element-wise sum of the array over `transport`'s processes.
-  virtual void add_scaled(int into, int from, double weight) = 0;
+  // Floating-point arrays: slot `into` += slot `from`; slot `into` = 0; the array = slot
+  // `from`; the element-wise sum of the array over `transport`'s processes.
+  virtual void add_to(int into, int from) = 0;
   virtual void clear(int slot) = 0;
-  // Rows [offset, offset + slot k's rows) of the array = weight * slot k.
-  virtual void copy_rows_scaled(int slot, std::int64_t offset, double weight) = 0;
+  // Rows [offset, offset + slot k's rows) of the array = slot k.
+  virtual void copy_rows(int slot, std::int64_t offset) = 0;
   virtual void assign_from(int slot) = 0;
   virtual void allreduce_sum(Transport &transport) = 0;
 
@@ -141,33 +132,24 @@ public:
   std::int64_t slot_bytes(int slot) const override {
     return static_cast<std::int64_t>(sizeof(T)) * slots_[static_cast<std::size_t>(slot)].size();
   }
-  void add_scaled(int into, int from, double weight) override {
+  void add_to(int into, int from) override {
     if constexpr (std::is_floating_point_v<T>) {
       T *to = static_cast<T *>(slot_data(into));
       const T *x = static_cast<const T *>(slot_data(from));
       const std::int64_t n = slots_[static_cast<std::size_t>(from)].size();
-      const T w = static_cast<T>(weight);
       for (std::int64_t i = 0; i < n; ++i)
-        to[i] += w * x[i];
+        to[i] += x[i];
     } else {
-      not_floating("combined");
+      not_floating("summed");
     }
   }
   void clear(int slot) override { slots_[static_cast<std::size_t>(slot)].fill(T{}); }
-  void copy_rows_scaled(int slot, std::int64_t offset, double weight) override {
+  void copy_rows(int slot, std::int64_t offset) override {
     const T *from = static_cast<const T *>(slot_data(slot));
     const std::int64_t n = slots_[static_cast<std::size_t>(slot)].size();
-    T *to =
-        static_cast<T *>(data()) + offset * (row_bytes() / static_cast<std::int64_t>(sizeof(T)));
-    if constexpr (std::is_floating_point_v<T>) {
-      const T w = static_cast<T>(weight);
-      for (std::int64_t i = 0; i < n; ++i)
-        to[i] = weight == 1.0 ? from[i] : w * from[i];
-    } else {
-      if (weight != 1.0)
-        not_floating("scaled");
-      std::copy(from, from + n, to);
-    }
+    std::copy(from, from + n,
+              static_cast<T *>(data()) +
+                  offset * (row_bytes() / static_cast<std::int64_t>(sizeof(T))));
   }
   void assign_from(int slot) override { array_ = slots_[static_cast<std::size_t>(slot)]; }
   void allreduce_sum(Transport &transport) override {
@@ -189,28 +171,26 @@ private:
   std::vector<DistArray<T, N>> slots_;
 };
 
-// An accumulator the body adds to: each microbatch's contribution is collected apart and
-// combined as its Combine says.
+// An accumulator the body adds to: this process's contributions are collected apart and
+// summed over the processes after the loop.
 class LoopAccumulator {
 public:
-  explicit LoopAccumulator(Combine combine) : combine_(combine) {}
+  LoopAccumulator() = default;
   virtual ~LoopAccumulator() = default;
-  Combine combine() const { return combine_; }
+  LoopAccumulator(const LoopAccumulator &) = delete;
+  LoopAccumulator &operator=(const LoopAccumulator &) = delete;
   // Redirects the body's += to a fresh partial value of 0; returns what was added since.
   virtual void begin_collecting() = 0;
   virtual double end_collecting() = 0;
   // Adds `total` (this loop's, already summed over processes) to the value.
   virtual void add(double total) = 0;
-
-private:
-  Combine combine_;
 };
 
 template <class T> class AccumulatorOf final : public LoopAccumulator {
   static_assert(std::is_arithmetic_v<T>, "weft pipeline: accumulators must be arithmetic");
 
 public:
-  AccumulatorOf(Accumulator<T> &acc, Combine combine) : LoopAccumulator(combine), acc_(acc) {}
+  explicit AccumulatorOf(Accumulator<T> &acc) : acc_(acc) {}
   void begin_collecting() override {
     partial_.value = T{};
     weft::detail::RuntimeAccess::partials(acc_) = &partial_;
@@ -237,10 +217,6 @@ public:
   template <class T, std::size_t N> Loop &examples(DistArray<T, N> &a, int written_by_layer) {
     return add(std::make_unique<ArrayOf<T, N>>(a, Part::examples, written_by_layer), &a);
   }
-  template <class T, std::size_t N>
-  Loop &examples_gradient(DistArray<T, N> &a, int written_by_layer) {
-    return add(std::make_unique<ArrayOf<T, N>>(a, Part::examples_gradient, written_by_layer), &a);
-  }
   template <class T, std::size_t N> Loop &gradient(DistArray<T, N> &a, int layer) {
     return add(std::make_unique<ArrayOf<T, N>>(a, Part::gradient, layer), &a);
   }
@@ -248,20 +224,15 @@ public:
     return add(std::make_unique<ArrayOf<T, N>>(a, Part::state, layer), &a);
   }
   // The cut after layer `layer`: its activation (an examples array written before it,
-  // read after it) and that activation's gradient (an examples_gradient array written
-  // after it, read before it).
+  // read after it) and that activation's gradient (an examples array written after it,
+  // read before it).
   template <class T, std::size_t N, class U, std::size_t M>
   Loop &boundary(int layer, DistArray<T, N> &activation, DistArray<U, M> &gradient) {
     boundaries_.push_back({layer, find(&activation), find(&gradient)});
     return *this;
   }
-  template <class T> Loop &accumulator(Accumulator<T> &acc, Combine combine) {
-    accumulators_.push_back(std::make_unique<AccumulatorOf<T>>(acc, combine));
-    return *this;
-  }
-  // How the gradients combine over microbatches (the loss's Combine).
-  Loop &gradients_combine(Combine combine) {
-    gradients_combine_ = combine;
+  template <class T> Loop &accumulator(Accumulator<T> &acc) {
+    accumulators_.push_back(std::make_unique<AccumulatorOf<T>>(acc));
     return *this;
   }
 
@@ -277,7 +248,6 @@ public:
   std::vector<std::unique_ptr<LoopArray>> &arrays() { return arrays_; }
   const std::vector<Boundary> &boundaries() const { return boundaries_; }
   std::vector<std::unique_ptr<LoopAccumulator>> &accumulators() { return accumulators_; }
-  Combine gradients_combine() const { return gradients_combine_; }
 
 private:
   Loop &add(std::unique_ptr<LoopArray> array, const void *address);
@@ -288,7 +258,6 @@ private:
   std::vector<const void *> addresses_;
   std::vector<Boundary> boundaries_;
   std::vector<std::unique_ptr<LoopAccumulator>> accumulators_;
-  Combine gradients_combine_ = Combine::row_mean;
 };
 
 // Where the layers run: stage s holds layers [stage_begin[s], stage_begin[s + 1]) on
@@ -321,5 +290,22 @@ RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end,
 nn::Matrix microbatch(nn::Matrix view);
 nn::ConstMatrix microbatch(nn::ConstMatrix view);
 nn::ConstLabels microbatch(nn::ConstLabels view);
+
+// The current microbatch's share n_k / B of the minibatch's rows; 1 outside a run.
+double microbatch_share();
+// For a loss that averages over the minibatch's rows (WEFT_ROWS mean_rows): scales the
+// rows of `gradient` by microbatch_share() and returns value * microbatch_share(), so
+// that a microbatch's mean counts as its rows' part of the minibatch's (the identity
+// outside a run).
+template <class V> V row_mean(V value, nn::Matrix gradient) {
+  const double share = microbatch_share();
+  if (share == 1.0)
+    return value;
+  const float f = static_cast<float>(share);
+  float *g = gradient.data();
+  for (std::int64_t i = 0, n = gradient.rows() * gradient.cols(); i < n; ++i)
+    g[i] *= f;
+  return static_cast<V>(value * share);
+}
 
 } // namespace weft::rt::pipeline
