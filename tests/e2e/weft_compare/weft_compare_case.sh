@@ -154,6 +154,19 @@ case_exact_fails_on_one_differing_value() {
     ok "--exact fails on a 1e-6 difference in a non-metric column: $(tail -n 1 out.log)"
 }
 
+case_every_epoch_bounds_each_epoch_both_ways() {
+  # train_loss differs by 1e-6 (1.5e-6 relative) at epoch 3: within 1e-5 at every epoch.
+  run_compare --metric train_loss --every-epoch 1e-5 --no-plot -- --parallel-perturb-epoch 3
+  expect_rc 0 "a difference within the bound" &&
+    expect_in out.log "PASS: train_loss within 1e-05 relative of the serial run at all 5 epochs" "verdict" ||
+    return
+  # A parallel run that ends lower (better) is still not the serial run's computation.
+  run_compare --metric test_rmse --every-epoch 1e-5 --no-plot -- --parallel-final 0.45
+  expect_rc 1 "a better final value" &&
+    expect_in out.log "FAIL: test_rmse outside 1e-05 relative of the serial run, first at epoch 2: serial 0.875000, parallel 0.862500" "verdict" &&
+    ok "--every-epoch bounds every epoch's difference, in both directions"
+}
+
 case_crashing_run_fails_with_command_and_stderr() {
   run_compare --metric test_rmse --tolerance 0.01 --no-plot -- --parallel-crash-epoch 3
   expect_rc 1 "parallel run exits 3" &&
