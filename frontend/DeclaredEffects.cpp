@@ -21,6 +21,12 @@
 // type that the declaration does not name, or an annotation that does not parse.
 // Scalar parameters passed by value are read like any argument.
 //
+// A callee may also declare, with WEFT_ROWS, how it treats a minibatch's rows (rows,
+// sum_rows, mean_rows per parameter or for its value): the call records each argument
+// with a role, the array it views and whether through rows(...), for the pipeline
+// executor (analysis/Pipeline.cpp). A malformed WEFT_ROWS is recorded as not declared,
+// with the reason.
+//
 //===----------------------------------------------------------------------===//
 
 #include "ModelBuilder.h"
@@ -136,6 +142,60 @@ std::string parse_effects(const std::string &text, const FunctionDecl *fd,
   return {};
 }
 
+/// Parses `role(p, return) role(q) ...` (WEFT_ROWS) into one RowRole per parameter of
+/// `fd` and one for the value; on a malformed text returns why.
+std::string parse_rows(const std::string &text, const FunctionDecl *fd, std::vector<RowRole> &roles,
+                       RowRole &value) {
+  roles.assign(fd->getNumParams(), RowRole::None);
+  value = RowRole::None;
+  const std::string flat = without_spaces(text);
+  size_t i = 0;
+  auto identifier = [&] {
+    size_t start = i;
+    while (i < flat.size() && (std::isalnum(static_cast<unsigned char>(flat[i])) || flat[i] == '_'))
+      ++i;
+    return flat.substr(start, i - start);
+  };
+  while (i < flat.size()) {
+    std::string kind = identifier();
+    RowRole role = kind == "rows"        ? RowRole::Rows
+                   : kind == "sum_rows"  ? RowRole::SumRows
+                   : kind == "mean_rows" ? RowRole::MeanRows
+                                         : RowRole::None;
+    if (role == RowRole::None)
+      return "unknown row role '" + kind + "' (expected rows, sum_rows or mean_rows)";
+    if (i >= flat.size() || flat[i] != '(')
+      return "expected '(' after '" + kind + "'";
+    ++i;
+    for (;;) {
+      std::string name = identifier();
+      RowRole *slot = nullptr;
+      if (name == "return" && !fd->getReturnType()->isVoidType()) {
+        slot = &value;
+      } else {
+        for (unsigned p = 0; p < fd->getNumParams(); ++p)
+          if (!name.empty() && fd->getParamDecl(p)->getName() == name)
+            slot = &roles[p];
+      }
+      if (!slot)
+        return "'" + name + "' is not a parameter of the function or its value";
+      if (*slot != RowRole::None)
+        return "'" + name + "' is named twice";
+      *slot = role;
+      if (i < flat.size() && flat[i] == ',') {
+        ++i;
+        continue;
+      }
+      if (i < flat.size() && flat[i] == ')') {
+        ++i;
+        break;
+      }
+      return "expected ',' or ')' after '" + name + "'";
+    }
+  }
+  return {};
+}
+
 /// The expression inside wrappers, implicit conversions and the view classes'
 /// converting constructors and conversion operators.
 const Expr *through_views(const Expr *e) {
@@ -207,6 +267,18 @@ bool ModelBuilder::visit_declared_call(const CallExpr *call, const FunctionDecl 
     }
     return true;
   }
+  // How the callee treats a minibatch's rows (WEFT_ROWS), if it says.
+  std::vector<RowRole> roles(fd->getNumParams(), RowRole::None);
+  if (std::optional<std::string> rows = annotation(fd, "weft.rows:")) {
+    const FunctionDecl *rows_decl = annotated_declaration(fd, "weft.rows:");
+    record_call.rows_why = parse_rows(*rows, rows_decl, roles, record_call.value_role);
+    if (record_call.rows_why.empty() && !same_parameter_names(fd, rows_decl))
+      record_call.rows_why = "a redeclaration names the parameters differently";
+    record_call.declared_rows = record_call.rows_why.empty();
+    if (!record_call.declared_rows)
+      roles.assign(fd->getNumParams(), RowRole::None);
+  }
+  const std::size_t call_index = m_.calls.size();
   m_.calls.push_back(record_call);
 
   // A default argument has no spelling of its own: name it by its parameter.
@@ -233,18 +305,26 @@ bool ModelBuilder::visit_declared_call(const CallExpr *call, const FunctionDecl 
         visit(arg, Mode::Read, may);
       continue;
     }
-    visit_viewed_argument(call, arg, spelling_of(arg, param),
-                          effects[p] == Effect::Read || effects[p] == Effect::Update ||
-                              effects[p] == Effect::Accumulate,
-                          effects[p] != Effect::Read, effects[p] == Effect::Accumulate, may);
+    RowArgument viewed =
+        visit_viewed_argument(call, arg, spelling_of(arg, param),
+                              effects[p] == Effect::Read || effects[p] == Effect::Update ||
+                                  effects[p] == Effect::Accumulate,
+                              effects[p] != Effect::Read, effects[p] == Effect::Accumulate, may);
+    if (roles[p] != RowRole::None) {
+      viewed.role = roles[p];
+      m_.calls[call_index].row_arguments.push_back(viewed);
+    }
   }
   return true;
 }
 
 /// What the argument of a parameter with a declared effect views, read and/or written.
-void ModelBuilder::visit_viewed_argument(const CallExpr *call, const Expr *arg,
-                                         const std::string &spelling, bool reads, bool writes,
-                                         bool additive, bool may) {
+RowArgument ModelBuilder::visit_viewed_argument(const CallExpr *call, const Expr *arg,
+                                                const std::string &spelling, bool reads,
+                                                bool writes, bool additive, bool may) {
+  RowArgument viewed;
+  viewed.text = spelling;
+  viewed.range = arg->getSourceRange();
   // An unknown effect is reported at the argument, or at the call when the argument has
   // no text of its own (a default argument).
   const Stmt *site = text(arg->getSourceRange()).empty() || isa<CXXDefaultArgExpr>(arg)
@@ -270,8 +350,11 @@ void ModelBuilder::visit_viewed_argument(const CallExpr *call, const Expr *arg,
       unknown_effect(site, "is not a weft array or a rows(array, first, count) view of one");
       for (const Expr *view_arg : view->arguments())
         visit(view_arg, Mode::Read, may);
-      return;
+      return viewed;
     }
+    viewed.view = true;
+    viewed.range = view->getSourceRange();
+    viewed.text = text(view->getSourceRange());
     visit(view->getArg(first_param), Mode::Read, may);
     visit(view->getArg(count_param), Mode::Read, may);
     std::string why;
@@ -304,8 +387,9 @@ void ModelBuilder::visit_viewed_argument(const CallExpr *call, const Expr *arg,
     unknown_effect(site, "is not a weft array or a rows(...) view of one (a view kept in a "
                          "variable is one weft cannot follow: pass rows(...) in the call)");
     visit(arg, Mode::Read, may);
-    return;
+    return viewed;
   }
+  viewed.array = static_cast<int>(*array);
   const ArrayInfo &info = m_.arrays[*array];
   if (!whole) {
     for (unsigned k = 1; k < info.rank; ++k) {
@@ -329,6 +413,7 @@ void ModelBuilder::visit_viewed_argument(const CallExpr *call, const Expr *arg,
       m_.accesses.back().additive = true;
     }
   }
+  return viewed;
 }
 
 } // namespace frontend

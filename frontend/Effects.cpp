@@ -596,6 +596,12 @@ void ModelBuilder::visit_operator(const CXXOperatorCallExpr *op, Mode mode, bool
       for (unsigned i = 1; i < op->getNumArgs(); ++i)
         visit(op->getArg(i), Mode::Read, may);
       unsigned a = array_for_object(object, may);
+      // acc += f(...): the pipeline executor needs to know which call's value is added.
+      if (const auto *value = dyn_cast<CallExpr>(op->getArg(1)->IgnoreParenImpCasts());
+          value && kind == OO_PlusEqual)
+        for (Call &c : m_.calls)
+          if (c.range == value->getSourceRange())
+            c.accumulated_into = static_cast<int>(a);
       if (kind == OO_PlusEqual)
         record(a, AccessKind::Reduce, {}, false, may, text(op->getSourceRange()),
                op->getSourceRange());

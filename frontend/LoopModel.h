@@ -219,6 +219,24 @@ struct Access {
   bool all_affine() const;
 };
 
+/// How an argument (or the value) of a call treats a minibatch's rows (WEFT_ROWS in
+/// include/weft/nn.h).
+enum class RowRole {
+  None,    ///< not indexed by the rows (a weight, a scalar)
+  Rows,    ///< row i goes with row i of the call's other Rows arguments
+  SumRows, ///< a sum over the rows of terms of one row each (a weight gradient, a count)
+  MeanRows ///< such a sum divided by the number of rows (a mean loss, its gradient)
+};
+
+/// An argument of a call whose callee declares WEFT_ROWS, with a role other than None.
+struct RowArgument {
+  RowRole role = RowRole::None;
+  int array = -1;    ///< the DistArray it views (index in LoopModel::arrays), -1 if none
+  bool view = false; ///< a rows(array, first, count) view rather than the whole array
+  std::string text;  ///< the argument as written
+  clang::SourceRange range;
+};
+
 /// A call inside the loop body.
 struct Call {
   std::string callee; ///< qualified name, or the callee expression's text
@@ -232,6 +250,16 @@ struct Call {
   /// writes through a pointer/reference parameter or to a global.
   bool unknown_effects = false;
   std::string why; ///< for unknown_effects: the reason in words
+  /// The callee declares how it treats a minibatch's rows (WEFT_ROWS): its arguments with
+  /// a role, in parameter order, and the role of its value. `rows_why` says why a
+  /// declaration was not taken (empty when there is none or it was).
+  bool declared_rows = false;
+  std::vector<RowArgument> row_arguments;
+  RowRole value_role = RowRole::None;
+  std::string rows_why;
+  /// The call is the right-hand side of `acc += call` on this Accumulator (index in
+  /// LoopModel::arrays), -1 otherwise.
+  int accumulated_into = -1;
   unsigned statement = 0;
   clang::SourceRange range;
 };

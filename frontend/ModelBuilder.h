@@ -291,7 +291,8 @@ private:
   /// A call of a function declared with WEFT_EFFECTS: its accesses from the declaration.
   /// False when `fd` declares no effects.
   bool visit_declared_call(const CallExpr *call, const FunctionDecl *fd, bool may);
-  void visit_viewed_argument(const CallExpr *call, const Expr *arg, const std::string &spelling,
+  /// Returns the array the argument views (RowArgument::array, view, text; no role).
+  RowArgument visit_viewed_argument(const CallExpr *call, const Expr *arg, const std::string &spelling,
                              bool reads, bool writes, bool additive, bool may);
   /// `fd` is declared with WEFT_VIEW (nn::rows).
   static bool declares_view(const FunctionDecl *fd);

@@ -28,6 +28,20 @@
 // follows their conversions (a DistArray to a view, a Matrix to a ConstMatrix) to the
 // array they view.
 //
+// How an operation treats a minibatch's rows, for the pipeline executor, which runs a
+// microbatch (a range of the rows) at a time, is declared with WEFT_ROWS:
+//
+//   rows    ::= "weft.rows:" (role "(" target ("," target)* ")")*
+//   role    ::= "rows" | "sum_rows" | "mean_rows"
+//   target  ::= param | "return"
+//
+// rows(p): row i of p (read or written) goes with row i of every other rows parameter,
+// and a written row depends on those rows only. sum_rows(p): p (or the value) is a sum,
+// over the rows, of terms that depend on one row each (a weight gradient, a count).
+// mean_rows(p): the same divided by the number of rows (a mean loss and, per row, its
+// gradient). Parameters not named are not indexed by the rows (weights). An operation
+// without WEFT_ROWS keeps a pipeline loop sequential.
+//
 // Errors: a shape mismatch throws weft::Error naming the operation, the argument and
 // both shapes; a bad IDX file throws weft::Error with the path, the byte offset and what
 // was expected there.
@@ -44,10 +58,12 @@
 #define WEFT_EFFECTS(...) __attribute__((annotate("weft.effects: " #__VA_ARGS__)))
 #define WEFT_VIEW(...) __attribute__((annotate("weft.view: " #__VA_ARGS__)))
 #define WEFT_VIEW_CLASS __attribute__((annotate("weft.view_class")))
+#define WEFT_ROWS(...) __attribute__((annotate("weft.rows: " #__VA_ARGS__)))
 #else
 #define WEFT_EFFECTS(...)
 #define WEFT_VIEW(...)
 #define WEFT_VIEW_CLASS
+#define WEFT_ROWS(...)
 #endif
 
 namespace weft {
@@ -120,40 +136,48 @@ ConstLabels rows(const Labels &array, std::int64_t first, std::int64_t count);
 // Y = X W^T + b for X (n x in), W (out x in), b (1 x out), Y (n x out). Y must not share
 // storage with X, W or b (weft::Error).
 WEFT_EFFECTS(read(X, W, b) write(Y))
+WEFT_ROWS(rows(X, Y))
 void linear(ConstMatrix X, ConstMatrix W, ConstMatrix b, Matrix Y);
 
 // The gradients of linear, given dY = dL/dY (n x out): dW = dY^T X, db = the column sums
 // of dY, dX = dY W. dW, db and dX are overwritten, not accumulated; none of them may share
 // storage with X, W, dY or another of them (weft::Error).
 WEFT_EFFECTS(read(X, W, dY) write(dW, db, dX))
+WEFT_ROWS(rows(X, dY, dX) sum_rows(dW, db))
 void linear_backward(ConstMatrix X, ConstMatrix W, ConstMatrix dY, Matrix dW, Matrix db,
                      Matrix dX);
 
 // The gradients of linear without dX (the first layer, whose input is data).
 WEFT_EFFECTS(read(X, dY) write(dW, db))
+WEFT_ROWS(rows(X, dY) sum_rows(dW, db))
 void linear_backward_weights(ConstMatrix X, ConstMatrix dY, Matrix dW, Matrix db);
 
 // Y = max(X, 0), elementwise (Y may be X's array).
 WEFT_EFFECTS(read(X) write(Y))
+WEFT_ROWS(rows(X, Y))
 void relu(ConstMatrix X, Matrix Y);
 
 // dX = dY where Y > 0, else 0, for Y = relu(X) (dX may be dY's array, not Y's).
 WEFT_EFFECTS(read(Y, dY) write(dX))
+WEFT_ROWS(rows(Y, dY, dX))
 void relu_backward(ConstMatrix Y, ConstMatrix dY, Matrix dX);
 
 // The mean over the n rows of Z (n x classes, logits) of the cross entropy of
 // softmax(Z row) with the row's label; dZ = (softmax(Z) - onehot(label)) / n (dZ may be Z's
 // array). Throws weft::Error for a label outside [0, classes). An empty Z has loss 0.
 WEFT_EFFECTS(read(Z, labels) write(dZ))
+WEFT_ROWS(rows(Z, labels) mean_rows(dZ, return))
 float softmax_cross_entropy(ConstMatrix Z, ConstLabels labels, Matrix dZ);
 
 // The number of rows of Z whose largest logit is at the row's label (the first of equal
 // largest logits counts).
 WEFT_EFFECTS(read(Z, labels))
+WEFT_ROWS(rows(Z, labels) sum_rows(return))
 std::int64_t count_correct(ConstMatrix Z, ConstLabels labels);
 
 // W -= lr * dW.
 WEFT_EFFECTS(read(dW) update(W))
+WEFT_ROWS()
 void sgd(Matrix W, ConstMatrix dW, float lr);
 
 // One Adam step (Kingma and Ba, 2015) for step number t >= 1 (the user counts steps):
@@ -161,6 +185,7 @@ void sgd(Matrix W, ConstMatrix dW, float lr);
 // W -= lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps). m and v start at zero
 // and have W's shape; the user owns them.
 WEFT_EFFECTS(read(dW) update(W, m, v))
+WEFT_ROWS()
 void adam(Matrix W, ConstMatrix dW, Matrix m, Matrix v, std::int64_t t, float lr,
           float beta1 = 0.9f, float beta2 = 0.999f, float eps = 1e-8f);
 
