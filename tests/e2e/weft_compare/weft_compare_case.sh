@@ -198,7 +198,7 @@ case_timeout_stops_a_hung_run() {
 case_bad_usage_exits_2() {
   local -a cases=(
     "no --metric|--tolerance 0.01 --no-plot|the following arguments are required: --metric"
-    "no verdict mode|--metric test_rmse --no-plot|one of the arguments --tolerance --abs-tolerance --exact is required"
+    "no verdict mode|--metric test_rmse --no-plot|one of the arguments --tolerance --abs-tolerance --every-epoch --exact is required"
     "two verdict modes|--metric test_rmse --tolerance 0.01 --exact --no-plot|not allowed with argument"
     "unknown option|--metric test_rmse --exact --colour blue|unrecognized arguments: --colour blue"
     "negative tolerance|--metric test_rmse --tolerance -1|expected a finite number >= 0"
