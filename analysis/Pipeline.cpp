@@ -62,6 +62,7 @@ public:
     assign_layers();
     for (unsigned k = 0; k + 1 < plan_.layers.size(); ++k)
       plan_.cuts.push_back(cut_after(k));
+    plan_.execution = execution();
     // Arrays of different layers that the analysis took to be different objects: an
     // executor must check them at run time, as for the other schedules.
     for (const auto &[x, y] : d_.assumed_distinct) {
@@ -85,6 +86,7 @@ private:
   std::set<unsigned> state_;
   std::set<unsigned> replicated_; ///< locals only replicable items write: each stage's own
   std::vector<int> layer_of_;     ///< per item
+  unsigned backward_ = 0;         ///< the first item of the backward part
   PipelinePlan plan_;
 
   void collect_items() {
@@ -192,6 +194,7 @@ private:
         for (unsigned a : state_)
           if (items_[i].touches(a) && anchor.at(a) < i)
             backward = i;
+    backward_ = backward;
     // State first touched in the backward part (an optimizer's moments) starts no layer:
     // its item joins the layer of the weights it updates.
     for (auto it = anchor.begin(); it != anchor.end();)
@@ -250,6 +253,211 @@ private:
     if (text.size() > 60)
       text = text.substr(0, 57) + "...";
     return "'" + text + "'";
+  }
+
+  /// The facts the pipeline executor runs the loop by, or why it cannot (the first
+  /// obstacle in source order). The executor runs, per microbatch, the forward items of a
+  /// stage's layers in layer order, their backward items in reverse layer order, and per
+  /// minibatch their update items; so the body must already be in that order: forward
+  /// items by non-decreasing layer, then backward items by non-increasing layer, then
+  /// the updates. Each item must be one call of an operation that declares how it treats
+  /// the rows (WEFT_ROWS), its value added to an Accumulator or unused; then every array
+  /// the loop writes is examples (written through rows or mean_rows arguments, whole),
+  /// a gradient (written through sum_rows arguments, read by updates) or state, and
+  /// arrays the loop only reads are row views narrowed per microbatch or read whole as
+  /// weights (docs/design.md, "Pipelines").
+  PipelineExecution execution() const {
+    PipelineExecution x;
+    auto refuse = [&](unsigned statement, const std::string &why) {
+      x = PipelineExecution();
+      x.why_not = why;
+      x.why_statement = statement;
+      return x;
+    };
+    for (const Item &item : items_)
+      if (item.unknown_statement)
+        return refuse(*item.unknown_statement,
+                      quoted(*item.unknown_statement) + " has effects weft cannot see");
+    if (!d_.obstacles.empty())
+      return refuse(statement_at(d_.obstacles.front().range), d_.obstacles.front().detail);
+    if (!m_.continues.empty())
+      return refuse(statement_at(m_.continues.front()), "the loop has a 'continue'");
+
+    // Each item: one statement, one call of a weft::nn operation with WEFT_ROWS.
+    std::vector<const Call *> call_of(items_.size(), nullptr);
+    for (unsigned i = 0; i < items_.size(); ++i) {
+      const Item &item = items_[i];
+      unsigned s = item.statements.front();
+      const std::string not_a_call =
+          quoted(s) + " is not one call of a weft::nn operation (the pipeline executor runs "
+                      "only those)";
+      if (item.statements.size() != 1 || item.summarized_call)
+        return refuse(s, not_a_call);
+      for (const Call &c : m_.calls) {
+        if (c.statement != s)
+          continue;
+        if (call_of[i] || !c.declared_effects)
+          return refuse(s, not_a_call);
+        call_of[i] = &c;
+      }
+      if (!call_of[i])
+        return refuse(s, not_a_call);
+      const Call &c = *call_of[i];
+      if (!c.declared_rows)
+        return refuse(s, quoted(s) + " calls '" + c.callee +
+                             "', which does not declare how it treats a minibatch's rows "
+                             "(WEFT_ROWS)" +
+                             (c.rows_why.empty() ? "" : ": " + c.rows_why));
+      for (const Access &a : m_.accesses) {
+        if (a.statement != s)
+          continue;
+        const ArrayInfo &info = m_.arrays[a.array];
+        if (info.kind == ArrayKind::Accumulator) {
+          if (a.kind != AccessKind::Reduce || c.accumulated_into != static_cast<int>(a.array))
+            return refuse(s, quoted(s) + " uses the accumulator '" + info.name +
+                                 "' other than by adding the operation's value to it");
+          if (c.value_role != RowRole::SumRows && c.value_role != RowRole::MeanRows)
+            return refuse(s, quoted(s) + " adds a value to '" + info.name +
+                                 "' that is neither a sum nor a mean over the rows");
+          if (std::find(x.accumulators.begin(), x.accumulators.end(), a.array) ==
+              x.accumulators.end())
+            x.accumulators.push_back(a.array);
+        } else if (a.is_write() && info.kind != ArrayKind::DistArray) {
+          return refuse(s, quoted(s) + " writes '" + info.name + "', which is not a weft array");
+        }
+      }
+    }
+
+    // Parts, in the order the executor runs them.
+    int last_layer = -1;
+    PipelineExecution::Part last_part = PipelineExecution::Part::Forward;
+    for (unsigned i = 0; i < items_.size(); ++i) {
+      PipelineExecution::Item item;
+      item.statements = items_[i].statements;
+      item.layer = static_cast<unsigned>(layer_of_[i]);
+      item.part = items_[i].writes_state ? PipelineExecution::Part::Update
+                  : i >= backward_       ? PipelineExecution::Part::Backward
+                                         : PipelineExecution::Part::Forward;
+      unsigned s = item.statements.front();
+      if (item.part < last_part)
+        return refuse(s,
+                      quoted(s) + " comes after a minibatch's " +
+                          (last_part == PipelineExecution::Part::Update ? "updates" : "backward") +
+                          " statements; the pipeline executor runs forwards, then backwards, "
+                          "then updates");
+      if (item.part != last_part)
+        last_layer = -1;
+      const int layer = layer_of_[i];
+      if (last_layer >= 0 && item.part == PipelineExecution::Part::Forward && layer < last_layer)
+        return refuse(s, quoted(s) + " runs the forward of an earlier layer after a later one's");
+      if (last_layer >= 0 && item.part == PipelineExecution::Part::Backward && layer > last_layer)
+        return refuse(s, quoted(s) + " runs the backward of a later layer after an earlier one's");
+      last_layer = layer;
+      last_part = item.part;
+      x.items.push_back(item);
+    }
+
+    // Arrays: the role of every use (None where the call names no row role).
+    struct Use {
+      RowRole role;
+      bool view, write;
+      unsigned item;
+      std::string text;
+      clang::SourceRange range;
+    };
+    std::map<unsigned, std::vector<Use>> uses;
+    for (unsigned i = 0; i < items_.size(); ++i) {
+      const Call &c = *call_of[i];
+      std::set<unsigned> with_role;
+      for (const RowArgument &r : c.row_arguments) {
+        if (r.array < 0)
+          return refuse(c.statement, quoted(c.statement) + " passes '" + r.text +
+                                         "', which is no weft array, as a minibatch's rows");
+        unsigned a = static_cast<unsigned>(r.array);
+        with_role.insert(a);
+        uses[a].push_back({r.role, r.view, items_[i].writes.count(a) != 0, i, r.text, r.range});
+      }
+      for (const auto *m : {&items_[i].reads, &items_[i].writes})
+        for (const auto &[a, st] : *m)
+          if (!with_role.count(a) && m_.arrays[a].kind == ArrayKind::DistArray)
+            uses[a].push_back({RowRole::None, false, items_[i].writes.count(a) != 0, i, "", {}});
+    }
+    for (const auto &[a, list] : uses) {
+      const std::string &name = m_.arrays[a].name;
+      std::optional<unsigned> writer;
+      for (const Use &u : list)
+        if (u.write && !writer)
+          writer = u.item;
+      const unsigned s = items_[list.front().item].statements.front();
+      if (!writer) {
+        // Read only: weights every stage reads whole, or the data, narrowed per microbatch.
+        for (const Use &u : list) {
+          const unsigned us = items_[u.item].statements.front();
+          if (u.role == RowRole::None)
+            continue;
+          if (u.role != RowRole::Rows || !u.view)
+            return refuse(us, quoted(us) + " reads all of '" + name +
+                                  "' as a minibatch's rows; pass nn::rows(" + name +
+                                  ", first, count)");
+          x.microbatch_views.push_back(u.range);
+        }
+        continue;
+      }
+      PipelineExecution::Array arr;
+      arr.array = a;
+      arr.layer = static_cast<unsigned>(layer_of_[*writer]);
+      const RowRole role = list.front().role;
+      if (state_.count(a)) {
+        arr.part = PipelineExecution::ArrayPart::State;
+      } else if (role == RowRole::Rows || role == RowRole::MeanRows) {
+        arr.part = PipelineExecution::ArrayPart::Examples;
+      } else if (role == RowRole::SumRows) {
+        arr.part = PipelineExecution::ArrayPart::Gradient;
+      } else {
+        return refuse(s, quoted(s) + " writes '" + name +
+                             "' without a row role, and iterations do not carry it");
+      }
+      for (const Use &u : list) {
+        const unsigned us = items_[u.item].statements.front();
+        bool fits = true;
+        switch (arr.part) {
+        case PipelineExecution::ArrayPart::State:
+          fits = u.role == RowRole::None;
+          break;
+        case PipelineExecution::ArrayPart::Examples:
+          fits = (u.role == RowRole::Rows || u.role == RowRole::MeanRows) && !u.view;
+          break;
+        case PipelineExecution::ArrayPart::Gradient:
+          fits = (u.role == RowRole::SumRows && u.write && !u.view) ||
+                 (u.role == RowRole::None && !u.write);
+          break;
+        }
+        if (!fits)
+          return refuse(us, quoted(us) + " uses '" + name +
+                                "' differently from the other statements (as a minibatch's "
+                                "rows, a sum over them, or a weight, whole)");
+      }
+      x.arrays.push_back(arr);
+    }
+
+    // Means over the rows: scaled by each microbatch's share.
+    for (unsigned i = 0; i < items_.size(); ++i) {
+      const Call &c = *call_of[i];
+      PipelineExecution::RowMean mean{c.range, ""};
+      bool any = c.value_role == RowRole::MeanRows;
+      for (const RowArgument &r : c.row_arguments) {
+        if (r.role != RowRole::MeanRows)
+          continue;
+        if (!mean.gradient.empty())
+          return refuse(c.statement, quoted(c.statement) + " averages more than one array "
+                                                           "over the rows");
+        mean.gradient = r.text;
+        any = true;
+      }
+      if (any)
+        x.row_means.push_back(mean);
+    }
+    return x;
   }
 
   PipelineCut cut_after(unsigned k) {

@@ -37,6 +37,41 @@ struct PipelineCut {
   std::vector<CutRefusal> refusals;
 };
 
+/// How the pipeline executor (include/weft/rt/pipeline.h) runs the loop: what each item
+/// of the body is, what part each array plays, and what the rewrite wraps.
+struct PipelineExecution {
+  /// Why the executor cannot run the loop, in words; empty when it can.
+  std::string why_not;
+  unsigned why_statement = 0; ///< the statement `why_not` is about
+
+  enum class Part { Forward, Backward, Update };
+  struct Item {
+    std::vector<unsigned> statements; ///< one top-level statement of the body
+    unsigned layer = 0;
+    Part part = Part::Forward;
+  };
+  std::vector<Item> items; ///< in source order
+
+  enum class ArrayPart { Examples, Gradient, State };
+  struct Array {
+    unsigned array = 0; ///< index in LoopModel::arrays
+    ArrayPart part = ArrayPart::Examples;
+    unsigned layer = 0; ///< the layer whose statements write it
+  };
+  std::vector<Array> arrays;
+  std::vector<unsigned> accumulators; ///< Accumulator arrays the body adds to
+  /// rows(...) views of arrays the loop does not write, bound to a rows parameter: the
+  /// rewrite narrows them to the current microbatch.
+  std::vector<clang::SourceRange> microbatch_views;
+  /// Calls whose value or argument is a mean over the rows, and the text of their
+  /// mean_rows argument (the loss's gradient): the rewrite scales them per microbatch.
+  struct RowMean {
+    clang::SourceRange call;
+    std::string gradient;
+  };
+  std::vector<RowMean> row_means;
+};
+
 struct PipelinePlan {
   std::vector<PipelineLayer> layers; ///< empty when the dependence analysis was incomplete
   std::vector<PipelineCut> cuts;     ///< one per pair of consecutive layers
@@ -44,6 +79,7 @@ struct PipelinePlan {
   /// follow) and were taken to be distinct: a pipeline executor must check them at run
   /// time, as the other executors do, before it runs the stages apart.
   std::vector<std::pair<std::string, std::string>> assumed_distinct;
+  PipelineExecution execution;
 };
 
 /// The layers of a `#pragma weft pipeline` loop body and, for each cut point between
