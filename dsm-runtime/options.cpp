@@ -27,6 +27,9 @@ constexpr const char *kHelp =
     "  --weft-cache-bytes=B           rotation_2d cache block working set (default 256K)\n"
     "  --weft-wait-timeout=SECONDS    a longer wait for other processes is an error (default 300; "
     "0: none)\n"
+    "  --weft-pipeline-stages=N       stages of a pipeline loop (0: as many as fit)\n"
+    "  --weft-pipeline-microbatches=M microbatches per minibatch (0: from the stages)\n"
+    "  --weft-pipeline-schedule=S     flush (default) or gpipe\n"
     "  --weft-materialize=lazy|eager  make partitioned arrays whole at first use or at once\n"
     "  --weft-output=all|root         which processes' standard output is shown\n"
     "Each flag can also be set in the environment: WEFT_THREADS=4, WEFT_RESTART=1, ...\n";
@@ -142,6 +145,20 @@ const std::vector<OptionSpec> &specs() {
       {"weft-partitions-per-rank", "WEFT_PARTITIONS_PER_RANK", false,
        [](Options &o, const std::string &s, const std::string &v) {
          o.partitions_per_rank = static_cast<int>(parse_integer(s, v, 1, 64));
+       }},
+      {"weft-pipeline-stages", "WEFT_PIPELINE_STAGES", false,
+       [](Options &o, const std::string &s, const std::string &v) {
+         o.pipeline_stages = static_cast<int>(parse_integer(s, v, 0, 4096));
+       }},
+      {"weft-pipeline-microbatches", "WEFT_PIPELINE_MICROBATCHES", false,
+       [](Options &o, const std::string &s, const std::string &v) {
+         o.pipeline_microbatches = static_cast<int>(parse_integer(s, v, 0, 1 << 20));
+       }},
+      {"weft-pipeline-schedule", "WEFT_PIPELINE_SCHEDULE", false,
+       [](Options &o, const std::string &s, const std::string &v) {
+         if (v != "flush" && v != "gpipe")
+           bad_value(s, "flush or gpipe", v);
+         o.pipeline_schedule = v;
        }},
       {"weft-cache-bytes", "WEFT_CACHE_BYTES", false,
        [](Options &o, const std::string &s, const std::string &v) {

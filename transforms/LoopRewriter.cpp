@@ -2,6 +2,7 @@
 #include "LoopRewriter.h"
 
 #include "Footprint.h"
+#include "PipelineRewrite.h"
 #include "WavefrontRewrite.h"
 
 #include "clang/AST/ASTContext.h"
@@ -44,14 +45,15 @@ std::optional<Refused> LoopRewriter::rewrite(const AnalyzedLoop &loop, std::stri
   std::string call;
   std::vector<Header> headers;
   if (s.verdict == Verdict::Pipeline)
-    return Refused{"the pipeline executor (gpu-runtime) is not built yet"};
+    return rewrite_pipeline(loop, executor);
   if (s.verdict == Verdict::Sequential)
     return Refused{"its verdict is sequential"};
   // A weft::nn kernel takes the address of the storage it views (DistArray::data), which
   // worker threads of an executor must not do; such loops run as pipelines only.
   for (const Call &c : m.calls)
     if (c.declared_effects)
-      return Refused{"it calls '" + c.callee + "', and weft::nn operations run only in "
+      return Refused{"it calls '" + c.callee +
+                     "', and weft::nn operations run only in "
                      "pipeline loops"};
   if (s.verdict == Verdict::Wavefront) {
     std::variant<std::vector<Header>, Refused> h = wavefront_headers(context_, loop, text_);
@@ -160,20 +162,7 @@ std::optional<Refused> LoopRewriter::rewrite(const AnalyzedLoop &loop, std::stri
   // only when they are, otherwise the loop as written. Its text is taken before any
   // edit.
   std::string guard, fallback;
-  if (!loop.deps->assumed_distinct.empty()) {
-    std::vector<std::string> pairs;
-    for (const auto &[x, y] : loop.deps->assumed_distinct)
-      pairs.push_back("{&" + m.arrays[x].name + ", &" + m.arrays[y].name + "}");
-    std::string where;
-    for (char c : location_string(m.pragma.location, text_.sm()))
-      where += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
-    guard = "if (weft::rt::distinct({" + llvm::join(pairs, ", ") + "}, \"" + where + "\"))" +
-            text_.eol() + indentation(top.range.getBegin()) + "  ";
-    const clang::SourceManager &sm = text_.sm();
-    unsigned from = sm.getFileOffset(top.range.getBegin());
-    unsigned to = sm.getFileOffset(loop_end);
-    fallback = sm.getBufferData(sm.getFileID(top.range.getBegin())).substr(from, to - from).str();
-  }
+  alias_guard(loop, loop_end, &guard, &fallback);
 
   // The executor call puts the body inside one more pair of parentheses (and a body
   // without braces inside braces); past the compiler's limit on open brackets the
@@ -218,6 +207,59 @@ std::optional<Refused> LoopRewriter::rewrite(const AnalyzedLoop &loop, std::stri
   if (!fallback.empty())
     rewriter_.InsertTextAfter(*body_end, text_.eol() + indent + "else" + text_.eol() + indent +
                                              "  " + fallback);
+  return std::nullopt;
+}
+
+void LoopRewriter::alias_guard(const AnalyzedLoop &loop, SourceLocation loop_end,
+                               std::string *guard, std::string *fallback) const {
+  const LoopModel &m = *loop.model;
+  if (loop.deps->assumed_distinct.empty())
+    return;
+  const LoopLevel &top = m.levels[0];
+  std::vector<std::string> pairs;
+  for (const auto &[x, y] : loop.deps->assumed_distinct)
+    pairs.push_back("{&" + m.arrays[x].name + ", &" + m.arrays[y].name + "}");
+  std::string where;
+  for (char c : location_string(m.pragma.location, text_.sm()))
+    where += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
+  *guard = "if (weft::rt::distinct({" + llvm::join(pairs, ", ") + "}, \"" + where + "\"))" +
+           text_.eol() + indentation(top.range.getBegin()) + "  ";
+  const clang::SourceManager &sm = text_.sm();
+  unsigned from = sm.getFileOffset(top.range.getBegin());
+  unsigned to = sm.getFileOffset(loop_end);
+  *fallback = sm.getBufferData(sm.getFileID(top.range.getBegin())).substr(from, to - from).str();
+}
+
+std::optional<Refused> LoopRewriter::rewrite_pipeline(const AnalyzedLoop &loop,
+                                                      std::string *executor) {
+  const LoopModel &m = *loop.model;
+  const LoopLevel &top = m.levels[0];
+  if (top.kind != LevelKind::Counted)
+    return Refused{"the pipeline executor runs counted loops only"};
+  std::variant<Header, Refused> h = header(top);
+  if (auto *r = std::get_if<Refused>(&h))
+    return *r;
+  const Header &head = std::get<Header>(h);
+  std::optional<SourceLocation> body_end = text_.after_statement(head.body);
+  if (!body_end)
+    return Refused{"the loop body does not end with ';' or '}'"};
+  const SourceLocation loop_end =
+      m.range.getEnd() == head.body->getEndLoc() ? *body_end : text_.after(m.range.getEnd());
+  if (!text_.rewritable(SourceRange(top.range.getBegin(), head.body->getEndLoc())))
+    return Refused{"the loop is written inside a macro"};
+  const std::string indent = indentation(top.range.getBegin());
+  std::variant<std::string, Refused> call = pipeline_call(loop, head, text_, indent);
+  if (auto *r = std::get_if<Refused>(&call))
+    return *r;
+  std::string guard, fallback;
+  alias_guard(loop, loop_end, &guard, &fallback);
+  *executor = "pipeline";
+  replace_pragma(m, comment_lines(schedule_comment(*loop.schedule), indent, text_.eol()));
+  std::string replacement = guard + std::get<std::string>(call);
+  if (!fallback.empty())
+    replacement += text_.eol() + indent + "else" + text_.eol() + indent + "  " + fallback;
+  rewriter_.ReplaceText(clang::CharSourceRange::getCharRange(top.range.getBegin(), loop_end),
+                        replacement);
   return std::nullopt;
 }
 

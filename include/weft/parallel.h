@@ -12,6 +12,7 @@
 #include "weft/rt/data_parallel.h"
 #include "weft/rt/loop.h"
 #include "weft/rt/partition_1d.h"
+#include "weft/rt/pipeline.h"
 #include "weft/rt/relaxed.h"
 #include "weft/rt/rotation_2d.h"
 #include "weft/rt/session.h"

@@ -83,6 +83,13 @@ struct Options {
   // Lazy: a partitioned array is materialized at its first serial access (a following
   // loop with the same partitioning moves no data). Eager: at the end of each loop.
   bool lazy_materialize = true;
+  // Pipeline loops (pipeline.h): the stages (0: as many as the processes and the loop's
+  // legal cuts allow, the processes spread over them), microbatches per minibatch (0:
+  // one per replica of the most replicated stage, times 4 per stage in a pipeline) and
+  // the schedule ("flush" or "gpipe").
+  int pipeline_stages = 0;
+  int pipeline_microbatches = 0;
+  std::string pipeline_schedule = "flush";
   // Set by --weft-output; when unset, the Session's constructor decides (Output::All
   // unless the program asks for Output::Root).
   std::optional<Output> output;

@@ -283,6 +283,16 @@ struct RunStats {
 // asynchronous schedules are not run by this executor).
 RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end, const Plan &plan);
 
+// The plan `session`'s options ask for (options.h: pipeline_stages, _microbatches,
+// _schedule) on its processes: p stages cut at the loop's declared boundaries, as evenly
+// by layers as they allow, the processes spread over them (the first stages get one more
+// where they do not divide). PipelineError when the options ask for more stages than the
+// loop's legal cuts allow or than there are processes.
+Plan plan_from_options(const Session &session, const Loop &loop);
+
+// run() with plan_from_options(): the call the rewrite writes.
+RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end);
+
 // The current microbatch's rows of a view of the minibatch's rows: rows
 // [offset, offset + n) of `view` while the executor runs microbatch k (offset, n its
 // place in the minibatch), the whole view outside it. weft::Error unless the view has

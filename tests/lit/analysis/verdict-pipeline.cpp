@@ -12,7 +12,7 @@ void forward(int batches) {
     stats(0) += y(b);
   }
 }
-// CHECK: "kept_sequential": "the pipeline executor (gpu-runtime) is not built yet"
+// CHECK: "kept_sequential": "the pipeline executor cannot run it: 'h(b) = x(b) * 3' is not one call of a weft::nn operation (the pipeline executor runs only those)"
 // CHECK: "pragma": "pipeline"
 // CHECK: "proven": "pipeline"
 // CHECK: "verdict": "sequential"
