@@ -30,6 +30,7 @@ constexpr const char *kHelp =
     "  --weft-pipeline-stages=N       stages of a pipeline loop (0: as many as fit)\n"
     "  --weft-pipeline-microbatches=M microbatches per minibatch (0: from the stages)\n"
     "  --weft-pipeline-schedule=S     flush (default) or gpipe\n"
+    "  --weft-pipeline-stats          print each process's busy and idle time per pipeline loop\n"
     "  --weft-materialize=lazy|eager  make partitioned arrays whole at first use or at once\n"
     "  --weft-output=all|root         which processes' standard output is shown\n"
     "Each flag can also be set in the environment: WEFT_THREADS=4, WEFT_RESTART=1, ...\n";
@@ -159,6 +160,10 @@ const std::vector<OptionSpec> &specs() {
          if (v != "flush" && v != "gpipe")
            bad_value(s, "flush or gpipe", v);
          o.pipeline_schedule = v;
+       }},
+      {"weft-pipeline-stats", "WEFT_PIPELINE_STATS", true,
+       [](Options &o, const std::string &s, const std::string &v) {
+         o.pipeline_stats = parse_switch(s, v);
        }},
       {"weft-cache-bytes", "WEFT_CACHE_BYTES", false,
        [](Options &o, const std::string &s, const std::string &v) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -427,6 +428,14 @@ RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end,
   stats.replica = runner.replica();
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   stats.busy = runner.busy();
+  if (session.options().pipeline_stats) {
+    std::fprintf(stderr,
+                 "weft pipeline: rank %d, stage %d of %zu, replica %d: %.3f s, busy %.3f s, "
+                 "idle %.1f%%\n",
+                 session.rank(), stats.stage, plan.replicas.size(), stats.replica, stats.seconds,
+                 stats.busy,
+                 stats.seconds > 0 ? 100 * (stats.seconds - stats.busy) / stats.seconds : 0.0);
+  }
   return stats;
 }
 

@@ -8,9 +8,12 @@
 #include <weft/rt/pipeline.h>
 
 #include <algorithm>
+#include <array>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "mpi_test_session.h"
@@ -206,6 +209,39 @@ TEST(Pipeline, EveryPlanForTheProcessesEqualsTheSerialStepAfterEveryStep) {
   }
   for (const auto &[name, p] : plans)
     check_plan(p, name);
+}
+
+// A chain of one layer per process whose forward and backward each take the same time:
+// the idle fraction each stage measures is the flush schedule's bubble
+// (p - 1) / (m + p - 1), within 25% relative.
+TEST(Pipeline, MeasuredIdleFractionIsTheFlushBubble) {
+  const int p = session().size();
+  constexpr int kMicro = 4, kMinibatches = 6;
+  constexpr auto kStep = std::chrono::milliseconds(4);
+  std::vector<nn::Tensor> act, grad;
+  for (int l = 0; l < p; ++l) {
+    act.emplace_back(std::array<std::int64_t, 2>{kMicro, 2});
+    grad.emplace_back(std::array<std::int64_t, 2>{kMicro, 2});
+  }
+  pl::Loop loop;
+  const auto wait = [&](std::int64_t) { std::this_thread::sleep_for(kStep); };
+  for (int l = 0; l < p; ++l) {
+    loop.layer(wait, wait, nullptr);
+    loop.examples(act[static_cast<std::size_t>(l)], l)
+        .examples(grad[static_cast<std::size_t>(l)], l);
+  }
+  for (int l = 0; l + 1 < p; ++l)
+    loop.boundary(l, act[static_cast<std::size_t>(l)], grad[static_cast<std::size_t>(l + 1)]);
+  std::vector<int> begin(static_cast<std::size_t>(p) + 1);
+  for (int l = 0; l <= p; ++l)
+    begin[static_cast<std::size_t>(l)] = l;
+  const pl::RunStats stats =
+      pl::run(session(), loop, 0, kMinibatches,
+              plan(begin, std::vector<int>(static_cast<std::size_t>(p), 1), Kind::flush, kMicro));
+  const double measured = (stats.seconds - stats.busy) / stats.seconds;
+  const double expected = pl::bubble_fraction(Kind::flush, p, kMicro);
+  EXPECT_NEAR(measured, expected, std::max(0.25 * expected, 0.02))
+      << "stage " << stats.stage << ": busy " << stats.busy << " s of " << stats.seconds << " s";
 }
 
 TEST(Pipeline, PlansThatDoNotFitAreRefusedWithTheReason) {

@@ -90,6 +90,8 @@ struct Options {
   int pipeline_stages = 0;
   int pipeline_microbatches = 0;
   std::string pipeline_schedule = "flush";
+  // Print each process's busy and idle time after every pipeline loop (standard error).
+  bool pipeline_stats = false;
   // Set by --weft-output; when unset, the Session's constructor decides (Output::All
   // unless the program asks for Output::Root).
   std::optional<Output> output;
