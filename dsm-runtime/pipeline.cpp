@@ -439,56 +439,6 @@ RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end,
   return stats;
 }
 
-Plan plan_from_options(const Session &session, const Loop &loop) {
-  const Options &o = session.options();
-  const int processes = session.size();
-  const int layers = static_cast<int>(loop.layers().size());
-  std::vector<int> cuts; // legal cut points: after layer c
-  for (const Loop::Boundary &b : loop.boundaries())
-    cuts.push_back(b.layer);
-  std::sort(cuts.begin(), cuts.end());
-  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
-  const int most = std::min(processes, static_cast<int>(cuts.size()) + 1);
-  const int p = o.pipeline_stages > 0 ? o.pipeline_stages : std::max(most, 1);
-  if (p > most) {
-    throw PipelineError("weft pipeline: " + std::to_string(p) +
-                        " stages asked for (--weft-pipeline-stages, WEFT_PIPELINE_STAGES) with " +
-                        std::to_string(processes) + " processes and " +
-                        std::to_string(cuts.size()) + " legal cuts (at most " +
-                        std::to_string(most) + " stages)");
-  }
-  Plan plan;
-  plan.schedule = parse_schedule_kind(o.pipeline_schedule);
-  // Stage s ends at the legal cut nearest to s * layers / p (each cut used once).
-  plan.stage_begin.push_back(0);
-  std::size_t next = 0;
-  for (int s = 1; s < p; ++s) {
-    const double target = static_cast<double>(s) * layers / p - 1;
-    std::size_t best = next;
-    // Leave enough cuts for the stages after this one.
-    const std::size_t last = cuts.size() - static_cast<std::size_t>(p - s);
-    for (std::size_t c = next; c <= last; ++c) {
-      if (std::abs(cuts[c] - target) < std::abs(cuts[best] - target))
-        best = c;
-    }
-    plan.stage_begin.push_back(cuts[best] + 1);
-    next = best + 1;
-  }
-  plan.stage_begin.push_back(layers);
-  int most_replicas = 1;
-  for (int s = 0; s < p; ++s) {
-    plan.replicas.push_back(processes / p + (s < processes % p ? 1 : 0));
-    most_replicas = std::max(most_replicas, plan.replicas.back());
-  }
-  plan.microbatches =
-      o.pipeline_microbatches > 0 ? o.pipeline_microbatches : most_replicas * (p > 1 ? 4 * p : 1);
-  return plan;
-}
-
-RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end) {
-  return run(session, loop, first, end, plan_from_options(session, loop));
-}
-
 nn::Matrix microbatch(nn::Matrix view) {
   if (!current.active)
     return view;

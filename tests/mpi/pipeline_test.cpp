@@ -244,6 +244,29 @@ TEST(Pipeline, MeasuredIdleFractionIsTheFlushBubble) {
       << "stage " << stats.stage << ": busy " << stats.busy << " s of " << stats.seconds << " s";
 }
 
+// The profile times every layer group on copies: the loop's arrays and its accumulator
+// are as they were, and the plan chosen from it runs to the serial result.
+TEST(Pipeline, ProfilingChangesNothingAndItsPlanEqualsTheSerialStep) {
+  Net serial, parallel;
+  pl::Loop loop = parallel.loop();
+  parallel.Z1.fill(7.0f);
+  serial.Z1.fill(7.0f);
+  const weft::rt::PipelineProfile profile = pl::profile_loop(session(), loop, 0);
+  ASSERT_EQ(profile.layers.size(), 3u); // both cuts are legal: one group per layer
+  EXPECT_EQ(profile.layers[0].activation_bytes, static_cast<double>(kB * kH1 * sizeof(float)));
+  EXPECT_EQ(profile.layers[1].activation_bytes, static_cast<double>(kB * kH2 * sizeof(float)));
+  EXPECT_EQ(profile.layers[2].weight_bytes,
+            static_cast<double>((kClasses * kH2 + kClasses) * sizeof(float)));
+  for (const auto &layer : profile.layers)
+    EXPECT_GT(layer.forward_ms + layer.backward_ms, 0.0);
+  expect_same(parallel, serial, "after profiling");
+  const pl::Plan p = pl::choose_plan(session(), loop, 0);
+  for (std::int64_t b = 0; b < kBatches; ++b)
+    serial.serial_step(b);
+  pl::run(session(), loop, 0, kBatches, p);
+  expect_same(parallel, serial, "after an epoch with the chosen plan");
+}
+
 TEST(Pipeline, PlansThatDoNotFitAreRefusedWithTheReason) {
   Net net;
   pl::Loop loop = net.loop();

@@ -52,6 +52,7 @@
 #include <vector>
 
 #include "weft/nn.h"
+#include "weft/rt/pipeline_profile.h"
 #include "weft/rt/pipeline_schedule.h"
 #include "weft/rt/session.h"
 #include "weft/weft.h"
@@ -290,7 +291,20 @@ RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end,
 // loop's legal cuts allow or than there are processes.
 Plan plan_from_options(const Session &session, const Loop &loop);
 
-// run() with plan_from_options(): the call the rewrite writes.
+// Times each layer group's forward and backward statements (the layers between two legal
+// cuts) on iteration `first`, the whole minibatch, on copies of the examples and gradient
+// arrays (the loop's arrays and accumulators stay as they are), the least of three runs
+// after one to warm up; activation bytes are the boundary's, weight bytes the gradients'.
+// Every process gets process 0's figures (collective).
+PipelineProfile profile_loop(Session &session, Loop &loop, std::int64_t first);
+
+// The plan for `loop` on `session`'s processes: plan_from_options() when the options name
+// the stages or there is one process; otherwise the partitioner's (pipeline_partition.h)
+// on profile_loop() and a link measured between processes 0 and 1, its stages cut only
+// at legal cuts. --weft-pipeline-stats prints the plan (process 0). Collective.
+Plan choose_plan(Session &session, Loop &loop, std::int64_t first);
+
+// run() with choose_plan(): the call the rewrite writes.
 RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end);
 
 // The current microbatch's rows of a view of the minibatch's rows: rows
