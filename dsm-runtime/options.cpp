@@ -29,7 +29,7 @@ constexpr const char *kHelp =
     "0: none)\n"
     "  --weft-pipeline-stages=N       stages of a pipeline loop (0: as many as fit)\n"
     "  --weft-pipeline-microbatches=M microbatches per minibatch (0: from the stages)\n"
-    "  --weft-pipeline-schedule=S     flush (default) or gpipe\n"
+    "  --weft-pipeline-schedule=S     flush (default), gpipe; 1f1b, 2bw where the pragma allows\n"
     "  --weft-pipeline-stats          print each process's busy and idle time per pipeline loop\n"
     "  --weft-materialize=lazy|eager  make partitioned arrays whole at first use or at once\n"
     "  --weft-output=all|root         which processes' standard output is shown\n"
@@ -157,8 +157,8 @@ const std::vector<OptionSpec> &specs() {
        }},
       {"weft-pipeline-schedule", "WEFT_PIPELINE_SCHEDULE", false,
        [](Options &o, const std::string &s, const std::string &v) {
-         if (v != "flush" && v != "gpipe")
-           bad_value(s, "flush or gpipe", v);
+         if (v != "flush" && v != "gpipe" && v != "1f1b" && v != "2bw")
+           bad_value(s, "flush, gpipe, 1f1b or 2bw", v);
          o.pipeline_schedule = v;
        }},
       {"weft-pipeline-stats", "WEFT_PIPELINE_STATS", true,

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <optional>
 
 namespace weft::rt::pipeline {
@@ -77,8 +78,17 @@ std::optional<std::string> plan_error(const Loop &loop, const Plan &plan, int pr
   if (plan.microbatches < 1)
     return "a minibatch needs at least one microbatch";
   if (plan.schedule != ScheduleKind::flush && plan.schedule != ScheduleKind::gpipe) {
-    return std::string("schedule ") + schedule_kind_name(plan.schedule) +
-           " is not run by the CPU pipeline executor (flush, gpipe)";
+    // The asynchronous schedules compute with stale weights: only where the loop asks.
+    if (loop.asynchronous() != plan.schedule) {
+      return std::string("schedule ") + schedule_kind_name(plan.schedule) +
+             " updates with stale weights, which the loop does not allow (its pragma must "
+             "ask for it: #pragma weft pipeline schedule(" +
+             schedule_kind_name(plan.schedule) + "))";
+    }
+    for (int r : plan.replicas)
+      if (r != 1)
+        return std::string("schedule ") + schedule_kind_name(plan.schedule) +
+               " runs every stage on one process";
   }
   for (std::size_t s = 0; s + 1 < p; ++s) {
     const int cut = plan.stage_begin[s + 1] - 1;
@@ -125,9 +135,14 @@ public:
   }
   int first_rank(int stage) const { return base_[static_cast<std::size_t>(stage)]; }
 
-  // Splits the minibatch of B rows into the plan's microbatches and makes the copies.
-  void prepare(std::int64_t B) {
+  // Splits the minibatch of B rows into the plan's microbatches and makes the copies:
+  // `slots` copies of each examples array (microbatch i uses copy i mod slots; at most
+  // `slots` consecutive microbatches are in flight, and under an asynchronous schedule
+  // every microbatch has the same rows), two of each gradient array, and the weight
+  // versions' stash.
+  void prepare(std::int64_t B, int slots, const std::vector<Op> &ops) {
     const int m = plan_.microbatches;
+    slots_ = slots;
     rows_.clear();
     offsets_.clear();
     std::int64_t offset = 0;
@@ -137,65 +152,122 @@ public:
       offset += rows_.back();
     }
     B_ = B;
+    std::vector<std::int64_t> slot_rows(static_cast<std::size_t>(slots));
+    for (int j = 0; j < slots; ++j)
+      slot_rows[static_cast<std::size_t>(j)] = rows_[static_cast<std::size_t>(j % m)];
+    plan_versions(ops);
     for (auto &a : loop_.arrays()) {
       if (is_examples(a->part()))
-        a->make_slots(rows_, m);
+        a->make_slots(slot_rows, slots);
       else if (a->part() == Part::gradient)
         a->make_slots({}, 2); // 0: one microbatch's gradient, 1: their combination
+      else if (a->stashed())
+        a->make_slots({}, stash_slots_);
     }
     pending_.clear();
-    pending_.resize(loop_.arrays().size() * static_cast<std::size_t>(m));
+    pending_.resize(loop_.arrays().size() * static_cast<std::size_t>(slots));
     totals_.assign(loop_.accumulators().size(), 0.0);
+    summed_.assign(loop_.arrays().size(), false);
   }
 
   void forward(int i) {
-    const int k = i % plan_.microbatches;
+    const int k = i % plan_.microbatches, slot = i % slots_;
     if (stage_ > 0)
-      receive(boundary_before().activation, k, rank_of(stage_ - 1, k), tag_of(i, false));
+      receive(boundary_before().activation, slot, rank_of(stage_ - 1, k), tag_of(i, false));
     run_statements(
-        i, k,
+        i, slot,
         [&](const Loop::Layer &layer, std::int64_t it) {
           if (layer.forward)
             layer.forward(it);
         },
         false);
     if (stage_ + 1 < stages())
-      send(boundary_after().activation, k, rank_of(stage_ + 1, k), tag_of(i, false));
+      send(boundary_after().activation, slot, rank_of(stage_ + 1, k), tag_of(i, false));
   }
 
   void backward(int i) {
-    const int k = i % plan_.microbatches;
+    const int k = i % plan_.microbatches, slot = i % slots_;
     if (stage_ + 1 < stages())
-      receive(boundary_after().gradient, k, rank_of(stage_ + 1, k), tag_of(i, true));
+      receive(boundary_after().gradient, slot, rank_of(stage_ + 1, k), tag_of(i, true));
     for (auto &a : loop_.arrays()) {
       if (a->part() == Part::gradient && stage_of_layer(a->layer()) == stage_)
         a->exchange(0);
     }
     run_statements(
-        i, k,
+        i, slot,
         [&](const Loop::Layer &layer, std::int64_t it) {
           if (layer.backward)
             layer.backward(it);
         },
         true);
-    for (auto &a : loop_.arrays()) {
-      if (a->part() == Part::gradient && stage_of_layer(a->layer()) == stage_) {
-        a->exchange(0);
-        a->add_to(1, 0);
+    // The minibatch's sum in copy 1: the first microbatch's gradient moves there (no
+    // copy), later ones are added.
+    for (std::size_t a = 0; a < loop_.arrays().size(); ++a) {
+      LoopArray &array = *loop_.arrays()[a];
+      if (array.part() != Part::gradient || stage_of_layer(array.layer()) != stage_)
+        continue;
+      array.exchange(0);
+      if (summed_[a]) {
+        array.add_to(1, 0);
+      } else {
+        array.swap_slots(0, 1);
+        summed_[a] = true;
       }
     }
     if (stage_ > 0)
-      send(boundary_before().gradient, k, rank_of(stage_ - 1, k), tag_of(i, true));
+      send(boundary_before().gradient, slot, rank_of(stage_ - 1, k), tag_of(i, true));
+  }
+
+  // Weight versions (pipeline_schedule.h): before the update that makes version v + 1, a
+  // copy of version v's weights is kept when a later op of this stage uses v; an op that
+  // uses an older version than the current runs with the kept copy exchanged in, and
+  // the copy is given back after the last op that uses it.
+  void before_op(std::size_t index, const Op &op) {
+    if (op.kind == OpKind::update) {
+      const int v = current_version_;
+      if (last_use_.count(v) && last_use_.at(v) > index) {
+        if (free_stash_.empty())
+          internal_error(__LINE__, "more weight versions alive than the schedule's bound");
+        const int slot = free_stash_.back();
+        free_stash_.pop_back();
+        for (auto &a : loop_.arrays())
+          if (a->stashed() && stage_of_layer(a->layer()) == stage_)
+            a->copy_to_slot(slot);
+        stash_[v] = slot;
+        versions_kept_ = std::max(versions_kept_, static_cast<int>(stash_.size()));
+      }
+      return;
+    }
+    if (op.version != current_version_)
+      exchange_weights(op.version);
+  }
+  void after_op(std::size_t index, const Op &op) {
+    if (op.kind == OpKind::update) {
+      current_version_ = op.version;
+      return;
+    }
+    if (op.version == current_version_)
+      return;
+    exchange_weights(op.version);
+    if (last_use_.at(op.version) == index) {
+      free_stash_.push_back(stash_.at(op.version));
+      stash_.erase(op.version);
+    }
   }
 
   void update(int t, Session *replicas) {
-    for (auto &a : loop_.arrays()) {
-      if (a->part() != Part::gradient || stage_of_layer(a->layer()) != stage_)
+    // The sum becomes the array (its storage moves there; the array's old storage is
+    // the next minibatch's scratch); a replica that ran no microbatch contributes 0.
+    for (std::size_t a = 0; a < loop_.arrays().size(); ++a) {
+      LoopArray &array = *loop_.arrays()[a];
+      if (array.part() != Part::gradient || stage_of_layer(array.layer()) != stage_)
         continue;
-      a->assign_from(1);
-      a->clear(1);
+      array.exchange(1);
+      if (!summed_[a])
+        array.clear_array();
+      summed_[a] = false;
       if (replicas != nullptr)
-        a->allreduce_sum(replicas->transport());
+        array.allreduce_sum(replicas->transport());
     }
     const auto start = std::chrono::steady_clock::now();
     for (int l = layer_begin(); l < layer_end(); ++l) {
@@ -222,11 +294,12 @@ public:
           for (int k = 0; k < plan_.microbatches; ++k) {
             const int root = rank_of(owner, k);
             const std::int64_t offset = offsets_[static_cast<std::size_t>(k)];
+            const int slot = static_cast<int>(((iterations - 1) * plan_.microbatches + k) % slots_);
             if (session_.rank() == root) {
-              a->copy_rows(k, offset);
+              a->copy_rows(slot, offset);
             }
             world.broadcast(static_cast<std::byte *>(a->data()) + offset * a->row_bytes(),
-                            a->slot_bytes(k), root, Kind::Data);
+                            a->slot_bytes(slot), root, Kind::Data);
           }
         } else {
           world.broadcast(a->data(), a->bytes(), first_rank(owner), Kind::Data);
@@ -241,9 +314,44 @@ public:
   }
 
   double busy() const { return busy_; }
+  int versions_kept() const { return versions_kept_; }
   int stages() const { return static_cast<int>(plan_.replicas.size()); }
 
 private:
+  void exchange_weights(int version) {
+    const auto kept = stash_.find(version);
+    if (kept == stash_.end())
+      internal_error(__LINE__, "weight version " + std::to_string(version) + " was not kept");
+    for (auto &a : loop_.arrays())
+      if (a->stashed() && stage_of_layer(a->layer()) == stage_)
+        a->exchange(kept->second);
+  }
+  // The last op (index into this stage's list) that uses each version, and how many
+  // copies the stash needs: the most versions alive at once, less the current one.
+  void plan_versions(const std::vector<Op> &ops) {
+    last_use_.clear();
+    stash_.clear();
+    current_version_ = 0;
+    for (std::size_t j = 0; j < ops.size(); ++j)
+      if (ops[j].kind != OpKind::update)
+        last_use_[ops[j].version] = j;
+    // After the update at j, the versions a later op still uses are all older than the
+    // current one: each needs a kept copy.
+    int most = 0;
+    for (std::size_t j = 0; j < ops.size(); ++j) {
+      if (ops[j].kind != OpKind::update)
+        continue;
+      int kept = 0;
+      for (const auto &[v, last] : last_use_)
+        kept += v < ops[j].version && last > j ? 1 : 0;
+      most = std::max(most, kept);
+    }
+    stash_slots_ = most;
+    free_stash_.clear();
+    for (int slot = most - 1; slot >= 0; --slot)
+      free_stash_.push_back(slot);
+  }
+
   int layer_begin() const { return plan_.stage_begin[static_cast<std::size_t>(stage_)]; }
   int layer_end() const { return plan_.stage_begin[static_cast<std::size_t>(stage_) + 1]; }
   const Loop::Boundary &boundary_at(int layer) const {
@@ -256,9 +364,9 @@ private:
   const Loop::Boundary &boundary_before() const { return boundary_at(layer_begin() - 1); }
   const Loop::Boundary &boundary_after() const { return boundary_at(layer_end() - 1); }
 
-  Request &pending(int array, int k) {
-    return pending_[static_cast<std::size_t>(array) * static_cast<std::size_t>(plan_.microbatches) +
-                    static_cast<std::size_t>(k)];
+  Request &pending(int array, int slot) {
+    return pending_[static_cast<std::size_t>(array) * static_cast<std::size_t>(slots_) +
+                    static_cast<std::size_t>(slot)];
   }
   // A slot is written (received into, or computed) only once its earlier send is done.
   void settle(int k) {
@@ -292,16 +400,16 @@ private:
 
   // The stage's layers' statements on microbatch i (forward order, or backward order
   // from the stage's last layer), with every examples array exchanged for its copy k.
-  template <class Run> void run_statements(int i, int k, Run &&run, bool backward) {
-    settle(k);
+  template <class Run> void run_statements(int i, int slot, Run &&run, bool backward) {
+    const auto k = static_cast<std::size_t>(i % plan_.microbatches);
+    settle(slot);
     for (auto &a : loop_.arrays()) {
       if (is_examples(a->part()))
-        a->exchange(k);
+        a->exchange(slot);
     }
     const auto start = std::chrono::steady_clock::now();
     {
-      MicrobatchScope scope(offsets_[static_cast<std::size_t>(k)],
-                            rows_[static_cast<std::size_t>(k)], B_);
+      MicrobatchScope scope(offsets_[k], rows_[k], B_);
       const std::int64_t it = first_ + i / plan_.microbatches;
       collect([&] {
         if (!backward) {
@@ -316,7 +424,7 @@ private:
     busy_ += seconds_since(start);
     for (auto &a : loop_.arrays()) {
       if (is_examples(a->part()))
-        a->exchange(k);
+        a->exchange(slot);
     }
   }
 
@@ -335,6 +443,14 @@ private:
   std::vector<std::int64_t> rows_, offsets_;
   std::vector<Request> pending_;
   std::vector<double> totals_;
+  std::vector<bool> summed_; // per gradient array: copy 1 holds this minibatch's sum
+  int slots_ = 1;            // copies of each examples array
+  int current_version_ = 0;  // of the stage's weights
+  std::map<int, std::size_t> last_use_;
+  std::map<int, int> stash_; // kept version -> its copy (slot of the stashed arrays)
+  std::vector<int> free_stash_;
+  int stash_slots_ = 0;
+  int versions_kept_ = 0;
   double busy_ = 0;
 };
 
@@ -387,6 +503,13 @@ RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end,
     throw PipelineError("weft pipeline: " + std::to_string(plan.microbatches) +
                         " microbatches of a minibatch of " + std::to_string(B) + " rows");
   }
+  if ((plan.schedule == ScheduleKind::one_f_one_b || plan.schedule == ScheduleKind::two_bw) &&
+      B % plan.microbatches != 0) {
+    throw PipelineError("weft pipeline: schedule " +
+                        std::string(schedule_kind_name(plan.schedule)) +
+                        " needs microbatches of equal rows: " + std::to_string(B) +
+                        " rows do not split into " + std::to_string(plan.microbatches));
+  }
   StageRunner runner(session, loop, plan, first);
   const std::int64_t iterations = std::max<std::int64_t>(end - first, 0);
   if (iterations > std::numeric_limits<int>::max() / plan.microbatches)
@@ -403,23 +526,36 @@ RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end,
       plan.replicas[static_cast<std::size_t>(runner.stage())] > 1 ? replicas.get() : nullptr;
 
   session.begin_loop();
-  runner.prepare(B);
+  const int r = plan.replicas[static_cast<std::size_t>(runner.stage())];
+  std::vector<Op> mine; // this process's ops: its replica's microbatches, every update
+  int slots = plan.microbatches;
   if (iterations > 0) {
     const Schedule schedule = make_schedule(plan.schedule, runner.stages(), plan.microbatches,
                                             static_cast<int>(iterations));
-    const int r = plan.replicas[static_cast<std::size_t>(runner.stage())];
-    for (const Op &op : schedule.ops[static_cast<std::size_t>(runner.stage())]) {
-      if (op.kind == OpKind::update) {
-        runner.update(op.minibatch, replica_session);
-        continue;
+    for (const Op &op : schedule.ops[static_cast<std::size_t>(runner.stage())])
+      if (op.kind == OpKind::update || (op.microbatch % plan.microbatches) % r == runner.replica())
+        mine.push_back(op);
+    // The copies of the examples arrays: the most microbatches in flight on any stage (a
+    // window of consecutive ones), at least one minibatch's.
+    for (const std::vector<Op> &list : schedule.ops) {
+      int in_flight = 0;
+      for (const Op &op : list) {
+        in_flight += op.kind == OpKind::forward ? 1 : op.kind == OpKind::backward ? -1 : 0;
+        slots = std::max(slots, in_flight);
       }
-      if ((op.microbatch % plan.microbatches) % r != runner.replica())
-        continue;
-      if (op.kind == OpKind::forward)
-        runner.forward(op.microbatch);
-      else
-        runner.backward(op.microbatch);
     }
+  }
+  runner.prepare(B, slots, mine);
+  for (std::size_t j = 0; j < mine.size(); ++j) {
+    const Op &op = mine[j];
+    runner.before_op(j, op);
+    if (op.kind == OpKind::update)
+      runner.update(op.minibatch, replica_session);
+    else if (op.kind == OpKind::forward)
+      runner.forward(op.microbatch);
+    else
+      runner.backward(op.microbatch);
+    runner.after_op(j, op);
   }
   runner.finish(iterations);
   session.end_loop();
@@ -428,6 +564,7 @@ RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end,
   stats.replica = runner.replica();
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   stats.busy = runner.busy();
+  stats.versions_kept = runner.versions_kept();
   if (session.options().pipeline_stats) {
     std::fprintf(stderr,
                  "weft pipeline: rank %d, stage %d of %zu, replica %d: %.3f s, busy %.3f s, "

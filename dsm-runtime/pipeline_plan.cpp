@@ -31,6 +31,10 @@ int microbatches_for(const Options &o, const Plan &plan) {
   if (o.pipeline_microbatches > 0)
     return o.pipeline_microbatches;
   const int p = static_cast<int>(plan.replicas.size());
+  if (plan.schedule == ScheduleKind::one_f_one_b)
+    return 1; // one microbatch per minibatch, each updating the weights
+  if (plan.schedule == ScheduleKind::two_bw)
+    return std::max(p - 1, 1) * 2; // at least p - 1 (pipeline_schedule.h)
   const int most = *std::max_element(plan.replicas.begin(), plan.replicas.end());
   return most * (p > 1 ? 4 * p : 1);
 }

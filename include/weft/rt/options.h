@@ -86,7 +86,7 @@ struct Options {
   // Pipeline loops (pipeline.h): the stages (0: as many as the processes and the loop's
   // legal cuts allow, the processes spread over them), microbatches per minibatch (0:
   // one per replica of the most replicated stage, times 4 per stage in a pipeline) and
-  // the schedule ("flush" or "gpipe").
+  // the schedule ("flush", "gpipe"; "1f1b" or "2bw" where the loop's pragma allows it).
   int pipeline_stages = 0;
   int pipeline_microbatches = 0;
   std::string pipeline_schedule = "flush";

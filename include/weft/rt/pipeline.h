@@ -78,6 +78,10 @@ public:
 
   Part part() const { return part_; }
   int layer() const { return layer_; }
+  // State that forward or backward statements read (weights): an asynchronous schedule
+  // keeps older versions of it (weight stashing).
+  bool stashed() const { return stashed_; }
+  void set_stashed() { stashed_ = true; }
   virtual std::int64_t rows() const = 0;
   virtual std::int64_t row_bytes() const = 0;
   virtual std::int64_t bytes() const = 0;
@@ -89,18 +93,23 @@ public:
   virtual void exchange(int slot) = 0;
   virtual void *slot_data(int slot) = 0;
   virtual std::int64_t slot_bytes(int slot) const = 0;
-  // Floating-point arrays: slot `into` += slot `from`; slot `into` = 0; the array = slot
-  // `from`; the element-wise sum of the array over `transport`'s processes.
+  // Floating-point arrays: slot `into` += slot `from`; the element-wise sum of the array
+  // over `transport`'s processes. Any array: its elements = 0.
   virtual void add_to(int into, int from) = 0;
-  virtual void clear(int slot) = 0;
+  virtual void clear_array() = 0;
+  // Exchanges the storage of slots i and j.
+  virtual void swap_slots(int i, int j) = 0;
   // Rows [offset, offset + slot k's rows) of the array = slot k.
   virtual void copy_rows(int slot, std::int64_t offset) = 0;
-  virtual void assign_from(int slot) = 0;
   virtual void allreduce_sum(Transport &transport) = 0;
+
+  // Slot `slot` = the array.
+  virtual void copy_to_slot(int slot) = 0;
 
 private:
   Part part_;
   int layer_;
+  bool stashed_ = false;
 };
 
 template <class T, std::size_t N> class ArrayOf final : public LoopArray {
@@ -144,7 +153,16 @@ public:
       not_floating("summed");
     }
   }
-  void clear(int slot) override { slots_[static_cast<std::size_t>(slot)].fill(T{}); }
+  void clear_array() override { array_.fill(T{}); }
+  void copy_to_slot(int slot) override {
+    DistArray<T, N> &to = slots_[static_cast<std::size_t>(slot)];
+    std::copy(static_cast<const T *>(data()), static_cast<const T *>(data()) + array_.size(),
+              weft::detail::RuntimeAccess::storage(to));
+  }
+  void swap_slots(int i, int j) override {
+    weft::detail::RuntimeAccess::exchange(slots_[static_cast<std::size_t>(i)],
+                                          slots_[static_cast<std::size_t>(j)]);
+  }
   void copy_rows(int slot, std::int64_t offset) override {
     const T *from = static_cast<const T *>(slot_data(slot));
     const std::int64_t n = slots_[static_cast<std::size_t>(slot)].size();
@@ -152,7 +170,6 @@ public:
               static_cast<T *>(data()) +
                   offset * (row_bytes() / static_cast<std::int64_t>(sizeof(T))));
   }
-  void assign_from(int slot) override { array_ = slots_[static_cast<std::size_t>(slot)]; }
   void allreduce_sum(Transport &transport) override {
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
       transport.allreduce_sum(static_cast<T *>(data()), static_cast<int>(array_.size()));
@@ -224,6 +241,19 @@ public:
   template <class T, std::size_t N> Loop &state(DistArray<T, N> &a, int layer) {
     return add(std::make_unique<ArrayOf<T, N>>(a, Part::state, layer), &a);
   }
+  // State that the layer's forward or backward statements read (its weights).
+  template <class T, std::size_t N> Loop &weights(DistArray<T, N> &a, int layer) {
+    state(a, layer);
+    arrays_.back()->set_stashed();
+    return *this;
+  }
+  // The loop's pragma allows this asynchronous schedule (1f1b or 2bw): the runtime may
+  // run it when the options ask for it.
+  Loop &allow_asynchronous(ScheduleKind kind) {
+    asynchronous_ = kind;
+    return *this;
+  }
+  ScheduleKind asynchronous() const { return asynchronous_; }
   // The cut after layer `layer`: its activation (an examples array written before it,
   // read after it) and that activation's gradient (an examples array written after it,
   // read before it).
@@ -259,6 +289,7 @@ private:
   std::vector<const void *> addresses_;
   std::vector<Boundary> boundaries_;
   std::vector<std::unique_ptr<LoopAccumulator>> accumulators_;
+  ScheduleKind asynchronous_ = ScheduleKind::flush; // flush: none allowed
 };
 
 // Where the layers run: stage s holds layers [stage_begin[s], stage_begin[s + 1]) on
@@ -275,8 +306,9 @@ struct Plan {
 struct RunStats {
   int stage = 0;
   int replica = 0;
-  double seconds = 0; // wall time of the loop
-  double busy = 0;    // of which in the body's statements
+  double seconds = 0;    // wall time of the loop
+  double busy = 0;       // of which in the body's statements
+  int versions_kept = 0; // the most older weight versions kept at once (asynchronous schedules)
 };
 
 // Runs iterations [first, end) of `loop` on `session`'s processes as `plan` says
