@@ -319,6 +319,11 @@ private:
           if (c.value_role != RowRole::SumRows && c.value_role != RowRole::MeanRows)
             return refuse(s, quoted(s) + " adds a value to '" + info.name +
                                  "' that is neither a sum nor a mean over the rows");
+          // The microbatches' values are summed: the accumulator must sum too.
+          if (info.accumulator_op.find("std::plus<") == std::string::npos)
+            return refuse(s, "the accumulator '" + info.name + "' combines with " +
+                                 info.accumulator_op +
+                                 ", not a sum, which microbatches' parts cannot make");
           if (std::find(x.accumulators.begin(), x.accumulators.end(), a.array) ==
               x.accumulators.end())
             x.accumulators.push_back(a.array);
@@ -355,6 +360,18 @@ private:
       last_layer = layer;
       last_part = item.part;
       x.items.push_back(item);
+    }
+
+    // Updates run once per minibatch, outside the microbatches: none may use the rows.
+    for (unsigned i = 0; i < items_.size(); ++i) {
+      if (x.items[i].part != PipelineExecution::Part::Update)
+        continue;
+      const Call &c = *call_of[i];
+      if (!c.row_arguments.empty() || c.value_role != RowRole::None)
+        return refuse(c.statement, quoted(c.statement) +
+                                       " updates state from a minibatch's rows; the pipeline "
+                                       "executor runs updates once per minibatch, outside its "
+                                       "microbatches");
     }
 
     // Arrays: the role of every use (None where the call names no row role).
@@ -419,6 +436,13 @@ private:
       }
       for (const Use &u : list) {
         const unsigned us = items_[u.item].statements.front();
+        const PipelineExecution::Part part = x.items[u.item].part;
+        // An update runs once per minibatch, outside the microbatches, on its own layer's
+        // arrays: updates of different layers then commute.
+        if (part == PipelineExecution::Part::Update && layer_of_[u.item] != layer_of_[*writer])
+          return refuse(us, quoted(us) + " updates with '" + name +
+                                "', an array of another layer; the pipeline executor runs each "
+                                "layer's updates apart");
         bool fits = true;
         switch (arr.part) {
         case PipelineExecution::ArrayPart::State:
@@ -428,8 +452,11 @@ private:
           fits = (u.role == RowRole::Rows || u.role == RowRole::MeanRows) && !u.view;
           break;
         case PipelineExecution::ArrayPart::Gradient:
-          fits = (u.role == RowRole::SumRows && u.write && !u.view) ||
-                 (u.role == RowRole::None && !u.write);
+          // Summed over the microbatches at the update: written by backward operations
+          // and read by updates only.
+          fits = (u.role == RowRole::SumRows && u.write && !u.view &&
+                  part == PipelineExecution::Part::Backward) ||
+                 (u.role == RowRole::None && !u.write && part == PipelineExecution::Part::Update);
           break;
         }
         if (!fits)
@@ -443,8 +470,9 @@ private:
     // Means over the rows: scaled by each microbatch's share.
     for (unsigned i = 0; i < items_.size(); ++i) {
       const Call &c = *call_of[i];
-      PipelineExecution::RowMean mean{c.range, ""};
-      bool any = c.value_role == RowRole::MeanRows;
+      PipelineExecution::RowMean mean{c.range, "", c.value_role == RowRole::MeanRows,
+                                      c.returns_void};
+      bool any = mean.value;
       for (const RowArgument &r : c.row_arguments) {
         if (r.role != RowRole::MeanRows)
           continue;

@@ -67,7 +67,9 @@ struct PipelineExecution {
   /// mean_rows argument (the loss's gradient): the rewrite scales them per microbatch.
   struct RowMean {
     clang::SourceRange call;
-    std::string gradient;
+    std::string gradient; ///< may be empty
+    bool value = false;   ///< the call's value is the mean (else it has none, or no role)
+    bool returns_void = false;
   };
   std::vector<RowMean> row_means;
 };

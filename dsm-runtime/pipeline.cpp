@@ -48,6 +48,28 @@ std::int64_t narrowed_offset(std::int64_t view_rows) {
 
 // Messages between stages: tag 2 (i mod 2^14) + direction, so that a receive can only
 // match its own microbatch's message while fewer than 2^14 microbatches are in flight.
+// Arrays exchanged with one of their copies for as long as it lives, exchanged back when
+// it ends, also by an exception (the program may catch it and read the arrays).
+class Exchanged {
+public:
+  Exchanged() = default;
+  Exchanged(const Exchanged &) = delete;
+  Exchanged &operator=(const Exchanged &) = delete;
+  ~Exchanged() { undo(); }
+  void add(LoopArray &array, int slot) {
+    array.exchange(slot);
+    done_.emplace_back(&array, slot);
+  }
+  void undo() {
+    for (auto it = done_.rbegin(); it != done_.rend(); ++it)
+      it->first->exchange(it->second);
+    done_.clear();
+  }
+
+private:
+  std::vector<std::pair<LoopArray *, int>> done_;
+};
+
 bool is_examples(Part part) { return part == Part::examples; }
 
 int tag_of(int microbatch, bool gradient) { return 2 * (microbatch % 16384) + (gradient ? 1 : 0); }
@@ -189,9 +211,10 @@ public:
     const int k = i % plan_.microbatches, slot = i % slots_;
     if (stage_ + 1 < stages())
       receive(boundary_after().gradient, slot, rank_of(stage_ + 1, k), tag_of(i, true));
+    Exchanged gradients;
     for (auto &a : loop_.arrays()) {
       if (a->part() == Part::gradient && stage_of_layer(a->layer()) == stage_)
-        a->exchange(0);
+        gradients.add(*a, 0);
     }
     run_statements(
         i, slot,
@@ -200,13 +223,13 @@ public:
             layer.backward(it);
         },
         true);
+    gradients.undo();
     // The minibatch's sum in copy 1: the first microbatch's gradient moves there (no
     // copy), later ones are added.
     for (std::size_t a = 0; a < loop_.arrays().size(); ++a) {
       LoopArray &array = *loop_.arrays()[a];
       if (array.part() != Part::gradient || stage_of_layer(array.layer()) != stage_)
         continue;
-      array.exchange(0);
       if (summed_[a]) {
         array.add_to(1, 0);
       } else {
@@ -239,6 +262,11 @@ public:
       return;
     }
     if (op.version != current_version_)
+      exchange_weights(op.version);
+  }
+  // Op `op` threw between before_op and after_op: the current weights back in place.
+  void abandon_op(const Op &op) {
+    if (op.kind != OpKind::update && op.version != current_version_ && stash_.count(op.version))
       exchange_weights(op.version);
   }
   void after_op(std::size_t index, const Op &op) {
@@ -388,10 +416,21 @@ private:
   }
 
   // Runs `body` with the accumulators collecting into this process's totals.
+  // (An exception gives the accumulators back their own storage and drops the parts.)
   template <class Body> void collect(Body &&body) {
+    struct Collecting {
+      Loop &loop;
+      bool done = false;
+      ~Collecting() {
+        if (!done)
+          for (auto &acc : loop.accumulators())
+            acc->end_collecting();
+      }
+    } collecting{loop_};
     for (auto &acc : loop_.accumulators())
       acc->begin_collecting();
     body();
+    collecting.done = true;
     for (std::size_t a = 0; a < totals_.size(); ++a) {
       LoopAccumulator &acc = *loop_.accumulators()[a];
       totals_[a] += acc.end_collecting();
@@ -403,9 +442,10 @@ private:
   template <class Run> void run_statements(int i, int slot, Run &&run, bool backward) {
     const auto k = static_cast<std::size_t>(i % plan_.microbatches);
     settle(slot);
+    Exchanged examples;
     for (auto &a : loop_.arrays()) {
       if (is_examples(a->part()))
-        a->exchange(slot);
+        examples.add(*a, slot);
     }
     const auto start = std::chrono::steady_clock::now();
     {
@@ -422,10 +462,6 @@ private:
       });
     }
     busy_ += seconds_since(start);
-    for (auto &a : loop_.arrays()) {
-      if (is_examples(a->part()))
-        a->exchange(slot);
-    }
   }
 
   static double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -477,6 +513,36 @@ int Loop::find(const void *address) const {
   return -1;
 }
 
+// The loop's statements in the serial program's order, iteration by iteration (forwards
+// by layer, backwards from the last layer, updates: the order the analysis checked the
+// body to have, updates of different layers commuting), on every process alike.
+RunStats run_serially(Session &session, Loop &loop, std::int64_t first, std::int64_t end,
+                      const std::string &why) {
+  static bool told = false;
+  if (!told && session.rank() == 0) {
+    std::fprintf(stderr, "weft pipeline: %s; the loop runs as written on every process\n",
+                 why.c_str());
+    told = true;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const auto &layers = loop.layers();
+  for (std::int64_t t = first; t < end; ++t) {
+    for (const Loop::Layer &layer : layers)
+      if (layer.forward)
+        layer.forward(t);
+    for (auto it = layers.rbegin(); it != layers.rend(); ++it)
+      if (it->backward)
+        it->backward(t);
+    for (const Loop::Layer &layer : layers)
+      if (layer.update)
+        layer.update(t);
+  }
+  RunStats stats;
+  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  stats.busy = stats.seconds;
+  return stats;
+}
+
 RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end, const Plan &plan) {
   const auto start = std::chrono::steady_clock::now();
   if (const auto error = plan_error(loop, plan, session.size()))
@@ -486,19 +552,22 @@ RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end,
       throw PipelineError("weft pipeline: a boundary names an array not declared as examples");
   }
   std::int64_t B = -1;
+  std::string serial_because;
   for (const auto &a : loop.arrays()) {
     if (!is_examples(a->part()))
       continue;
-    if (B >= 0 && a->rows() != B) {
-      throw PipelineError("weft pipeline: the examples arrays have " + std::to_string(B) + " and " +
-                          std::to_string(a->rows()) +
-                          " rows; they must all have the "
-                          "minibatch's");
+    if (B >= 0 && a->rows() != B && serial_because.empty()) {
+      serial_because = "arrays of a minibatch's rows have " + std::to_string(B) + " and " +
+                       std::to_string(a->rows()) + " rows";
     }
     B = a->rows();
   }
   if (B < 0)
-    throw PipelineError("weft pipeline: the loop declares no examples array");
+    serial_because = "the loop declares no array of a minibatch's rows";
+  // Shapes that the compiler could not see contradict the loop's description (a function
+  // whose WEFT_ROWS does not hold): the loop as written, on every process.
+  if (!serial_because.empty())
+    return run_serially(session, loop, first, end, serial_because);
   if (plan.microbatches > B) {
     throw PipelineError("weft pipeline: " + std::to_string(plan.microbatches) +
                         " microbatches of a minibatch of " + std::to_string(B) + " rows");
@@ -545,19 +614,31 @@ RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end,
       }
     }
   }
-  runner.prepare(B, slots, mine);
-  for (std::size_t j = 0; j < mine.size(); ++j) {
-    const Op &op = mine[j];
-    runner.before_op(j, op);
-    if (op.kind == OpKind::update)
-      runner.update(op.minibatch, replica_session);
-    else if (op.kind == OpKind::forward)
-      runner.forward(op.microbatch);
-    else
-      runner.backward(op.microbatch);
-    runner.after_op(j, op);
+  // A failure here leaves the other processes waiting for this one: the session is
+  // marked failed (it ends the job when it ends, session.h), and this process's arrays
+  // and accumulators are given back their own storage before the exception goes on.
+  std::size_t j = 0;
+  try {
+    runner.prepare(B, slots, mine);
+    for (; j < mine.size(); ++j) {
+      const Op &op = mine[j];
+      runner.before_op(j, op);
+      if (op.kind == OpKind::update)
+        runner.update(op.minibatch, replica_session);
+      else if (op.kind == OpKind::forward)
+        runner.forward(op.microbatch);
+      else
+        runner.backward(op.microbatch);
+      runner.after_op(j, op);
+    }
+    runner.finish(iterations);
+  } catch (...) {
+    if (j < mine.size())
+      runner.abandon_op(mine[j]);
+    session.mark_failed();
+    session.end_loop();
+    throw;
   }
-  runner.finish(iterations);
   session.end_loop();
   RunStats stats;
   stats.stage = runner.stage();

@@ -27,9 +27,7 @@ std::vector<int> legal_cuts(const Loop &loop) {
   return cuts;
 }
 
-int microbatches_for(const Options &o, const Plan &plan) {
-  if (o.pipeline_microbatches > 0)
-    return o.pipeline_microbatches;
+int default_microbatches(const Plan &plan) {
   const int p = static_cast<int>(plan.replicas.size());
   if (plan.schedule == ScheduleKind::one_f_one_b)
     return 1; // one microbatch per minibatch, each updating the weights
@@ -37,6 +35,19 @@ int microbatches_for(const Options &o, const Plan &plan) {
     return std::max(p - 1, 1) * 2; // at least p - 1 (pipeline_schedule.h)
   const int most = *std::max_element(plan.replicas.begin(), plan.replicas.end());
   return most * (p > 1 ? 4 * p : 1);
+}
+
+// The options' microbatches, or by default one per replica of the most replicated stage
+// times 4 per stage in a pipeline (1 for 1f1b, 2 (p - 1) for 2bw), at most one per row
+// of the minibatch.
+int microbatches_for(const Options &o, const Plan &plan, const Loop &loop) {
+  if (o.pipeline_microbatches > 0)
+    return o.pipeline_microbatches;
+  std::int64_t rows = 1;
+  for (const auto &a : loop.arrays())
+    if (a->part() == Part::examples)
+      rows = std::max<std::int64_t>(a->rows(), 1);
+  return static_cast<int>(std::min<std::int64_t>(default_microbatches(plan), rows));
 }
 
 // The link between processes 0 and 1, from two ping-pongs (8 bytes, then 1 MiB), each
@@ -111,7 +122,7 @@ Plan plan_from_options(const Session &session, const Loop &loop) {
   plan.stage_begin.push_back(layers);
   for (int s = 0; s < p; ++s)
     plan.replicas.push_back(processes / p + (s < processes % p ? 1 : 0));
-  plan.microbatches = microbatches_for(o, plan);
+  plan.microbatches = microbatches_for(o, plan, loop);
   return plan;
 }
 
@@ -209,15 +220,26 @@ Plan choose_plan(Session &session, Loop &loop, std::int64_t first) {
     plan.replicas.push_back(stage.replicas);
   }
   plan.stage_begin.push_back(static_cast<int>(loop.layers().size()));
-  plan.microbatches = microbatches_for(o, plan);
+  plan.microbatches = microbatches_for(o, plan, loop);
   if (o.pipeline_stats && session.rank() == 0)
     std::fprintf(stderr, "weft pipeline: plan\n%s", explain(best, profile).c_str());
   return plan;
 }
 
 RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end) {
+  // No profile where the executor will run the loop as written (arrays of a minibatch's
+  // rows that disagree on the rows) or has nothing to run.
+  std::int64_t rows = -1;
+  bool agree = true;
+  for (const auto &a : loop.arrays()) {
+    if (a->part() == Part::examples) {
+      agree = agree && (rows < 0 || a->rows() == rows);
+      rows = a->rows();
+    }
+  }
+  const bool profile = end > first && agree && rows >= 0;
   return run(session, loop, first, end,
-             end > first ? choose_plan(session, loop, first) : plan_from_options(session, loop));
+             profile ? choose_plan(session, loop, first) : plan_from_options(session, loop));
 }
 
 } // namespace weft::rt::pipeline

@@ -108,6 +108,7 @@ void ModelBuilder::classify(ArrayInfo &info, QualType type) {
   } else if (is_weft(t, "Accumulator")) {
     info.kind = ArrayKind::Accumulator;
     info.element_type = arg_type(0);
+    info.accumulator_op = arg_type(1);
   } else if (is_std_container(t)) {
     info.kind = ArrayKind::Vector;
     QualType elem = t;

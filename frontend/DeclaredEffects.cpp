@@ -240,6 +240,7 @@ bool ModelBuilder::visit_declared_call(const CallExpr *call, const FunctionDecl 
   record_call.range = call->getSourceRange();
   record_call.callee = fd->getQualifiedNameAsString();
   record_call.declared_effects = true;
+  record_call.returns_void = fd->getReturnType()->isVoidType();
 
   std::vector<Effect> effects;
   const FunctionDecl *annotated = annotated_declaration(fd, "weft.effects:");

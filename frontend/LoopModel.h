@@ -160,6 +160,8 @@ struct ArrayInfo {
   /// parameter, a reference initialised from something weft cannot follow, a pointer).
   bool may_alias = false;
   std::string buffer_target; ///< Buffer: the canonical name of the DistArray it updates
+  /// Accumulator: its operator type as written by clang ("std::plus<double>").
+  std::string accumulator_op;
   /// A field reached through '.' from a variable (m.W): the variable and the path
   /// ("W"). Storage of one variable overlaps only along one path (m and m.W, not m.W
   /// and m.H).
@@ -257,6 +259,7 @@ struct Call {
   std::vector<RowArgument> row_arguments;
   RowRole value_role = RowRole::None;
   std::string rows_why;
+  bool returns_void = false;
   /// The call is the right-hand side of `acc += call` on this Accumulator (index in
   /// LoopModel::arrays), -1 otherwise.
   int accumulated_into = -1;

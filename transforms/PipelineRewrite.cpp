@@ -49,12 +49,29 @@ std::variant<std::string, Refused> pipeline_call(const AnalyzedLoop &loop, const
   // (two ranges that touch), and an outer opening before an inner one.
   const clang::SourceManager &sm = text.sm();
   std::multimap<unsigned, std::string> inserts;
+  // A mean's call: row_mean(call[, gradient]) scales the value (and the gradient's rows);
+  // scale_gradient(call, gradient) only the gradient; a void call is followed by it.
   for (const PipelineExecution::RowMean &mean : x.row_means) {
-    inserts.emplace(sm.getFileOffset(mean.call.getBegin()), "weft::rt::pipeline::row_mean(");
-    inserts.emplace(sm.getFileOffset(text.after(mean.call.getEnd())),
-                    mean.gradient.empty() ? ")" : ", " + mean.gradient + ")");
+    if (!text.rewritable(mean.call))
+      return Refused{"a loss's call is written inside a macro, where the rewrite cannot wrap it"};
+    const unsigned begin = sm.getFileOffset(mean.call.getBegin());
+    const unsigned end = sm.getFileOffset(text.after(mean.call.getEnd()));
+    const std::string gradient = mean.gradient.empty() ? "" : ", " + mean.gradient;
+    if (mean.value) {
+      inserts.emplace(begin, "weft::rt::pipeline::row_mean(");
+      inserts.emplace(end, gradient + ")");
+    } else if (mean.returns_void) {
+      inserts.emplace(begin, "(");
+      inserts.emplace(end, ", weft::rt::pipeline::scale_gradient(" + mean.gradient + "))");
+    } else {
+      inserts.emplace(begin, "weft::rt::pipeline::scale_gradient(");
+      inserts.emplace(end, gradient + ")");
+    }
   }
   for (SourceRange view : x.microbatch_views) {
+    if (!text.rewritable(view))
+      return Refused{"a view of a minibatch's rows is written inside a macro, where the rewrite "
+                     "cannot narrow it to a microbatch"};
     inserts.emplace(sm.getFileOffset(view.getBegin()), "weft::rt::pipeline::microbatch(");
     inserts.emplace(sm.getFileOffset(text.after(view.getEnd())), ")");
   }

@@ -38,9 +38,12 @@
 // rows(p): row i of p (read or written) goes with row i of every other rows parameter,
 // and a written row depends on those rows only. sum_rows(p): p (or the value) is a sum,
 // over the rows, of terms that depend on one row each (a weight gradient, a count).
-// mean_rows(p): the same divided by the number of rows (a mean loss and, per row, its
-// gradient). Parameters not named are not indexed by the rows (weights). An operation
-// without WEFT_ROWS keeps a pipeline loop sequential.
+// mean_rows(p) for a parameter: as rows(p), each row divided by the number of rows (the
+// per-row gradient of a mean loss); mean_rows(return): the value is the mean over the
+// rows of terms that depend on one row each (a mean loss). Parameters not named are not
+// indexed by the rows (weights). An operation without WEFT_ROWS keeps a pipeline loop
+// sequential; one whose WEFT_ROWS does not hold gives wrong results in parallel (where
+// the shapes show it, the executor runs the loop as written instead).
 //
 // Errors: a shape mismatch throws weft::Error naming the operation, the argument and
 // both shapes; a bad IDX file throws weft::Error with the path, the byte offset and what

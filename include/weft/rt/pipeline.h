@@ -277,6 +277,7 @@ public:
   };
   const std::vector<Layer> &layers() const { return layers_; }
   std::vector<std::unique_ptr<LoopArray>> &arrays() { return arrays_; }
+  const std::vector<std::unique_ptr<LoopArray>> &arrays() const { return arrays_; }
   const std::vector<Boundary> &boundaries() const { return boundaries_; }
   std::vector<std::unique_ptr<LoopAccumulator>> &accumulators() { return accumulators_; }
 
@@ -353,15 +354,28 @@ double microbatch_share();
 // rows of `gradient` by microbatch_share() and returns value * microbatch_share(), so
 // that a microbatch's mean counts as its rows' part of the minibatch's (the identity
 // outside a run).
-template <class V> V row_mean(V value, nn::Matrix gradient) {
+// scale_gradient scales only the gradient's rows (a loss whose value is no mean, or
+// none); row_mean(value) only the value.
+inline void scale_gradient(nn::Matrix gradient) {
   const double share = microbatch_share();
   if (share == 1.0)
-    return value;
+    return;
   const float f = static_cast<float>(share);
   float *g = gradient.data();
   for (std::int64_t i = 0, n = gradient.rows() * gradient.cols(); i < n; ++i)
     g[i] *= f;
-  return static_cast<V>(value * share);
+}
+template <class V> V scale_gradient(V value, nn::Matrix gradient) {
+  scale_gradient(gradient);
+  return value;
+}
+template <class V> V row_mean(V value) {
+  const double share = microbatch_share();
+  return share == 1.0 ? value : static_cast<V>(value * share);
+}
+template <class V> V row_mean(V value, nn::Matrix gradient) {
+  scale_gradient(gradient);
+  return row_mean(value);
 }
 
 } // namespace weft::rt::pipeline

@@ -1,0 +1,33 @@
+// A sum over the rows written in the forward part: the executor sums such arrays over
+// the microbatches only for the updates, so after the loop (or at any read in the
+// forward part) it would hold one microbatch's part.
+// RUN: %weftc %s -o /dev/null -- -Xclang -verify
+#include <weft/nn.h>
+namespace nn = weft::nn;
+WEFT_EFFECTS(read(X) write(S))
+WEFT_ROWS(rows(X) sum_rows(S))
+void column_sums(nn::ConstMatrix X, nn::Matrix S);
+
+double train(nn::Tensor &X, nn::Labels &y, int batches, float lr) {
+  const int B = 32;
+  nn::Tensor W1({16, 64}), b1({1, 16}), W2({4, 16}), b2({1, 4}), S({1, 16}), R({1, 16});
+  nn::Tensor Z1({B, 16}), A1({B, 16}), Z2({B, 4}), dZ2({B, 4}), dA1({B, 16}), dZ1({B, 16});
+  nn::Tensor dW1({16, 64}), db1({1, 16}), dW2({4, 16}), db2({1, 4});
+  weft::Accumulator<double> loss(0.0);
+  #pragma weft pipeline // expected-warning-re {{loop kept sequential: the pipeline executor cannot run it: {{.*}} uses 'S' differently from the other statements {{.*}} (its verdict is pipeline)}}
+  for (int b = 0; b < batches; ++b) {
+    nn::linear(nn::rows(X, b * B, B), W1, b1, Z1);
+    nn::relu(Z1, A1);
+    column_sums(A1, S);
+    nn::linear(A1, W2, b2, Z2);
+    loss += nn::softmax_cross_entropy(Z2, nn::rows(y, b * B, B), dZ2);
+    nn::linear_backward(A1, W2, dZ2, dW2, db2, dA1);
+    nn::relu_backward(A1, dA1, dZ1);
+    nn::linear_backward_weights(nn::rows(X, b * B, B), dZ1, dW1, db1);
+    nn::sgd(W2, dW2, lr);
+    nn::sgd(b2, db2, lr);
+    nn::sgd(W1, dW1, lr);
+    nn::sgd(b1, db1, lr);
+  }
+  return loss.value();
+}

@@ -1,0 +1,32 @@
+// An update that reads a minibatch's rows (running statistics): updates run once per
+// minibatch, outside the microbatches, where the rows are not the minibatch's.
+// RUN: %weftc %s -o /dev/null -- -Xclang -verify
+#include <weft/nn.h>
+namespace nn = weft::nn;
+WEFT_EFFECTS(read(X) update(R))
+WEFT_ROWS(rows(X))
+void running_mean(nn::ConstMatrix X, nn::Matrix R);
+
+double train(nn::Tensor &X, nn::Labels &y, int batches, float lr) {
+  const int B = 32;
+  nn::Tensor W1({16, 64}), b1({1, 16}), W2({4, 16}), b2({1, 4}), S({1, 16}), R({1, 16});
+  nn::Tensor Z1({B, 16}), A1({B, 16}), Z2({B, 4}), dZ2({B, 4}), dA1({B, 16}), dZ1({B, 16});
+  nn::Tensor dW1({16, 64}), db1({1, 16}), dW2({4, 16}), db2({1, 4});
+  weft::Accumulator<double> loss(0.0);
+  #pragma weft pipeline // expected-warning-re {{loop kept sequential: the pipeline executor cannot run it: 'running_mean(A1, R)' updates state from a minibatch's rows{{.*}} (its verdict is pipeline)}}
+  for (int b = 0; b < batches; ++b) {
+    nn::linear(nn::rows(X, b * B, B), W1, b1, Z1);
+    nn::relu(Z1, A1);
+    nn::linear(A1, W2, b2, Z2);
+    loss += nn::softmax_cross_entropy(Z2, nn::rows(y, b * B, B), dZ2);
+    nn::linear_backward(A1, W2, dZ2, dW2, db2, dA1);
+    nn::relu_backward(A1, dA1, dZ1);
+    nn::linear_backward_weights(nn::rows(X, b * B, B), dZ1, dW1, db1);
+    nn::sgd(W2, dW2, lr);
+    nn::sgd(b2, db2, lr);
+    nn::sgd(W1, dW1, lr);
+    nn::sgd(b1, db1, lr);
+    running_mean(A1, R);
+  }
+  return loss.value();
+}
