@@ -426,6 +426,8 @@ private:
       const RowRole role = list.front().role;
       if (state_.count(a)) {
         arr.part = PipelineExecution::ArrayPart::State;
+        for (const Use &u : list)
+          arr.weights = arr.weights || x.items[u.item].part != PipelineExecution::Part::Update;
       } else if (role == RowRole::Rows || role == RowRole::MeanRows) {
         arr.part = PipelineExecution::ArrayPart::Examples;
       } else if (role == RowRole::SumRows) {

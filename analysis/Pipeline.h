@@ -57,6 +57,9 @@ struct PipelineExecution {
     unsigned array = 0; ///< index in LoopModel::arrays
     ArrayPart part = ArrayPart::Examples;
     unsigned layer = 0; ///< the layer whose statements write it
+    /// State that forward or backward operations read (weights): an asynchronous
+    /// schedule keeps its older versions.
+    bool weights = false;
   };
   std::vector<Array> arrays;
   std::vector<unsigned> accumulators; ///< Accumulator arrays the body adds to

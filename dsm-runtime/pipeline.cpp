@@ -101,7 +101,7 @@ std::optional<std::string> plan_error(const Loop &loop, const Plan &plan, int pr
     return "a minibatch needs at least one microbatch";
   if (plan.schedule != ScheduleKind::flush && plan.schedule != ScheduleKind::gpipe) {
     // The asynchronous schedules compute with stale weights: only where the loop asks.
-    if (loop.asynchronous() != plan.schedule) {
+    if (loop.pragma_schedule() != plan.schedule) {
       return std::string("schedule ") + schedule_kind_name(plan.schedule) +
              " updates with stale weights, which the loop does not allow (its pragma must "
              "ask for it: #pragma weft pipeline schedule(" +

@@ -103,7 +103,8 @@ Plan plan_from_options(const Session &session, const Loop &loop) {
                         std::to_string(most) + " stages)");
   }
   Plan plan;
-  plan.schedule = parse_schedule_kind(o.pipeline_schedule);
+  plan.schedule = o.pipeline_schedule.empty() ? loop.pragma_schedule()
+                                              : parse_schedule_kind(o.pipeline_schedule);
   // Stage s ends at the legal cut nearest to s * layers / p (each cut used once).
   plan.stage_begin.push_back(0);
   std::size_t next = 0;
@@ -209,10 +210,16 @@ Plan choose_plan(Session &session, Loop &loop, std::int64_t first) {
   const PipelineProfile profile = profile_loop(session, loop, first);
   PartitionOptions options;
   options.workers = session.size();
+  // The asynchronous schedules run every stage on one process.
+  const ScheduleKind kind = o.pipeline_schedule.empty() ? loop.pragma_schedule()
+                                                        : parse_schedule_kind(o.pipeline_schedule);
+  options.replicate_stages = kind == ScheduleKind::flush || kind == ScheduleKind::gpipe;
+  options.allow_idle_workers = !options.replicate_stages;
   options.link = measure_link(session);
   const PipelinePlan best = partition_pipeline(profile, options);
   Plan plan;
-  plan.schedule = parse_schedule_kind(o.pipeline_schedule);
+  plan.schedule = o.pipeline_schedule.empty() ? loop.pragma_schedule()
+                                              : parse_schedule_kind(o.pipeline_schedule);
   const std::vector<int> cuts = legal_cuts(loop);
   for (const PipelineStage &stage : best.stages) {
     plan.stage_begin.push_back(

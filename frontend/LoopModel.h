@@ -63,6 +63,9 @@ struct Pragma {
   /// backslash-continued lines and comments), or the end of the file.
   clang::SourceLocation end;
   std::string spelling; ///< the pragma as written after `#pragma`, e.g. "weft parallel_for ordered"
+  /// `pipeline schedule(S)`: the schedule the loop asks for ("flush", "gpipe", "1f1b",
+  /// "2bw"); empty when the pragma names none (the runtime's default, flush).
+  std::string schedule;
 };
 
 const char *pragma_kind_name(PragmaKind kind);

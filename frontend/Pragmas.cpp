@@ -29,7 +29,8 @@ void discard_line(clang::Preprocessor &pp, clang::Token &tok) {
 } // namespace
 
 //   weft-pragma ::= 'weft' directive
-//   directive   ::= 'parallel_for' ['ordered'] | 'pipeline'
+//   directive   ::= 'parallel_for' ['ordered'] | 'pipeline' ['schedule' '(' schedule ')']
+//   schedule    ::= 'flush' | 'gpipe' | '1f1b' | '2bw'
 void WeftPragmaHandler::HandlePragma(clang::Preprocessor &pp, clang::PragmaIntroducer introducer,
                                      clang::Token &first) {
   auto error = [this](auto &&...args) {
@@ -72,13 +73,39 @@ void WeftPragmaHandler::HandlePragma(clang::Preprocessor &pp, clang::PragmaIntro
       pragma.spelling += " ordered";
       continue;
     }
+    if (pragma.kind == PragmaKind::Pipeline && clause == "schedule" && pragma.schedule.empty()) {
+      clang::Token open, name, close;
+      pp.Lex(open);
+      if (open.is(clang::tok::l_paren))
+        pp.Lex(name);
+      const std::string schedule =
+          open.is(clang::tok::l_paren) && name.isNot(clang::tok::eod) ? pp.getSpelling(name) : "";
+      if (schedule == "flush" || schedule == "gpipe" || schedule == "1f1b" || schedule == "2bw") {
+        pp.Lex(close);
+        if (close.is(clang::tok::r_paren)) {
+          pragma.schedule = schedule;
+          pragma.spelling += " schedule(" + schedule + ")";
+          continue;
+        }
+        tok = close;
+      } else {
+        tok = open.is(clang::tok::l_paren) ? name : open;
+      }
+      error(pp, tok.getLocation(),
+            "expected 'schedule(flush)', 'schedule(gpipe)', 'schedule(1f1b)' or 'schedule(2bw)' "
+            "in '#pragma weft pipeline'");
+      if (tok.isNot(clang::tok::eod))
+        discard_line(pp, tok);
+      return;
+    }
     if (clause == "ordered" && pragma.ordered)
       error(pp, tok.getLocation(), "duplicate clause 'ordered' in '#pragma weft %0'", directive);
     else if (pragma.kind == PragmaKind::ParallelFor)
       error(pp, tok.getLocation(),
             "unknown clause '%0' in '#pragma weft parallel_for'; expected 'ordered'", clause);
     else
-      error(pp, tok.getLocation(), "'#pragma weft pipeline' takes no clauses; found '%0'", clause);
+      error(pp, tok.getLocation(),
+            "unknown clause '%0' in '#pragma weft pipeline'; expected 'schedule(...)'", clause);
     discard_line(pp, tok);
     return;
   }

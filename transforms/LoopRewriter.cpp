@@ -254,7 +254,14 @@ std::optional<Refused> LoopRewriter::rewrite_pipeline(const AnalyzedLoop &loop,
   std::string guard, fallback;
   alias_guard(loop, loop_end, &guard, &fallback);
   *executor = "pipeline";
-  replace_pragma(m, comment_lines(schedule_comment(*loop.schedule), indent, text_.eol()));
+  // An asynchronous schedule changes what the loop computes: the comment says how.
+  std::string staleness;
+  if (m.pragma.schedule == "1f1b")
+    staleness = "; schedule(1f1b): stage s of p computes with weights p - 1 - s updates old";
+  else if (m.pragma.schedule == "2bw")
+    staleness = "; schedule(2bw): every stage computes with weights one update old";
+  replace_pragma(m,
+                 comment_lines(schedule_comment(*loop.schedule) + staleness, indent, text_.eol()));
   std::string replacement = guard + std::get<std::string>(call);
   if (!fallback.empty())
     replacement += text_.eol() + indent + "else" + text_.eol() + indent + "  " + fallback;

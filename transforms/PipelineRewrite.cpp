@@ -110,7 +110,16 @@ std::variant<std::string, Refused> pipeline_call(const AnalyzedLoop &loop, const
   };
   declare("examples", PipelineExecution::ArrayPart::Examples);
   declare("gradient", PipelineExecution::ArrayPart::Gradient);
-  declare("state", PipelineExecution::ArrayPart::State);
+  for (const PipelineExecution::Array &a : x.arrays)
+    if (a.part == PipelineExecution::ArrayPart::State)
+      out += in1 + "weft_pipeline." + (a.weights ? "weights" : "state") + "(" +
+             m.arrays[a.array].name + ", " + std::to_string(a.layer) + ");" + eol;
+  if (!m.pragma.schedule.empty()) {
+    const std::string kind = m.pragma.schedule == "1f1b"  ? "one_f_one_b"
+                             : m.pragma.schedule == "2bw" ? "two_bw"
+                                                          : m.pragma.schedule;
+    out += in1 + "weft_pipeline.schedule(weft::rt::pipeline::ScheduleKind::" + kind + ");" + eol;
+  }
   for (const PipelineCut &cut : plan.cuts)
     if (cut.legal && !cut.activation.empty() && !cut.gradient.empty())
       out += in1 + "weft_pipeline.boundary(" + std::to_string(cut.after) + ", " + cut.activation +

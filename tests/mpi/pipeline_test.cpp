@@ -324,7 +324,7 @@ TEST(Pipeline, OneFOneBEqualsTheSerialStepReplayedAtEachStagesStashedVersion) {
 
   Net parallel;
   pl::Loop loop = parallel.loop();
-  loop.allow_asynchronous(Kind::one_f_one_b);
+  loop.schedule(Kind::one_f_one_b);
   const pl::RunStats stats = pl::run(
       session(), loop, 0, kBatches,
       plan(begin, std::vector<int>(static_cast<std::size_t>(stages), 1), Kind::one_f_one_b, 1));

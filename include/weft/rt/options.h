@@ -89,7 +89,7 @@ struct Options {
   // the schedule ("flush", "gpipe"; "1f1b" or "2bw" where the loop's pragma allows it).
   int pipeline_stages = 0;
   int pipeline_microbatches = 0;
-  std::string pipeline_schedule = "flush";
+  std::string pipeline_schedule; // empty: the loop's (its pragma's schedule, or flush)
   // Print each process's busy and idle time after every pipeline loop (standard error).
   bool pipeline_stats = false;
   // Set by --weft-output; when unset, the Session's constructor decides (Output::All

@@ -247,13 +247,13 @@ public:
     arrays_.back()->set_stashed();
     return *this;
   }
-  // The loop's pragma allows this asynchronous schedule (1f1b or 2bw): the runtime may
-  // run it when the options ask for it.
-  Loop &allow_asynchronous(ScheduleKind kind) {
-    asynchronous_ = kind;
+  // The schedule the loop's pragma names (`schedule(...)`): the loop's default, and the
+  // only asynchronous one (1f1b, 2bw) the runtime may run for it.
+  Loop &schedule(ScheduleKind kind) {
+    schedule_ = kind;
     return *this;
   }
-  ScheduleKind asynchronous() const { return asynchronous_; }
+  ScheduleKind pragma_schedule() const { return schedule_; }
   // The cut after layer `layer`: its activation (an examples array written before it,
   // read after it) and that activation's gradient (an examples array written after it,
   // read before it).
@@ -290,7 +290,7 @@ private:
   std::vector<const void *> addresses_;
   std::vector<Boundary> boundaries_;
   std::vector<std::unique_ptr<LoopAccumulator>> accumulators_;
-  ScheduleKind asynchronous_ = ScheduleKind::flush; // flush: none allowed
+  ScheduleKind schedule_ = ScheduleKind::flush;
 };
 
 // Where the layers run: stage s holds layers [stage_begin[s], stage_begin[s + 1]) on
