@@ -31,6 +31,7 @@ constexpr const char *kHelp =
     "  --weft-pipeline-microbatches=M microbatches per minibatch (0: from the stages)\n"
     "  --weft-pipeline-schedule=S     flush (default), gpipe; 1f1b, 2bw where the pragma allows\n"
     "  --weft-pipeline-stats          print each process's busy and idle time per pipeline loop\n"
+    "  --weft-pipeline-profile=PATH   write each pipeline loop's profile (.json or graph.txt)\n"
     "  --weft-materialize=lazy|eager  make partitioned arrays whole at first use or at once\n"
     "  --weft-output=all|root         which processes' standard output is shown\n"
     "Each flag can also be set in the environment: WEFT_THREADS=4, WEFT_RESTART=1, ...\n";
@@ -164,6 +165,12 @@ const std::vector<OptionSpec> &specs() {
       {"weft-pipeline-stats", "WEFT_PIPELINE_STATS", true,
        [](Options &o, const std::string &s, const std::string &v) {
          o.pipeline_stats = parse_switch(s, v);
+       }},
+      {"weft-pipeline-profile", "WEFT_PIPELINE_PROFILE", false,
+       [](Options &o, const std::string &s, const std::string &v) {
+         if (v.empty())
+           bad_value(s, "a file name", v);
+         o.pipeline_profile = v;
        }},
       {"weft-cache-bytes", "WEFT_CACHE_BYTES", false,
        [](Options &o, const std::string &s, const std::string &v) {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 namespace weft::rt::pipeline {
 
@@ -205,9 +206,24 @@ PipelineProfile profile_loop(Session &session, Loop &loop, std::int64_t first) {
 
 Plan choose_plan(Session &session, Loop &loop, std::int64_t first) {
   const Options &o = session.options();
-  if (o.pipeline_stages > 0 || session.size() == 1 || loop.layers().empty())
+  if (loop.layers().empty() ||
+      ((o.pipeline_stages > 0 || session.size() == 1) && o.pipeline_profile.empty()))
     return plan_from_options(session, loop);
   const PipelineProfile profile = profile_loop(session, loop, first);
+  if (!o.pipeline_profile.empty()) {
+    // Written by process 0; a file it cannot write is every process's error.
+    std::optional<std::string> error;
+    if (session.rank() == 0) {
+      try {
+        write_pipeline_profile(profile, o.pipeline_profile);
+      } catch (const weft::Error &e) {
+        error = e.what();
+      }
+    }
+    session.transport().agree_on_error(error);
+    if (o.pipeline_stages > 0 || session.size() == 1)
+      return plan_from_options(session, loop);
+  }
   PartitionOptions options;
   options.workers = session.size();
   // The asynchronous schedules run every stage on one process.

@@ -92,6 +92,9 @@ struct Options {
   std::string pipeline_schedule; // empty: the loop's (its pragma's schedule, or flush)
   // Print each process's busy and idle time after every pipeline loop (standard error).
   bool pipeline_stats = false;
+  // Write the profile each pipeline loop is planned from to this file (process 0; JSON
+  // if the name ends in ".json", else PipeDream's graph.txt); empty: none.
+  std::string pipeline_profile;
   // Set by --weft-output; when unset, the Session's constructor decides (Output::All
   // unless the program asks for Output::Root).
   std::optional<Output> output;
