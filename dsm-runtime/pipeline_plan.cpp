@@ -172,6 +172,9 @@ PipelineProfile profile_loop(Session &session, Loop &loop, std::int64_t first) {
         acc->end_collecting();
     }
   } catch (...) {
+    // The accumulators and arrays get their own storage back (the program may catch it).
+    for (auto &acc : loop.accumulators())
+      acc->end_collecting();
     for (auto &a : loop.arrays())
       if (a->part() != Part::state)
         a->exchange(0);

@@ -217,8 +217,9 @@ TEST(Pipeline, EveryPlanForTheProcessesEqualsTheSerialStepAfterEveryStep) {
 // (p - 1) / (m + p - 1), within 25% relative.
 TEST(Pipeline, MeasuredIdleFractionIsTheFlushBubble) {
   const int p = session().size();
-  constexpr int kMicro = 4, kMinibatches = 6;
-  constexpr auto kStep = std::chrono::milliseconds(4);
+  constexpr int kMicro = 4, kMinibatches = 4;
+  // Long enough that a late wake-up (a millisecond under load) is small beside it.
+  constexpr auto kStep = std::chrono::milliseconds(15);
   std::vector<nn::Tensor> act, grad;
   for (int l = 0; l < p; ++l) {
     act.emplace_back(std::array<std::int64_t, 2>{kMicro, 2});
@@ -268,26 +269,26 @@ TEST(Pipeline, ProfilingChangesNothingAndItsPlanEqualsTheSerialStep) {
   expect_same(parallel, serial, "after an epoch with the chosen plan");
 }
 
-// 1f1b with weight stashing on two stages (layers 0, 1 | layer 2): each minibatch's
-// gradient is the one computed at the weight versions its forward saw on each stage
-// (the schedule's versions), and the updates apply it to the current weights. The
-// reference replays the serial step with those versions; on one process (one stage)
-// 1f1b is the serial loop.
-TEST(Pipeline, OneFOneBEqualsTheSerialStepReplayedAtEachStagesStashedVersion) {
+// An asynchronous schedule with weight stashing on two stages (layers 0, 1 | layer 2):
+// each minibatch's gradient is the one computed at the weight versions its forwards saw on
+// each stage (the schedule's versions; all microbatches of a minibatch see the same), and
+// the updates apply it to the current weights. The reference replays the serial step
+// with those versions; on one process (one stage) 1f1b is the serial loop.
+void check_asynchronous(Kind kind, int microbatches) {
   const int n = session().size();
   if (n > 2)
     return; // three layers: at most two stages without replicas here
   // Stage 0 holds layers 0 and 1: the backward of layer 1 reads W2, at its stashed version.
   const std::vector<int> begin = n == 1 ? std::vector<int>{0, 3} : std::vector<int>{0, 2, 3};
   const int stages = n;
-  const pl::Schedule schedule = pl::make_schedule(Kind::one_f_one_b, stages, 1, kBatches);
-  // version[s][t]: the weight version minibatch t's forward uses on stage s.
+  const pl::Schedule schedule = pl::make_schedule(kind, stages, microbatches, kBatches);
+  // version[s][t]: the weight version minibatch t's forwards use on stage s.
   std::vector<std::vector<int>> version(static_cast<std::size_t>(stages),
                                         std::vector<int>(kBatches, -1));
   for (int s = 0; s < stages; ++s)
     for (const pl::Op &op : schedule.ops[static_cast<std::size_t>(s)])
       if (op.kind == pl::OpKind::forward)
-        version[static_cast<std::size_t>(s)][static_cast<std::size_t>(op.microbatch)] = op.version;
+        version[static_cast<std::size_t>(s)][static_cast<std::size_t>(op.minibatch)] = op.version;
 
   Net current;
   std::vector<Net> history{current}; // history[v]: the weights after v updates
@@ -324,14 +325,24 @@ TEST(Pipeline, OneFOneBEqualsTheSerialStepReplayedAtEachStagesStashedVersion) {
 
   Net parallel;
   pl::Loop loop = parallel.loop();
-  loop.schedule(Kind::one_f_one_b);
+  loop.schedule(kind);
   const pl::RunStats stats = pl::run(
       session(), loop, 0, kBatches,
-      plan(begin, std::vector<int>(static_cast<std::size_t>(stages), 1), Kind::one_f_one_b, 1));
-  expect_same(parallel, current, "1f1b on " + std::to_string(stages) + " stage(s)");
-  // Stage s of p keeps at most p - s versions (pipeline_schedule.h): here the stash of
-  // stage 0 of 2 holds one older version, and the run says how many it kept at most.
-  EXPECT_LE(stats.versions_kept, stages - 1 - stats.stage);
+      plan(begin, std::vector<int>(static_cast<std::size_t>(stages), 1), kind, microbatches));
+  expect_same(parallel, current,
+              std::string(pl::schedule_kind_name(kind)) + " on " + std::to_string(stages) +
+                  " stage(s)");
+  // Versions kept besides the current one: 1f1b's stage s of p keeps at most p - 1 - s,
+  // 2bw's at most one.
+  EXPECT_LE(stats.versions_kept, kind == Kind::two_bw ? 1 : stages - 1 - stats.stage);
+}
+
+TEST(Pipeline, OneFOneBEqualsTheSerialStepReplayedAtEachStagesStashedVersion) {
+  check_asynchronous(Kind::one_f_one_b, 1);
+}
+
+TEST(Pipeline, TwoBWEqualsTheSerialStepReplayedAtTheVersionBefore) {
+  check_asynchronous(Kind::two_bw, 2);
 }
 
 TEST(Pipeline, PlansThatDoNotFitAreRefusedWithTheReason) {
