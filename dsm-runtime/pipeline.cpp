@@ -618,8 +618,10 @@ RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end,
   // marked failed (it ends the job when it ends, session.h), and this process's arrays
   // and accumulators are given back their own storage before the exception goes on.
   std::size_t j = 0;
+  std::chrono::steady_clock::time_point ops_begin, ops_end;
   try {
     runner.prepare(B, slots, mine);
+    ops_begin = std::chrono::steady_clock::now();
     for (; j < mine.size(); ++j) {
       const Op &op = mine[j];
       runner.before_op(j, op);
@@ -631,6 +633,7 @@ RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end,
         runner.backward(op.microbatch);
       runner.after_op(j, op);
     }
+    ops_end = std::chrono::steady_clock::now();
     runner.finish(iterations);
   } catch (...) {
     if (j < mine.size())
@@ -644,6 +647,7 @@ RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end,
   stats.stage = runner.stage();
   stats.replica = runner.replica();
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  stats.ops_seconds = std::chrono::duration<double>(ops_end - ops_begin).count();
   stats.busy = runner.busy();
   stats.versions_kept = runner.versions_kept();
   if (session.options().pipeline_stats) {

@@ -240,10 +240,11 @@ TEST(Pipeline, MeasuredIdleFractionIsTheFlushBubble) {
   const pl::RunStats stats =
       pl::run(session(), loop, 0, kMinibatches,
               plan(begin, std::vector<int>(static_cast<std::size_t>(p), 1), Kind::flush, kMicro));
-  const double measured = (stats.seconds - stats.busy) / stats.seconds;
+  const double measured = (stats.ops_seconds - stats.busy) / stats.ops_seconds;
   const double expected = pl::bubble_fraction(Kind::flush, p, kMicro);
   EXPECT_NEAR(measured, expected, std::max(0.25 * expected, 0.02))
-      << "stage " << stats.stage << ": busy " << stats.busy << " s of " << stats.seconds << " s";
+      << "stage " << stats.stage << ": busy " << stats.busy << " s of " << stats.ops_seconds
+      << " s";
 }
 
 // The profile times every layer group on copies: the loop's arrays and its accumulator

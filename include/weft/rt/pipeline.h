@@ -307,9 +307,10 @@ struct Plan {
 struct RunStats {
   int stage = 0;
   int replica = 0;
-  double seconds = 0;    // wall time of the loop
-  double busy = 0;       // of which in the body's statements
-  int versions_kept = 0; // the most older weight versions kept at once (asynchronous schedules)
+  double seconds = 0;     // wall time of the loop
+  double ops_seconds = 0; // of which from the first op to the last (the schedule's span)
+  double busy = 0;        // of which in the body's statements
+  int versions_kept = 0;  // the most older weight versions kept at once (asynchronous schedules)
 };
 
 // Runs iterations [first, end) of `loop` on `session`'s processes as `plan` says
