@@ -505,6 +505,23 @@ Loop &Loop::add(std::unique_ptr<LoopArray> array, const void *address) {
   return *this;
 }
 
+std::int64_t Loop::minibatch_rows(std::string *why) const {
+  std::int64_t rows = -1;
+  for (const auto &a : arrays_) {
+    if (!is_examples(a->part()))
+      continue;
+    if (rows >= 0 && a->rows() != rows) {
+      *why = "arrays of a minibatch's rows have " + std::to_string(rows) + " and " +
+             std::to_string(a->rows()) + " rows";
+      return -1;
+    }
+    rows = a->rows();
+  }
+  if (rows < 0)
+    *why = "the loop declares no array of a minibatch's rows";
+  return rows;
+}
+
 int Loop::find(const void *address) const {
   for (std::size_t a = 0; a < addresses_.size(); ++a) {
     if (addresses_[a] == address)
@@ -551,19 +568,8 @@ RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end,
     if (b.activation < 0 || b.gradient < 0)
       throw PipelineError("weft pipeline: a boundary names an array not declared as examples");
   }
-  std::int64_t B = -1;
   std::string serial_because;
-  for (const auto &a : loop.arrays()) {
-    if (!is_examples(a->part()))
-      continue;
-    if (B >= 0 && a->rows() != B && serial_because.empty()) {
-      serial_because = "arrays of a minibatch's rows have " + std::to_string(B) + " and " +
-                       std::to_string(a->rows()) + " rows";
-    }
-    B = a->rows();
-  }
-  if (B < 0)
-    serial_because = "the loop declares no array of a minibatch's rows";
+  const std::int64_t B = loop.minibatch_rows(&serial_because);
   // Shapes that the compiler could not see contradict the loop's description (a function
   // whose WEFT_ROWS does not hold): the loop as written, on every process.
   if (!serial_because.empty())

@@ -44,10 +44,8 @@ int default_microbatches(const Plan &plan) {
 int microbatches_for(const Options &o, const Plan &plan, const Loop &loop) {
   if (o.pipeline_microbatches > 0)
     return o.pipeline_microbatches;
-  std::int64_t rows = 1;
-  for (const auto &a : loop.arrays())
-    if (a->part() == Part::examples)
-      rows = std::max<std::int64_t>(a->rows(), 1);
+  std::string why;
+  const std::int64_t rows = std::max<std::int64_t>(loop.minibatch_rows(&why), 1);
   return static_cast<int>(std::min<std::int64_t>(default_microbatches(plan), rows));
 }
 
@@ -255,15 +253,8 @@ Plan choose_plan(Session &session, Loop &loop, std::int64_t first) {
 RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end) {
   // No profile where the executor will run the loop as written (arrays of a minibatch's
   // rows that disagree on the rows) or has nothing to run.
-  std::int64_t rows = -1;
-  bool agree = true;
-  for (const auto &a : loop.arrays()) {
-    if (a->part() == Part::examples) {
-      agree = agree && (rows < 0 || a->rows() == rows);
-      rows = a->rows();
-    }
-  }
-  const bool profile = end > first && agree && rows >= 0;
+  std::string why;
+  const bool profile = end > first && loop.minibatch_rows(&why) >= 0;
   return run(session, loop, first, end,
              profile ? choose_plan(session, loop, first) : plan_from_options(session, loop));
 }

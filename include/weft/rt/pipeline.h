@@ -279,6 +279,9 @@ public:
   std::vector<std::unique_ptr<LoopArray>> &arrays() { return arrays_; }
   const std::vector<std::unique_ptr<LoopArray>> &arrays() const { return arrays_; }
   const std::vector<Boundary> &boundaries() const { return boundaries_; }
+  // The rows every examples array has (the minibatch's); -1 with the reason in `why`
+  // when they disagree or there is none.
+  std::int64_t minibatch_rows(std::string *why) const;
   std::vector<std::unique_ptr<LoopAccumulator>> &accumulators() { return accumulators_; }
 
 private:
