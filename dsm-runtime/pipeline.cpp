@@ -93,7 +93,9 @@ std::optional<std::string> plan_error(const Loop &loop, const Plan &plan, int pr
       return "stage " + std::to_string(s) + " has no replica";
     total += plan.replicas[s];
   }
-  if (total != processes) {
+  // Fewer replicas than processes: the others wait for the loop's results (an
+  // asynchronous schedule runs each stage on one process, whatever the processes).
+  if (total > processes) {
     return "the plan's stages have " + std::to_string(total) + " replicas in all, for " +
            std::to_string(processes) + " processes";
   }
@@ -121,6 +123,14 @@ std::optional<std::string> plan_error(const Loop &loop, const Plan &plan, int pr
       return "no activation is declared for the cut after layer " + std::to_string(cut);
   }
   return std::nullopt;
+}
+
+// The processes a plan runs its stages on.
+int plan_processes(const Plan &plan) {
+  int total = 0;
+  for (int r : plan.replicas)
+    total += r;
+  return total;
 }
 
 // One process's part of a run.
@@ -594,22 +604,27 @@ RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end,
   bool replicated = false;
   for (int r : plan.replicas)
     replicated = replicated || r > 1;
+  // An idle process (beyond the plan's replicas) runs no op: it takes part in the
+  // collective calls and receives the results in finish().
+  const bool idle = runner.stage() < 0;
   std::unique_ptr<Session> replicas;
   if (replicated)
     replicas = session.split(runner.stage(), 1);
-  Session *replica_session =
-      plan.replicas[static_cast<std::size_t>(runner.stage())] > 1 ? replicas.get() : nullptr;
+  const int r = idle ? 0 : plan.replicas[static_cast<std::size_t>(runner.stage())];
+  Session *replica_session = r > 1 ? replicas.get() : nullptr;
 
   session.begin_loop();
-  const int r = plan.replicas[static_cast<std::size_t>(runner.stage())];
   std::vector<Op> mine; // this process's ops: its replica's microbatches, every update
   int slots = plan.microbatches;
   if (iterations > 0) {
     const Schedule schedule = make_schedule(plan.schedule, runner.stages(), plan.microbatches,
                                             static_cast<int>(iterations));
-    for (const Op &op : schedule.ops[static_cast<std::size_t>(runner.stage())])
-      if (op.kind == OpKind::update || (op.microbatch % plan.microbatches) % r == runner.replica())
-        mine.push_back(op);
+    if (!idle) {
+      for (const Op &op : schedule.ops[static_cast<std::size_t>(runner.stage())])
+        if (op.kind == OpKind::update ||
+            (op.microbatch % plan.microbatches) % r == runner.replica())
+          mine.push_back(op);
+    }
     // The copies of the examples arrays: the most microbatches in flight on any stage (a
     // window of consecutive ones), at least one minibatch's.
     for (const std::vector<Op> &list : schedule.ops) {
@@ -657,12 +672,17 @@ RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end,
   stats.busy = runner.busy();
   stats.versions_kept = runner.versions_kept();
   if (session.options().pipeline_stats) {
-    std::fprintf(stderr,
-                 "weft pipeline: rank %d, stage %d of %zu, replica %d: %.3f s, busy %.3f s, "
-                 "idle %.1f%%\n",
-                 session.rank(), stats.stage, plan.replicas.size(), stats.replica, stats.seconds,
-                 stats.busy,
-                 stats.seconds > 0 ? 100 * (stats.seconds - stats.busy) / stats.seconds : 0.0);
+    if (idle) {
+      std::fprintf(stderr, "weft pipeline: rank %d, no stage (the plan has %d processes): %.3f s\n",
+                   session.rank(), plan_processes(plan), stats.seconds);
+    } else {
+      std::fprintf(stderr,
+                   "weft pipeline: rank %d, stage %d of %zu, replica %d: %.3f s, busy %.3f s, "
+                   "idle %.1f%%\n",
+                   session.rank(), stats.stage, plan.replicas.size(), stats.replica, stats.seconds,
+                   stats.busy,
+                   stats.seconds > 0 ? 100 * (stats.seconds - stats.busy) / stats.seconds : 0.0);
+    }
   }
   return stats;
 }

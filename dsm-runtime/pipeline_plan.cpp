@@ -120,8 +120,11 @@ Plan plan_from_options(const Session &session, const Loop &loop) {
     next = best + 1;
   }
   plan.stage_begin.push_back(layers);
+  // The asynchronous schedules run each stage on one process (the others wait).
+  const bool asynchronous =
+      plan.schedule == ScheduleKind::one_f_one_b || plan.schedule == ScheduleKind::two_bw;
   for (int s = 0; s < p; ++s)
-    plan.replicas.push_back(processes / p + (s < processes % p ? 1 : 0));
+    plan.replicas.push_back(asynchronous ? 1 : processes / p + (s < processes % p ? 1 : 0));
   plan.microbatches = microbatches_for(o, plan, loop);
   return plan;
 }

@@ -274,14 +274,13 @@ TEST(Pipeline, ProfilingChangesNothingAndItsPlanEqualsTheSerialStep) {
 // each minibatch's gradient is the one computed at the weight versions its forwards saw on
 // each stage (the schedule's versions; all microbatches of a minibatch see the same), and
 // the updates apply it to the current weights. The reference replays the serial step
-// with those versions; on one process (one stage) 1f1b is the serial loop.
+// with those versions; on one process (one stage) 1f1b is the serial loop. On more than
+// two processes the others run no stage and end with the same arrays.
 void check_asynchronous(Kind kind, int microbatches) {
-  const int n = session().size();
-  if (n > 2)
-    return; // three layers: at most two stages without replicas here
+  const int stages = std::min(session().size(), 2);
   // Stage 0 holds layers 0 and 1: the backward of layer 1 reads W2, at its stashed version.
-  const std::vector<int> begin = n == 1 ? std::vector<int>{0, 3} : std::vector<int>{0, 2, 3};
-  const int stages = n;
+  const std::vector<int> begin =
+      stages == 1 ? std::vector<int>{0, 3} : std::vector<int>{0, 2, 3};
   const pl::Schedule schedule = pl::make_schedule(kind, stages, microbatches, kBatches);
   // version[s][t]: the weight version minibatch t's forwards use on stage s.
   std::vector<std::vector<int>> version(static_cast<std::size_t>(stages),
@@ -334,8 +333,12 @@ void check_asynchronous(Kind kind, int microbatches) {
               std::string(pl::schedule_kind_name(kind)) + " on " + std::to_string(stages) +
                   " stage(s)");
   // Versions kept besides the current one: 1f1b's stage s of p keeps at most p - 1 - s,
-  // 2bw's at most one.
-  EXPECT_LE(stats.versions_kept, kind == Kind::two_bw ? 1 : stages - 1 - stats.stage);
+  // 2bw's at most one; a process with no stage none.
+  if (stats.stage < 0)
+    EXPECT_EQ(stats.versions_kept, 0) << "a process beyond the plan's replicas";
+  else
+    EXPECT_LE(stats.versions_kept, kind == Kind::two_bw ? 1 : stages - 1 - stats.stage);
+  EXPECT_EQ(stats.stage < 0, session().rank() >= stages);
 }
 
 TEST(Pipeline, OneFOneBEqualsTheSerialStepReplayedAtEachStagesStashedVersion) {
@@ -364,6 +367,17 @@ TEST(Pipeline, PlansThatDoNotFitAreRefusedWithTheReason) {
   refused(plan({0, 3}, {n}, Kind::one_f_one_b, 1),
           "updates with stale weights, which the loop does not allow");
   refused(plan({0, 0, 3}, {1, n - 1}, Kind::flush, 1), "stage 0 holds no layer");
+}
+
+// A flush plan on fewer processes than the job: the others run no stage, and every
+// process ends with the serial step's arrays.
+TEST(Pipeline, ProcessesBeyondThePlanRunNoStageAndEndWithTheSerialResult) {
+  const int n = session().size();
+  if (n < 2)
+    GTEST_SKIP() << "needs 2 processes or more";
+  check_plan(plan({0, 3}, {1}, Kind::flush, 2), "one stage on one of " + std::to_string(n));
+  if (n >= 3)
+    check_plan(plan({0, 2, 3}, {1, 1}, Kind::gpipe, 3), "2 stages on 2 of " + std::to_string(n));
 }
 
 } // namespace

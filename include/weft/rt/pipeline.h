@@ -298,18 +298,20 @@ private:
 
 // Where the layers run: stage s holds layers [stage_begin[s], stage_begin[s + 1]) on
 // replicas[s] processes (stage 0 on the first processes, then stage 1, ...), in the
-// order of `schedule` with `microbatches` microbatches per minibatch.
+// order of `schedule` with `microbatches` microbatches per minibatch. Processes beyond
+// the replicas' sum run no stage: they wait for the loop's results, which every process
+// holds after it.
 struct Plan {
   std::vector<int> stage_begin; // p + 1 entries: 0 = first, last = the number of layers
-  std::vector<int> replicas;    // p entries, each >= 1; their sum = the processes
+  std::vector<int> replicas;    // p entries, each >= 1; their sum <= the processes
   ScheduleKind schedule = ScheduleKind::flush;
   int microbatches = 1;
 };
 
 // What a run measured, on this process.
 struct RunStats {
-  int stage = 0;
-  int replica = 0;
+  int stage = 0;   // -1: a process beyond the plan's replicas (it ran no op)
+  int replica = 0; // -1 likewise
   double seconds = 0;     // wall time of the loop
   double ops_seconds = 0; // of which from the first op to the last (the schedule's span)
   double busy = 0;        // of which in the body's statements
@@ -317,14 +319,14 @@ struct RunStats {
 };
 
 // Runs iterations [first, end) of `loop` on `session`'s processes as `plan` says
-// (collective). PipelineError when the plan does not fit; flush and gpipe only (the
-// asynchronous schedules are not run by this executor).
+// (collective). PipelineError when the plan does not fit the loop or the processes; the
+// asynchronous schedules (1f1b, 2bw) only where the loop's pragma asks for them.
 RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end, const Plan &plan);
 
 // The plan `session`'s options ask for (options.h: pipeline_stages, _microbatches,
 // _schedule) on its processes: p stages cut at the loop's declared boundaries, as evenly
 // by layers as they allow, the processes spread over them (the first stages get one more
-// where they do not divide). PipelineError when the options ask for more stages than the
+// where they do not divide; under 1f1b and 2bw one each, the others wait). PipelineError when the options ask for more stages than the
 // loop's legal cuts allow or than there are processes.
 Plan plan_from_options(const Session &session, const Loop &loop);
 
