@@ -14,6 +14,11 @@
 // time of the training loops; train_loss: the mean of the epoch's minibatch losses;
 // test_accuracy: on the 10000 test images after the epoch).
 // Exit status: 0, 1 on a data error (missing files among them), 2 on bad arguments.
+//
+// Built with MLP_SCHEDULE_1F1B defined, the training loops ask for PipeDream's
+// asynchronous schedule (`schedule(1f1b)`: each stage computes with weights some updates
+// old, so the parallel program no longer computes what the serial one does); by default
+// they keep the serial meaning (flush).
 #include <weft/nn.h>
 #include <weft/weft.h>
 
@@ -221,7 +226,11 @@ int run(const Options &opts) {
     const std::int64_t t0 = static_cast<std::int64_t>(epoch) * batches;
     const auto start = std::chrono::steady_clock::now();
     if (opts.adam) {
+#ifdef MLP_SCHEDULE_1F1B
+#pragma weft pipeline schedule(1f1b)
+#else
 #pragma weft pipeline
+#endif
       for (std::int64_t b = 0; b < batches; ++b) {
         nn::linear(nn::rows(Xe, b * B, B), W1, b1, Z1);
         nn::relu(Z1, H1);
@@ -242,7 +251,11 @@ int run(const Options &opts) {
         nn::adam(b1, db1, mb1, vb1, t0 + b + 1, lr);
       }
     } else {
+#ifdef MLP_SCHEDULE_1F1B
+#pragma weft pipeline schedule(1f1b)
+#else
 #pragma weft pipeline
+#endif
       for (std::int64_t b = 0; b < batches; ++b) {
         nn::linear(nn::rows(Xe, b * B, B), W1, b1, Z1);
         nn::relu(Z1, H1);
