@@ -86,8 +86,8 @@ double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 
 // The probe of lowest posterior mean (log seconds), and that mean.
 std::pair<std::size_t, double> incumbent(const GaussianProcess &gp,
-                                                const std::vector<std::size_t> &probed,
-                                                const std::vector<GaussianProcess::Point> &x) {
+                                         const std::vector<std::size_t> &probed,
+                                         const std::vector<GaussianProcess::Point> &x) {
   std::size_t best = 0;
   double best_mean = std::numeric_limits<double>::infinity();
   for (std::size_t k = 0; k < probed.size(); ++k) {
@@ -258,6 +258,8 @@ CommTuner::CommTuner(TunerOptions options, LinkProfile profile, TunerPoint fallb
       grid_x_.push_back({std::log2(static_cast<double>(p)), std::log2(static_cast<double>(p * m))});
     }
   }
+  WEFT_RT_INTERNAL_ASSERT(!grid_.empty() && grid_.size() % multiples_ == 0,
+                          "the tuner's grid is a non-empty rectangle of partitions x credits");
   tuned_bandwidth_ = profile_.bandwidth_bytes_per_second;
   if (options_.budget > 0)
     start_round(seed_point(profile_, fallback_), seed_reason(profile_));
@@ -270,8 +272,8 @@ std::size_t CommTuner::nearest(TunerPoint p) const {
   std::size_t best = 0;
   double best_d = std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < grid_.size(); ++i) {
-    const double d = (grid_x_[i][0] - lp) * (grid_x_[i][0] - lp) +
-                     (grid_x_[i][1] - lc) * (grid_x_[i][1] - lc);
+    const double d =
+        (grid_x_[i][0] - lp) * (grid_x_[i][0] - lp) + (grid_x_[i][1] - lc) * (grid_x_[i][1] - lc);
     if (d < best_d - 1e-12) {
       best = i;
       best_d = d;
@@ -346,6 +348,8 @@ GaussianProcess CommTuner::model() const {
 
 void CommTuner::choose_next() {
   const std::size_t k = probed_.size();
+  WEFT_RT_INTERNAL_ASSERT(k >= 1 && k == times_.size(),
+                          "the next probe is chosen after a probe, with one time per probe");
   const auto was_probed = [&](std::size_t i) {
     return std::find(probed_.begin(), probed_.end(), i) != probed_.end();
   };
@@ -392,7 +396,7 @@ void CommTuner::choose_next() {
   const std::pair<std::size_t, double> leader = incumbent(gp, probed_, grid_x_);
   const double best = leader.second;
   const bool local = static_cast<int>(k) >= options_.budget - confirmations(options_.budget) -
-                                              refinements(options_.budget);
+                                                refinements(options_.budget);
   const auto next_to_incumbent = [&](std::size_t i) {
     const std::size_t a = probed_[leader.first];
     const auto steps = [](std::size_t x, std::size_t y) { return x > y ? x - y : y - x; };
@@ -413,7 +417,8 @@ void CommTuner::choose_next() {
       pick_ei = ei;
     }
   }
-  WEFT_RT_INTERNAL_ASSERT(pick < grid_.size(), "the grid has an unprobed point, yet none was picked");
+  WEFT_RT_INTERNAL_ASSERT(pick < grid_.size(),
+                          "the grid has an unprobed point, yet none was picked");
   next_ = pick;
   // In log seconds, so exp(ei) - 1 is the expected gain as a fraction of the time.
   next_reason_ = format("expected improvement %.1f%%", 100 * std::expm1(pick_ei));
@@ -474,8 +479,9 @@ bool CommTuner::report_bandwidth(double bytes_per_second) {
   // From the link at its new bandwidth when its latency is known, else from the setting
   // that was best at the old one.
   const TunerPoint seed = seed_point(profile_, chosen_);
-  start_round(seed, profile_.latency_seconds > 0 ? seed_reason(profile_) : "the choice at " +
-                                                       format("%.3g GB/s", old * 1e-9));
+  start_round(seed, profile_.latency_seconds > 0
+                        ? seed_reason(profile_)
+                        : "the choice at " + format("%.3g GB/s", old * 1e-9));
   tuned_bandwidth_ = bytes_per_second;
   round_bandwidth_sum_ = bytes_per_second;
   round_bandwidth_count_ = 1;

@@ -48,8 +48,8 @@ double fixed_list_ratio(const weft_test::Surface &s, double best) {
 
 int main(int argc, char **argv) {
   const int seeds = argc > 1 ? std::max(1, std::atoi(argv[1])) : 30;
-  std::printf("%-36s %5s %8s %6s %9s %9s %7s %8s %9s\n", "surface", "grid", "budget95",
-              "worst", "ratio@15", "worst@15", "<0.95  ", "ms/15", "fixed(6)");
+  std::printf("%-36s %5s %8s %6s %9s %9s %7s %8s %9s\n", "surface", "grid", "budget95", "worst",
+              "ratio@15", "worst@15", "<0.95  ", "ms/15", "fixed(6)");
   int below = 0, runs_total = 0;
   bool exact_printed = false;
   for (double noise : {0.02, 0.03}) {

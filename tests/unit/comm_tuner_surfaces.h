@@ -21,7 +21,7 @@ struct Surface {
   std::string name;
   // Seconds of one loop at a setting, without noise.
   std::function<double(weft::rt::TunerPoint)> time;
-  double noise = 0; // relative standard deviation of one measurement
+  double noise = 0;              // relative standard deviation of one measurement
   weft::rt::LinkProfile profile; // what the caller would pass the tuner
 };
 
@@ -56,51 +56,50 @@ inline std::vector<Surface> synthetic_surfaces(double noise = 0.02) {
   std::vector<Surface> surfaces;
   // A bowl in log space with a flat bottom (a plateau of near-equal settings around the
   // best): the partition matters within a factor of ~3, the credit within ~2.
-  surfaces.push_back(Surface{
-      "bowl with a plateau",
-      [](weft::rt::TunerPoint s) {
-        const double u = log2_bytes(s.partition_bytes);
-        const double w = log2_bytes(s.credit_bytes) - u;
-        const double du = std::max(0.0, std::abs(u - 19) - 1.5);
-        const double dw = std::max(0.0, std::abs(w - 3) - 1);
-        return 0.100 * (1 + 0.03 * du * du + 0.08 * dw * dw);
-      },
-      0, weft::rt::LinkProfile{}});
+  surfaces.push_back(Surface{"bowl with a plateau",
+                             [](weft::rt::TunerPoint s) {
+                               const double u = log2_bytes(s.partition_bytes);
+                               const double w = log2_bytes(s.credit_bytes) - u;
+                               const double du = std::max(0.0, std::abs(u - 19) - 1.5);
+                               const double dw = std::max(0.0, std::abs(w - 3) - 1);
+                               return 0.100 * (1 + 0.03 * du * du + 0.08 * dw * dw);
+                             },
+                             0, weft::rt::LinkProfile{}});
   // The same far from where a tuner without a profile starts (4 MiB partitions): best
   // at 16 KiB partitions and 32 of them in flight, and a plateau beyond 4 MiB partitions
   // (larger than every transfer: nothing is cut any more).
-  surfaces.push_back(Surface{
-      "bowl far off, plateau",
-      [](weft::rt::TunerPoint s) {
-        const double u = std::min(log2_bytes(s.partition_bytes), 22.0);
-        const double w = log2_bytes(s.credit_bytes) - log2_bytes(s.partition_bytes);
-        const double du = std::max(0.0, std::abs(u - 14) - 1);
-        const double dw = std::max(0.0, std::abs(w - 5) - 0.5);
-        return 0.200 * (1 + 0.02 * du * du + 0.04 * dw * dw);
-      },
-      0, weft::rt::LinkProfile{}});
+  surfaces.push_back(Surface{"bowl far off, plateau",
+                             [](weft::rt::TunerPoint s) {
+                               const double u = std::min(log2_bytes(s.partition_bytes), 22.0);
+                               const double w =
+                                   log2_bytes(s.credit_bytes) - log2_bytes(s.partition_bytes);
+                               const double du = std::max(0.0, std::abs(u - 14) - 1);
+                               const double dw = std::max(0.0, std::abs(w - 5) - 0.5);
+                               return 0.200 * (1 + 0.02 * du * du + 0.04 * dw * dw);
+                             },
+                             0, weft::rt::LinkProfile{}});
   // A ridge of throughput (a valley of time) along credit = 8 MiB whatever the
   // partition, steep across it and shallow along it.
-  surfaces.push_back(Surface{
-      "ridge along credit = 8 MiB",
-      [](weft::rt::TunerPoint s) {
-        const double u = log2_bytes(s.partition_bytes);
-        const double across = log2_bytes(s.credit_bytes) - 23;
-        return 0.050 * (1 + 0.15 * across * across + 0.01 * (u - 17) * (u - 17));
-      },
-      0, weft::rt::LinkProfile{}});
+  surfaces.push_back(Surface{"ridge along credit = 8 MiB",
+                             [](weft::rt::TunerPoint s) {
+                               const double u = log2_bytes(s.partition_bytes);
+                               const double across = log2_bytes(s.credit_bytes) - 23;
+                               return 0.050 *
+                                      (1 + 0.15 * across * across + 0.01 * (u - 17) * (u - 17));
+                             },
+                             0, weft::rt::LinkProfile{}});
   // A VGG-like step over a 10 Gb/s link with 50 us latency: large late-layer tensors,
   // communication about equal to computation.
   {
-    const std::vector<std::int64_t> sizes = {
-        std::int64_t{1} << 16, std::int64_t{1} << 18, std::int64_t{1} << 20,
-        std::int64_t{4} << 20,  std::int64_t{9} << 20, std::int64_t{64} << 20,
-        std::int64_t{16} << 20, std::int64_t{4} << 20};
+    const std::vector<std::int64_t> sizes = {std::int64_t{1} << 16,  std::int64_t{1} << 18,
+                                             std::int64_t{1} << 20,  std::int64_t{4} << 20,
+                                             std::int64_t{9} << 20,  std::int64_t{64} << 20,
+                                             std::int64_t{16} << 20, std::int64_t{4} << 20};
     const double beta = 1.25e9, alpha = 50e-6;
     surfaces.push_back(Surface{
         "VGG-like, 10 Gb/s",
-        [=](weft::rt::TunerPoint s) { return modeled_time(s, sizes, beta, alpha, 0.08, 30e-6); },
-        0, weft::rt::LinkProfile{beta, alpha, sizes}});
+        [=](weft::rt::TunerPoint s) { return modeled_time(s, sizes, beta, alpha, 0.08, 30e-6); }, 0,
+        weft::rt::LinkProfile{beta, alpha, sizes}});
   }
   // A ResNet-like step (many small tensors, little communication) over 1 Gb/s, 200 us.
   {
@@ -111,8 +110,8 @@ inline std::vector<Surface> synthetic_surfaces(double noise = 0.02) {
     const double beta = 1.25e8, alpha = 200e-6;
     surfaces.push_back(Surface{
         "ResNet-like, 1 Gb/s",
-        [=](weft::rt::TunerPoint s) { return modeled_time(s, sizes, beta, alpha, 0.12, 40e-6); },
-        0, weft::rt::LinkProfile{beta, alpha, sizes}});
+        [=](weft::rt::TunerPoint s) { return modeled_time(s, sizes, beta, alpha, 0.12, 40e-6); }, 0,
+        weft::rt::LinkProfile{beta, alpha, sizes}});
   }
   const std::size_t exact = surfaces.size();
   for (std::size_t k = 0; k < exact; ++k) {

@@ -67,8 +67,8 @@ TEST(CommTuner, ExpectedImprovementIsNearZeroAtObservedPointsAndPositiveElsewher
   double at_observed = 0;
   for (const auto &p : x) {
     const GaussianProcess::Prediction at = gp.predict(p);
-    at_observed =
-        std::max(at_observed, weft::rt::expected_improvement(best, at.mean, std::sqrt(at.variance)));
+    at_observed = std::max(at_observed,
+                           weft::rt::expected_improvement(best, at.mean, std::sqrt(at.variance)));
   }
   EXPECT_LT(at_observed, 1e-4);
   // Between the observations (midpoints of the sample's cells) it is positive, and next
@@ -84,7 +84,8 @@ TEST(CommTuner, ExpectedImprovementIsNearZeroAtObservedPointsAndPositiveElsewher
   EXPECT_GT(between, 100 * at_observed);
   EXPECT_GT(between, 1e-3);
   // The closed form: at mean = best, EI = sd φ(0); with no uncertainty, max(best - mean, 0).
-  EXPECT_NEAR(weft::rt::expected_improvement(1.0, 1.0, 0.5), 0.5 / std::sqrt(2 * std::acos(-1.0)), 1e-12);
+  EXPECT_NEAR(weft::rt::expected_improvement(1.0, 1.0, 0.5), 0.5 / std::sqrt(2 * std::acos(-1.0)),
+              1e-12);
   EXPECT_DOUBLE_EQ(weft::rt::expected_improvement(1.0, 0.75, 0.0), 0.25);
   EXPECT_DOUBLE_EQ(weft::rt::expected_improvement(1.0, 1.25, 0.0), 0.0);
 }

@@ -27,11 +27,14 @@
 // at most one partition), and a credit that keeps the link busy (>= partition +
 // bandwidth x latency, >= 2 partitions); without a measured link, the caller's setting.
 // Then up to four points spread over the grid (about a third of the budget), then
-// expected improvement; with a budget of 8 or more, the last two probes measure again
-// the probed point of lowest posterior mean that was measured once (a single time may be
-// flattered by noise, and two times at one point tell the model how large the noise
-// is); a grid smaller than the budget has each point measured twice at most. The choice
-// is the probed point of lowest posterior mean, not of lowest single time.
+// expected improvement over the whole grid; with a budget of 10 or more, a third of the
+// budget looks only next to the leading point (one step of either knob: the model is
+// surest there, and such a probe never costs a slow loop); with a budget of 8 or more,
+// the last two probes measure again the probed point of lowest posterior mean that was
+// measured once (a single time may be flattered by noise, and two times at one point
+// tell the model how large the noise is); a grid smaller than the budget has each point
+// measured twice at most. The choice is the probed point of lowest posterior mean, not
+// of lowest single time.
 //
 // Everything is a pure function of the options, the profile and the observations, in
 // a fixed order of floating-point operations: processes that report the same times get
@@ -59,8 +62,8 @@ struct TunerPoint {
 
 // What the caller measured of the link and of the loop's traffic.
 struct LinkProfile {
-  double bandwidth_bytes_per_second = 0; // 0: not measured
-  double latency_seconds = 0;            // one message's fixed cost; 0: not measured
+  double bandwidth_bytes_per_second = 0;    // 0: not measured
+  double latency_seconds = 0;               // one message's fixed cost; 0: not measured
   std::vector<std::int64_t> transfer_bytes; // sizes of one loop's transfers (may be empty)
 };
 
@@ -105,11 +108,11 @@ private:
 
   Hyper hyper_{};
   std::vector<Point> x_;
-  std::vector<double> y_;        // normalized: (y - offset_) / scale_
+  std::vector<double> y_; // normalized: (y - offset_) / scale_
   double offset_ = 0, scale_ = 1;
-  std::vector<double> chol_;     // lower Cholesky factor L of K + n² I, row-major n x n
-  std::vector<double> alpha_;    // (K + n² I)^-1 y
-  double log_likelihood_ = 0;    // of the normalized outputs
+  std::vector<double> chol_;  // lower Cholesky factor L of K + n² I, row-major n x n
+  std::vector<double> alpha_; // (K + n² I)^-1 y
+  double log_likelihood_ = 0; // of the normalized outputs
 };
 
 // Expected improvement of a point whose value is Normal(mean, sd²) below `best`
