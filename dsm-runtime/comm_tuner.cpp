@@ -449,7 +449,7 @@ void CommTuner::observe(double seconds) {
   probed_.push_back(next_);
   times_.push_back(t);
   log_.push_back("probe " + std::to_string(probed_.size()) + " of " +
-                 std::to_string(std::min<std::size_t>(options_.budget, grid_.size())) + ": " +
+                 std::to_string(std::min<std::size_t>(options_.budget, 2 * grid_.size())) + ": " +
                  setting_text(grid_[next_]) + format(": %.4g s", t) +
                  (next_reason_.empty() ? "" : " (" + next_reason_ + ")"));
   choose_next();

@@ -253,6 +253,9 @@ TEST(CommTuner, ProbesNeverExceedTheBudgetAndEachRoundLogsEveryProbeAndTheChoice
   }
   EXPECT_EQ(tuner.grid().size(), 4u);
   EXPECT_EQ(loops, 8);
+  const std::vector<std::string> log = tuner.take_log();
+  ASSERT_EQ(log.size(), 9u);
+  EXPECT_EQ(log[7].rfind("probe 8 of 8: ", 0), 0u) << log[7];
 }
 
 } // namespace
