@@ -135,6 +135,13 @@ TEST(CommScheduler, TheTunerProbesBothKnobsAndTunesAgainEverywhereWhenTheLowestB
   EXPECT_GT(partitions.size(), 1u);
   EXPECT_GT(credits_per_partition.size(), 1u);
   const weft::rt::CommScheduler::Settings chosen = tuner.next();
+  // Every process chose the same settings.
+  std::int64_t low[2] = {chosen.partition_bytes, chosen.credit_bytes};
+  std::int64_t high[2] = {chosen.partition_bytes, chosen.credit_bytes};
+  net.allreduce_min(low, 2);
+  net.allreduce_max(high, 2);
+  EXPECT_EQ(low[0], high[0]);
+  EXPECT_EQ(low[1], high[1]);
   // 10% slower on all but the last process, 30% slower there: the lowest counts, so with
   // two processes or more every one tunes again, and alone it keeps its choice.
   const bool slow = net.size() > 1 && net.rank() == net.size() - 1;

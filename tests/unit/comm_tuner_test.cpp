@@ -57,6 +57,24 @@ TEST(CommTuner, GaussianProcessPosteriorInterpolatesNoiselessObservations) {
   EXPECT_TRUE(std::isfinite(fitted.log_marginal_likelihood()));
 }
 
+TEST(CommTuner, GaussianProcessModelsNoiseWhenRepeatedMeasurementsDisagree) {
+  // Every point measured twice, the two times 0.1 apart around a smooth function: the
+  // likeliest model has noise, and its posterior mean runs between the two, not
+  // through either.
+  std::vector<GaussianProcess::Point> x;
+  std::vector<double> y;
+  for (const auto &p : sample_points()) {
+    for (double e : {-0.05, 0.05}) {
+      x.push_back(p);
+      y.push_back(smooth(p) + e);
+    }
+  }
+  const GaussianProcess gp = GaussianProcess::fit(x, y);
+  EXPECT_GE(gp.hyper().noise_variance, 1e-3);
+  for (const auto &p : sample_points())
+    EXPECT_NEAR(gp.predict(p).mean, smooth(p), 0.03) << p[0] << ", " << p[1];
+}
+
 TEST(CommTuner, ExpectedImprovementIsNearZeroAtObservedPointsAndPositiveElsewhere) {
   const std::vector<GaussianProcess::Point> x = sample_points();
   std::vector<double> y;
