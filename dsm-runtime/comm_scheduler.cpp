@@ -7,7 +7,7 @@
 namespace weft::rt {
 namespace {
 
-std::string bytes_text(std::int64_t b) {
+[[maybe_unused]] std::string bytes_text(std::int64_t b) {
   if (b % (1 << 20) == 0)
     return std::to_string(b >> 20) + " MiB";
   if (b % (1 << 10) == 0)
@@ -104,25 +104,33 @@ void CommScheduler::wait_all() {
     wait(h);
 }
 
-SchedulerTuner::SchedulerTuner(CommScheduler::Settings given, int budget) : chosen_(given) {
-  if (budget <= 0)
-    return;
-  // Around the given settings: partitions 4x smaller, as given, 4x larger; credit of 2
-  // or 8 partitions.
-  for (std::int64_t p :
-       {given.partition_bytes / 4, given.partition_bytes, given.partition_bytes * 4}) {
-    for (std::int64_t credits : {2, 8}) {
-      if (static_cast<int>(candidates_.size()) < budget) {
-        candidates_.push_back(CommScheduler::Settings{std::max<std::int64_t>(4096, p),
-                                                      std::max<std::int64_t>(4096, p) * credits});
-      }
-    }
-  }
-}
+SchedulerTuner::SchedulerTuner(CommScheduler::Settings given, int budget, LinkProfile link)
+    : given_(given), budget_(std::max(0, budget)),
+      tuner_(
+          [&] {
+            TunerOptions o;
+            o.budget = std::max(0, budget);
+            return o;
+          }(),
+          std::move(link), TunerPoint{given.partition_bytes, given.credit_bytes}) {}
 
 CommScheduler::Settings SchedulerTuner::next() const {
-  return tuning() && warm_ ? candidates_[tried_] : chosen_;
+  if (!warm_)
+    return given_;
+  CommScheduler::Settings s = given_;
+  s.partition_bytes = tuner_.next().partition_bytes;
+  s.credit_bytes = tuner_.next().credit_bytes;
+  return s;
 }
+
+namespace {
+void print_tuner_log(Transport &net, CommTuner &tuner, const char *what) {
+  for (const std::string &line : tuner.take_log()) {
+    if (net.rank() == 0)
+      std::fprintf(stderr, "weft: %s: %s\n", what, line.c_str());
+  }
+}
+} // namespace
 
 void SchedulerTuner::record(Transport &net, double seconds, const char *what) {
   if (!tuning())
@@ -131,28 +139,19 @@ void SchedulerTuner::record(Transport &net, double seconds, const char *what) {
     warm_ = true;
     return;
   }
-  double slowest = seconds;
-  {
-    std::int64_t micros = static_cast<std::int64_t>(seconds * 1e6);
-    net.allreduce_max(&micros, 1);
-    slowest = static_cast<double>(micros) * 1e-6;
-  }
-  times_.push_back(slowest);
-  ++tried_;
-  if (tuning())
+  std::int64_t micros = static_cast<std::int64_t>(seconds * 1e6);
+  net.allreduce_max(&micros, 1);
+  tuner_.observe(static_cast<double>(micros) * 1e-6);
+  print_tuner_log(net, tuner_, what);
+}
+
+void SchedulerTuner::report_bandwidth(Transport &net, double bytes_per_second, const char *what) {
+  if (budget_ <= 0)
     return;
-  const std::size_t best =
-      static_cast<std::size_t>(std::min_element(times_.begin(), times_.end()) - times_.begin());
-  chosen_ = candidates_[best];
-  if (net.rank() == 0) {
-    std::fprintf(stderr,
-                 "weft: %s: communication partitions of %s, %s in flight (fastest of %zu settings "
-                 "tried: %.3f s; "
-                 "slowest %.3f s)\n",
-                 what, bytes_text(chosen_.partition_bytes).c_str(),
-                 bytes_text(chosen_.credit_bytes).c_str(), times_.size(), times_[best],
-                 *std::max_element(times_.begin(), times_.end()));
-  }
+  std::int64_t rate = static_cast<std::int64_t>(bytes_per_second);
+  net.allreduce_min(&rate, 1);
+  tuner_.report_bandwidth(static_cast<double>(rate));
+  print_tuner_log(net, tuner_, what);
 }
 
 } // namespace weft::rt

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <set>
 #include <vector>
 
 #include "mpi_test_session.h"
@@ -111,6 +112,48 @@ TEST(CommScheduler, TheTunerSkipsTheFirstLoopThenTriesSettingsOnceEachAndKeepsTh
   weft::rt::SchedulerTuner fixed({12345, 67890}, 0);
   EXPECT_FALSE(fixed.tuning());
   EXPECT_EQ(fixed.next().partition_bytes, 12345);
+}
+
+TEST(CommScheduler, TheTunerProbesBothKnobsAndTunesAgainEverywhereWhenTheLowestBandwidthDrifts) {
+  weft::rt::Transport &net = session().transport();
+  // A link of 1 GB/s and 20 us: the first probe comes from it, not from the settings given.
+  weft::rt::SchedulerTuner tuner({1 << 20, 4 << 20}, 8, weft::rt::LinkProfile{1e9, 20e-6, {}});
+  tuner.record(net, 0.001, "test loop"); // the untimed first loop
+  std::set<std::int64_t> partitions, credits_per_partition;
+  for (int loop = 0; tuner.tuning(); ++loop) {
+    const weft::rt::CommScheduler::Settings s = tuner.next();
+    partitions.insert(s.partition_bytes);
+    credits_per_partition.insert(s.credit_bytes / s.partition_bytes);
+    if (loop == 0) { // 4 x 20 KB in 128 KiB partitions, credit 2 partitions
+      EXPECT_EQ(s.partition_bytes, 128 << 10);
+      EXPECT_EQ(s.credit_bytes, 256 << 10);
+    }
+    tuner.record(net, 0.01 + 1e-9 * static_cast<double>(s.partition_bytes + s.credit_bytes),
+                 "test loop");
+    ASSERT_LT(loop, 8);
+  }
+  EXPECT_GT(partitions.size(), 1u);
+  EXPECT_GT(credits_per_partition.size(), 1u);
+  const weft::rt::CommScheduler::Settings chosen = tuner.next();
+  // Every process chose the same settings.
+  std::int64_t low[2] = {chosen.partition_bytes, chosen.credit_bytes};
+  std::int64_t high[2] = {chosen.partition_bytes, chosen.credit_bytes};
+  net.allreduce_min(low, 2);
+  net.allreduce_max(high, 2);
+  EXPECT_EQ(low[0], high[0]);
+  EXPECT_EQ(low[1], high[1]);
+  // 10% slower on all but the last process, 30% slower there: the lowest counts, so with
+  // two processes or more every one tunes again, and alone it keeps its choice.
+  const bool slow = net.size() > 1 && net.rank() == net.size() - 1;
+  tuner.report_bandwidth(net, slow ? 0.7e9 : 0.9e9, "test loop");
+  EXPECT_EQ(tuner.tuning(), net.size() > 1);
+  int loops = 0;
+  for (; tuner.tuning(); ++loops)
+    tuner.record(net, 0.02, "test loop");
+  EXPECT_EQ(loops, net.size() > 1 ? 8 : 0);
+  if (net.size() == 1) {
+    EXPECT_EQ(tuner.next().partition_bytes, chosen.partition_bytes);
+  }
 }
 
 } // namespace

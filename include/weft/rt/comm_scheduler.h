@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "weft/rt/comm_tuner.h"
 #include "weft/rt/mpi.h"
 
 namespace weft::rt {
@@ -85,25 +86,29 @@ private:
 
 // Picks CommScheduler settings for a loop that runs many times: the first loop runs with
 // the given settings and is not timed (it pays for cold caches and pages, and for
-// processes that reach the loop late), the next ones try the candidates (one loop each,
-// at most `budget`), later calls use the fastest.
+// processes that reach the loop late); the next `budget` loops are the probes of a
+// CommTuner (comm_tuner.h: Bayesian optimization of partition and credit, seeded by the
+// link's profile when it is measured, else by `given`), later loops use its choice.
 class SchedulerTuner {
 public:
   // budget 0: always `given`.
-  SchedulerTuner(CommScheduler::Settings given, int budget);
+  SchedulerTuner(CommScheduler::Settings given, int budget, LinkProfile link = {});
   // The settings for the next loop.
   CommScheduler::Settings next() const;
   // After that loop: its time on this process. Collective while tuning (every process
-  // records the same loop), so that all choose alike. `what` names the loop for the log.
+  // records the same loop; the slowest time counts), so that all choose alike. `what`
+  // names the loop for the log (rank 0 writes it).
   void record(Transport &net, double seconds, const char *what);
-  bool tuning() const { return tried_ < candidates_.size(); }
+  // The link's bandwidth as measured now on this process; collective (the lowest counts).
+  // More than 20% away from the bandwidth the settings were tuned at: tuning starts again.
+  void report_bandwidth(Transport &net, double bytes_per_second, const char *what);
+  bool tuning() const { return warm_ ? tuner_.tuning() : budget_ > 0; }
 
 private:
-  std::vector<CommScheduler::Settings> candidates_;
-  std::vector<double> times_;
-  std::size_t tried_ = 0;
+  CommScheduler::Settings given_;
+  int budget_;
+  CommTuner tuner_;
   bool warm_ = false; // the first loop has run
-  CommScheduler::Settings chosen_;
 };
 
 } // namespace weft::rt
