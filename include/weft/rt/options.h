@@ -63,8 +63,9 @@ struct Options {
   bool restart = false;
   // Communication scheduling (DESIGN section 5, comm_scheduler.h): transfers are cut
   // into partitions of this many bytes, with at most credit_bytes in flight. A loop that
-  // runs many times tries settings around these for up to comm_tuning_loops runs after
-  // its first (untimed) run and keeps the fastest (0: these, as given).
+  // runs many times tunes both for up to comm_tuning_loops runs after its first (untimed)
+  // run, each run one probe of the Bayesian optimizer of comm_tuner.h, and keeps the
+  // setting it predicts fastest (0: these, as given).
   std::int64_t partition_bytes = std::int64_t{4} << 20;
   std::int64_t credit_bytes = std::int64_t{16} << 20;
   int comm_tuning_loops = 6;
