@@ -266,6 +266,20 @@ private:
   /// a gradient (written through sum_rows arguments, read by updates) or state, and
   /// arrays the loop only reads are row views narrowed per microbatch or read whole as
   /// weights (docs/design.md, "Pipelines").
+  /// The annotated loop's trip count when its bounds are constants.
+  std::optional<int64_t> constant_trip_count() const {
+    for (const LoopLevel &level : m_.levels) {
+      if (level.parent != -1)
+        continue;
+      if (level.kind != LevelKind::Counted || !level.lower || !level.upper ||
+          !level.lower->is_constant() || !level.upper->is_constant() || level.step < 1)
+        return std::nullopt;
+      const int64_t span = level.upper->constant - level.lower->constant;
+      return span < 0 ? 0 : span / level.step + 1;
+    }
+    return std::nullopt;
+  }
+
   PipelineExecution execution() const {
     PipelineExecution x;
     auto refuse = [&](unsigned statement, const std::string &why) {
@@ -282,6 +296,14 @@ private:
       return refuse(statement_at(d_.obstacles.front().range), d_.obstacles.front().detail);
     if (!m_.continues.empty())
       return refuse(statement_at(m_.continues.front()), "the loop has a 'continue'");
+    // Layers start at their weights, which a loop of one iteration does not carry.
+    if (const std::optional<int64_t> trips = constant_trip_count(); trips && *trips <= 1) {
+      return refuse(items_.empty() ? 0 : items_.front().statements.front(),
+                    "the loop runs " + std::to_string(*trips) +
+                        (*trips == 1 ? " iteration" : " iterations") +
+                        ": no weights go from one step to the next, and there is nothing "
+                        "to pipeline");
+    }
 
     // Each item: one statement, one call of a weft::nn operation with WEFT_ROWS.
     std::vector<const Call *> call_of(items_.size(), nullptr);
@@ -405,7 +427,7 @@ private:
       for (const Use &u : list)
         if (u.write && !writer)
           writer = u.item;
-      const unsigned s = items_[list.front().item].statements.front();
+      const unsigned s = items_[writer ? *writer : list.front().item].statements.front();
       if (!writer) {
         // Read only: weights every stage reads whole, or the data, narrowed per microbatch.
         for (const Use &u : list) {
