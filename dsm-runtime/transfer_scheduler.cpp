@@ -411,4 +411,14 @@ void TransferScheduler::wait_all() {
     wait(h);
 }
 
+TransferScheduler::Settings transfer_settings(const Options &options) {
+  TransferScheduler::Settings s;
+  s.policy.kind = parse_policy_kind(options.comm_policy);
+  s.policy.partition_bytes = options.partition_bytes;
+  s.policy.credit_bytes = options.credit_bytes;
+  s.link.bytes_per_second = options.emulated_link_gbps * 1e9 / 8;
+  s.link.latency_seconds = options.emulated_link_latency_us * 1e-6;
+  return s;
+}
+
 } // namespace weft::rt

@@ -48,6 +48,7 @@
 
 #include "weft/rt/comm_policy.h"
 #include "weft/rt/mpi.h"
+#include "weft/rt/options.h"
 
 namespace weft::rt {
 
@@ -185,5 +186,9 @@ private:
   std::int64_t max_in_flight_ = 0;
   std::int64_t messages_given_ = 0;
 };
+
+// The settings the runtime's options ask for: --weft-comm-policy, --weft-partition-bytes,
+// --weft-credit-bytes and --weft-emulate-link (Gb/s = 1e9 bits per second).
+TransferScheduler::Settings transfer_settings(const Options &options);
 
 } // namespace weft::rt
