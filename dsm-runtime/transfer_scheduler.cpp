@@ -117,7 +117,6 @@ void TransferScheduler::plan_allreduces(const std::vector<std::int64_t> &counts)
                             static_cast<std::int64_t>(k)});
   }
   plan_ = counts;
-  plan_next_ = 0;
   slot_owner_.assign(counts.size(), 0);
   policy_->plan(plan);
 }
@@ -131,15 +130,16 @@ TransferScheduler::Handle TransferScheduler::allreduce_sum(float *data, std::int
                                 count * static_cast<std::int64_t>(sizeof(float)), -1, -1});
   Transfer &t = transfers_.back();
   t.policy_id = static_cast<std::int64_t>(h);
-  if (!plan_.empty()) {
-    if (plan_[plan_next_] != count) {
-      throw weft::Error("TransferScheduler::allreduce_sum: plan slot " + std::to_string(plan_next_) +
-                        " has " + std::to_string(plan_[plan_next_]) + " floats, the call " +
+  // Under a plan, priority l names layer l's tensor.
+  if (priority >= 0 && priority < static_cast<std::int64_t>(plan_.size())) {
+    const auto slot = static_cast<std::size_t>(priority);
+    if (plan_[slot] != count) {
+      throw weft::Error("TransferScheduler::allreduce_sum: layer " + std::to_string(slot) +
+                        " of the plan has " + std::to_string(plan_[slot]) + " floats, the call " +
                         std::to_string(count));
     }
-    t.policy_id = -static_cast<std::int64_t>(plan_next_) - 1;
-    slot_owner_[plan_next_] = h;
-    plan_next_ = (plan_next_ + 1) % plan_.size();
+    t.policy_id = -static_cast<std::int64_t>(slot) - 1;
+    slot_owner_[slot] = h;
   }
   // Wire chunks, each with both phases' receives posted now.
   const int n = net_.size(), me = net_.rank();
@@ -167,12 +167,11 @@ TransferScheduler::Handle TransferScheduler::allreduce_sum(float *data, std::int
     for (int r = 0, slot = 0; r < n; ++r) {
       if (r == me)
         continue;
-      pending_.push_back(Pending{net_.irecv(ch.gathered.data() + slot * (hi - lo),
-                                            (hi - lo) * 4, r, ch.tag),
-                                 Op::Phase1Receive, c});
+      ch.phase1_receives.push_back(
+          net_.irecv(ch.gathered.data() + slot * (hi - lo), (hi - lo) * 4, r, ch.tag));
       const auto [rlo, rhi] = segment(ch, r);
-      pending_.push_back(Pending{
-          net_.irecv(ch.results.data() + rlo, (rhi - rlo) * 4, r, ch.tag + 1), Op::Phase2Receive, c});
+      ch.phase2_receives.push_back(
+          net_.irecv(ch.results.data() + rlo, (rhi - rlo) * 4, r, ch.tag + 1));
       ++slot;
     }
     ch.phase1_receives_left = ch.phase2_receives_left = n - 1;
@@ -266,6 +265,7 @@ void TransferScheduler::start_chunk(std::size_t c, std::size_t message, Clock::t
   Chunk &ch = chunks_[c];
   ch.given = true;
   ch.message = message;
+  given_open_.push_back(c);
   const float *data = reinterpret_cast<const float *>(transfers_[ch.owner].data) + ch.first;
   const int n = net_.size(), me = net_.rank();
   ch.phase1_sends_left = n - 1;
@@ -325,6 +325,8 @@ void TransferScheduler::finish_if_done(std::size_t c) {
   ch.finished = true;
   std::vector<float>().swap(ch.gathered);
   std::vector<float>().swap(ch.results);
+  ch.phase1_receives.clear();
+  ch.phase2_receives.clear();
   --transfers_[ch.owner].pieces_left;
   --chunks_open_;
 }
@@ -336,12 +338,47 @@ void TransferScheduler::message_bytes_left(std::size_t m) {
     policy_->completed(msg.dispatch);
 }
 
+int TransferScheduler::complete_some(std::vector<Request> &requests) {
+  int completed = 0;
+  for (Request &r : requests) {
+    if (r.active() && r.test())
+      ++completed;
+  }
+  return completed;
+}
+
 void TransferScheduler::progress() {
   const Clock::time_point now = Clock::now();
   while (!delayed_.empty() && delayed_.front().due <= now) {
     const Delayed &d = delayed_.front();
     pending_.push_back(Pending{net_.isend(d.data, d.bytes, d.to, d.tag), d.op, d.index});
     delayed_.pop_front();
+  }
+  // The receives of the chunks this process has given (only those can be summed or
+  // finished); the other chunks' receives stay posted, untested, until they are given.
+  for (std::size_t i = 0; i < given_open_.size();) {
+    const std::size_t c = given_open_[i];
+    Chunk &ch = chunks_[c];
+    ch.phase1_receives_left -= complete_some(ch.phase1_receives);
+    sum_if_ready(c);
+    ch.phase2_receives_left -= complete_some(ch.phase2_receives);
+    finish_if_done(c);
+    if (ch.finished) {
+      given_open_[i] = given_open_.back();
+      given_open_.pop_back();
+    } else {
+      ++i;
+    }
+  }
+  // MPI moves data only inside MPI calls: with nothing else to test, one test drives
+  // the transfers into chunks not given yet.
+  if (pending_.empty() && given_open_.empty() && chunks_open_ > 0) {
+    while (oldest_open_ < chunks_.size() && chunks_[oldest_open_].finished)
+      ++oldest_open_;
+    if (oldest_open_ < chunks_.size()) {
+      Chunk &oldest = chunks_[oldest_open_];
+      oldest.phase1_receives_left -= complete_some(oldest.phase1_receives);
+    }
   }
   std::vector<std::pair<Op, std::size_t>> completed;
   for (std::size_t i = 0; i < pending_.size();) {
@@ -369,16 +406,8 @@ void TransferScheduler::progress() {
       message_bytes_left(chunks_[index].message);
       finish_if_done(index);
       break;
-    case Op::Phase1Receive:
-      --chunks_[index].phase1_receives_left;
-      sum_if_ready(index);
-      break;
     case Op::Phase2Send:
       --chunks_[index].phase2_sends_left;
-      finish_if_done(index);
-      break;
-    case Op::Phase2Receive:
-      --chunks_[index].phase2_receives_left;
       finish_if_done(index);
       break;
     }
@@ -389,6 +418,7 @@ void TransferScheduler::progress() {
     chunks_.clear();
     messages_.clear();
     oldest_open_ = 0;
+    given_open_.clear();
   }
 }
 

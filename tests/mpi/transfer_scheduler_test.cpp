@@ -39,10 +39,8 @@ std::vector<std::vector<float>> reduce_all(const TransferScheduler::Settings &se
       tensors[t][static_cast<std::size_t>(i)] = value(net.rank(), t, i);
   }
   TransferScheduler scheduler(net, settings);
-  if (settings.policy.kind == PolicyKind::Buckets) {
-    std::vector<std::int64_t> backward(kCounts.rbegin(), kCounts.rend());
-    scheduler.plan_allreduces(backward);
-  }
+  if (settings.policy.kind == PolicyKind::Buckets)
+    scheduler.plan_allreduces(kCounts);
   for (std::size_t t = kCounts.size(); t-- > 0;) {
     scheduler.allreduce_sum(tensors[t].data(), kCounts[t], static_cast<std::int64_t>(t));
     scheduler.progress();

@@ -80,9 +80,9 @@ public:
 
   Handle send(const std::byte *data, std::int64_t bytes, int to, int tag, std::int64_t priority);
   Handle receive(std::byte *data, std::int64_t bytes, int from, int tag);
-  // The all-reduces one step will call, their float counts in forward layer order: the
-  // k-th all-reduce after this call (counting modulo counts.size()) is plan slot k.
-  // Only "buckets" needs it (collective in effect: every process the same plan).
+  // The all-reduces of one step, their float counts in forward layer order; from then
+  // on an all-reduce with priority l (0 <= l < counts.size()) is layer l's (its count
+  // must match). Only "buckets" uses the plan (every process must give the same).
   void plan_allreduces(const std::vector<std::int64_t> &counts);
   // Sum over the processes, in place (see above). `data` must stay valid and untouched
   // until done(h).
@@ -121,6 +121,8 @@ private:
     int tag;            // phase 1: tag, phase 2: tag + 1
     std::vector<float> gathered; // phase 1: the other processes' segment of mine
     std::vector<float> results;  // phase 2: the other segments' sums
+    std::vector<Request> phase1_receives; // from each other process, in rank order
+    std::vector<Request> phase2_receives;
     int phase1_receives_left = 0;
     int phase1_sends_left = 0;
     int phase2_receives_left = 0;
@@ -136,11 +138,11 @@ private:
     int sends_left = 0;
     bool from_policy = true; // false: a baseline's send, outside the policy
   };
-  enum class Op { Send, Receive, Phase1Send, Phase1Receive, Phase2Send, Phase2Receive };
+  enum class Op { Send, Receive, Phase1Send, Phase2Send };
   struct Pending {
     Request request;
     Op op;
-    std::size_t index; // Send: messages_; Receive: transfers_; else chunks_
+    std::size_t index; // Send: messages_; Receive: transfers_; Phase*Send: chunks_
   };
   // A send waiting for the emulated link.
   struct Delayed {
@@ -162,6 +164,8 @@ private:
   void sum_if_ready(std::size_t c);
   void finish_if_done(std::size_t c);
   void message_bytes_left(std::size_t m);
+  // Tests the active ones; how many completed now.
+  static int complete_some(std::vector<Request> &requests);
   std::int64_t wire_bytes() const;
   std::pair<std::int64_t, std::int64_t> segment(const Chunk &c, int rank) const;
 
@@ -173,13 +177,13 @@ private:
   std::vector<Message> messages_;
   std::vector<Pending> pending_;
   std::deque<Delayed> delayed_;
-  std::vector<std::int64_t> plan_;     // float counts per plan slot
-  std::size_t plan_next_ = 0;          // the slot of the next all-reduce
-  std::vector<Handle> slot_owner_;     // plan slot -> its current all-reduce
+  std::vector<std::int64_t> plan_;     // float counts per plan layer
+  std::vector<Handle> slot_owner_;     // plan layer -> its current all-reduce
   std::int64_t chunk_serial_ = 0;      // wire chunks of all all-reduces so far
   int first_tag_ = 0, tag_pairs_ = 0;  // the reserved tags
   std::int64_t chunks_open_ = 0;       // wire chunks not complete
   std::size_t oldest_open_ = 0;        // no chunk before it in chunks_ is open
+  std::vector<std::size_t> given_open_; // chunks given and not finished
   const std::chrono::steady_clock::time_point start_;
   double bucket_tokens_ = 0;           // the emulated link's token bucket
   double bucket_time_ = 0;
