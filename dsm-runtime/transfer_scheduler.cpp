@@ -117,7 +117,7 @@ void TransferScheduler::plan_allreduces(const std::vector<std::int64_t> &counts)
                             static_cast<std::int64_t>(k)});
   }
   plan_ = counts;
-  slot_owner_.assign(counts.size(), 0);
+  slot_owner_.assign(counts.size(), kNoHandle);
   policy_->plan(plan);
 }
 
@@ -133,6 +133,10 @@ TransferScheduler::Handle TransferScheduler::allreduce_sum(float *data, std::int
   // Under a plan, priority l names layer l's tensor.
   if (priority >= 0 && priority < static_cast<std::int64_t>(plan_.size())) {
     const auto slot = static_cast<std::size_t>(priority);
+    if (slot_owner_[slot] != kNoHandle && slot_owner_[slot] != h && !done(slot_owner_[slot])) {
+      throw weft::Error("TransferScheduler::allreduce_sum: layer " + std::to_string(slot) +
+                        "'s previous all-reduce has not finished");
+    }
     if (plan_[slot] != count) {
       throw weft::Error("TransferScheduler::allreduce_sum: layer " + std::to_string(slot) +
                         " of the plan has " + std::to_string(plan_[slot]) + " floats, the call " +

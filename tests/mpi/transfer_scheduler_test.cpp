@@ -161,6 +161,16 @@ TEST(TransferScheduler, BadTransfersAreErrorsNamingThem) {
   TransferScheduler::Settings bad;
   bad.link.bytes_per_second = -1;
   EXPECT_THROW(TransferScheduler(net, bad), weft::Error);
+  // Under a plan: a layer's count must match, and its next all-reduce waits for the last.
+  std::vector<float> x(4, 1.0f);
+  scheduler.plan_allreduces({4, 8});
+  EXPECT_THROW(scheduler.allreduce_sum(x.data(), 3, 0), weft::Error);
+  scheduler.allreduce_sum(x.data(), 4, 0);
+  if (net.size() > 1) { // not finished before the other processes' contributions arrive
+    EXPECT_THROW(scheduler.allreduce_sum(x.data(), 4, 0), weft::Error);
+  }
+  scheduler.wait_all();
+  EXPECT_EQ(x[0], static_cast<float>(net.size()));
 }
 
 } // namespace

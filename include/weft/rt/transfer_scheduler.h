@@ -161,6 +161,7 @@ private:
   std::chrono::steady_clock::time_point link_due(std::int64_t bytes);
   void start_chunk(std::size_t c, std::size_t message, std::chrono::steady_clock::time_point due);
   Handle handle_of(std::int64_t policy_id) const;
+  static constexpr Handle kNoHandle = ~Handle{0};
   void sum_if_ready(std::size_t c);
   void finish_if_done(std::size_t c);
   void message_bytes_left(std::size_t m);
