@@ -130,6 +130,7 @@ TransferScheduler::Handle TransferScheduler::allreduce_sum(float *data, std::int
                                 count * static_cast<std::int64_t>(sizeof(float)), -1, -1});
   Transfer &t = transfers_.back();
   t.policy_id = static_cast<std::int64_t>(h);
+  t.priority = priority;
   // Under a plan, priority l names layer l's tensor.
   if (priority >= 0 && priority < static_cast<std::int64_t>(plan_.size())) {
     const auto slot = static_cast<std::size_t>(priority);
@@ -162,6 +163,7 @@ TransferScheduler::Handle TransferScheduler::allreduce_sum(float *data, std::int
     k.owner = h;
     k.first = first;
     k.count = std::min(per_chunk, count - first);
+    k.serial = chunk_serial_;
     k.tag = first_tag_ + 2 * static_cast<int>((chunk_serial_++) % tag_pairs_);
     chunks_.push_back(std::move(k));
     Chunk &ch = chunks_.back();
@@ -214,9 +216,33 @@ void TransferScheduler::post_send(const void *data, std::int64_t bytes, int to, 
                                   std::size_t index, Clock::time_point due) {
   if (delayed_.empty() && due <= Clock::now()) {
     pending_.push_back(Pending{net_.isend(data, bytes, to, tag), op, index});
+    sent(op, index, /*posted*/ true);
     return;
   }
   delayed_.push_back(Delayed{due, data, bytes, to, tag, op, index});
+}
+
+// A message's bytes leave the credit when they have crossed the link: on the emulated
+// link once it has held them for their time and latency (they are posted then, into
+// receives posted long before, as a network card delivers them), otherwise when MPI
+// completes the send.
+void TransferScheduler::sent(Op op, std::size_t index, bool posted) {
+  if (posted != settings_.link.enabled())
+    return;
+  switch (op) {
+  case Op::Send:
+    message_bytes_left(index);
+    break;
+  case Op::Phase1Send:
+    message_bytes_left(chunks_[index].message);
+    break;
+  case Op::Phase2Send:
+    if (chunks_[index].phase2_via_policy)
+      message_bytes_left(chunks_[index].message2);
+    break;
+  case Op::Receive:
+    WEFT_RT_INTERNAL_ASSERT(false, "a receive is not sent");
+  }
 }
 
 TransferScheduler::Handle TransferScheduler::handle_of(std::int64_t policy_id) const {
@@ -237,6 +263,11 @@ void TransferScheduler::give() {
     int sends = 0;
     std::int64_t out = 0;
     for (const CommPiece &p : messages_[m].dispatch.pieces) {
+      if (p.task <= kPhase2Ids) {
+        sends += n - 1;
+        out += p.length;
+        continue;
+      }
       const Transfer &t = transfers_[handle_of(p.task)];
       if (t.kind == Kind::Send) {
         ++sends;
@@ -254,6 +285,10 @@ void TransferScheduler::give() {
     messages_[m].sends_left = sends;
     const Clock::time_point due = link_due(out);
     for (const CommPiece &p : messages_[m].dispatch.pieces) {
+      if (p.task <= kPhase2Ids) {
+        post_sums(static_cast<std::size_t>(kPhase2Ids - p.task - chunk_serial_base_), m, due);
+        continue;
+      }
       const Transfer &t = transfers_[handle_of(p.task)];
       if (t.kind == Kind::Send)
         post_send(t.data + p.offset, p.length, t.peer, t.tag, Op::Send, m, due);
@@ -302,7 +337,13 @@ void TransferScheduler::sum_if_ready(std::size_t c) {
   }
   ch.summed = true;
   ch.phase2_sends_left = n - 1;
-  if (n > 1) {
+  if (n > 1 && settings_.policy.kind == PolicyKind::Priority) {
+    // The sums go out under the same key and credit as everything else: give() posts them.
+    ch.phase2_via_policy = true;
+    policy_->ready(CommTask{kPhase2Ids - ch.serial, len * 4 * (n - 1),
+                            transfers_[ch.owner].priority},
+                   0);
+  } else if (n > 1) {
     const Clock::time_point due = link_due(len * 4 * (n - 1));
     for (int r = 0; r < n; ++r) {
       if (r != me)
@@ -310,6 +351,17 @@ void TransferScheduler::sum_if_ready(std::size_t c) {
     }
   }
   finish_if_done(c);
+}
+
+void TransferScheduler::post_sums(std::size_t c, std::size_t message, Clock::time_point due) {
+  Chunk &ch = chunks_[c];
+  ch.message2 = message;
+  const float *data = reinterpret_cast<const float *>(transfers_[ch.owner].data) + ch.first;
+  const auto [lo, hi] = segment(ch, net_.rank());
+  for (int r = 0; r < net_.size(); ++r) {
+    if (r != net_.rank())
+      post_send(data + lo, (hi - lo) * 4, r, ch.tag + 1, Op::Phase2Send, c, due);
+  }
 }
 
 void TransferScheduler::finish_if_done(std::size_t c) {
@@ -356,7 +408,10 @@ void TransferScheduler::progress() {
   while (!delayed_.empty() && delayed_.front().due <= now) {
     const Delayed &d = delayed_.front();
     pending_.push_back(Pending{net_.isend(d.data, d.bytes, d.to, d.tag), d.op, d.index});
+    const Op op = d.op;
+    const std::size_t index = d.index;
     delayed_.pop_front();
+    sent(op, index, /*posted*/ true);
   }
   // The receives of the chunks this process has given (only those can be summed or
   // finished); the other chunks' receives stay posted, untested, until they are given.
@@ -398,7 +453,7 @@ void TransferScheduler::progress() {
     switch (op) {
     case Op::Send: {
       const Handle h = handle_of(messages_[index].dispatch.pieces.at(0).task);
-      message_bytes_left(index);
+      sent(op, index, /*posted*/ false);
       --transfers_[h].pieces_left;
       break;
     }
@@ -407,11 +462,12 @@ void TransferScheduler::progress() {
       break;
     case Op::Phase1Send:
       --chunks_[index].phase1_sends_left;
-      message_bytes_left(chunks_[index].message);
+      sent(op, index, /*posted*/ false);
       finish_if_done(index);
       break;
     case Op::Phase2Send:
       --chunks_[index].phase2_sends_left;
+      sent(op, index, /*posted*/ false);
       finish_if_done(index);
       break;
     }
@@ -423,6 +479,7 @@ void TransferScheduler::progress() {
     messages_.clear();
     oldest_open_ = 0;
     given_open_.clear();
+    chunk_serial_base_ = chunk_serial_;
   }
 }
 

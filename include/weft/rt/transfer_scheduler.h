@@ -23,8 +23,12 @@
 // whatever the chunking: a chunked all-reduce is bit-identical to an unchunked one. The
 // receives of both phases are posted when the all-reduce is called, so a process's sends
 // never wait for another process's scheduling decisions (only for it to reach the same
-// call): the credit counts a message's bytes from the moment the policy gives it until
-// its first-phase sends have left. A process may wait for an all-reduce once it has
+// call). Under "priority" a chunk's sums are a policy task of their own (the chunk's
+// priority), so every byte this process sends is given by the policy and counted in the
+// credit: from the moment the policy gives it until it has crossed the link (on the
+// emulated link: once the link has held it for its time and latency and it is posted
+// into the receive waiting for it, as a network card delivers; otherwise when MPI
+// completes the send). A process may wait for an all-reduce once it has
 // called every all-reduce that the others call before they wait (in a training step:
 // the backward calls each layer's before the next forward waits for any).
 // A message of several tensors ("buckets", "fusion") is posted as one MPI message per
@@ -112,6 +116,7 @@ private:
     std::int64_t pieces_left = 0; // wire chunks (or receive pieces) not complete
     std::size_t first_chunk = 0;  // all-reduce: index in chunks_ of its first wire chunk
     std::int64_t policy_id = 0;
+    std::int64_t priority = 0;    // all-reduce: its chunks' sums go out under it too
   };
   // One wire chunk of an all-reduce.
   struct Chunk {
@@ -130,7 +135,10 @@ private:
     bool given = false;
     bool summed = false;
     bool finished = false;
-    std::size_t message = 0; // index in messages_ once given
+    bool phase2_via_policy = false; // "priority": the sums are a policy task of their own
+    std::int64_t serial = 0;        // its number among all chunks of this scheduler
+    std::size_t message = 0;        // index in messages_ once given
+    std::size_t message2 = 0;       // the sums' message, once given
   };
   // A message given by the policy, until its bytes have left.
   struct Message {
@@ -162,9 +170,14 @@ private:
   void start_chunk(std::size_t c, std::size_t message, std::chrono::steady_clock::time_point due);
   Handle handle_of(std::int64_t policy_id) const;
   static constexpr Handle kNoHandle = ~Handle{0};
+  // Policy ids: a transfer's handle (>= 0), -1 - l for the plan's layer l, and
+  // kPhase2Ids - serial for the sums of a chunk.
+  static constexpr std::int64_t kPhase2Ids = -(std::int64_t{1} << 48);
+  void post_sums(std::size_t c, std::size_t message, std::chrono::steady_clock::time_point due);
   void sum_if_ready(std::size_t c);
   void finish_if_done(std::size_t c);
   void message_bytes_left(std::size_t m);
+  void sent(Op op, std::size_t index, bool posted);
   // Tests the active ones; how many completed now.
   static int complete_some(std::vector<Request> &requests);
   std::int64_t wire_bytes() const;
@@ -181,6 +194,7 @@ private:
   std::vector<std::int64_t> plan_;     // float counts per plan layer
   std::vector<Handle> slot_owner_;     // plan layer -> its current all-reduce
   std::int64_t chunk_serial_ = 0;      // wire chunks of all all-reduces so far
+  std::int64_t chunk_serial_base_ = 0; // the serial of chunks_[0]
   int first_tag_ = 0, tag_pairs_ = 0;  // the reserved tags
   std::int64_t chunks_open_ = 0;       // wire chunks not complete
   std::size_t oldest_open_ = 0;        // no chunk before it in chunks_ is open
