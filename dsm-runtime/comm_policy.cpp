@@ -30,15 +30,16 @@ public:
 
 protected:
   void on_ready(const CommTask &task, std::uint64_t arrival, double) override {
-    heap_.push_back(Cursor{task.priority, arrival, task.id, task.bytes, 0});
+    const std::int64_t position = task.arrival >= 0 ? task.position : 0;
+    heap_.push_back(Cursor{task.priority, arrival, position, task.id, task.bytes, 0});
     std::push_heap(heap_.begin(), heap_.end(), Later{});
   }
 
   std::optional<CommDispatch> pick(double, std::int64_t in_flight) override {
     if (heap_.empty())
       return std::nullopt;
-    // The heap's top is the ready task with the least (priority, arrival); its next chunk
-    // starts at its cursor, so that chunk has the least key of all ready chunks.
+    // The heap's top is the ready task with the least (priority, arrival, position); its
+    // next chunk starts at its cursor, so that chunk has the least key of all ready chunks.
     Cursor &top = heap_.front();
     const std::int64_t length = std::min(settings_.partition_bytes, top.bytes - top.offset);
     if (in_flight > 0 && in_flight + length > settings_.credit_bytes)
@@ -51,12 +52,14 @@ protected:
     d.priority = top.priority;
     d.arrival = top.arrival;
     top.offset += length;
-    // The key of the top is unchanged while it has bytes left: the heap stays valid.
-    if (top.offset >= top.bytes) {
-      const std::int64_t id = top.id;
-      std::pop_heap(heap_.begin(), heap_.end(), Later{});
+    top.position += length;
+    std::pop_heap(heap_.begin(), heap_.end(), Later{});
+    if (heap_.back().offset >= heap_.back().bytes) {
+      const std::int64_t id = heap_.back().id;
       heap_.pop_back();
       finished_giving(id);
+    } else {
+      std::push_heap(heap_.begin(), heap_.end(), Later{}); // its key grew by `length`
     }
     return d;
   }
@@ -65,14 +68,18 @@ private:
   struct Cursor {
     std::int64_t priority;
     std::uint64_t arrival;
+    std::int64_t position; // of the next chunk in its arrival's bytes (= offset, unless a
+                           // continuation)
     std::int64_t id;
     std::int64_t bytes;
     std::int64_t offset; // bytes already given
   };
-  // Heap order: the least (priority, arrival) on top.
+  // Heap order: the least (priority, arrival, position) on top.
   struct Later {
     bool operator()(const Cursor &a, const Cursor &b) const {
-      return a.priority != b.priority ? a.priority > b.priority : a.arrival > b.arrival;
+      if (a.priority != b.priority)
+        return a.priority > b.priority;
+      return a.arrival != b.arrival ? a.arrival > b.arrival : a.position > b.position;
     }
   };
   std::vector<Cursor> heap_;
@@ -268,7 +275,7 @@ PolicyKind parse_policy_kind(const std::string &name) {
                     "'; the policies are priority, fifo, buckets and fusion");
 }
 
-void CommPolicy::ready(const CommTask &task, double now) {
+std::uint64_t CommPolicy::ready(const CommTask &task, double now) {
   if (task.bytes < 0) {
     throw weft::Error("communication task " + std::to_string(task.id) + " has " +
                       std::to_string(task.bytes) + " bytes");
@@ -277,7 +284,14 @@ void CommPolicy::ready(const CommTask &task, double now) {
     throw weft::Error("communication task " + std::to_string(task.id) +
                       " is ready again before all its bytes went");
   }
-  on_ready(task, arrivals_++, now);
+  if (task.arrival >= 0 && static_cast<std::uint64_t>(task.arrival) >= arrivals_) {
+    throw weft::Error("communication task " + std::to_string(task.id) +
+                      " continues an arrival that has not happened");
+  }
+  const std::uint64_t arrival =
+      task.arrival >= 0 ? static_cast<std::uint64_t>(task.arrival) : arrivals_++;
+  on_ready(task, arrival, now);
+  return arrival;
 }
 
 std::optional<CommDispatch> CommPolicy::next(double now) {

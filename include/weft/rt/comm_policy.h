@@ -10,6 +10,7 @@
 // Policy "priority" (ByteScheduler): a task larger than partition_bytes is cut into
 // chunks of partition_bytes (views (offset, length) of the task: no copy). Each next()
 // gives the chunk with the least key (priority, arrival, offset) among the ready ones
+// (a continuation's key is (priority, its task's arrival, position))
 // not yet given: lower priority values go first, so a task that becomes ready later
 // with a smaller priority overtakes the rest of a larger one at the next chunk
 // boundary. Credit: with B bytes given and not yet completed,
@@ -74,6 +75,12 @@ struct CommTask {
   std::int64_t id = 0;       // the caller's name for it; unique among the unfinished ones
   std::int64_t bytes = 0;    // >= 0
   std::int64_t priority = 0; // lower goes first
+  // A continuation of an earlier task (the sums of an all-reduce chunk, sent once the
+  // chunk's first half has arrived) ranks as byte `position` of the task with arrival
+  // `arrival` (what ready() returned for it), so that it goes before that task's later
+  // chunks; -1: a new arrival.
+  std::int64_t arrival = -1;
+  std::int64_t position = 0;
 };
 
 // Bytes [offset, offset + length) of task `task`.
@@ -99,9 +106,9 @@ public:
   // A weft::Error for a negative size or a repeated id.
   virtual void plan(const std::vector<CommTask> &forward_order) { (void)forward_order; }
 
-  // `task` is ready at time `now` (seconds, non-decreasing over calls). A weft::Error for
-  // a negative size or an id that is still unfinished.
-  void ready(const CommTask &task, double now);
+  // `task` is ready at time `now` (seconds, non-decreasing over calls); returns its
+  // arrival. A weft::Error for a negative size or an id that is still unfinished.
+  std::uint64_t ready(const CommTask &task, double now);
   // What goes next at time `now`, or nothing (nothing ready, the credit is spent, or a
   // fusion cycle has not come).
   std::optional<CommDispatch> next(double now);
