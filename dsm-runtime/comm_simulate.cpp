@@ -23,7 +23,7 @@ constexpr double kNever = std::numeric_limits<double>::infinity();
 // The policy and the link; the caller moves the clock from event to event.
 class LinkSimulator {
 public:
-  LinkSimulator(const LinkModel &link, const PolicySettings &settings)
+  LinkSimulator(const SimulatedLink &link, const PolicySettings &settings)
       : link_(link), policy_(make_policy(settings)) {
     if (!(link.bytes_per_second > 0) || !std::isfinite(link.bytes_per_second) ||
         !(link.latency_seconds >= 0) || !std::isfinite(link.latency_seconds)) {
@@ -91,7 +91,7 @@ public:
 
 private:
   using Completion = std::pair<double, std::size_t>; // (time, index in records_)
-  LinkModel link_;
+  SimulatedLink link_;
   std::unique_ptr<CommPolicy> policy_;
   std::vector<DispatchRecord> records_;
   std::priority_queue<Completion, std::vector<Completion>, std::greater<Completion>> completions_;
@@ -102,7 +102,7 @@ private:
 
 } // namespace
 
-TransferSimulation simulate_transfers(const std::vector<TimedTask> &tasks, const LinkModel &link,
+TransferSimulation simulate_transfers(const std::vector<TimedTask> &tasks, const SimulatedLink &link,
                                       const PolicySettings &settings) {
   LinkSimulator sim(link, settings);
   std::unordered_map<std::int64_t, std::size_t> index_of;
@@ -144,8 +144,8 @@ TransferSimulation simulate_transfers(const std::vector<TimedTask> &tasks, const
   return out;
 }
 
-TrainingSimulation simulate_training(const std::vector<LayerProfile> &layers,
-                                     const LinkModel &link, const PolicySettings &settings,
+TrainingSimulation simulate_training(const std::vector<LayerTiming> &layers,
+                                     const SimulatedLink &link, const PolicySettings &settings,
                                      int steps) {
   if (steps < 3)
     throw weft::Error("training simulation: needs at least 3 steps, got " + std::to_string(steps));
@@ -156,7 +156,7 @@ TrainingSimulation simulate_training(const std::vector<LayerProfile> &layers,
   std::vector<CommTask> plan;
   TrainingSimulation out;
   for (std::size_t l = 0; l < n; ++l) {
-    const LayerProfile &p = layers[l];
+    const LayerTiming &p = layers[l];
     if (!(p.forward_seconds >= 0) || !(p.backward_seconds >= 0) || p.gradient_bytes < 0 ||
         !std::isfinite(p.forward_seconds + p.backward_seconds)) {
       throw weft::Error("training simulation: layer " + std::to_string(l) +

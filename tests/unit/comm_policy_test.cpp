@@ -26,7 +26,7 @@ constexpr std::int64_t kMiB = std::int64_t{1} << 20;
 struct RandomTrace {
   std::vector<TimedTask> tasks;
   PolicySettings settings;
-  LinkModel link;
+  SimulatedLink link;
 };
 
 RandomTrace random_trace(unsigned seed) {
@@ -158,7 +158,7 @@ TEST(CommPolicy, WithUnlimitedPartitionAndCreditTheOrderIsFifo) {
 // at the next chunk boundary, not after the whole 64 MiB.
 TEST(CommPolicy, AnEarlyLayersSmallTensorOvertakesALateLayersLargeOneAtAChunkBoundary) {
   const std::vector<TimedTask> tasks = {{{9, 64 * kMiB, 9}, 0.0}, {{0, kMiB, 0}, 1e-3}};
-  const LinkModel link{1.25e9, 20e-6};
+  const SimulatedLink link{1.25e9, 20e-6};
   PolicySettings s;
   s.partition_bytes = kMiB;
   s.credit_bytes = 2 * kMiB;
@@ -234,6 +234,27 @@ TEST(CommPolicy, FusionGoesOnTheCycleUpToTheThreshold) {
   EXPECT_TRUE(policy->next(10e-3));
 }
 
+// The sums of an all-reduce chunk, ready after its first half went, rank as that chunk:
+// before the rest of its tensor and before a later tensor of the same priority.
+TEST(CommPolicy, AContinuationRanksAsTheChunkItContinues) {
+  PolicySettings s;
+  s.partition_bytes = kMiB;
+  s.credit_bytes = kUnlimitedBytes;
+  const auto policy = make_policy(s);
+  const std::uint64_t a = policy->ready({1, 3 * kMiB, 5}, 0);
+  policy->ready({2, kMiB, 5}, 0);
+  auto first = policy->next(0);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->pieces.at(0).task, 1);
+  policy->ready({3, kMiB / 2, 5, static_cast<std::int64_t>(a), 0}, 0);
+  std::vector<std::pair<std::int64_t, std::int64_t>> order; // (task, offset)
+  while (auto m = policy->next(0))
+    order.emplace_back(m->pieces.at(0).task, m->pieces.at(0).offset);
+  EXPECT_EQ(order, (std::vector<std::pair<std::int64_t, std::int64_t>>{
+                       {3, 0}, {1, kMiB}, {1, 2 * kMiB}, {2, 0}}));
+  EXPECT_THROW(policy->ready({4, 1, 0, 99, 0}, 0), weft::Error);
+}
+
 TEST(CommPolicy, ACreditBelowOnePartitionIsRaisedToIt) {
   PolicySettings s;
   s.partition_bytes = kMiB;
@@ -276,10 +297,10 @@ TEST(CommPolicy, BadInputIsAnErrorNamingIt) {
   EXPECT_EQ(error_of([&] { policy->ready({7, 1, 0}, 0); }),
             "communication task 7 is ready again before all its bytes went");
   EXPECT_EQ(error_of([] {
-              simulate_transfers({{{1, 1, 0}, -1.0}}, LinkModel{}, PolicySettings{});
+              simulate_transfers({{{1, 1, 0}, -1.0}}, SimulatedLink{}, PolicySettings{});
             }).substr(0, 40),
             "communication trace: task 1 is ready at ");
-  EXPECT_NE(error_of([] { simulate_transfers({}, LinkModel{0, 0}, PolicySettings{}); })
+  EXPECT_NE(error_of([] { simulate_transfers({}, SimulatedLink{0, 0}, PolicySettings{}); })
                 .find("bandwidth must be positive"),
             std::string::npos);
 }

@@ -59,7 +59,7 @@ int most_messages_waited_behind(const TransferSimulation &sim, const std::vector
 TEST(CommSimulate, OnAPipelineWithAReplicatedStageNoBoundaryTransferWaitsBehindMoreThanOneChunk) {
   std::vector<std::int64_t> boundaries;
   const std::vector<TimedTask> tasks = replicated_stage_trace(boundaries);
-  const LinkModel link{1.25e9, 20e-6}; // 10 Gb/s: a 16 MiB gradient takes 13 ms
+  const SimulatedLink link{1.25e9, 20e-6}; // 10 Gb/s: a 16 MiB gradient takes 13 ms
   PolicySettings s;
   s.partition_bytes = kMiB;
   s.credit_bytes = kMiB; // one chunk in flight
@@ -80,8 +80,8 @@ TEST(CommSimulate, OnAPipelineWithAReplicatedStageNoBoundaryTransferWaitsBehindM
 }
 
 TEST(CommSimulate, WithAFreeLinkAStepTakesItsComputation) {
-  std::vector<LayerProfile> layers(6, LayerProfile{1e-3, 2e-3, 8 * kMiB});
-  const TrainingSimulation sim = simulate_training(layers, LinkModel{1e15, 0}, PolicySettings{}, 5);
+  std::vector<LayerTiming> layers(6, LayerTiming{1e-3, 2e-3, 8 * kMiB});
+  const TrainingSimulation sim = simulate_training(layers, SimulatedLink{1e15, 0}, PolicySettings{}, 5);
   EXPECT_NEAR(sim.step_seconds, sim.compute_seconds, 1e-7);
   EXPECT_NEAR(sim.compute_seconds, 18e-3, 1e-12);
 }
@@ -89,10 +89,10 @@ TEST(CommSimulate, WithAFreeLinkAStepTakesItsComputation) {
 // Communication ~ computation: priority overlaps the all-reduces with the next forward,
 // FIFO waits for the last layer's before layer 0's.
 TEST(CommSimulate, PriorityBeatsFifoWhenCommunicationMatchesComputation) {
-  std::vector<LayerProfile> layers;
+  std::vector<LayerTiming> layers;
   for (int l = 0; l < 8; ++l)
     layers.push_back({1e-3, 2e-3, (l < 4 ? 2 : 12) * kMiB});
-  const LinkModel link{1.25e9, 20e-6};
+  const SimulatedLink link{1.25e9, 20e-6};
   PolicySettings s;
   s.partition_bytes = kMiB;
   s.credit_bytes = 2 * kMiB;
@@ -109,10 +109,10 @@ TEST(CommSimulate, PriorityBeatsFifoWhenCommunicationMatchesComputation) {
 }
 
 TEST(CommSimulate, ATrainingTraceNeedsThreeStepsAndSaneLayers) {
-  const std::vector<LayerProfile> layers(2, LayerProfile{1e-3, 1e-3, 1});
-  EXPECT_THROW(simulate_training(layers, LinkModel{}, PolicySettings{}, 2), weft::Error);
-  EXPECT_THROW(simulate_training({}, LinkModel{}, PolicySettings{}, 3), weft::Error);
-  EXPECT_THROW(simulate_training({{-1, 0, 0}}, LinkModel{}, PolicySettings{}, 3), weft::Error);
+  const std::vector<LayerTiming> layers(2, LayerTiming{1e-3, 1e-3, 1});
+  EXPECT_THROW(simulate_training(layers, SimulatedLink{}, PolicySettings{}, 2), weft::Error);
+  EXPECT_THROW(simulate_training({}, SimulatedLink{}, PolicySettings{}, 3), weft::Error);
+  EXPECT_THROW(simulate_training({{-1, 0, 0}}, SimulatedLink{}, PolicySettings{}, 3), weft::Error);
 }
 
 } // namespace

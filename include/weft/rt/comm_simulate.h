@@ -21,7 +21,7 @@
 
 namespace weft::rt {
 
-struct LinkModel {
+struct SimulatedLink {
   double bytes_per_second = 1.25e9; // 10 Gb/s
   double latency_seconds = 0;
 };
@@ -52,10 +52,10 @@ struct TransferSimulation {
 // sends them over `link`. At one instant the simulator first completes what has
 // completed, then makes ready what is ready, then asks the policy until it gives nothing.
 // A weft::Error for a negative or non-finite ready time, or a link that is not positive.
-TransferSimulation simulate_transfers(const std::vector<TimedTask> &tasks, const LinkModel &link,
+TransferSimulation simulate_transfers(const std::vector<TimedTask> &tasks, const SimulatedLink &link,
                                       const PolicySettings &settings);
 
-struct LayerProfile {
+struct LayerTiming {
   double forward_seconds = 0;
   double backward_seconds = 0;
   std::int64_t gradient_bytes = 0;
@@ -72,8 +72,8 @@ struct TrainingSimulation {
 
 // `steps` (>= 3) steps of the training model; gradient all-reduces scheduled by the
 // policy of `settings` (the buckets' plan is the layers in forward order).
-TrainingSimulation simulate_training(const std::vector<LayerProfile> &layers,
-                                     const LinkModel &link, const PolicySettings &settings,
+TrainingSimulation simulate_training(const std::vector<LayerTiming> &layers,
+                                     const SimulatedLink &link, const PolicySettings &settings,
                                      int steps);
 
 } // namespace weft::rt
