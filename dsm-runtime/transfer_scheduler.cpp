@@ -255,7 +255,6 @@ void TransferScheduler::give() {
   const int n = net_.size(), me = net_.rank();
   while (std::optional<CommDispatch> d = policy_->next(now)) {
     ++messages_given_;
-    ++events_;
     max_in_flight_ = std::max(max_in_flight_, policy_->in_flight_bytes());
     const std::size_t m = messages_.size();
     messages_.push_back(Message{std::move(*d), 0, true});
@@ -403,7 +402,6 @@ int TransferScheduler::complete_some(std::vector<Request> &requests) {
     if (r.active() && r.test())
       ++completed;
   }
-  events_ += completed;
   return completed;
 }
 
@@ -415,7 +413,6 @@ void TransferScheduler::progress() {
     const Op op = d.op;
     const std::size_t index = d.index;
     delayed_.pop_front();
-    ++events_;
     sent(op, index, /*posted*/ true);
   }
   // The receives of the chunks this process has given (only those can be summed or
@@ -454,7 +451,6 @@ void TransferScheduler::progress() {
       ++i;
     }
   }
-  events_ += static_cast<std::int64_t>(completed.size());
   for (const auto &[op, index] : completed) {
     switch (op) {
     case Op::Send: {
@@ -492,20 +488,15 @@ void TransferScheduler::progress() {
 void TransferScheduler::wait(Handle h) {
   if (done(h))
     return;
-  const std::string what = "transfer " + std::to_string(h) +
-                           " of the transfer scheduler (no message sent or received meanwhile)";
-  // A wait backs off (yields, then sleeps up to 1 ms) the longer it polls in vain. Each
-  // step forward starts a new one, so a long transfer that keeps moving is polled at
-  // full speed, and the deadline bounds a stall rather than the whole transfer.
-  while (!done(h)) {
-    const std::int64_t before = events_;
-    net_.wait_until(
-        [&] {
-          progress();
-          return done(h) || events_ != before;
-        },
-        what);
-  }
+  net_.wait_until(
+      [&] {
+        progress();
+        return done(h);
+      },
+      "transfer " + std::to_string(h) + " of the transfer scheduler (" +
+          std::to_string(pending_.size()) + " operations pending, " +
+          std::to_string(delayed_.size()) + " on the emulated link, " +
+          std::to_string(policy_->in_flight_bytes()) + " bytes in flight)");
 }
 
 void TransferScheduler::wait_all() {

@@ -180,7 +180,7 @@ private:
   void message_bytes_left(std::size_t m);
   void sent(Op op, std::size_t index, bool posted);
   // Tests the active ones; how many completed now.
-  int complete_some(std::vector<Request> &requests);
+  static int complete_some(std::vector<Request> &requests);
   std::int64_t wire_bytes() const;
   std::pair<std::int64_t, std::int64_t> segment(const Chunk &c, int rank) const;
 
@@ -205,7 +205,6 @@ private:
   double bucket_time_ = 0;
   std::int64_t max_in_flight_ = 0;
   std::int64_t messages_given_ = 0;
-  std::int64_t events_ = 0; // messages given, posted or completed so far
 };
 
 // The settings the runtime's options ask for: --weft-comm-policy, --weft-partition-bytes,
