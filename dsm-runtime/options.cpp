@@ -23,6 +23,9 @@ constexpr const char *kHelp =
     "  --weft-partition-bytes=B       communication partition size (default 4M)\n"
     "  --weft-credit-bytes=B          bytes in flight (default 16M)\n"
     "  --weft-comm-tuning=N           loops spent tuning the two above (default 6; 0: none)\n"
+    "  --weft-comm-policy=P           priority (default); baselines: fifo, buckets, fusion\n"
+    "  --weft-emulate-link=GBPS[,US]  emulate a link of GBPS Gb/s and US us latency (default "
+    "off)\n"
     "  --weft-partitions-per-rank=M   rotation_2d time partitions per process (default 2)\n"
     "  --weft-cache-bytes=B           rotation_2d cache block working set (default 256K)\n"
     "  --weft-wait-timeout=SECONDS    a longer wait for other processes is an error (default 300; "
@@ -143,6 +146,37 @@ const std::vector<OptionSpec> &specs() {
       {"weft-comm-tuning", "WEFT_COMM_TUNING", false,
        [](Options &o, const std::string &s, const std::string &v) {
          o.comm_tuning_loops = static_cast<int>(parse_integer(s, v, 0, 1000));
+       }},
+      {"weft-comm-policy", "WEFT_COMM_POLICY", false,
+       [](Options &o, const std::string &s, const std::string &v) {
+         if (v != "priority" && v != "fifo" && v != "buckets" && v != "fusion")
+           bad_value(s, "priority, fifo, buckets or fusion", v);
+         o.comm_policy = v;
+       }},
+      {"weft-emulate-link", "WEFT_EMULATE_LINK", false,
+       [](Options &o, const std::string &s, const std::string &v) {
+         if (v == "0" || v == "off") {
+           o.emulated_link_gbps = o.emulated_link_latency_us = 0;
+           return;
+         }
+         // GBPS[,LATENCY_US]
+         const std::size_t comma = v.find(',');
+         const auto number = [&](const std::string &text, double lo, double hi, bool lo_open) {
+           double x = 0;
+           const char *last = text.data() + text.size();
+           const auto [ptr, ec] = std::from_chars(text.data(), last, x);
+           if (text.empty() || ec != std::errc() || ptr != last || !std::isfinite(x) ||
+               (lo_open ? x <= lo : x < lo) || x > hi) {
+             bad_value(s,
+                       "GBPS[,LATENCY_US]: a rate above 0 and at most 10000 Gb/s, a latency "
+                       "from 0 to 1e6 microseconds (e.g. 10,50), or off",
+                       v);
+           }
+           return x;
+         };
+         o.emulated_link_gbps = number(v.substr(0, comma), 0, 10000, true);
+         o.emulated_link_latency_us =
+             comma == std::string::npos ? 0 : number(v.substr(comma + 1), 0, 1e6, false);
        }},
       {"weft-partitions-per-rank", "WEFT_PARTITIONS_PER_RANK", false,
        [](Options &o, const std::string &s, const std::string &v) {

@@ -2,7 +2,9 @@
 // programs call them, so that compiling this file with -Wall -Wextra -Wpedantic -Wshadow
 // -Werror checks the runtime's headers for warnings under GCC and Clang.
 #include <weft/rt/checkpoint.h>
+#include <weft/rt/comm_policy.h>
 #include <weft/rt/comm_scheduler.h>
+#include <weft/rt/comm_simulate.h>
 #include <weft/rt/data_parallel.h>
 #include <weft/rt/partition_1d.h>
 #include <weft/rt/pipeline_partition.h>
@@ -11,6 +13,7 @@
 #include <weft/rt/relaxed.h>
 #include <weft/rt/rotation_2d.h>
 #include <weft/rt/sparse.h>
+#include <weft/rt/transfer_scheduler.h>
 #include <weft/rt/wavefront.h>
 int main(int argc, char **argv) {
   weft::rt::Session s(argc, argv);

@@ -145,4 +145,37 @@ TEST_F(RtOptions, BadEnvironmentValueNamesTheVariable) {
   EXPECT_EQ(error_of({}), "WEFT_THREADS needs an integer from 0 to 4096, got 'many'");
 }
 
+TEST_F(RtOptions, EmulatedLinkIsOffByDefaultAndTakesGbpsAndMicroseconds) {
+  weft::rt::Options o = parse({});
+  EXPECT_EQ(o.emulated_link_gbps, 0);
+  EXPECT_EQ(o.comm_policy, "priority");
+  o = parse({"--weft-emulate-link=10,50", "--weft-comm-policy=fusion"});
+  EXPECT_EQ(o.emulated_link_gbps, 10);
+  EXPECT_EQ(o.emulated_link_latency_us, 50);
+  EXPECT_EQ(o.comm_policy, "fusion");
+  o = parse({"--weft-emulate-link", "2.5"});
+  EXPECT_EQ(o.emulated_link_gbps, 2.5);
+  EXPECT_EQ(o.emulated_link_latency_us, 0);
+  fake_env = {{"WEFT_EMULATE_LINK", "1,100"}};
+  o = parse({"--weft-emulate-link=off"});
+  EXPECT_EQ(o.emulated_link_gbps, 0);
+  o = parse({});
+  EXPECT_EQ(o.emulated_link_gbps, 1);
+  EXPECT_EQ(o.emulated_link_latency_us, 100);
+}
+
+TEST_F(RtOptions, BadEmulatedLinkOrPolicyNamesTheFlagAndTheValue) {
+  const std::string need = "--weft-emulate-link needs GBPS[,LATENCY_US]: a rate above 0 and at "
+                           "most 10000 Gb/s, a latency from 0 to 1e6 microseconds (e.g. 10,50), "
+                           "or off, got ";
+  EXPECT_EQ(error_of({"--weft-emulate-link=fast"}), need + "'fast'");
+  EXPECT_EQ(error_of({"--weft-emulate-link=-1"}), need + "'-1'");
+  EXPECT_EQ(error_of({"--weft-emulate-link=10,"}), need + "'10,'");
+  EXPECT_EQ(error_of({"--weft-emulate-link=10,-5"}), need + "'10,-5'");
+  EXPECT_EQ(error_of({"--weft-emulate-link=10,5,3"}), need + "'10,5,3'");
+  EXPECT_EQ(error_of({"--weft-emulate-link=inf"}), need + "'inf'");
+  EXPECT_EQ(error_of({"--weft-comm-policy=lifo"}),
+            "--weft-comm-policy needs priority, fifo, buckets or fusion, got 'lifo'");
+}
+
 } // namespace

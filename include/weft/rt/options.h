@@ -16,6 +16,12 @@
 //   --weft-credit-bytes=B         WEFT_CREDIT_BYTES      bytes allowed in flight
 //   --weft-comm-tuning=N          WEFT_COMM_TUNING       loops spent trying scheduler settings
 //                                                        (0: use the two above as given)
+//   --weft-comm-policy=P          WEFT_COMM_POLICY       how transfers are scheduled: priority
+//                                                        (default), or a baseline: fifo,
+//                                                        buckets (DDP), fusion (Horovod)
+//   --weft-emulate-link=G[,L]     WEFT_EMULATE_LINK      emulate a link of G Gb/s and L us of
+//                                                        latency for every process's sends
+//                                                        (off by default; 0 or off: off)
 //   --weft-partitions-per-rank=M  WEFT_PARTITIONS_PER_RANK  rotation_2d's time partitions per
 //   process
 //   --weft-cache-bytes=B          WEFT_CACHE_BYTES       working set of one cache block
@@ -69,6 +75,14 @@ struct Options {
   std::int64_t partition_bytes = std::int64_t{4} << 20;
   std::int64_t credit_bytes = std::int64_t{16} << 20;
   int comm_tuning_loops = 6;
+  // The transfer scheduler's policy (comm_policy.h): "priority", or a baseline to compare
+  // with: "fifo", "buckets" (PyTorch DDP), "fusion" (Horovod).
+  std::string comm_policy = "priority";
+  // An emulated link (transfer_scheduler.h) under every process's scheduled sends, so
+  // that processes of one machine stand in for machines on a network: its rate in Gb/s
+  // (0: off, the default) and its latency in microseconds.
+  double emulated_link_gbps = 0;
+  double emulated_link_latency_us = 0;
   // rotation_2d: time partitions per process (1 for one process). More partitions give
   // the ring more slack to overlap a transfer with compute.
   int partitions_per_rank = 2;
