@@ -2,6 +2,7 @@
 // stage replica, activations and their gradients between stages over MPI, each stage's
 // gradients summed over its replicas before its updates.
 #include "weft/rt/pipeline.h"
+#include "weft/rt/transfer_scheduler.h"
 
 #include <algorithm>
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <cstring>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 
 namespace weft::rt::pipeline {
@@ -304,17 +306,56 @@ public:
       if (!summed_[a])
         array.clear_array();
       summed_[a] = false;
-      if (replicas != nullptr)
+      // A gradient of another type than float is summed at once (MPI's all-reduce).
+      if (replicas != nullptr && array.float_data() == nullptr)
         array.allreduce_sum(replicas->transport());
     }
-    const auto start = std::chrono::steady_clock::now();
-    for (int l = layer_begin(); l < layer_end(); ++l) {
-      const Loop::Layer &layer = loop_.layers()[static_cast<std::size_t>(l)];
-      if (layer.update) {
-        collect([&] { layer.update(first_ + t); });
+    // The float gradients go through the transfer scheduler (DESIGN section 5): each
+    // all-reduce is cut into chunks that leave in forward layer order (priority: the
+    // array's place in that order), and a layer's updates run as soon as its own
+    // gradients are summed, while later layers' chunks are still on the wire.
+    std::vector<std::vector<TransferScheduler::Handle>> reduced(loop_.layers().size());
+    if (replicas != nullptr) {
+      if (!reducer_) {
+        reducer_ = std::make_unique<TransferScheduler>(replicas->transport(),
+                                                       transfer_settings(session_.options()));
+        std::vector<std::int64_t> counts;
+        for (const int a : forward_float_gradients())
+          counts.push_back(loop_.arrays()[static_cast<std::size_t>(a)]->elements());
+        reducer_->plan_allreduces(counts);
+      }
+      std::int64_t priority = 0;
+      for (const int a : forward_float_gradients()) {
+        LoopArray &array = *loop_.arrays()[static_cast<std::size_t>(a)];
+        reduced[static_cast<std::size_t>(array.layer())].push_back(
+            reducer_->allreduce_sum(array.float_data(), array.elements(), priority++));
       }
     }
-    busy_ += seconds_since(start);
+    for (int l = layer_begin(); l < layer_end(); ++l) {
+      for (const TransferScheduler::Handle h : reduced[static_cast<std::size_t>(l)])
+        reducer_->wait(h);
+      const Loop::Layer &layer = loop_.layers()[static_cast<std::size_t>(l)];
+      if (layer.update) {
+        const auto start = std::chrono::steady_clock::now();
+        collect([&] { layer.update(first_ + t); });
+        busy_ += seconds_since(start);
+      }
+      if (reducer_)
+        reducer_->progress();
+    }
+  }
+
+  // This stage's float gradient arrays in forward layer order (then the loop's order).
+  std::vector<int> forward_float_gradients() {
+    std::vector<int> list;
+    for (int l = layer_begin(); l < layer_end(); ++l) {
+      for (std::size_t a = 0; a < loop_.arrays().size(); ++a) {
+        LoopArray &array = *loop_.arrays()[a];
+        if (array.part() == Part::gradient && array.layer() == l && array.float_data() != nullptr)
+          list.push_back(static_cast<int>(a));
+      }
+    }
+    return list;
   }
 
   // After the last op: every array whole on every process (collective, same order
@@ -498,6 +539,8 @@ private:
   int stash_slots_ = 0;
   int versions_kept_ = 0;
   double busy_ = 0;
+  // The replicas' all-reduces (made at the first update of a replicated stage).
+  std::unique_ptr<TransferScheduler> reducer_;
 };
 
 } // namespace

@@ -102,6 +102,9 @@ public:
   // Rows [offset, offset + slot k's rows) of the array = slot k.
   virtual void copy_rows(int slot, std::int64_t offset) = 0;
   virtual void allreduce_sum(Transport &transport) = 0;
+  // The elements when they are floats (the scheduled all-reduce's type), else nullptr.
+  virtual float *float_data() = 0;
+  virtual std::int64_t elements() const = 0;
 
   // Slot `slot` = the array.
   virtual void copy_to_slot(int slot) = 0;
@@ -170,6 +173,13 @@ public:
               static_cast<T *>(data()) +
                   offset * (row_bytes() / static_cast<std::int64_t>(sizeof(T))));
   }
+  float *float_data() override {
+    if constexpr (std::is_same_v<T, float>)
+      return static_cast<float *>(data());
+    else
+      return nullptr;
+  }
+  std::int64_t elements() const override { return array_.size(); }
   void allreduce_sum(Transport &transport) override {
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
       transport.allreduce_sum(static_cast<T *>(data()), static_cast<int>(array_.size()));
