@@ -56,6 +56,15 @@ struct GroupState {
   Task *parity_task = nullptr;  // null until dispatched
 };
 
+// The end of the pause that `t` lies in, or t outside the pauses
+// [offset + j every, offset + j every + pause_seconds), j = 0, 1, ...
+double pause_end(const ServingOptions &o, double t) {
+  if (t < o.pause_offset)
+    return t;
+  const double start = o.pause_offset + std::floor((t - o.pause_offset) / o.pause_every) * o.pause_every;
+  return t < start + o.pause_seconds ? start + o.pause_seconds : t;
+}
+
 std::int32_t largest(const float *values, std::int64_t count) {
   return static_cast<std::int32_t>(std::max_element(values, values + count) - values);
 }
@@ -242,6 +251,15 @@ private:
         w.wake.wait(lock, [&] { return w.stop || !w.queue.empty(); });
         if (w.stop)
           return;
+        // A paused worker starts nothing: its tasks stay queued (and cancellable) until
+        // the pause ends.
+        if (index == o_.paused_worker) {
+          const double now = seconds_now(), resume = pause_end(o_, now);
+          if (resume > now) {
+            w.wake.wait_until(lock, at(resume), [&] { return w.stop; });
+            continue;
+          }
+        }
         task = w.queue.front();
         w.queue.pop_front();
         w.in_service = task;
@@ -335,21 +353,20 @@ bool is_slow_task(std::uint64_t seed, std::uint64_t task, double slow_fraction) 
 double finish_time(const ServingOptions &o, double start, double work) {
   // The worker progresses outside the pauses [offset + j every, + pause_seconds) only:
   // walk from `start`, skipping each pause, until `work` seconds of progress are made.
-  double t = start, left = work;
-  while (left > 0.0) {
-    const double since = t - o.pause_offset;
-    const double j = since < 0.0 ? -1.0 : std::floor(since / o.pause_every);
-    const double pause_start = o.pause_offset + j * o.pause_every;
-    if (j >= 0.0 && t < pause_start + o.pause_seconds) {
-      t = pause_start + o.pause_seconds;
-      continue;
-    }
-    const double next_pause = o.pause_offset + (j + 1.0) * o.pause_every;
-    const double step = std::min(left, next_pause - t);
-    t += step;
-    left -= step;
+  double t = pause_end(o, start), left = work;
+  for (;;) {
+    // The next pause to start after t (the guard covers rounding at a pause's start).
+    double next = t < o.pause_offset
+                      ? o.pause_offset
+                      : o.pause_offset + (std::floor((t - o.pause_offset) / o.pause_every) + 1.0) *
+                                             o.pause_every;
+    if (next <= t)
+      next += o.pause_every;
+    if (t + left <= next)
+      return t + left;
+    left -= next - t;
+    t = next + o.pause_seconds;
   }
-  return t;
 }
 
 ServingReport run_serving(const ServingOptions &options, ConstMatrix inputs,

@@ -107,6 +107,8 @@ TEST(Serving, APausedWorkerDelaysReplicasButNotParityGroups) {
   const serve::ServingReport replicas = serve::run_serving(o, X, 10, m.model(), m.model());
   EXPECT_EQ(parity.unanswered, 0);
   EXPECT_EQ(replicas.unanswered, 0);
+  // The queries queued behind the pause were decoded and taken off the queue.
+  EXPECT_GT(parity.cancelled_queued, 10);
   EXPECT_EQ(parity.queued_at_end, 0);
   // A query queued behind the pause waits for most of it as a replica's; in a group it is
   // decoded as soon as its partner's output and the parity are in.
