@@ -35,7 +35,10 @@ struct Task {
   std::int64_t worker = 0;  // the worker whose queue it joins
   const float *input = nullptr;
   bool slow = false;
-  bool cancelled = false;   // guarded by the worker's mutex
+  // Guarded by the worker's mutex:
+  bool cancelled = false;
+  bool started = false;     // taken off the queue into service
+  bool overrun = false;     // still in service service_seconds after it started
 };
 
 struct Worker {
@@ -263,15 +266,28 @@ private:
         task = w.queue.front();
         w.queue.pop_front();
         w.in_service = task;
+        task->started = true;
       }
       const double started = seconds_now();
       model(ConstMatrix(task->input, 1, d), Matrix(out.data(), 1, classes_));
       const double work = o_.service_seconds * (task->slow ? o_.slowdown : 1.0);
       const double done =
           index == o_.paused_worker ? finish_time(o_, started, work) : started + work;
+      const double due = started + o_.service_seconds;
       bool cancelled;
       {
         std::unique_lock<std::mutex> lock(w.mutex);
+        // Past its service time (slow, or caught by a pause) the task is late: its query
+        // may be decoded from then on.
+        if (done > due) {
+          w.wake.wait_until(lock, at(due), [&] { return task->cancelled || w.stop; });
+          if (!task->cancelled && !w.stop) {
+            task->overrun = true;
+            lock.unlock();
+            late(*task);
+            lock.lock();
+          }
+        }
         w.wake.wait_until(lock, at(done), [&] { return task->cancelled || w.stop; });
         w.in_service = nullptr;
         cancelled = task->cancelled || w.stop;
@@ -306,18 +322,44 @@ private:
       if (++group.own_outputs == k_ && group.parity_task)
         cancel(group.parity_task);
     }
+    decode_if_late(task.group);
+  }
+
+  // A query task past its service time (worker thread, no lock held).
+  void late(const Task &task) {
+    if (o_.mode == Mode::parity && task.slot < k_) {
+      std::lock_guard<std::mutex> lock(state_);
+      decode_if_late(task.group);
+    }
+  }
+
+  // Whether a query's own output is late: its task still queued, or in service past its
+  // service time (caller holds state_).
+  bool is_late(const Task &task) {
+    Worker &w = *workers_[static_cast<std::size_t>(task.worker)];
+    std::lock_guard<std::mutex> lock(w.mutex);
+    return !task.cancelled && (!task.started || task.overrun);
+  }
+
+  // Once k of the group's k + 1 results are in and the missing query's own output is
+  // late, its answer is decoded and its task (a straggler) cancelled. A query whose
+  // output is merely not in yet, in service within its time, is left to finish: a
+  // decoded answer is only as good as the parity model (caller holds state_).
+  void decode_if_late(std::int64_t g) {
+    GroupState &group = *groups_[static_cast<std::size_t>(g)];
     if (!group.results.answerable())
       return;
     const std::int64_t missing = group.results.missing_query();
-    const std::int64_t q = task.group * k_ + missing;
+    const std::int64_t q = g * k_ + missing;
     if (missing < 0 || answered_[static_cast<std::size_t>(q)])
       return;
-    // k of the k + 1 results are in: the missing query's answer is decoded and its own
-    // task (queued or in service, a straggler) cancelled.
+    Task *own = query_tasks_[static_cast<std::size_t>(q)];
+    if (!is_late(*own))
+      return;
     std::vector<float> answers(static_cast<std::size_t>(k_ * classes_));
     group.results.answers(Matrix(answers.data(), k_, classes_));
     answer(q, answers.data() + missing * classes_, true);
-    cancel(query_tasks_[static_cast<std::size_t>(q)]);
+    cancel(own);
   }
 
   const ServingOptions o_;

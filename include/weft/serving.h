@@ -7,13 +7,15 @@
 //
 //   parity     query q is slot q mod k of group q / k and goes to worker q mod k; when a
 //              group's k-th query has arrived, its parity query (encoded from the k
-//              inputs) goes to worker k, which runs the parity model. A query is answered
-//              by its own output or, as soon as the other k - 1 outputs and the parity
-//              output are in, by the decoded one (Group::answers), whichever comes
-//              first; a query answered by decoding has its own task cancelled (removed
-//              from its queue, or its service cut short), and a group whose k queries
-//              have their own outputs has its parity task cancelled. A group left
-//              incomplete at the end of the run (fewer than k queries) has no parity.
+//              inputs) goes to worker k, which runs the parity model. A query is
+//              answered by its own output or by the decoded one (Group::answers) once
+//              the other k - 1 outputs and the parity output are in and its own output
+//              is late: its task still queued, or in service longer than
+//              service_seconds. A query answered by decoding has its own task
+//              cancelled (removed from its queue, or its service cut short), and a
+//              group whose k queries have their own outputs has its parity task
+//              cancelled. A group left incomplete at the end of the run (fewer than k
+//              queries) has no parity.
 //   replicas   the baseline: query q goes to worker q mod (k + 1), which runs the base
 //              model; no parity, no decoding, no cancellation.
 //
