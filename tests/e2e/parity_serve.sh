@@ -32,6 +32,16 @@ rows=$(grep -c '^parity,' latencies.csv || true)
 expect_no_temporary_files
 rm -f latencies.csv
 
+rc=0
+"$serve" --base "$models/base.bin" --parity none.bin >stdout.log 2>stderr.log || rc=$?
+if [ "$rc" -ne 1 ] || ! grep -qx "parity-serve: error: none.bin: cannot open the model: No such file or directory" stderr.log ||
+  [ -s stdout.log ]; then
+  fail "a missing parity model: exit status $rc, stderr: $(cat stderr.log)"
+else
+  echo "ok: a missing parity model: $(cat stderr.log)"
+fi
+rm -f stdout.log stderr.log
+
 expect_usage_error "no parity model" parity-serve "$serve" --base "$models/base.bin"
 expect_usage_error "a paused worker beyond k" parity-serve "$serve" --base "$models/base.bin" --parity "$models/parity.bin" --paused-worker 3
 finish "parity serving answers every query, cancels stragglers and shortens the tail"
