@@ -1,4 +1,5 @@
-// nn::softmax_cross_entropy and nn::count_correct: the classifier's loss and accuracy.
+// nn::softmax_cross_entropy and nn::count_correct: the classifier's loss and accuracy;
+// nn::mean_squared_error: the regression loss.
 #include "checks.h"
 
 #include <cmath>
@@ -48,6 +49,27 @@ float softmax_cross_entropy(ConstMatrix Z, ConstLabels labels, Matrix dZ) {
     }
   }
   return static_cast<float>(total / static_cast<double>(n));
+}
+
+float mean_squared_error(ConstMatrix Y, ConstMatrix T, Matrix dY) {
+  const char *op = "mean_squared_error";
+  detail::arguments(op).same_shape("T", T, "Y", Y);
+  detail::arguments(op).same_shape("dY", dY, "Y", Y);
+  detail::arguments(op).disjoint("dY", dY, "T", T);
+  detail::arguments(op).same_or_disjoint("dY", dY, "Y", Y);
+  const std::int64_t size = Y.rows() * Y.cols();
+  if (size == 0)
+    return 0.0f;
+  // loss = 1/N sum e^2 and dloss/dy = 2 e / N for e = y - t, N = n c. Element i of Y is
+  // read before element i of dY is written, so dY may be Y's storage.
+  const float scale = 2.0f / static_cast<float>(size);
+  double total = 0.0;
+  for (std::int64_t i = 0; i < size; ++i) {
+    const float e = Y.data()[i] - T.data()[i];
+    total += static_cast<double>(e) * static_cast<double>(e);
+    dY.data()[i] = scale * e;
+  }
+  return static_cast<float>(total / static_cast<double>(size));
 }
 
 std::int64_t count_correct(ConstMatrix Z, ConstLabels labels) {

@@ -172,6 +172,14 @@ WEFT_EFFECTS(read(Z, labels) write(dZ))
 WEFT_ROWS(rows(Z, labels) mean_rows(dZ, return))
 float softmax_cross_entropy(ConstMatrix Z, ConstLabels labels, Matrix dZ);
 
+// The mean over the n rows of Y (n x c) of the mean squared difference to T (n x c):
+// loss = 1/(n c) sum_ij (Y_ij - T_ij)^2; dY = 2 (Y - T) / (n c) (dY may be Y's array,
+// not T's). A regression loss, for models whose targets are another model's outputs.
+// An empty Y has loss 0.
+WEFT_EFFECTS(read(Y, T) write(dY))
+WEFT_ROWS(rows(Y, T) mean_rows(dY, return))
+float mean_squared_error(ConstMatrix Y, ConstMatrix T, Matrix dY);
+
 // The number of rows of Z whose largest logit is at the row's label (the first of equal
 // largest logits counts).
 WEFT_EFFECTS(read(Z, labels))

@@ -8,11 +8,13 @@
 //
 //   mlp [--data-dir /usr/share/datasets/fashion-mnist] [--layers 784,200,100,10]
 //       [--optimizer adam|sgd] [--lr 0.0005 (adam), 0.1 (sgd)] [--batch 64] [--epochs 10]
-//       [--seed 1] [--train-limit N]
+//       [--seed 1] [--train-limit N] [--load MODEL] [--save MODEL]
 //
 // Prints CSV on stdout: epoch,seconds,train_loss,test_accuracy (seconds: cumulative wall
 // time of the training loops; train_loss: the mean of the epoch's minibatch losses;
-// test_accuracy: on the 10000 test images after the epoch).
+// test_accuracy: on the 10000 test images after the epoch). --load starts from a model
+// file instead of random weights, --save writes the trained model (the format of
+// samples/common/mlp_model.h; written whole or not at all).
 // Exit status: 0, 1 on a data error (missing files among them), 2 on bad arguments.
 //
 // Built with MLP_SCHEDULE_1F1B defined, the training loops ask for PipeDream's
@@ -23,6 +25,7 @@
 #include <weft/weft.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -34,6 +37,7 @@
 #include <utility>
 #include <vector>
 
+#include "../common/mlp_model.h"
 #include "../common/sample_main.h"
 
 namespace {
@@ -52,14 +56,18 @@ struct Options {
   int epochs = 10;
   std::uint64_t seed = 1;
   std::int64_t train_limit = 0; // 0: every training image
+  std::string load;              // a model file to start from ("": Glorot weights)
+  std::string save;              // where to write the trained model ("": nowhere)
 };
 
 constexpr const char *kUsage =
     "usage: mlp [--data-dir /usr/share/datasets/fashion-mnist] [--layers 784,200,100,10]\n"
     "           [--optimizer adam|sgd] [--lr 0.0005 (adam), 0.1 (sgd)] [--batch 64]\n"
-    "           [--epochs 10] [--seed 1] [--train-limit N]\n"
+    "           [--epochs 10] [--seed 1] [--train-limit N] [--load MODEL] [--save MODEL]\n"
     "  --layers: exactly 4 widths: input (the 784 pixels), 2 hidden layers, classes (10)\n"
-    "  --train-limit: train on the first N training images only (0: all)\n";
+    "  --train-limit: train on the first N training images only (0: all)\n"
+    "  --load: start from the weights in MODEL (its widths must be --layers')\n"
+    "  --save: write the trained weights to MODEL (samples/common/mlp_model.h)\n";
 
 constexpr weft_samples::CommandLine kCommandLine("mlp", kUsage);
 
@@ -101,6 +109,10 @@ Options parse_options(int argc, char **argv) {
       o.seed = kCommandLine.integer<std::uint64_t>(flag, value, 0, UINT64_MAX);
     } else if (flag == "--train-limit") {
       o.train_limit = kCommandLine.integer<std::int64_t>(flag, value, 0, INT64_MAX);
+    } else if (flag == "--load" || flag == "--save") {
+      if (value.empty())
+        kCommandLine.usage_error(flag + " needs a file name");
+      (flag == "--load" ? o.load : o.save) = value;
     } else {
       return false;
     }
@@ -161,6 +173,10 @@ void shuffle_examples(const Tensor &X, const nn::Labels &y, std::uint64_t seed, 
 }
 
 int run(const Options &opts) {
+  // The model file first: a bad one is reported before the data is read.
+  weft_samples::MlpModel model;
+  if (!opts.load.empty())
+    model = weft_samples::read_mlp_model(opts.load);
   const std::string dir = opts.data_dir;
   const Tensor X_all = nn::load_idx_images(data_file(dir, "train-images-idx3-ubyte.gz"));
   const nn::Labels y_all = nn::load_idx_labels(data_file(dir, "train-labels-idx1-ubyte.gz"));
@@ -202,6 +218,19 @@ int run(const Options &opts) {
   nn::init_glorot(W1, opts.seed);
   nn::init_glorot(W2, opts.seed + 1);
   nn::init_glorot(W3, opts.seed + 2);
+  const std::array<std::int64_t, 4> widths = {in, h1, h2, classes};
+  if (!opts.load.empty()) {
+    if (model.widths != widths) {
+      throw weft::Error(opts.load + ": the model has widths " + std::to_string(model.widths[0]) +
+                        "," + std::to_string(model.widths[1]) + "," +
+                        std::to_string(model.widths[2]) + "," + std::to_string(model.widths[3]) +
+                        " but --layers is " + std::to_string(in) + "," + std::to_string(h1) + "," +
+                        std::to_string(h2) + "," + std::to_string(classes));
+    }
+    Tensor *parameters[6] = {&W1, &b1, &W2, &b2, &W3, &b3};
+    for (std::size_t i = 0; i < 6; ++i)
+      weft_samples::copy_parameter(model, i, *parameters[i]);
+  }
   Tensor dW1({h1, in}), db1({1, h1}), dW2({h2, h1}), db2({1, h2}), dW3({classes, h2}),
       db3({1, classes});
   Tensor mW1({h1, in}), mb1({1, h1}), mW2({h2, h1}), mb2({1, h2}), mW3({classes, h2}),
@@ -290,6 +319,8 @@ int run(const Options &opts) {
                 loss.value() / static_cast<double>(batches), accuracy);
     std::fflush(stdout);
   }
+  if (!opts.save.empty())
+    weft_samples::write_mlp_model(opts.save, widths, {&W1, &b1, &W2, &b2, &W3, &b3});
   return 0;
 }
 

@@ -195,6 +195,30 @@ TEST(NnGradient, SoftmaxCrossEntropyGivesDzOfTheMeanLoss) {
   expect_gradient_matches("dZ", Z, dZ, loss, 1e-2f, 2e-4, 1e-3);
 }
 
+TEST(NnGradient, MeanSquaredErrorGivesDyOfTheMeanLoss) {
+  const std::int64_t n = 4, c = 3;
+  Tensor Y = random_tensor(n, c, 43, -2.0f, 2.0f);
+  const Tensor T = random_tensor(n, c, 44, -2.0f, 2.0f);
+  Tensor dY({n, c}), scratch({n, c});
+  const auto loss = [&] { return static_cast<double>(nn::mean_squared_error(Y, T, scratch)); };
+  nn::mean_squared_error(Y, T, dY);
+  expect_gradient_matches("dY", Y, dY, loss, 1e-2f, 1e-4, 1e-3);
+}
+
+TEST(NnGradient, MeanSquaredErrorMatchesItsDefinitionInPlace) {
+  // Errors (1, -2) and (0, 3): loss (1 + 4 + 0 + 9) / 4 = 3.5, dY = 2 e / 4.
+  Tensor Y({2, 2}), T({2, 2});
+  const float y[] = {1.0f, 0.0f, 5.0f, 3.0f}, t[] = {0.0f, 2.0f, 5.0f, 0.0f};
+  std::copy(y, y + 4, Y.data());
+  std::copy(t, t + 4, T.data());
+  EXPECT_FLOAT_EQ(nn::mean_squared_error(Y, T, Y), 3.5f);
+  EXPECT_FLOAT_EQ(Y(0, 0), 0.5f);
+  EXPECT_FLOAT_EQ(Y(0, 1), -1.0f);
+  EXPECT_FLOAT_EQ(Y(1, 0), 0.0f);
+  EXPECT_FLOAT_EQ(Y(1, 1), 1.5f);
+  EXPECT_THROW(nn::mean_squared_error(Y, T, T), weft::Error);
+}
+
 TEST(NnGradient, SoftmaxCrossEntropyMatchesItsDefinitionAndSurvivesLargeLogits) {
   // Row 0: logits (0, ln 3): softmax (1/4, 3/4); label 1: loss -ln(3/4).
   // Row 1: logits (1000, 0): softmax (1, e^-1000); label 1: loss 1000 (no overflow).
