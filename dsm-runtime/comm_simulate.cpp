@@ -26,11 +26,13 @@ public:
   LinkSimulator(const SimulatedLink &link, const PolicySettings &settings)
       : link_(link), policy_(make_policy(settings)) {
     if (!(link.bytes_per_second > 0) || !std::isfinite(link.bytes_per_second) ||
-        !(link.latency_seconds >= 0) || !std::isfinite(link.latency_seconds)) {
-      throw weft::Error("link model: the bandwidth must be positive and the latency not "
-                        "negative, got " +
-                        std::to_string(link.bytes_per_second) + " B/s and " +
-                        std::to_string(link.latency_seconds) + " s");
+        !(link.latency_seconds >= 0) || !std::isfinite(link.latency_seconds) ||
+        !(link.message_seconds >= 0) || !std::isfinite(link.message_seconds)) {
+      throw weft::Error("link model: the bandwidth must be positive and the latency and cost "
+                        "per message not negative, got " +
+                        std::to_string(link.bytes_per_second) + " B/s, " +
+                        std::to_string(link.latency_seconds) + " s and " +
+                        std::to_string(link.message_seconds) + " s");
     }
   }
 
@@ -76,7 +78,8 @@ public:
       DispatchRecord r;
       r.given = now;
       r.link_start = std::max(now, link_free_);
-      r.link_end = r.link_start + static_cast<double>(m->bytes) / link_.bytes_per_second;
+      r.link_end = r.link_start + link_.message_seconds +
+                   static_cast<double>(m->bytes) / link_.bytes_per_second;
       r.completed = r.link_end + link_.latency_seconds;
       r.in_flight_after = policy_->in_flight_bytes();
       r.message = std::move(*m);

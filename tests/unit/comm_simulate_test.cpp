@@ -108,6 +108,22 @@ TEST(CommSimulate, PriorityBeatsFifoWhenCommunicationMatchesComputation) {
   EXPECT_LT(priority, fusion);
 }
 
+// A cost per message makes many small chunks slower than a few large ones.
+TEST(CommSimulate, ACostPerMessageFavoursLargerPartitions) {
+  const std::vector<TimedTask> tasks = {{{1, 16 * kMiB, 0}, 0.0}};
+  SimulatedLink link{1.25e9, 0, 0};
+  PolicySettings small, large;
+  small.partition_bytes = small.credit_bytes = 64 * 1024;
+  large.partition_bytes = large.credit_bytes = 4 * kMiB;
+  EXPECT_NEAR(simulate_transfers(tasks, link, small).makespan,
+              simulate_transfers(tasks, link, large).makespan, 1e-9);
+  link.message_seconds = 100e-6;
+  const double with_small = simulate_transfers(tasks, link, small).makespan;
+  const double with_large = simulate_transfers(tasks, link, large).makespan;
+  EXPECT_NEAR(with_small - with_large, (256 - 4) * 100e-6, 1e-9);
+  EXPECT_THROW(simulate_transfers(tasks, SimulatedLink{1e9, 0, -1}, small), weft::Error);
+}
+
 TEST(CommSimulate, ATrainingTraceNeedsThreeStepsAndSaneLayers) {
   const std::vector<LayerTiming> layers(2, LayerTiming{1e-3, 1e-3, 1});
   EXPECT_THROW(simulate_training(layers, SimulatedLink{}, PolicySettings{}, 2), weft::Error);

@@ -30,7 +30,7 @@
 //   "fusion"   Horovod: every fusion_cycle_seconds (at multiples of it), the tasks
 //              ready since the last cycle go, in ready order, fused into messages of up
 //              to fusion_bytes (a larger task alone).
-// A message of several tasks is a CommDispatch of several pieces; the caller packs them.
+// A message of several tasks is a CommDispatch of several pieces, in message order.
 #pragma once
 
 #include <cstdint>
@@ -90,7 +90,7 @@ struct CommPiece {
   std::int64_t length = 0;
 };
 
-// One message: its pieces in the order they are packed.
+// One message: its pieces in order.
 struct CommDispatch {
   std::vector<CommPiece> pieces;
   std::int64_t bytes = 0;       // sum of the pieces' lengths

@@ -2,8 +2,11 @@
 // tests and for predicting a policy's step time from a layer profile.
 //
 // Link model: one serial link of `bytes_per_second`, and `latency_seconds` more before a
-// message is complete at the far end. A message given by the policy at time d starts at
-//     start = max(d, end of the previous message),  ends at end = start + bytes / bw,
+// message is complete at the far end; each message also holds the link for
+// `message_seconds` (the cost of a message beyond its bytes: LogGP's o + g). A message
+// given by the policy at time d starts at
+//     start = max(d, end of the previous message),
+//     end = start + message_seconds + bytes / bw,
 // and completes (the policy's completed(), the bytes leave the credit) at end + latency.
 // (For an all-reduce among 2 processes, each sends its whole tensor once: the bytes of
 // a task are the bytes on the link.)
@@ -24,6 +27,7 @@ namespace weft::rt {
 struct SimulatedLink {
   double bytes_per_second = 1.25e9; // 10 Gb/s
   double latency_seconds = 0;
+  double message_seconds = 0;
 };
 
 struct TimedTask {
