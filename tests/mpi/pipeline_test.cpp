@@ -218,8 +218,8 @@ TEST(Pipeline, EveryPlanForTheProcessesEqualsTheSerialStepAfterEveryStep) {
 TEST(Pipeline, MeasuredIdleFractionIsTheFlushBubble) {
   const int p = session().size();
   constexpr int kMicro = 4, kMinibatches = 4;
-  // Long enough that a late wake-up (a millisecond under load) is small beside it.
-  constexpr auto kStep = std::chrono::milliseconds(15);
+  // Long enough that a late wake-up (milliseconds on a loaded machine) is small beside it.
+  constexpr auto kStep = std::chrono::milliseconds(30);
   std::vector<nn::Tensor> act, grad;
   for (int l = 0; l < p; ++l) {
     act.emplace_back(std::array<std::int64_t, 2>{kMicro, 2});
