@@ -288,6 +288,20 @@ std::string ModelBuilder::element_construction(QualType type) {
   return "";
 }
 
+bool ModelBuilder::may_throw(QualType object, const CXXMethodDecl *md) {
+  if (!md || !md->getIdentifier())
+    return false;
+  if (const auto *proto = md->getType()->getAs<FunctionProtoType>(); proto && proto->isNothrow())
+    return false;
+  const std::string name = md->getName().str();
+  const std::string cls = class_name(object.getNonReferenceType());
+  if (name == "at")
+    return cls.rfind("std::", 0) == 0;
+  static const std::set<std::string> positional = {"substr", "compare", "insert", "erase",
+                                                   "replace", "copy", "append", "assign"};
+  return cls == "std::basic_string" && positional.count(name);
+}
+
 bool ModelBuilder::virtual_dispatch(const CallExpr *call, const CXXMethodDecl *md) const {
   if (!md || !md->isVirtual())
     return false;
@@ -512,7 +526,10 @@ std::string ModelBuilder::scan_callee(const FunctionDecl *def, unsigned depth,
         if (object && known_class(type)) {
           // element access and methods of weft's classes and std containers; one that
           // may construct elements runs their constructors
-          if (!md->isConst())
+          if (may_throw(type, md))
+            why = "it calls '" + class_name(type) + "::" + md->getNameAsString() +
+                  "', which may throw";
+          else if (!md->isConst())
             why = element_construction(type);
           return;
         }

@@ -657,6 +657,16 @@ void ModelBuilder::visit_member_call(const CXXMemberCallExpr *call, Mode mode, b
     return;
   }
   std::string method = md->getName().str();
+  if (may_throw(t, md)) {
+    // Like a throw statement: an exception leaves the loop (caught or not).
+    if (current_ctx_)
+      for (unsigned l : current_ctx_->nest) {
+        tainted_.insert(l);
+        broken_levels_.insert(l);
+      }
+    m_.early_exits.push_back({"throw (in " + class_name(t) + "::" + method + ")",
+                              call->getSourceRange()});
+  }
   if (!md->isConst())
     if (std::string why = element_construction(t); !why.empty()) {
       // resize, push_back, emplace_back, ...: the elements' constructors run.
