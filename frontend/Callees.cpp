@@ -107,6 +107,19 @@ void ModelBuilder::visit_construct(const CXXConstructExpr *construct, bool may) 
   const CXXConstructorDecl *ctor = construct->getConstructor();
   QualType type = construct->getType();
   if (known_class(type)) {
+    // A container constructs its elements with their constructors, which weft must see
+    // (an empty or copied std::vector runs none of them).
+    bool constructs = !(class_name(type) == "std::vector" && ctor &&
+                        (construct->getNumArgs() == 0 || ctor->isCopyOrMoveConstructor()));
+    if (std::string why = constructs ? element_construction(type) : ""; !why.empty()) {
+      Call c;
+      c.callee = ctor ? ctor->getQualifiedNameAsString() : class_name(type);
+      c.unknown_effects = true;
+      c.why = why;
+      c.statement = current_stmt_;
+      c.range = construct->getSourceRange();
+      m_.calls.push_back(c);
+    }
     // A Buffer keeps a handle to its target; constructing it touches no element.
     unsigned skip = is_weft(type, "Buffer") ? 1 : 0;
     for (unsigned i = skip; i < construct->getNumArgs(); ++i)
@@ -227,6 +240,66 @@ bool ModelBuilder::known_class(QualType type) const {
           return false;
     }
   return true;
+}
+
+std::string ModelBuilder::element_construction(QualType type) {
+  type = type.getNonReferenceType().getCanonicalType();
+  const std::string name = class_name(type);
+  if (name == "std::allocator" || name == "std::initializer_list")
+    return ""; // constructs no element (a list's are constructed where it is written)
+  const TemplateArgumentList *args = template_args(type);
+  if (!args)
+    return "";
+  for (const TemplateArgument &arg : args->asArray()) {
+    if (arg.getKind() != TemplateArgument::Type)
+      continue;
+    QualType t = arg.getAsType().getCanonicalType();
+    const CXXRecordDecl *rd = t->getAsCXXRecordDecl();
+    if (!rd || !rd->hasDefinition() || rd->isLambda() || class_name(t) == "weft::ApplyAdd")
+      continue;
+    if (known_class(t)) {
+      if (std::string why = element_construction(t); !why.empty())
+        return why;
+      continue;
+    }
+    // Every constructor the container may run: default, converting, emplacing (copies
+    // are trivial: known_class asks for trivially copyable elements).
+    std::vector<const CXXConstructorDecl *> ctors(rd->ctor_begin(), rd->ctor_end());
+    for (const Decl *d : rd->decls())
+      if (const auto *ft = dyn_cast<FunctionTemplateDecl>(d))
+        for (const FunctionDecl *spec : ft->specializations())
+          if (const auto *ctor = dyn_cast<CXXConstructorDecl>(spec))
+            ctors.push_back(ctor);
+    for (const CXXConstructorDecl *ctor : ctors) {
+      if (ctor->isDeleted() || ctor->isTrivial() || (ctor->isImplicit() && !ctor->isDefined()))
+        continue; // never runs (an implicit constructor is defined where it is used)
+      const std::string what = "it calls the constructor of '" + rd->getNameAsString() + "'";
+      for (const ParmVarDecl *p : ctor->parameters())
+        if (p->hasDefaultArg() &&
+            (p->hasUninstantiatedDefaultArg() || p->hasUnparsedDefaultArg() ||
+             !p->getDefaultArg()->isEvaluatable(ctx_)))
+          return what + ", whose default argument for '" + p->getNameAsString() +
+                 "' weft does not follow";
+      const CalleeSummary &s = summarize(ctor, 0);
+      if (!s.unknown.empty())
+        return what + ", and " + s.unknown;
+    }
+  }
+  return "";
+}
+
+bool ModelBuilder::may_throw(QualType object, const CXXMethodDecl *md) {
+  if (!md || !md->getIdentifier())
+    return false;
+  if (const auto *proto = md->getType()->getAs<FunctionProtoType>(); proto && proto->isNothrow())
+    return false;
+  const std::string name = md->getName().str();
+  const std::string cls = class_name(object.getNonReferenceType());
+  if (name == "at")
+    return cls.rfind("std::", 0) == 0;
+  static const std::set<std::string> positional = {"substr", "compare", "insert", "erase",
+                                                   "replace", "copy", "append", "assign"};
+  return cls == "std::basic_string" && positional.count(name);
 }
 
 bool ModelBuilder::virtual_dispatch(const CallExpr *call, const CXXMethodDecl *md) const {
@@ -447,17 +520,28 @@ std::string ModelBuilder::scan_callee(const FunctionDecl *def, unsigned depth,
         const Expr *object = isa<CXXMemberCallExpr>(call)
                                  ? cast<CXXMemberCallExpr>(call)->getImplicitObjectArgument()
                                  : call->getArg(0);
-        if (object &&
-            known_class(object->getType()->isPointerType() ? object->getType()->getPointeeType()
-                                                           : object->getType()))
-          return; // element access and methods of weft's classes and std containers
+        QualType type = object ? object->getType() : QualType();
+        if (object && type->isPointerType())
+          type = type->getPointeeType();
+        if (object && known_class(type)) {
+          // element access and methods of weft's classes and std containers; one that
+          // may construct elements runs their constructors
+          if (may_throw(type, md))
+            why = "it calls '" + class_name(type) + "::" + md->getNameAsString() +
+                  "', which may throw";
+          else if (!md->isConst())
+            why = element_construction(type);
+          return;
+        }
       }
       callee_why(callee, "'" + callee->getQualifiedNameAsString() + "'");
       return;
     }
     if (const auto *construct = dyn_cast<CXXConstructExpr>(e)) {
       const CXXConstructorDecl *ctor = construct->getConstructor();
-      if (ctor && !ctor->isTrivial() && !known_class(construct->getType()))
+      if (known_class(construct->getType()))
+        why = element_construction(construct->getType());
+      else if (ctor && !ctor->isTrivial())
         callee_why(ctor, "the constructor of '" + ctor->getParent()->getNameAsString() + "'");
       return;
     }

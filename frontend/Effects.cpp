@@ -287,6 +287,8 @@ void ModelBuilder::visit(const Expr *e, Mode mode, bool may) {
         escape(init, may); // an aggregate's reference member binds to it
       else
         visit(init, Mode::Read, may);
+    if (list->hasArrayFiller()) // the elements no initializer names: `T a[4] = {};`
+      visit(list->getArrayFiller(), Mode::Read, may);
     return;
   }
   if (const auto *list = dyn_cast<CXXStdInitializerListExpr>(e))
@@ -655,6 +657,27 @@ void ModelBuilder::visit_member_call(const CXXMemberCallExpr *call, Mode mode, b
     return;
   }
   std::string method = md->getName().str();
+  if (may_throw(t, md)) {
+    // Like a throw statement: an exception leaves the loop (caught or not).
+    if (current_ctx_)
+      for (unsigned l : current_ctx_->nest) {
+        tainted_.insert(l);
+        broken_levels_.insert(l);
+      }
+    m_.early_exits.push_back({"throw (in " + class_name(t) + "::" + method + ")",
+                              call->getSourceRange()});
+  }
+  if (!md->isConst())
+    if (std::string why = element_construction(t); !why.empty()) {
+      // resize, push_back, emplace_back, ...: the elements' constructors run.
+      Call c;
+      c.callee = md->getQualifiedNameAsString();
+      c.unknown_effects = true;
+      c.why = why;
+      c.statement = current_stmt_;
+      c.range = call->getSourceRange();
+      m_.calls.push_back(c);
+    }
   for (const Expr *arg : call->arguments())
     visit(arg, Mode::Read, may);
   auto whole = [&](Mode m) {

@@ -281,7 +281,7 @@ struct UnknownEffect {
 
 /// A jump that leaves the annotated loop or makes its trip count data dependent.
 struct EarlyExit {
-  std::string what; ///< "break", "return", "goto", "throw"
+  std::string what; ///< "break", "return", "goto", "throw", "throw (in std::vector::at)"
   clang::SourceRange range;
 };
 

@@ -90,7 +90,8 @@ UseKind classify_use(const Expr *use, const std::vector<const Stmt *> &ancestors
 
 /// Calls `fn(s, ancestors)` on every statement under `root` (and `root`), parents
 /// first, without recursion; structured bindings' expressions count as children of
-/// their declaration.
+/// their declaration, and default arguments', default member initializers' and array
+/// fillers' expressions as children of their use.
 void walk_with_ancestors(
     const Stmt *root, llvm::function_ref<void(const Stmt *, const std::vector<const Stmt *> &)> fn);
 
@@ -306,6 +307,15 @@ private:
   /// weft's classes and std containers (of elements whose special members do nothing
   /// weft must see): their methods and special members are modelled, not summarized.
   bool known_class(QualType type) const;
+  /// Why the constructors that a known container of `type` runs on its elements (the
+  /// default, converting and emplacing ones) may have effects; empty when they have none.
+  std::string element_construction(QualType type);
+  /// A method of a std container that throws for arguments a program may pass on
+  /// purpose (std::out_of_range, ...): `at`, and std::basic_string's methods taking a
+  /// position. weft assumes the other methods of weft's classes and std containers throw
+  /// nothing (only for want of memory, or for an index out of bounds under
+  /// WEFT_BOUNDS_CHECK, which ends the program).
+  static bool may_throw(QualType object, const CXXMethodDecl *md);
   /// The call dispatches virtually to an override weft cannot determine.
   bool virtual_dispatch(const CallExpr *call, const CXXMethodDecl *md) const;
   /// abort, __assert_fail, ...: the call ends the program and has no effect to model.

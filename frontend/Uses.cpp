@@ -218,6 +218,13 @@ void walk_with_ancestors(
           for (const BindingDecl *b : dd->bindings())
             if (b->getBinding())
               children.push_back(b->getBinding());
+    // A default argument or default member initializer is evaluated where it is used.
+    if (const auto *def = dyn_cast<CXXDefaultArgExpr>(f.s); def && def->getExpr())
+      children.push_back(def->getExpr());
+    if (const auto *def = dyn_cast<CXXDefaultInitExpr>(f.s); def && def->getExpr())
+      children.push_back(def->getExpr());
+    if (const auto *list = dyn_cast<InitListExpr>(f.s); list && list->hasArrayFiller())
+      children.push_back(list->getArrayFiller());
     for (auto it = children.rbegin(); it != children.rend(); ++it)
       work.push_back({*it, false});
   }

@@ -158,11 +158,11 @@ std::optional<Refused> LoopRewriter::rewrite(const AnalyzedLoop &loop, std::stri
   const SourceLocation loop_end =
       m.range.getEnd() == body->getEndLoc() ? *body_end : text_.after(m.range.getEnd());
 
-  // Arrays the analysis assumed distinct (docs/design.md, "Aliasing"): the call runs
-  // only when they are, otherwise the loop as written. Its text is taken before any
-  // edit.
+  // The call runs only when the process has a session and the arrays the analysis
+  // assumed distinct are (docs/design.md, "Aliasing"), otherwise the loop as written.
+  // Its text is taken before any edit.
   std::string guard, fallback;
-  alias_guard(loop, loop_end, &guard, &fallback);
+  run_guard(loop, loop_end, &guard, &fallback);
 
   // The executor call puts the body inside one more pair of parentheses (and a body
   // without braces inside braces); past the compiler's limit on open brackets the
@@ -210,24 +210,42 @@ std::optional<Refused> LoopRewriter::rewrite(const AnalyzedLoop &loop, std::stri
   return std::nullopt;
 }
 
-void LoopRewriter::alias_guard(const AnalyzedLoop &loop, SourceLocation loop_end,
-                               std::string *guard, std::string *fallback) const {
+void LoopRewriter::run_guard(const AnalyzedLoop &loop, SourceLocation loop_end,
+                             std::string *guard, std::string *fallback) const {
   const LoopModel &m = *loop.model;
-  if (loop.deps->assumed_distinct.empty())
-    return;
   const LoopLevel &top = m.levels[0];
+  const clang::SourceManager &sm = text_.sm();
+  unsigned from = sm.getFileOffset(top.range.getBegin());
+  unsigned to = sm.getFileOffset(loop_end);
+  llvm::StringRef loop_text =
+      sm.getBufferData(sm.getFileID(top.range.getBegin())).substr(from, to - from);
+  // Pragmas of annotated loops inside it become comments (they are ignored there, and
+  // compilers warn about pragmas they do not know).
+  fallback->clear();
+  for (size_t at = 0; at < loop_text.size();) {
+    size_t end = end_of_line(loop_text, at);
+    llvm::StringRef line = loop_text.slice(at, end).ltrim();
+    if (line.consume_front("#") && (line = line.ltrim()).consume_front("pragma") &&
+        line.ltrim().startswith("weft"))
+      *fallback += "// ";
+    size_t next = next_line(loop_text, end);
+    *fallback += loop_text.slice(at, next).str();
+    at = next;
+  }
+  // No session: static initialization, or after main's session ended.
+  const std::string session = "weft::rt::has_session()";
+  if (loop.deps->assumed_distinct.empty()) {
+    *guard = "if (" + session + ") ";
+    return;
+  }
   std::vector<std::string> pairs;
   for (const auto &[x, y] : loop.deps->assumed_distinct)
     pairs.push_back("{&" + m.arrays[x].name + ", &" + m.arrays[y].name + "}");
   std::string where;
   for (char c : location_string(m.pragma.location, text_.sm()))
     where += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
-  *guard = "if (weft::rt::distinct({" + llvm::join(pairs, ", ") + "}, \"" + where + "\"))" +
-           text_.eol() + indentation(top.range.getBegin()) + "  ";
-  const clang::SourceManager &sm = text_.sm();
-  unsigned from = sm.getFileOffset(top.range.getBegin());
-  unsigned to = sm.getFileOffset(loop_end);
-  *fallback = sm.getBufferData(sm.getFileID(top.range.getBegin())).substr(from, to - from).str();
+  *guard = "if (" + session + " && weft::rt::distinct({" + llvm::join(pairs, ", ") + "}, \"" +
+           where + "\"))" + text_.eol() + indentation(top.range.getBegin()) + "  ";
 }
 
 std::optional<Refused> LoopRewriter::rewrite_pipeline(const AnalyzedLoop &loop,
@@ -252,7 +270,7 @@ std::optional<Refused> LoopRewriter::rewrite_pipeline(const AnalyzedLoop &loop,
   if (auto *r = std::get_if<Refused>(&call))
     return *r;
   std::string guard, fallback;
-  alias_guard(loop, loop_end, &guard, &fallback);
+  run_guard(loop, loop_end, &guard, &fallback);
   *executor = "pipeline";
   // An asynchronous schedule changes what the loop computes: the comment says how.
   std::string staleness;

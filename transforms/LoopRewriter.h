@@ -39,10 +39,11 @@ private:
   std::variant<Header, Refused> header(const LoopLevel &level);
   /// A pipeline loop into the pipeline executor's call (PipelineRewrite.h).
   std::optional<Refused> rewrite_pipeline(const AnalyzedLoop &loop, std::string *executor);
-  /// The run-time alias check of the pairs the analysis assumed distinct, "if (...) " and
-  /// the loop as written (up to `loop_end`) for the else branch; both empty without pairs.
-  void alias_guard(const AnalyzedLoop &loop, SourceLocation loop_end, std::string *guard,
-                   std::string *fallback) const;
+  /// The condition under which the executor call runs, "if (...) ": the process has a
+  /// session (weft::rt::has_session) and the pairs the analysis assumed distinct are;
+  /// and the loop as written (up to `loop_end`) for the else branch.
+  void run_guard(const AnalyzedLoop &loop, SourceLocation loop_end, std::string *guard,
+                 std::string *fallback) const;
   /// The white space before `loc` on its line, or "" when code precedes it.
   std::string indentation(SourceLocation loc) const;
   /// Replaces the pragma directive, from its '#' up to the line break that ends it

@@ -5,12 +5,17 @@
 // the executor for its verdict:
 //
 //   // weft: rotation_2d (space key[0], time key[1]): no two conflicting iterations ...
-//   weft::rt::rotation_2d(weft::rt::Session::current(), R, /*space=*/0, /*time=*/1,
+//   if (weft::rt::has_session()) weft::rt::rotation_2d(weft::rt::Session::current(), R,
+//                         /*space=*/0, /*time=*/1,
 //                         weft::rt::Footprint().write(W, 0).write(H, 1).reduce(sq_err),
 //                         [&](const auto& e) { <the loop body, byte for byte> });
+//   else
+//     <the loop as written>
 //
 // The loop body keeps its text; only `continue` statements of the annotated loop become
-// `return` (they end the lambda's iteration). If the file has an annotated loop, `main`
+// `return` (they end the lambda's iteration). The loop as written runs where the
+// process has no session (static initialization, or after main's session ended) or
+// where arrays the analysis assumed distinct are one (docs/design.md, "Aliasing"). If the file has an annotated loop, `main`
 // gets the runtime's Session as its first statement (so the program takes the --weft-*
 // options and prints once under mpirun, even if every loop stays sequential), and the
 // file includes <weft/parallel.h> after <weft/weft.h>. Every other byte is unchanged.

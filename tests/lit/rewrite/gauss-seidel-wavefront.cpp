@@ -19,4 +19,8 @@ float relax(int n) {
 // CHECK:      weft::rt::wavefront(weft::rt::Session::current(), weft::rt::Wavefront{{[{][{]}}1, n + 1}, {1, n + 1}, /*halo_rows=*/1, /*halo_cols=*/1},
 // CHECK-NEXT:     weft::rt::Footprint().write(A, 0),
 // CHECK-NEXT:     [&](int i, int j) { A(i, j) = 0.25f * (A(i - 1, j) + A(i + 1, j) + A(i, j - 1) + A(i, j + 1)); });
+// CHECK-NEXT: else
+// CHECK-NEXT: for (int i = 1; i <= n; ++i)
+// CHECK-NEXT: for (int j = 1; j <= n; ++j)
+// CHECK-NEXT: A(i, j) = 0.25f * (A(i - 1, j) + A(i + 1, j) + A(i, j - 1) + A(i, j + 1));
 // CHECK-NEXT: return A(1, 1);

@@ -41,6 +41,11 @@ double epoch(const char* path, int K, float lr) {
 // CHECK-NEXT:   const int64_t u = e.key[0], i = e.key[1];
 // CHECK:        sq_err += err * err;
 // CHECK-NEXT: });
+// CHECK-NEXT: else
+// CHECK-NEXT:   for (const auto& e : R) {
+// CHECK-NEXT:   const int64_t u = e.key[0], i = e.key[1];
+// CHECK:        sq_err += err * err;
+// CHECK-NEXT: }
 // CHECK-NEXT: return sq_err.value();
 
 int main(int argc, char** argv) {

@@ -33,4 +33,11 @@ int32_t distance(const std::vector<char>& a, const std::vector<char>& b) {
 // CHECK-NEXT:       const int32_t substitute
 // CHECK-NEXT:       D(i, j) = std::min(
 // CHECK-NEXT:     });
+// CHECK-NEXT:   else
+// CHECK-NEXT:     for (int64_t i = 1; i <= n; ++i) {
+// CHECK-NEXT:     for (int64_t j = 1; j <= m; ++j) {
+// CHECK-NEXT:       const int32_t substitute
+// CHECK-NEXT:       D(i, j) = std::min(
+// CHECK-NEXT:     }
+// CHECK-NEXT:   }
 // CHECK-NEXT:   return D(n, m);

@@ -21,6 +21,9 @@
 // CHECK-NEXT: weft::rt::data_parallel(
 // CHECK-NEXT:     weft::rt::Footprint().write(Y, 0).read(X, 0),
 // CHECK-NEXT:     [&](int64_t i) { Y(i) = 2.0f * X(i); });
+// CHECK-NEXT: else
+// CHECK-NEXT: for (int64_t i = 0; i < n; ++i)
+// CHECK-NEXT: Y(i) = 2.0f * X(i);
 // CHECK-NEXT: // weft: sequential:
 // CHECK-NEXT: // {{.*}}(was: #pragma weft parallel_for ordered)
 // CHECK-NEXT: for (int64_t i = 1; i < n; ++i)
