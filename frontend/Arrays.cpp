@@ -65,21 +65,99 @@ unsigned ModelBuilder::array_of_decl(const ValueDecl *decl) {
   return index;
 }
 
+namespace {
+
+/// Arrays the rewrite names before the loop (Footprint, weft::rt::distinct) or the
+/// analysis may assume distinct from other names of their type (docs/design.md,
+/// "Aliasing"): each must be one fixed object for the whole loop.
+bool named_before_loop(ArrayKind kind) {
+  switch (kind) {
+  case ArrayKind::DistArray:
+  case ArrayKind::SparseArray:
+  case ArrayKind::CArray:
+  case ArrayKind::Vector:
+  case ArrayKind::Accumulator:
+  case ArrayKind::Buffer:
+    return true;
+  case ArrayKind::Pointer:
+  case ArrayKind::Scalar:
+  case ArrayKind::Object:
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+unsigned ModelBuilder::array_of(const DeclRefExpr *ref) {
+  unsigned a = array_of_decl(ref->getDecl());
+  const ArrayInfo &info = m_.arrays[a];
+  // The loop's own variables (the entry of a sparse range-for, a counter) and its
+  // privatized locals are modelled; any other variable the loop declares (a reference
+  // bound per iteration, a range-for element, a static local) is not one array that
+  // can be named before the loop.
+  const auto *vd = dyn_cast_or_null<VarDecl>(info.decl);
+  if (!info.local && info.decl && named_before_loop(info.kind) && declared_in_loop(info.decl) &&
+      !(vd && loop_var_level_.count(vd)))
+    varying_array(ref, "'" + info.decl->getNameAsString() + "', which the loop declares");
+  return a;
+}
+
+std::string ModelBuilder::iteration_dependent(const Expr *e) const {
+  std::vector<const Stmt *> todo{e};
+  while (!todo.empty()) {
+    const Stmt *s = todo.back();
+    todo.pop_back();
+    if (!s)
+      continue;
+    if (const auto *ref = dyn_cast<DeclRefExpr>(s)) {
+      const ValueDecl *d = ref->getDecl();
+      if ((isa<VarDecl>(d) || isa<BindingDecl>(d)) && declared_in_loop(d))
+        return "'" + d->getNameAsString() + "', which the loop declares";
+      // An index or pointer the loop changes: another object in a later iteration.
+      if (const auto *vd = dyn_cast<VarDecl>(d)) {
+        QualType t = vd->getType().getNonReferenceType();
+        if (!t->isRecordType() && !t->isArrayType() && (written(vd) || aliased(vd)))
+          return "'" + vd->getNameAsString() + "', which the loop writes";
+      }
+    }
+    for (const Stmt *child : s->children())
+      todo.push_back(child);
+  }
+  return {};
+}
+
+void ModelBuilder::varying_array(const Expr *e, const std::string &through) {
+  // One note per expression: array_for_object may visit it before naming it.
+  for (const UnknownEffect &u : m_.unknown_effects)
+    if (u.range == e->getSourceRange())
+      return;
+  unknown_effect(e, "names an array through " + through +
+                        ": it may be another array in another iteration, and weft names "
+                        "each array once, before the loop");
+}
+
 /// An array named by an expression weft cannot resolve to a variable (a member, a call
 /// result): one entry per spelling, assumed to alias anything of its type.
 unsigned ModelBuilder::array_of_expr(const Expr *e) {
   if (std::optional<unsigned> a = member_array(e))
     return *a;
+  // The same spelling may name another array elsewhere in the loop (a name shadowed by
+  // a loop variable), so every use is checked, not only the first.
+  ArrayInfo info;
+  classify(info, e->getType());
+  if (named_before_loop(info.kind))
+    if (std::string through = iteration_dependent(e); !through.empty())
+      varying_array(e, through);
   std::string spelling = text(e->getSourceRange());
   std::string key = "expr:" + spelling;
   auto it = array_index_.find(key);
   if (it != array_index_.end())
     return it->second;
-  ArrayInfo info;
   info.name = unique_name(spelling);
   info.may_alias = true;
   info.declared_at = e->getBeginLoc();
-  classify(info, e->getType());
+  info.spelled = e;
   unsigned index = m_.arrays.size();
   m_.arrays.push_back(info);
   array_index_[key] = index;
@@ -226,8 +304,15 @@ void ModelBuilder::record_mode(unsigned array, Mode mode, const std::vector<Subs
 }
 
 unsigned ModelBuilder::array_for_object(const Expr *object, bool may) {
-  if (const auto *ref = dyn_cast<DeclRefExpr>(object))
+  if (const auto *ref = dyn_cast<DeclRefExpr>(object)) {
+    // A reference the loop binds to a variable or a field path (DistArray &A = g.even):
+    // that storage, which is the same in every iteration, named as before the loop.
+    const auto *vd = dyn_cast<VarDecl>(ref->getDecl());
+    auto bound = vd ? ref_bindings_.find(vd) : ref_bindings_.end();
+    if (bound != ref_bindings_.end() && is_field_path(bound->second))
+      return array_for_object(bound->second->IgnoreParenImpCasts(), may);
     return array_of(ref);
+  }
   if (std::optional<unsigned> a = member_array(object))
     return *a; // m.W: naming the field evaluates nothing
 
@@ -272,6 +357,10 @@ std::optional<unsigned> ModelBuilder::member_array(const Expr *e) {
                                              !vd->getType()->isReferenceType() &&
                                              vd->hasLocalStorage())
     return array_of_decl(vd); // a field of this iteration's copy: the copy, as a whole
+  // Any other variable of the loop (a range-for element, a reference bound per
+  // iteration) is no fixed object: array_of_expr says so.
+  if (declared_in_loop(d))
+    return std::nullopt;
   std::string key =
       "member:" + std::to_string(reinterpret_cast<uintptr_t>(d)) + "." + llvm::join(path, ".");
   auto it = array_index_.find(key);
@@ -284,6 +373,7 @@ std::optional<unsigned> ModelBuilder::member_array(const Expr *e) {
   info.declared_at = e->getBeginLoc();
   info.root = d;
   info.path = llvm::join(path, ".");
+  info.spelled = e;
   classify(info, e->getType());
   unsigned index = m_.arrays.size();
   m_.arrays.push_back(info);

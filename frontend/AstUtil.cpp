@@ -114,6 +114,18 @@ bool is_isl_keyword(const std::string &name) {
   return false;
 }
 
+bool is_field_path(const Expr *e) {
+  e = e->IgnoreParenImpCasts();
+  while (const auto *m = dyn_cast<MemberExpr>(e)) {
+    if (m->isArrow() || !isa<FieldDecl>(m->getMemberDecl()) ||
+        m->getMemberDecl()->getType()->isReferenceType())
+      return false;
+    e = m->getBase()->IgnoreParenImpCasts();
+  }
+  const auto *ref = dyn_cast<DeclRefExpr>(e);
+  return ref && isa<VarDecl>(ref->getDecl());
+}
+
 /// The statement a case label, label or attribute stands before; nullptr for others.
 const Stmt *labelled(const Stmt *s) {
   if (const auto *cs = dyn_cast<SwitchCase>(s))

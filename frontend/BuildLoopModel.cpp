@@ -593,10 +593,11 @@ void ModelBuilder::declare_local(const VarDecl *vd, const Ctx &c, unsigned stmt)
   }
   if (vd->getType()->isReferenceType()) {
     // A reference names other storage; accesses through it go to that storage. Binding
-    // it to a variable (auto &B = A) reads nothing; binding it to an element or the
-    // result of an expression evaluates that expression. A reference bound to an
-    // element, a field or a variable is that expression wherever it is used.
-    if (init && !isa<DeclRefExpr>(init->IgnoreParenImpCasts()))
+    // it to a variable or a field path (auto &B = A, auto &W = g.even) reads nothing;
+    // binding it to an element or the result of an expression evaluates that
+    // expression. A reference bound to an element, a field or a variable is that
+    // expression wherever it is used.
+    if (init && !is_field_path(init))
       visit_in(init, Mode::Read, stmt, c);
     if (init && names_storage(init))
       ref_bindings_[vd] = init->IgnoreParenImpCasts();

@@ -542,6 +542,16 @@ void ModelBuilder::visit_element(const Expr *e, Mode mode, bool may) {
       base = op->getArg(0)->IgnoreParenImpCasts();
       continue;
     }
+    // A reference the loop binds to a variable, a field or an element (auto &row =
+    // M[i]): the access is one of that storage (M[i][k]).
+    if (const auto *ref = dyn_cast<DeclRefExpr>(base)) {
+      const auto *vd = dyn_cast<VarDecl>(ref->getDecl());
+      auto bound = vd ? ref_bindings_.find(vd) : ref_bindings_.end();
+      if (bound != ref_bindings_.end()) {
+        base = bound->second->IgnoreParenImpCasts();
+        continue;
+      }
+    }
     break;
   }
   std::vector<Subscript> subs;

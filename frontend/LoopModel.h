@@ -176,6 +176,9 @@ struct ArrayInfo {
   bool local = false;
   unsigned private_dims = 0; ///< for locals: how many leading subscripts are those dims
   const clang::ValueDecl *decl = nullptr;
+  /// An array named by an expression (a field path, an unresolved expression): the
+  /// expression whose text is `name`.
+  const clang::Expr *spelled = nullptr;
   clang::SourceLocation declared_at;
 };
 

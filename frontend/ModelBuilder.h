@@ -65,6 +65,10 @@ bool is_pure_library_function(const FunctionDecl *fd);
 
 bool is_isl_keyword(const std::string &name);
 
+/// A variable, or a path of non-reference fields through '.' from one (g, g.even,
+/// g.inner.W): naming it evaluates nothing.
+bool is_field_path(const Expr *e);
+
 /// The statement a case label, label or attribute stands before; nullptr for others.
 const Stmt *labelled(const Stmt *s);
 
@@ -184,7 +188,6 @@ private:
 
   std::string text(SourceRange r) const { return source_text(r, ctx_); }
   bool written(const VarDecl *vd) const { return writes_.count(vd) != 0; }
-  unsigned array_of(const DeclRefExpr *ref) { return array_of_decl(ref->getDecl()); }
 
   // BuildLoopModel.cpp
   std::string fresh_name(std::string base, const std::set<std::string> &taken);
@@ -245,6 +248,17 @@ private:
   /// variable resolve to it; `may_alias` is set when a reference cannot be followed.
   const ValueDecl *canonical(const ValueDecl *d, bool &may_alias) const;
   unsigned array_of_decl(const ValueDecl *decl);
+  /// The array a variable names; a weft array or container that the loop declares and
+  /// does not privatize (a reference weft cannot follow, a static local) is an unknown
+  /// effect (varying_array).
+  unsigned array_of(const DeclRefExpr *ref);
+  /// The first variable in `e` that makes the storage it names depend on the
+  /// iteration, as "'l', which the loop declares" or "'k', which the loop writes";
+  /// empty when there is none.
+  std::string iteration_dependent(const Expr *e) const;
+  /// `e` names a weft array or container through `through` (iteration_dependent):
+  /// an unknown effect.
+  void varying_array(const Expr *e, const std::string &through);
   /// An array named by an expression weft cannot resolve to a variable (a member, a call
   /// result): one entry per spelling, assumed to alias anything of its type.
   unsigned array_of_expr(const Expr *e);

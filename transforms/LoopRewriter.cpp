@@ -6,10 +6,15 @@
 #include "WavefrontRewrite.h"
 
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include "InternalError.h"
+
 #include <algorithm>
+#include <cctype>
+#include <set>
 #include <vector>
 
 namespace weft {
@@ -44,10 +49,11 @@ std::optional<Refused> LoopRewriter::rewrite(const AnalyzedLoop &loop, std::stri
   const std::string session = "weft::rt::Session::current()";
   std::string call;
   std::vector<Header> headers;
-  if (s.verdict == Verdict::Pipeline)
-    return rewrite_pipeline(loop, executor);
   if (s.verdict == Verdict::Sequential)
     return Refused{"its verdict is sequential"};
+  check_names_before_loop(loop);
+  if (s.verdict == Verdict::Pipeline)
+    return rewrite_pipeline(loop, executor);
   // A weft::nn kernel takes the address of the storage it views (DistArray::data), which
   // worker threads of an executor must not do; such loops run as pipelines only.
   for (const Call &c : m.calls)
@@ -208,6 +214,66 @@ std::optional<Refused> LoopRewriter::rewrite(const AnalyzedLoop &loop, std::stri
     rewriter_.InsertTextAfter(*body_end, text_.eol() + indent + "else" + text_.eol() + indent +
                                              "  " + fallback);
   return std::nullopt;
+}
+
+void LoopRewriter::check_names_before_loop(const AnalyzedLoop &loop) const {
+  const LoopModel &m = *loop.model;
+  const clang::SourceManager &sm = text_.sm();
+  std::set<unsigned> named;
+  for (unsigned a = 0; a < m.arrays.size(); ++a) {
+    ArrayKind kind = m.arrays[a].kind;
+    if (!m.arrays[a].local && (kind == ArrayKind::DistArray || kind == ArrayKind::Accumulator ||
+                               kind == ArrayKind::Buffer))
+      named.insert(a);
+  }
+  for (const auto &[x, y] : loop.deps->assumed_distinct) {
+    named.insert(x);
+    named.insert(y);
+  }
+  auto in_loop = [&](const clang::Decl *d) {
+    SourceLocation at = sm.getExpansionLoc(d->getLocation());
+    SourceLocation begin = sm.getExpansionLoc(m.range.getBegin());
+    SourceLocation end = sm.getExpansionLoc(m.range.getEnd());
+    return !sm.isBeforeInTranslationUnit(at, begin) && !sm.isBeforeInTranslationUnit(end, at);
+  };
+  auto no_space = [](std::string t) {
+    t.erase(std::remove_if(t.begin(), t.end(), [](char c) { return std::isspace(c) != 0; }),
+            t.end());
+    return t;
+  };
+  for (unsigned a : named) {
+    const ArrayInfo &info = m.arrays[a];
+    std::string written;
+    std::vector<const clang::Decl *> decls;
+    if (info.spelled) {
+      written = text_.of(info.spelled);
+      std::vector<const clang::Stmt *> todo{info.spelled};
+      while (!todo.empty()) {
+        const clang::Stmt *st = todo.back();
+        todo.pop_back();
+        if (!st)
+          continue;
+        if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(st))
+          decls.push_back(ref->getDecl());
+        for (const clang::Stmt *child : st->children())
+          todo.push_back(child);
+      }
+    } else {
+      WEFT_INTERNAL_ASSERT(info.decl, "the array '" + info.name + "' has no declaration and no "
+                                      "expression to name it by before the loop");
+      written = info.decl->getNameAsString();
+      decls.push_back(info.decl);
+    }
+    WEFT_INTERNAL_ASSERT(no_space(info.name) == no_space(written),
+                         "the rewrite would name '" + written + "' as '" + info.name +
+                             "' before the loop");
+    for (const clang::Decl *d : decls)
+      if (llvm::isa<clang::VarDecl>(d) || llvm::isa<clang::BindingDecl>(d))
+        WEFT_INTERNAL_ASSERT(!in_loop(d), "the rewrite would name '" + info.name +
+                                              "' before the loop, where '" +
+                                              llvm::cast<clang::NamedDecl>(d)->getNameAsString() +
+                                              "', declared in the loop, does not exist");
+  }
 }
 
 void LoopRewriter::run_guard(const AnalyzedLoop &loop, SourceLocation loop_end,
