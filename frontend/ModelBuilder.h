@@ -183,7 +183,9 @@ private:
 
   std::string text(SourceRange r) const { return source_text(r, ctx_); }
   bool written(const VarDecl *vd) const { return writes_.count(vd) != 0; }
-  unsigned array_of(const DeclRefExpr *ref) { return array_of_decl(ref->getDecl()); }
+  /// The array a name denotes; a structured binding denotes the part of its decomposed
+  /// object it is bound to (Arrays.cpp).
+  unsigned array_of(const DeclRefExpr *ref);
 
   // BuildLoopModel.cpp
   std::string fresh_name(std::string base, const std::set<std::string> &taken);
@@ -247,6 +249,9 @@ private:
   /// An array named by an expression weft cannot resolve to a variable (a member, a call
   /// result): one entry per spelling, assumed to alias anything of its type.
   unsigned array_of_expr(const Expr *e);
+  /// An unknown effect when `e` names storage through a reference field of an object
+  /// that has no name outside the loop.
+  void unnameable_reference_field(const Expr *e);
   void classify(ArrayInfo &info, QualType type);
   /// The DistArray a Buffer variable was constructed on (its first constructor argument).
   std::string buffer_target_of(const ValueDecl *d);
@@ -278,6 +283,7 @@ private:
   void visit_sparse_value(const VarDecl *entry, const Expr *e, Mode mode, bool may);
   void visit_member(const MemberExpr *member, Mode mode, bool may);
   bool invariant_field(const MemberExpr *member);
+  static bool through_reference_field(const MemberExpr *member);
   /// A[i][j] on a C array or pointer, v[i][j] on std::vector / std::array.
   void visit_element(const Expr *e, Mode mode, bool may);
   void visit_operator(const CXXOperatorCallExpr *op, Mode mode, bool may);
