@@ -34,6 +34,25 @@ const ValueDecl *ModelBuilder::canonical(const ValueDecl *d, bool &may_alias) co
   return d;
 }
 
+unsigned ModelBuilder::array_of(const DeclRefExpr *ref) {
+  // A structured binding is a name for a part of its decomposed object: `auto &[A, B] =
+  // m` makes A the array m.A, and `auto [p, k] = s` makes p whatever the copy's field
+  // names (through a reference field: what it is bound to, weft cannot tell). Named by
+  // the binding's own declaration, A would be an array of its own, apart from m.A.
+  if (const auto *binding = dyn_cast<BindingDecl>(ref->getDecl()))
+    if (const Expr *part = binding->getBinding()) {
+      part = part->IgnoreParenImpCasts();
+      if (const auto *inner = dyn_cast<DeclRefExpr>(part))
+        return array_of(inner); // a tuple-like binding's variable
+      const Expr *saved = use_site_;
+      use_site_ = ref; // what it reports, it reports where the binding is used
+      unsigned a = array_of_expr(part);
+      use_site_ = saved;
+      return a;
+    }
+  return array_of_decl(ref->getDecl());
+}
+
 unsigned ModelBuilder::array_of_decl(const ValueDecl *decl) {
   bool may_alias = false;
   const ValueDecl *d = canonical(decl, may_alias);
@@ -142,6 +161,7 @@ void ModelBuilder::varying_array(const Expr *e, const std::string &through) {
 unsigned ModelBuilder::array_of_expr(const Expr *e) {
   if (std::optional<unsigned> a = member_array(e))
     return *a;
+  unnameable_reference_field(e);
   // The same spelling may name another array elsewhere in the loop (a name shadowed by
   // a loop variable), so every use is checked, not only the first.
   ArrayInfo info;
@@ -162,6 +182,43 @@ unsigned ModelBuilder::array_of_expr(const Expr *e) {
   m_.arrays.push_back(info);
   array_index_[key] = index;
   return index;
+}
+
+/// A name through a reference field (s.per_item, s.inner.w) stands for whatever the
+/// field was bound to. weft keeps such a name as storage of its own that may alias
+/// same-typed storage, and names it outside the loop when it must (the run-time check
+/// that two arrays are distinct, the footprint): possible only when the object holding
+/// the field is a variable declared outside the loop, or `this`. Through an object the
+/// loop declares (or a copy of one, a temporary, a call's result) the name means nothing
+/// outside the loop: an unknown effect.
+void ModelBuilder::unnameable_reference_field(const Expr *e) {
+  const Expr *root = e->IgnoreParenImpCasts();
+  const FieldDecl *reference = nullptr;
+  while (const auto *m = dyn_cast<MemberExpr>(root)) {
+    if (const auto *f = dyn_cast<FieldDecl>(m->getMemberDecl());
+        f && f->getType()->isReferenceType())
+      reference = f;
+    root = m->getBase()->IgnoreParenImpCasts();
+  }
+  if (!reference || isa<CXXThisExpr>(root))
+    return;
+  const auto *ref = dyn_cast<DeclRefExpr>(root);
+  const ValueDecl *var = ref && (isa<VarDecl>(ref->getDecl()) || isa<BindingDecl>(ref->getDecl()))
+                             ? ref->getDecl()
+                             : nullptr;
+  if (var && !declared_in_loop(var))
+    return;
+  const Expr *where = use_site_ ? use_site_ : e;
+  for (const UnknownEffect &u : m_.unknown_effects)
+    if (u.range == where->getSourceRange() && u.statement == current_stmt_)
+      return; // one name visited twice (the object of a call, then the call)
+  std::string holder = !var ? "of an object the loop makes ('" + text(root->getSourceRange()) + "')"
+                       : var->getNameAsString().empty()
+                           ? std::string("of an object the loop declares")
+                           : "of '" + var->getNameAsString() + "', which the loop declares";
+  unknown_effect(where, "reads or writes through the reference member '" +
+                            reference->getNameAsString() + "' " + holder +
+                            ": weft cannot tell what it is bound to");
 }
 
 void ModelBuilder::classify(ArrayInfo &info, QualType type) {

@@ -11,11 +11,17 @@
 //                constructors, destructors); reads nothing through a pointer and no
 //                mutable global or static variable; uses only what a lambda captured by
 //                copy; and calls only transparent functions, math functions and the
-//                methods of weft's classes and std containers.
+//                methods of weft's classes and std containers. The call site names
+//                what the callee touches by its arguments and object, so the body must
+//                reach nothing else through them: no access through a reference member
+//                (of anything: an alias of what it was bound to, which is unknown
+//                here), no cast that drops const (the call site reads a const
+//                reference argument), no write of a mutable field of a const object.
 //   unknown      anything else, with the first reason found: the body is not visible,
 //                a virtual call or a call through a pointer, a global or static, a
-//                pointer dereference, new/delete, throw, inline assembly, recursion,
-//                a construct outside the closed list of Effects.cpp.
+//                pointer dereference, a reference member, a cast away from const, a
+//                mutable field of a const object written, new/delete, throw, inline
+//                assembly, recursion, a construct outside the closed list of Effects.cpp.
 //
 // A call whose callee is unknown has unknown effects (the loop stays sequential); a
 // write through a reference a call returns is an unknown effect at the call site.
@@ -354,6 +360,37 @@ bool is_modelled_expression(const Expr *e) {
          isa<CXXThisExpr>(e) || isa<GNUNullExpr>(e);
 }
 
+/// Whether the object `member` selects its field from is const (through a pointer:
+/// the object pointed to).
+bool object_is_const(const MemberExpr *member) {
+  QualType t = member->getBase()->getType();
+  if (member->isArrow())
+    t = t->isPointerType() ? t->getPointeeType() : QualType();
+  return t.isNull() || t.isConstQualified();
+}
+
+/// Whether `cast` makes a const object (or what a pointer to const points to) writable:
+/// every const_cast, and a C-style or functional cast whose result drops a const its
+/// operand has.
+bool casts_away_const(const ExplicitCastExpr *cast) {
+  if (isa<CXXConstCastExpr>(cast))
+    return true;
+  if (!isa<CStyleCastExpr>(cast) && !isa<CXXFunctionalCastExpr>(cast))
+    return false;
+  QualType from = cast->getSubExpr()->getType();
+  QualType to = cast->getType();
+  if (cast->isGLValue() && from.isConstQualified() && !to.isConstQualified())
+    return true;
+  // Pointers: a const at any level the result no longer has.
+  while (from->isPointerType() && to->isPointerType()) {
+    from = from->getPointeeType();
+    to = to->getPointeeType();
+    if (from.isConstQualified() && !to.isConstQualified())
+      return true;
+  }
+  return false;
+}
+
 /// Whether `fd` is `def` or a lambda or block nested in it.
 bool within(const DeclContext *dc, const FunctionDecl *def) {
   for (; dc; dc = dc->getParent())
@@ -476,15 +513,31 @@ std::string ModelBuilder::scan_callee(const FunctionDecl *def, unsigned depth,
         why = "it uses the captured 'this'";
       return;
     }
-    if (const auto *member = dyn_cast<MemberExpr>(e); member && member->isArrow()) {
-      if (!isa<CXXThisExpr>(member->getBase()->IgnoreParenImpCasts())) {
+    if (const auto *member = dyn_cast<MemberExpr>(e)) {
+      const auto *field = dyn_cast<FieldDecl>(member->getMemberDecl());
+      // A reference field names whatever it was bound to, which the summary cannot know
+      // (the caller's W, an accumulator the loop reduces into): reading or writing
+      // through it is an unknown effect, whichever object holds it.
+      if (field && field->getType()->isReferenceType()) {
+        why = "it reads or writes through the reference member '" + field->getNameAsString() + "'";
+        return;
+      }
+      if (member->isArrow() && !isa<CXXThisExpr>(member->getBase()->IgnoreParenImpCasts())) {
         why = "it reads or writes through the pointer '" +
               text(member->getBase()->getSourceRange()) + "'";
         return;
       }
-      if (method && method->isConst() && isa<FieldDecl>(member->getMemberDecl()) &&
+      // A mutable field of a const object (a const method's own object, a const
+      // reference parameter): the caller counts that object as read only.
+      if (field && field->isMutable() && object_is_const(member) &&
           classify_use(member, ancestors).write)
-        why = "it writes the mutable field '" + member->getMemberDecl()->getNameAsString() + "'";
+        why = "it writes the mutable field '" + field->getNameAsString() + "'";
+      return;
+    }
+    // const_cast, or a C-style cast that drops const: a "const" parameter or object
+    // becomes writable, which the caller counts as read only.
+    if (const auto *cast = dyn_cast<ExplicitCastExpr>(e); cast && casts_away_const(cast)) {
+      why = "it casts away const ('" + text(cast->getSourceRange()) + "')";
       return;
     }
     if (const auto *u = dyn_cast<UnaryOperator>(e); u && u->getOpcode() == UO_Deref) {

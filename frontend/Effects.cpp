@@ -10,7 +10,8 @@
 //                  logical, comma, conditional, address-of (an escape), dereference (a
 //                  may-alias access)
 //   names          variables, structured bindings, references bound to an element,
-//                  fields, loop variables and sparse entries
+//                  fields, loop variables and sparse entries; a field reached through a
+//                  reference member is storage weft cannot name (Arrays.cpp)
 //   elements       DistArray A(i, j), Buffer b(i) += x, Accumulator a += x, C arrays,
 //                  std::vector / std::array v[i]; the methods of weft's classes and std
 //                  containers
@@ -282,9 +283,15 @@ void ModelBuilder::visit(const Expr *e, Mode mode, bool may) {
     return;
   }
   if (const auto *list = dyn_cast<InitListExpr>(e)) {
+    // A glvalue initializer binds an aggregate's reference member: what it names may be
+    // read and written through the member, later and anywhere the object goes (a method,
+    // a callee, a copy). A class object bound to a const reference member stays read;
+    // reads through the member are accesses of their own (a may-alias name in the
+    // loop, an unknown effect in a callee).
     for (const Expr *init : list->inits())
-      if (init && init->isGLValue() && !init->getType()->isRecordType())
-        escape(init, may); // an aggregate's reference member binds to it
+      if (init && init->isGLValue() &&
+          (!init->getType()->isRecordType() || !init->getType().isConstQualified()))
+        escape(init, may);
       else
         visit(init, Mode::Read, may);
     if (list->hasArrayFiller()) // the elements no initializer names: `T a[4] = {};`
@@ -475,8 +482,9 @@ void ModelBuilder::visit_member(const MemberExpr *member, Mode mode, bool may) {
     visit(m->getBase(), Mode::Read, may);
   } else if (!isa<DeclRefExpr>(root) && !isa<CXXThisExpr>(root)) {
     visit(root, Mode::Read, may);
-    if (root->isPRValue() || isa<MaterializeTemporaryExpr>(root))
-      return;
+    if ((root->isPRValue() || isa<MaterializeTemporaryExpr>(root)) &&
+        !through_reference_field(member))
+      return; // a field of the temporary itself, not what a reference field names
   }
   QualType t = member->getType().getNonReferenceType();
   if (mode == Mode::Read && !t->isRecordType() && !t->isArrayType() && !t->isPointerType() &&
@@ -484,6 +492,18 @@ void ModelBuilder::visit_member(const MemberExpr *member, Mode mode, bool may) {
     return; // a scalar field the loop writes through no name: invariant
   unsigned a = array_of_expr(member);
   record_mode(a, mode, {}, m_.arrays[a].rank > 0, may, member);
+}
+
+/// Whether `member` or a field it is selected from (through '.') is a reference field:
+/// the storage it names lies outside the object.
+bool ModelBuilder::through_reference_field(const MemberExpr *member) {
+  for (const auto *m = member; m; m = dyn_cast<MemberExpr>(m->getBase()->IgnoreParenImpCasts())) {
+    if (m->getMemberDecl()->getType()->isReferenceType())
+      return true;
+    if (m->isArrow())
+      return false;
+  }
+  return false;
 }
 
 /// Whether a scalar field read in the loop is invariant: its object is a variable the
@@ -494,6 +514,9 @@ bool ModelBuilder::invariant_field(const MemberExpr *member) {
   while (const auto *m = dyn_cast<MemberExpr>(root->IgnoreParenImpCasts())) {
     if (m->isArrow())
       return false; // through a pointer: whatever it points to may be written
+    if (m->getMemberDecl()->getType()->isReferenceType())
+      return false; // through a reference field: storage outside the object, bound to
+                    // something weft does not follow (sc.s bound to W(3))
     root = m->getBase();
   }
   const auto *ref = dyn_cast<DeclRefExpr>(root->IgnoreParenImpCasts());

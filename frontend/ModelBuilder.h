@@ -248,9 +248,10 @@ private:
   /// variable resolve to it; `may_alias` is set when a reference cannot be followed.
   const ValueDecl *canonical(const ValueDecl *d, bool &may_alias) const;
   unsigned array_of_decl(const ValueDecl *decl);
-  /// The array a variable names; a weft array or container that the loop declares and
-  /// does not privatize (a reference weft cannot follow, a static local) is an unknown
-  /// effect (varying_array).
+  /// The array a variable names (a structured binding: the part of its decomposed object
+  /// it is bound to); a weft array or container that the loop declares and does not
+  /// privatize (a reference weft cannot follow, a static local) is an unknown effect
+  /// (varying_array).
   unsigned array_of(const DeclRefExpr *ref);
   /// The first variable in `e` that makes the storage it names depend on the
   /// iteration, as "'l', which the loop declares" or "'k', which the loop writes";
@@ -262,6 +263,9 @@ private:
   /// An array named by an expression weft cannot resolve to a variable (a member, a call
   /// result): one entry per spelling, assumed to alias anything of its type.
   unsigned array_of_expr(const Expr *e);
+  /// An unknown effect when `e` names storage through a reference field of an object
+  /// that has no name outside the loop.
+  void unnameable_reference_field(const Expr *e);
   void classify(ArrayInfo &info, QualType type);
   /// The DistArray a Buffer variable was constructed on (its first constructor argument).
   std::string buffer_target_of(const ValueDecl *d);
@@ -293,6 +297,7 @@ private:
   void visit_sparse_value(const VarDecl *entry, const Expr *e, Mode mode, bool may);
   void visit_member(const MemberExpr *member, Mode mode, bool may);
   bool invariant_field(const MemberExpr *member);
+  static bool through_reference_field(const MemberExpr *member);
   /// A[i][j] on a C array or pointer, v[i][j] on std::vector / std::array.
   void visit_element(const Expr *e, Mode mode, bool may);
   void visit_operator(const CXXOperatorCallExpr *op, Mode mode, bool may);

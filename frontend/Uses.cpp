@@ -290,8 +290,9 @@ void ModelBuilder::scan_writes(const Stmt *loop) {
   in_loop.run(loop);
   writes_ = std::move(in_loop.writes);
   reshaped_ = std::move(in_loop.reshaped);
-  // Writes through a pointer or a reference weft cannot follow may reach any variable
-  // whose address left its function, a global one included.
+  // Writes through a pointer or a reference weft cannot follow (a reference variable, a
+  // reference member) may reach any variable whose address left its function, a global
+  // one included.
   for (const auto &[vd, by] : writes_)
     if (vd->getType()->isReferenceType())
       indirect_writes_ = true;
@@ -301,7 +302,7 @@ void ModelBuilder::scan_writes(const Stmt *loop) {
     if (const auto *u = dyn_cast_or_null<UnaryOperator>(e))
       indirect = u->getOpcode() == UO_Deref;
     else if (const auto *m = dyn_cast_or_null<MemberExpr>(e))
-      indirect = m->isArrow();
+      indirect = m->isArrow() || m->getMemberDecl()->getType()->isReferenceType();
     else if (const auto *as = dyn_cast_or_null<ArraySubscriptExpr>(e))
       indirect = as->getBase()->IgnoreParenImpCasts()->getType()->isPointerType();
     if (indirect && classify_use(e, ancestors).write)
