@@ -34,6 +34,30 @@ const ValueDecl *ModelBuilder::canonical(const ValueDecl *d, bool &may_alias) co
   return d;
 }
 
+namespace {
+
+/// Arrays the rewrite names before the loop (Footprint, weft::rt::distinct) or the
+/// analysis may assume distinct from other names of their type (docs/design.md,
+/// "Aliasing"): each must be one fixed object for the whole loop.
+bool named_before_loop(ArrayKind kind) {
+  switch (kind) {
+  case ArrayKind::DistArray:
+  case ArrayKind::SparseArray:
+  case ArrayKind::CArray:
+  case ArrayKind::Vector:
+  case ArrayKind::Accumulator:
+  case ArrayKind::Buffer:
+    return true;
+  case ArrayKind::Pointer:
+  case ArrayKind::Scalar:
+  case ArrayKind::Object:
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
 unsigned ModelBuilder::array_of(const DeclRefExpr *ref) {
   // A structured binding is a name for a part of its decomposed object: `auto &[A, B] =
   // m` makes A the array m.A, and `auto [p, k] = s` makes p whatever the copy's field
@@ -50,7 +74,17 @@ unsigned ModelBuilder::array_of(const DeclRefExpr *ref) {
       use_site_ = saved;
       return a;
     }
-  return array_of_decl(ref->getDecl());
+  unsigned a = array_of_decl(ref->getDecl());
+  const ArrayInfo &info = m_.arrays[a];
+  // The loop's own variables (the entry of a sparse range-for, a counter) and its
+  // privatized locals are modelled; any other variable the loop declares (a reference
+  // bound per iteration, a range-for element, a static local) is not one array that
+  // can be named before the loop.
+  const auto *vd = dyn_cast_or_null<VarDecl>(info.decl);
+  if (!info.local && info.decl && named_before_loop(info.kind) && declared_in_loop(info.decl) &&
+      !(vd && loop_var_level_.count(vd)))
+    varying_array(ref, "'" + info.decl->getNameAsString() + "', which the loop declares");
+  return a;
 }
 
 unsigned ModelBuilder::array_of_decl(const ValueDecl *decl) {
@@ -84,43 +118,6 @@ unsigned ModelBuilder::array_of_decl(const ValueDecl *decl) {
   return index;
 }
 
-namespace {
-
-/// Arrays the rewrite names before the loop (Footprint, weft::rt::distinct) or the
-/// analysis may assume distinct from other names of their type (docs/design.md,
-/// "Aliasing"): each must be one fixed object for the whole loop.
-bool named_before_loop(ArrayKind kind) {
-  switch (kind) {
-  case ArrayKind::DistArray:
-  case ArrayKind::SparseArray:
-  case ArrayKind::CArray:
-  case ArrayKind::Vector:
-  case ArrayKind::Accumulator:
-  case ArrayKind::Buffer:
-    return true;
-  case ArrayKind::Pointer:
-  case ArrayKind::Scalar:
-  case ArrayKind::Object:
-    return false;
-  }
-  return true;
-}
-
-} // namespace
-
-unsigned ModelBuilder::array_of(const DeclRefExpr *ref) {
-  unsigned a = array_of_decl(ref->getDecl());
-  const ArrayInfo &info = m_.arrays[a];
-  // The loop's own variables (the entry of a sparse range-for, a counter) and its
-  // privatized locals are modelled; any other variable the loop declares (a reference
-  // bound per iteration, a range-for element, a static local) is not one array that
-  // can be named before the loop.
-  const auto *vd = dyn_cast_or_null<VarDecl>(info.decl);
-  if (!info.local && info.decl && named_before_loop(info.kind) && declared_in_loop(info.decl) &&
-      !(vd && loop_var_level_.count(vd)))
-    varying_array(ref, "'" + info.decl->getNameAsString() + "', which the loop declares");
-  return a;
-}
 
 std::string ModelBuilder::iteration_dependent(const Expr *e) const {
   std::vector<const Stmt *> todo{e};
