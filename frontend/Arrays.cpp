@@ -128,8 +128,16 @@ std::string ModelBuilder::iteration_dependent(const Expr *e) const {
       continue;
     if (const auto *ref = dyn_cast<DeclRefExpr>(s)) {
       const ValueDecl *d = ref->getDecl();
-      if ((isa<VarDecl>(d) || isa<BindingDecl>(d)) && declared_in_loop(d))
+      if ((isa<VarDecl>(d) || isa<BindingDecl>(d)) && declared_in_loop(d)) {
+        // The object a structured binding decomposes has no name of its own.
+        if (const auto *dd = dyn_cast<DecompositionDecl>(d)) {
+          std::string names;
+          for (const BindingDecl *b : dd->bindings())
+            names += (names.empty() ? "" : ", ") + b->getNameAsString();
+          return "the object of 'auto [" + names + "]', which the loop declares";
+        }
         return "'" + d->getNameAsString() + "', which the loop declares";
+      }
       // An index or pointer the loop changes: another object in a later iteration.
       if (const auto *vd = dyn_cast<VarDecl>(d)) {
         QualType t = vd->getType().getNonReferenceType();
