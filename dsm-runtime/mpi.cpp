@@ -7,6 +7,7 @@
 #include <chrono>
 #include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -79,6 +80,38 @@ void arrive_together(MPI_Comm comm, const char *before, int rank) {
 }
 
 } // namespace
+
+namespace {
+// The WaitProgress steps of this thread, oldest first, and whether they are running.
+thread_local std::vector<WaitProgress *> wait_progress_steps;
+thread_local bool wait_progress_running = false;
+} // namespace
+
+WaitProgress::WaitProgress(std::function<void()> step) : step_(std::move(step)) {
+  wait_progress_steps.push_back(this);
+}
+
+WaitProgress::~WaitProgress() {
+  const auto at = std::find(wait_progress_steps.begin(), wait_progress_steps.end(), this);
+  if (at == wait_progress_steps.end()) { // a destructor must not throw
+    std::fprintf(stderr, "weft: internal error: %s:%d: a WaitProgress ends on another thread "
+                 "than the one that registered it\n", __FILE__, __LINE__);
+    std::abort();
+  }
+  wait_progress_steps.erase(at);
+}
+
+void WaitProgress::run_all() {
+  if (wait_progress_running || wait_progress_steps.empty())
+    return;
+  wait_progress_running = true;
+  struct Reset {
+    ~Reset() { wait_progress_running = false; }
+  } reset;
+  // By index: a step may end (an error unwinding) and deregister another.
+  for (std::size_t i = 0; i < wait_progress_steps.size(); ++i)
+    wait_progress_steps[i]->step_();
+}
 
 void set_wait_timeout(double seconds) { process_wait_timeout = seconds; }
 double wait_timeout() { return process_wait_timeout; }

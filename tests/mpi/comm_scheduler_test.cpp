@@ -91,6 +91,33 @@ TEST(CommScheduler, TheTransferNeededFirstFinishesFirst) {
   }
 }
 
+// rotation_2d's shape: process 1 queues a transfer beyond its credit and goes on into a
+// collective; process 0 joins that collective only once the transfer has arrived. The
+// queued partitions must leave while process 1 waits in the barrier (WaitProgress), or
+// both wait forever (here: until the 20 s deadline, a TimeoutError).
+TEST(CommScheduler, QueuedPartitionsLeaveWhileTheirProcessWaitsInACollective) {
+  weft::rt::Transport &world = session().transport();
+  if (world.size() < 2)
+    GTEST_SKIP() << "needs two processes";
+  weft::rt::Transport net(world.comm().dup(), 20);
+  constexpr std::int64_t kPiece = 1 << 16, kBytes = 8 * kPiece;
+  std::vector<std::byte> data(kBytes);
+  weft::rt::CommScheduler scheduler(net, {kPiece, kPiece}); // one partition in flight
+  if (net.rank() == 0) {
+    const weft::rt::CommScheduler::Handle h = scheduler.receive(data.data(), kBytes, 1, 0);
+    scheduler.wait(h);
+    for (std::int64_t b = 0; b < kBytes; ++b)
+      ASSERT_EQ(data[static_cast<std::size_t>(b)], static_cast<std::byte>(b % 251)) << b;
+  } else if (net.rank() == 1) {
+    for (std::int64_t b = 0; b < kBytes; ++b)
+      data[static_cast<std::size_t>(b)] = static_cast<std::byte>(b % 251);
+    const weft::rt::CommScheduler::Handle h = scheduler.send(data.data(), kBytes, 0, 0, 0);
+    EXPECT_FALSE(scheduler.done(h)); // seven partitions wait for the credit
+  }
+  EXPECT_NO_THROW(net.barrier("MPI_Ibarrier after the transfer"));
+  scheduler.wait_all();
+}
+
 TEST(CommScheduler, TheTunerSkipsTheFirstLoopThenTriesSettingsOnceEachAndKeepsTheFastest) {
   weft::rt::SchedulerTuner tuner({1 << 20, 4 << 20}, 6);
   // The first loop: the given settings, its (cold) time ignored.

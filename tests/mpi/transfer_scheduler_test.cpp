@@ -90,6 +90,32 @@ TEST(TransferScheduler, AChunkedAllReduceIsBitIdenticalToTheUnchunkedOneUnderEve
   }
 }
 
+// Process 1 queues a send beyond its credit and goes on into a barrier that process 0
+// joins only once the send has arrived: the queue must move while process 1 waits
+// (WaitProgress), or both wait until the 20 s deadline.
+TEST(TransferScheduler, QueuedSendsLeaveWhileTheirProcessWaitsInACollective) {
+  Transport &world = session().transport();
+  if (world.size() < 2)
+    GTEST_SKIP() << "needs two processes";
+  Transport net(world.comm().dup(), 20);
+  constexpr std::int64_t kPiece = 1 << 16, kBytes = 8 * kPiece;
+  std::vector<std::byte> data(kBytes);
+  TransferScheduler::Settings s;
+  s.policy.partition_bytes = s.policy.credit_bytes = kPiece; // one partition in flight
+  TransferScheduler scheduler(net, s);
+  if (net.rank() == 0) {
+    scheduler.wait(scheduler.receive(data.data(), kBytes, 1, 0));
+    for (std::int64_t b = 0; b < kBytes; ++b)
+      ASSERT_EQ(data[static_cast<std::size_t>(b)], static_cast<std::byte>(b % 251)) << b;
+  } else if (net.rank() == 1) {
+    for (std::int64_t b = 0; b < kBytes; ++b)
+      data[static_cast<std::size_t>(b)] = static_cast<std::byte>(b % 251);
+    EXPECT_FALSE(scheduler.done(scheduler.send(data.data(), kBytes, 0, 0, 0)));
+  }
+  EXPECT_NO_THROW(net.barrier("MPI_Ibarrier after the transfer"));
+  scheduler.wait_all();
+}
+
 TEST(TransferScheduler, PartitionedSendsArriveWholeAroundTheRingWithinTheCredit) {
   Transport &net = session().transport();
   const int next = (net.rank() + 1) % net.size(), prev = (net.rank() + net.size() - 1) % net.size();

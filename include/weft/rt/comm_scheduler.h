@@ -7,7 +7,9 @@
 // Settings::credit_bytes (one partition always may go, so nothing starves). Receives are
 // posted at once, cut the same way (both sides use the same settings). Partitions of one
 // transfer leave in order, so MPI's non-overtaking rule matches them in order under one
-// tag.
+// tag. Every wait of the thread that made the scheduler (any Transport operation) also
+// progresses it (WaitProgress in mpi.h), so queued partitions leave while their process
+// waits for something else.
 //
 // Tuner: an executor that runs the same loop again and again (rotation_2d, every epoch)
 // tries a few settings, one loop each, within a budget of loops, then keeps the fastest
@@ -82,6 +84,8 @@ private:
   std::vector<InFlight> in_flight_;
   std::int64_t sending_bytes_ = 0;
   std::uint64_t order_ = 0;
+  // Last, so that it deregisters first: every wait of this thread progresses the queue.
+  WaitProgress progress_while_waiting_{[this] { progress(); }};
 };
 
 // Picks CommScheduler settings for a loop that runs many times: the first loop runs with

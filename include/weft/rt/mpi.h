@@ -24,6 +24,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,12 +65,37 @@ double wait_timeout();
 void back_off(long polls, double elapsed_seconds, const std::string &what, double timeout_seconds,
               int rank);
 
+// Transfers a scheduler holds back under its credit window (CommScheduler,
+// TransferScheduler) leave only when something calls its progress(). A process that waits
+// for anything else meanwhile (a collective, another transfer) must still let them leave,
+// or two processes can each wait for what the other holds: rotation_2d's ring queues a
+// partition's sends and its process goes on into the Buffers' all-gather, which the
+// receiver joins only once that partition has arrived (docs/design.md, "Communication
+// scheduling"). A WaitProgress registers a scheduler's progress step on the calling thread
+// for its lifetime; every wait of that thread runs the registered steps between polls.
+class WaitProgress {
+public:
+  // `step` must not wait (it tests and starts operations).
+  explicit WaitProgress(std::function<void()> step);
+  ~WaitProgress();
+  WaitProgress(const WaitProgress &) = delete;
+  WaitProgress &operator=(const WaitProgress &) = delete;
+
+  // Runs every step registered on this thread once, oldest first; a step that causes a
+  // wait does not run the steps again from inside it.
+  static void run_all();
+
+private:
+  std::function<void()> step_;
+};
+
 // Polls `done` (which should make progress, e.g. by testing requests) until it returns
-// true, with back_off() between polls.
+// true, with the registered WaitProgress steps and back_off() between polls.
 template <class Done>
 void wait_with_deadline(Done &&done, const std::string &what, double timeout_seconds, int rank) {
   const auto start = std::chrono::steady_clock::now();
   for (long polls = 0; !done(); ++polls) {
+    WaitProgress::run_all();
     back_off(polls, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
              what, timeout_seconds, rank);
   }

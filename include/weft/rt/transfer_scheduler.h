@@ -205,6 +205,8 @@ private:
   double bucket_time_ = 0;
   std::int64_t max_in_flight_ = 0;
   std::int64_t messages_given_ = 0;
+  // Last, so that it deregisters first: every wait of this thread progresses the queue.
+  WaitProgress progress_while_waiting_{[this] { progress(); }};
 };
 
 // The settings the runtime's options ask for: --weft-comm-policy, --weft-partition-bytes,
