@@ -155,9 +155,20 @@ Layout home_layout(const Schedule &s, const Footprint::Use &use) {
                     use.handle.geometry.cols);
 }
 
+namespace {
+// The runtime's transfer scheduler (policy and emulated link from the options) with the
+// partition and credit the loop's tuner proposes.
+TransferScheduler::Settings ring_settings(const Session &session, CommScheduler::Settings tuned) {
+  TransferScheduler::Settings settings = transfer_settings(session.options());
+  settings.policy.partition_bytes = tuned.partition_bytes;
+  settings.policy.credit_bytes = tuned.credit_bytes;
+  return settings;
+}
+} // namespace
+
 Ring::Ring(Session &session, const Schedule &schedule,
            const std::vector<Footprint::Use> &time_arrays, CommScheduler::Settings settings)
-    : session_(session), s_(schedule), scheduler_(session.transport(), settings),
+    : session_(session), s_(schedule), scheduler_(session.transport(), ring_settings(session, settings)),
       sends_(static_cast<std::size_t>(schedule.partitions())),
       receives_(static_cast<std::size_t>(schedule.partitions())) {
   // A partition moves the rows it owns in the home layout, so that the ring's last step
@@ -185,7 +196,7 @@ template <class Fn> void Ring::for_each_slice(int q, Fn fn) const {
 void Ring::post_receive(int q) {
   Transport &net = session_.transport();
   // The rows may still be on their way out from an earlier step of this loop.
-  for (CommScheduler::Handle h : sends_[static_cast<std::size_t>(q)])
+  for (TransferScheduler::Handle h : sends_[static_cast<std::size_t>(q)])
     scheduler_.wait(h);
   const int from = (net.rank() + 1) % net.size();
   auto &mine = receives_[static_cast<std::size_t>(q)];
@@ -201,7 +212,7 @@ void Ring::before_step(int step) {
   const int me = session_.rank();
   const int q = s_.partition_at(me, step);
   if (step >= s_.per_rank) {
-    for (CommScheduler::Handle h : receives_[static_cast<std::size_t>(q)])
+    for (TransferScheduler::Handle h : receives_[static_cast<std::size_t>(q)])
       scheduler_.wait(h);
   }
   const int next = step + 1;

@@ -20,8 +20,9 @@
 //    works on time partition q = (r m + j) mod P m, then sends its rows of the time-indexed
 //    arrays to process r - 1 (mod P), which needs it m steps later; the receive for the
 //    next step is posted a step ahead, so that transfers overlap compute (m >= 2 gives a
-//    whole step of slack; the transfers go through the CommScheduler, whose settings are
-//    tuned over the first epochs). At any time a partition is at exactly one process, and the
+//    whole step of slack; the transfers go through the runtime's TransferScheduler
+//    (transfer_scheduler.h: --weft-comm-policy, --weft-emulate-link), whose partition and
+//    credit are tuned over the first epochs). At any time a partition is at exactly one process, and the
 //    space ranges are disjoint: no two processes touch the same row or column at once.
 //    After P m steps every partition is back where it started ("home": partitions r m ..
 //    r m + m - 1 at process r), so the next rotation_2d over the same entries starts
@@ -70,6 +71,7 @@
 #include <vector>
 
 #include "weft/rt/comm_scheduler.h"
+#include "weft/rt/transfer_scheduler.h"
 #include "weft/rt/large_array.h"
 #include "weft/rt/loop.h"
 #include "weft/rt/partition_1d.h"
@@ -385,9 +387,9 @@ private:
   const Schedule &s_;
   std::vector<ArrayHandle> arrays_;
   std::vector<std::vector<RowRange>> slices_; // per array, the rows of each time partition
-  CommScheduler scheduler_;                   // every transfer of the ring goes through it
-  std::vector<std::vector<CommScheduler::Handle>> sends_;    // per partition
-  std::vector<std::vector<CommScheduler::Handle>> receives_; // per partition
+  TransferScheduler scheduler_; // every transfer of the ring goes through it
+  std::vector<std::vector<TransferScheduler::Handle>> sends_;    // per partition
+  std::vector<std::vector<TransferScheduler::Handle>> receives_; // per partition
 };
 
 // Entries per piece of a block run by the main thread alone, between progress calls.
