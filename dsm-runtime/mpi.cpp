@@ -94,8 +94,10 @@ WaitProgress::WaitProgress(std::function<void()> step) : step_(std::move(step)) 
 WaitProgress::~WaitProgress() {
   const auto at = std::find(wait_progress_steps.begin(), wait_progress_steps.end(), this);
   if (at == wait_progress_steps.end()) { // a destructor must not throw
-    std::fprintf(stderr, "weft: internal error: %s:%d: a WaitProgress ends on another thread "
-                 "than the one that registered it\n", __FILE__, __LINE__);
+    std::fprintf(stderr,
+                 "weft: internal error: %s:%d: a WaitProgress ends on another thread "
+                 "than the one that registered it\n",
+                 __FILE__, __LINE__);
     std::abort();
   }
   wait_progress_steps.erase(at);

@@ -26,17 +26,16 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <random>
 #include <string>
-#include <sys/stat.h>
 #include <utility>
 #include <vector>
 
+#include "../common/fashion_mnist.h"
 #include "../common/mlp_model.h"
 #include "../common/sample_main.h"
 
@@ -47,7 +46,7 @@ using nn::Tensor;
 using weft_samples::seconds_since;
 
 struct Options {
-  std::string data_dir = "/usr/share/datasets/fashion-mnist";
+  std::string data_dir = weft_samples::kFashionMnistDir;
   // Input, two hidden layers, classes.
   std::int64_t widths[4] = {784, 200, 100, 10};
   bool adam = true;
@@ -56,8 +55,8 @@ struct Options {
   int epochs = 10;
   std::uint64_t seed = 1;
   std::int64_t train_limit = 0; // 0: every training image
-  std::string load;              // a model file to start from ("": Glorot weights)
-  std::string save;              // where to write the trained model ("": nowhere)
+  std::string load;             // a model file to start from ("": Glorot weights)
+  std::string save;             // where to write the trained model ("": nowhere)
 };
 
 constexpr const char *kUsage =
@@ -123,20 +122,6 @@ Options parse_options(int argc, char **argv) {
   return o;
 }
 
-// The path of one of the four Fashion-MNIST files in `dir`, or an error that says which
-// package provides them.
-std::string data_file(const std::string &dir, const char *name) {
-  const std::string path = dir + "/" + name;
-  struct stat info;
-  if (::stat(path.c_str(), &info) != 0) {
-    throw weft::Error("no Fashion-MNIST data in '" + dir + "' (" + path + ": " +
-                      std::strerror(errno) +
-                      "); install the Debian package dataset-fashion-mnist "
-                      "(apt-get install dataset-fashion-mnist) or give --data-dir");
-  }
-  return path;
-}
-
 // The first `count` rows of `all` (all of them when count is 0 or larger).
 template <class Array> Array first_rows(const Array &all, std::int64_t count) {
   const std::int64_t total = all.shape()[0];
@@ -178,10 +163,14 @@ int run(const Options &opts) {
   if (!opts.load.empty())
     model = weft_samples::read_mlp_model(opts.load);
   const std::string dir = opts.data_dir;
-  const Tensor X_all = nn::load_idx_images(data_file(dir, "train-images-idx3-ubyte.gz"));
-  const nn::Labels y_all = nn::load_idx_labels(data_file(dir, "train-labels-idx1-ubyte.gz"));
-  const Tensor X_test = nn::load_idx_images(data_file(dir, "t10k-images-idx3-ubyte.gz"));
-  const nn::Labels y_test = nn::load_idx_labels(data_file(dir, "t10k-labels-idx1-ubyte.gz"));
+  const Tensor X_all =
+      nn::load_idx_images(weft_samples::fashion_mnist_file(dir, "train-images-idx3-ubyte.gz"));
+  const nn::Labels y_all =
+      nn::load_idx_labels(weft_samples::fashion_mnist_file(dir, "train-labels-idx1-ubyte.gz"));
+  const Tensor X_test =
+      nn::load_idx_images(weft_samples::fashion_mnist_file(dir, "t10k-images-idx3-ubyte.gz"));
+  const nn::Labels y_test =
+      nn::load_idx_labels(weft_samples::fashion_mnist_file(dir, "t10k-labels-idx1-ubyte.gz"));
   if (X_all.shape()[0] != y_all.shape()[0] || X_test.shape()[0] != y_test.shape()[0]) {
     throw weft::Error(dir + ": the image and label files disagree on the number of examples");
   }

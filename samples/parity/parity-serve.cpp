@@ -33,9 +33,9 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
-#include <sys/stat.h>
 #include <vector>
 
+#include "../common/fashion_mnist.h"
 #include "../common/mlp_model.h"
 #include "../common/sample_main.h"
 
@@ -46,7 +46,7 @@ namespace serve = weft::serve;
 using nn::Tensor;
 
 struct Options {
-  std::string data_dir = "/usr/share/datasets/fashion-mnist";
+  std::string data_dir = weft_samples::kFashionMnistDir;
   std::string base, parity, latencies;
   std::string encoder = "addition";
   std::int64_t k = 2;
@@ -146,18 +146,6 @@ Options parse_options(int argc, char **argv) {
   return o;
 }
 
-std::string data_file(const std::string &dir, const char *name) {
-  const std::string path = dir + "/" + name;
-  struct stat info;
-  if (::stat(path.c_str(), &info) != 0) {
-    throw weft::Error("no Fashion-MNIST data in '" + dir + "' (" + path + ": " +
-                      std::strerror(errno) +
-                      "); install the Debian package dataset-fashion-mnist "
-                      "(apt-get install dataset-fashion-mnist) or give --data-dir");
-  }
-  return path;
-}
-
 // A 4-width MLP read from a model file.
 class Mlp {
 public:
@@ -214,14 +202,14 @@ struct Accuracy {
 // A_a and A_d over the consecutive groups of the test images (Y: the base model's
 // outputs), and the time of one group's
 // encoding plus one decoding.
-Accuracy measure_accuracy(const serve::Code &code, const Mlp &parity,
-                          const Tensor &X, const nn::Labels &labels, const Tensor &Y) {
+Accuracy measure_accuracy(const serve::Code &code, const Mlp &parity, const Tensor &X,
+                          const nn::Labels &labels, const Tensor &Y) {
   const std::int64_t k = code.k, classes = Y.shape()[1], d = X.shape()[1];
   const std::int64_t groups = X.shape()[0] / k;
   Tensor P({groups, d}), Fp({groups, classes}), decoded({1, classes});
   Accuracy a;
-  a.available = static_cast<double>(nn::count_correct(Y, labels)) /
-                static_cast<double>(X.shape()[0]);
+  a.available =
+      static_cast<double>(nn::count_correct(Y, labels)) / static_cast<double>(X.shape()[0]);
   const auto start = std::chrono::steady_clock::now();
   for (std::int64_t g = 0; g < groups; ++g) {
     serve::encode(code, nn::rows(X, g * k, k), nn::rows(P, g, 1));
@@ -270,9 +258,10 @@ int run(const Options &opts) {
                       std::to_string(base_file.widths[3]) + ")");
   }
   const serve::Code code = serve::make_code(opts.encoder, opts.k);
-  const Tensor X = nn::load_idx_images(data_file(opts.data_dir, "t10k-images-idx3-ubyte.gz"));
-  const nn::Labels labels =
-      nn::load_idx_labels(data_file(opts.data_dir, "t10k-labels-idx1-ubyte.gz"));
+  const Tensor X = nn::load_idx_images(
+      weft_samples::fashion_mnist_file(opts.data_dir, "t10k-images-idx3-ubyte.gz"));
+  const nn::Labels labels = nn::load_idx_labels(
+      weft_samples::fashion_mnist_file(opts.data_dir, "t10k-labels-idx1-ubyte.gz"));
   if (X.shape()[0] != labels.shape()[0] || X.shape()[1] != base_file.widths[0]) {
     throw weft::Error(opts.data_dir + ": the test images do not fit the model (" +
                       std::to_string(X.shape()[1]) + " pixels, " +
@@ -338,15 +327,14 @@ int run(const Options &opts) {
       throw weft::Error(std::string(name) + ": no query was answered before the timeout");
     const double p50 = percentile_ms(answered, 0.5), p99 = percentile_ms(answered, 0.99),
                  p999 = percentile_ms(answered, 0.999);
-    std::printf("%s,%lld,%.1f,%.3f,%.3f,%.3f,%.3f,%lld,%.4f,%.4f,%lld,%lld,%lld,%lld,%.2f\n", name,
-                static_cast<long long>(opts.queries), opts.rate, p50, p99, p999, p999 - p50,
-                static_cast<long long>(decoded),
-                decoded == 0 ? 1.0 : static_cast<double>(decoded_same) / static_cast<double>(decoded),
-                static_cast<double>(correct) / static_cast<double>(answered.size()),
-                static_cast<long long>(r.cancelled_queued),
-                static_cast<long long>(r.cancelled_running),
-                static_cast<long long>(r.queued_at_end), static_cast<long long>(r.unanswered),
-                r.seconds);
+    std::printf(
+        "%s,%lld,%.1f,%.3f,%.3f,%.3f,%.3f,%lld,%.4f,%.4f,%lld,%lld,%lld,%lld,%.2f\n", name,
+        static_cast<long long>(opts.queries), opts.rate, p50, p99, p999, p999 - p50,
+        static_cast<long long>(decoded),
+        decoded == 0 ? 1.0 : static_cast<double>(decoded_same) / static_cast<double>(decoded),
+        static_cast<double>(correct) / static_cast<double>(answered.size()),
+        static_cast<long long>(r.cancelled_queued), static_cast<long long>(r.cancelled_running),
+        static_cast<long long>(r.queued_at_end), static_cast<long long>(r.unanswered), r.seconds);
     std::fflush(stdout);
   }
   if (!opts.latencies.empty())

@@ -30,17 +30,16 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <random>
 #include <string>
-#include <sys/stat.h>
 #include <utility>
 #include <vector>
 
+#include "../common/fashion_mnist.h"
 #include "../common/mlp_model.h"
 #include "../common/sample_main.h"
 
@@ -52,11 +51,11 @@ using nn::Tensor;
 using weft_samples::seconds_since;
 
 struct Options {
-  std::string data_dir = "/usr/share/datasets/fashion-mnist";
-  std::string base;             // the base model's file (required)
+  std::string data_dir = weft_samples::kFashionMnistDir;
+  std::string base; // the base model's file (required)
   std::string encoder = "addition";
   std::int64_t k = 2;
-  std::int64_t batch = 64;      // groups per minibatch
+  std::int64_t batch = 64; // groups per minibatch
   float lr = 1e-3f;
   int epochs = 10;
   std::uint64_t seed = 1;
@@ -121,18 +120,6 @@ Options parse_options(int argc, char **argv) {
   return o;
 }
 
-std::string data_file(const std::string &dir, const char *name) {
-  const std::string path = dir + "/" + name;
-  struct stat info;
-  if (::stat(path.c_str(), &info) != 0) {
-    throw weft::Error("no Fashion-MNIST data in '" + dir + "' (" + path + ": " +
-                      std::strerror(errno) +
-                      "); install the Debian package dataset-fashion-mnist "
-                      "(apt-get install dataset-fashion-mnist) or give --data-dir");
-  }
-  return path;
-}
-
 // Rows [first, first + count) of `all`, as an array of their own.
 template <class Array> Array row_range(const Array &all, std::int64_t first, std::int64_t count) {
   auto shape = all.shape();
@@ -179,7 +166,8 @@ void encode_groups(const serve::Code &code, const Tensor &X, const Tensor &Y,
     std::fill(t, t + classes, 0.0f);
     for (std::int64_t m = 0; m < k; ++m) {
       const std::int64_t image = order[static_cast<std::size_t>(g * k + m)];
-      std::memcpy(members.data() + m * d, X.data() + image * d, sizeof(float) * static_cast<std::size_t>(d));
+      std::memcpy(members.data() + m * d, X.data() + image * d,
+                  sizeof(float) * static_cast<std::size_t>(d));
       const float *y = Y.data() + image * classes;
       for (std::int64_t c = 0; c < classes; ++c)
         t[c] += y[c];
@@ -191,8 +179,8 @@ void encode_groups(const serve::Code &code, const Tensor &X, const Tensor &Y,
 // Degraded mode over the consecutive groups of X (file order): every query of every group
 // decoded from Fp(P) and the other k - 1 base outputs Y.
 struct Degraded {
-  double accuracy = 0.0;      // decoded answer == label
-  double equals_base = 0.0;   // decoded answer == the base model's answer
+  double accuracy = 0.0;    // decoded answer == label
+  double equals_base = 0.0; // decoded answer == the base model's answer
 };
 
 Degraded evaluate_degraded(const serve::Code &code, const Layers &parity, const Tensor &X,
@@ -226,10 +214,14 @@ int run(const Options &opts) {
   const serve::Code code = serve::make_code(opts.encoder, opts.k);
 
   const std::string dir = opts.data_dir;
-  const Tensor X_all = nn::load_idx_images(data_file(dir, "train-images-idx3-ubyte.gz"));
-  const nn::Labels y_all = nn::load_idx_labels(data_file(dir, "train-labels-idx1-ubyte.gz"));
-  const Tensor X_test = nn::load_idx_images(data_file(dir, "t10k-images-idx3-ubyte.gz"));
-  const nn::Labels y_test = nn::load_idx_labels(data_file(dir, "t10k-labels-idx1-ubyte.gz"));
+  const Tensor X_all =
+      nn::load_idx_images(weft_samples::fashion_mnist_file(dir, "train-images-idx3-ubyte.gz"));
+  const nn::Labels y_all =
+      nn::load_idx_labels(weft_samples::fashion_mnist_file(dir, "train-labels-idx1-ubyte.gz"));
+  const Tensor X_test =
+      nn::load_idx_images(weft_samples::fashion_mnist_file(dir, "t10k-images-idx3-ubyte.gz"));
+  const nn::Labels y_test =
+      nn::load_idx_labels(weft_samples::fashion_mnist_file(dir, "t10k-labels-idx1-ubyte.gz"));
   if (X_all.shape()[0] != y_all.shape()[0] || X_test.shape()[0] != y_test.shape()[0])
     throw weft::Error(dir + ": the image and label files disagree on the number of examples");
   const std::int64_t pixels = X_all.shape()[1];

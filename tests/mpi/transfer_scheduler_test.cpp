@@ -125,7 +125,8 @@ TEST(TransferScheduler, PartitionedSendsArriveWholeAroundTheRingWithinTheCredit)
     for (std::size_t k = 0; k < sizes.size(); ++k) {
       out.emplace_back(static_cast<std::size_t>(sizes[k]));
       for (std::size_t b = 0; b < out[k].size(); ++b)
-        out[k][b] = static_cast<std::byte>((b * 31 + k + static_cast<std::size_t>(net.rank())) & 0xff);
+        out[k][b] =
+            static_cast<std::byte>((b * 31 + k + static_cast<std::size_t>(net.rank())) & 0xff);
       in.emplace_back(static_cast<std::size_t>(sizes[k]));
     }
     TransferScheduler::Settings s;
@@ -142,7 +143,8 @@ TEST(TransferScheduler, PartitionedSendsArriveWholeAroundTheRingWithinTheCredit)
     scheduler.wait_all();
     for (std::size_t k = 0; k < sizes.size(); ++k) {
       for (std::size_t b = 0; b < in[k].size(); ++b) {
-        ASSERT_EQ(in[k][b], static_cast<std::byte>((b * 31 + k + static_cast<std::size_t>(prev)) & 0xff))
+        ASSERT_EQ(in[k][b],
+                  static_cast<std::byte>((b * 31 + k + static_cast<std::size_t>(prev)) & 0xff))
             << policy_name(kind) << " transfer " << k << " byte " << b;
       }
     }
@@ -169,7 +171,8 @@ TEST(TransferScheduler, TheEmulatedLinkHoldsATransferToItsRate) {
   if (net.rank() == 1)
     scheduler.receive(data.data(), static_cast<std::int64_t>(data.size()), 0, 0);
   scheduler.wait_all();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (net.rank() == 0) {
     EXPECT_GE(seconds, (static_cast<double>(data.size() - kEmulatedBurstBytes)) / 100e6 + 2e-3);
   }

@@ -116,17 +116,17 @@ private:
     std::int64_t pieces_left = 0; // wire chunks (or receive pieces) not complete
     std::size_t first_chunk = 0;  // all-reduce: index in chunks_ of its first wire chunk
     std::int64_t policy_id = 0;
-    std::int64_t priority = 0;    // all-reduce: its chunks' sums go out under it too
-    std::int64_t arrival = 0;     // all-reduce: the policy's arrival number for it
+    std::int64_t priority = 0; // all-reduce: its chunks' sums go out under it too
+    std::int64_t arrival = 0;  // all-reduce: the policy's arrival number for it
   };
   // One wire chunk of an all-reduce.
   struct Chunk {
     Handle owner;
     std::int64_t first; // float index in the tensor
     std::int64_t count;
-    int tag;            // phase 1: tag, phase 2: tag + 1
-    std::vector<float> gathered; // phase 1: the other processes' segment of mine
-    std::vector<float> results;  // phase 2: the other segments' sums
+    int tag;                              // phase 1: tag, phase 2: tag + 1
+    std::vector<float> gathered;          // phase 1: the other processes' segment of mine
+    std::vector<float> results;           // phase 2: the other segments' sums
     std::vector<Request> phase1_receives; // from each other process, in rank order
     std::vector<Request> phase2_receives;
     int phase1_receives_left = 0;
@@ -192,16 +192,16 @@ private:
   std::vector<Message> messages_;
   std::vector<Pending> pending_;
   std::deque<Delayed> delayed_;
-  std::vector<std::int64_t> plan_;     // float counts per plan layer
-  std::vector<Handle> slot_owner_;     // plan layer -> its current all-reduce
-  std::int64_t chunk_serial_ = 0;      // wire chunks of all all-reduces so far
-  std::int64_t chunk_serial_base_ = 0; // the serial of chunks_[0]
-  int first_tag_ = 0, tag_pairs_ = 0;  // the reserved tags
-  std::int64_t chunks_open_ = 0;       // wire chunks not complete
-  std::size_t oldest_open_ = 0;        // no chunk before it in chunks_ is open
+  std::vector<std::int64_t> plan_;      // float counts per plan layer
+  std::vector<Handle> slot_owner_;      // plan layer -> its current all-reduce
+  std::int64_t chunk_serial_ = 0;       // wire chunks of all all-reduces so far
+  std::int64_t chunk_serial_base_ = 0;  // the serial of chunks_[0]
+  int first_tag_ = 0, tag_pairs_ = 0;   // the reserved tags
+  std::int64_t chunks_open_ = 0;        // wire chunks not complete
+  std::size_t oldest_open_ = 0;         // no chunk before it in chunks_ is open
   std::vector<std::size_t> given_open_; // chunks given and not finished
   const std::chrono::steady_clock::time_point start_;
-  double bucket_tokens_ = 0;           // the emulated link's token bucket
+  double bucket_tokens_ = 0; // the emulated link's token bucket
   double bucket_time_ = 0;
   std::int64_t max_in_flight_ = 0;
   std::int64_t messages_given_ = 0;
