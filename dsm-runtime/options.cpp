@@ -35,7 +35,8 @@ constexpr const char *kHelp =
     "  --weft-pipeline-schedule=S     flush (default), gpipe; 1f1b, 2bw where the pragma allows\n"
     "  --weft-pipeline-stats          print each process's busy and idle time per pipeline loop\n"
     "  --weft-pipeline-profile=PATH   write each pipeline loop's profile (.json or graph.txt)\n"
-    "  --weft-materialize=lazy|eager  make partitioned arrays whole at first use or at once\n"
+    "  --weft-materialize=eager|lazy  make partitioned arrays whole after each loop, or at\n"
+    "                                 first use (see docs/design.md before choosing lazy)\n"
     "  --weft-output=all|root         which processes' standard output is shown\n"
     "Each flag can also be set in the environment: WEFT_THREADS=4, WEFT_RESTART=1, ...\n";
 

@@ -1,6 +1,7 @@
 // A loop that touches a DistArray which an earlier loop left partitioned, without passing
-// it to its executor: the program must end with a message naming the array's shape (not
-// read stale rows, not hang).
+// it to its executor: under lazy materialization (run with --weft-materialize=lazy; the
+// array stays partitioned and protected between the loops) the program must end with a
+// message naming the array's shape (not read stale rows, not hang).
 #include <weft/rt/data_parallel.h>
 #include <weft/rt/partition_1d.h>
 

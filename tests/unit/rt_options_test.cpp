@@ -57,7 +57,7 @@ TEST_F(RtOptions, DefaultsWithoutFlagsOrEnvironment) {
   EXPECT_FALSE(o.restart);
   EXPECT_EQ(o.partition_bytes, 4 << 20);
   EXPECT_EQ(o.credit_bytes, 16 << 20);
-  EXPECT_TRUE(o.lazy_materialize);
+  EXPECT_FALSE(o.lazy_materialize);
   EXPECT_FALSE(o.output.has_value()); // the Session's constructor decides
 }
 
@@ -76,7 +76,7 @@ TEST_F(RtOptions, FlagsAreParsedAndRemovedFromArgv) {
   const weft::rt::Options o =
       parse({"--train", "a.txt", "--weft-threads=3", "--weft-checkpoint-every", "5", "--epochs",
              "2", "--weft-checkpoint-dir=/tmp/ck", "--weft-restart", "--weft-partition-bytes=64K",
-             "--weft-credit-bytes=1M", "--weft-wait-timeout=2.5", "--weft-materialize=eager",
+             "--weft-credit-bytes=1M", "--weft-wait-timeout=2.5", "--weft-materialize=lazy",
              "--weft-ranks=4", "--weft-cache-bytes=256K", "--weft-partitions-per-rank=3"},
             &kept);
   EXPECT_EQ(kept, (std::vector<std::string>{"prog", "--train", "a.txt", "--epochs", "2"}));
@@ -87,7 +87,7 @@ TEST_F(RtOptions, FlagsAreParsedAndRemovedFromArgv) {
   EXPECT_EQ(o.partition_bytes, 64 << 10);
   EXPECT_EQ(o.credit_bytes, 1 << 20);
   EXPECT_DOUBLE_EQ(o.wait_timeout_seconds, 2.5);
-  EXPECT_FALSE(o.lazy_materialize);
+  EXPECT_TRUE(o.lazy_materialize);
   EXPECT_EQ(o.ranks, 4);
   EXPECT_EQ(o.cache_bytes, 256 << 10);
   EXPECT_EQ(o.partitions_per_rank, 3);

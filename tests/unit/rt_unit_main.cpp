@@ -15,6 +15,9 @@ weft::rt::Session &session() {
     weft::rt::Options options;
     options.threads = 2;
     options.wait_timeout_seconds = 30;
+    // Lazy materialization (not the default): the memory model's tests follow arrays
+    // through protection, the fault handler and the explicit checks of data() and fill.
+    options.lazy_materialize = true;
     the_session = std::make_unique<weft::rt::Session>(options);
   }
   return *the_session;

@@ -28,9 +28,10 @@
 //   (rotation_2d)
 //   --weft-wait-timeout=S         WEFT_WAIT_TIMEOUT      seconds before a wait for other processes
 //                                                        is an error (default 300; 0: wait forever)
-//   --weft-materialize=lazy|eager WEFT_MATERIALIZE       when a partitioned array is made whole
+//   --weft-materialize=eager|lazy WEFT_MATERIALIZE       when a partitioned array is made whole
 //   again:
-//                                                        at its first serial access, or at once
+//                                                        at the end of each loop (default), or at
+//                                                        its first serial access
 //   --weft-output=all|root        WEFT_OUTPUT            whose standard output is shown: every
 //                                                        process's, or only rank 0's
 //
@@ -95,9 +96,12 @@ struct Options {
   // process that stopped, failed or lost a message must not hang the others. 0 waits
   // forever. The same default in every build.
   double wait_timeout_seconds = 300;
-  // Lazy: a partitioned array is materialized at its first serial access (a following
-  // loop with the same partitioning moves no data). Eager: at the end of each loop.
-  bool lazy_materialize = true;
+  // Eager (the default): a partitioned array is made whole at the end of each loop.
+  // Lazy: at its first serial access, through a page fault (a following loop with the
+  // same partitioning moves no data); only for programs that never give an element's
+  // address to a system call, a library's thread or a signal handler of their own
+  // (docs/design.md, "What serial code sees").
+  bool lazy_materialize = false;
   // Pipeline loops (pipeline.h): the stages (0: as many as the processes and the loop's
   // legal cuts allow, the processes spread over them), microbatches per minibatch (0:
   // one per replica of the most replicated stage, times 4 per stage in a pipeline) and
