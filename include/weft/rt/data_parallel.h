@@ -56,8 +56,8 @@ void data_parallel(Session &session, const weft::SparseArray<T, N> &entries,
   }
   std::vector<const std::vector<std::int64_t> *> rows;
   std::vector<const Layout *> owned(footprint.reads().size(), nullptr);
-  const std::vector<std::vector<std::int64_t>> read_rows = keyed_read_rows(
-      session, "data_parallel", footprint, all.begin() + begin, all.begin() + end, N);
+  const std::vector<std::vector<std::int64_t>> read_rows =
+      keyed_read_rows(footprint, all.begin() + begin, all.begin() + end);
   for (std::size_t i = 0; i < footprint.reads().size(); ++i) {
     rows.push_back(footprint.reads()[i].key_dim >= 0 ? &read_rows[i] : nullptr);
   }

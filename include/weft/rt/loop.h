@@ -196,9 +196,8 @@ private:
 // read(A, d[, map]): the loop reads rows of A named by key dimension d (through map);
 //   read(A): any element. Rows that another process owns are copied in before the loop
 //   (prefetch).
-// A key whose row lies outside its array, for any write or keyed read, ends the loop
-//   before it runs with a weft::Error on every process that names the key, the row and
-//   the array (check_rows); the serial loop would index out of bounds there.
+// A key may name a row outside its array (partitioning.h: a guarded access); the row is
+//   in no layout and fetched by no process.
 // reduce(acc): the loop folds into the Accumulator acc (acc += x in the body).
 // buffer(b): the loop writes through the Buffer b (b(i, j) += x; relaxed and rotation_2d
 //   loops only).
@@ -354,13 +353,16 @@ std::vector<weft::Entry<T, N>> entries_for_rank(Session &session, const weft::Sp
   return mine;
 }
 
-// Sorted distinct rows that `use` names (key[use.key_dim] through use.map) among the
-// entries [first, last).
+// Sorted distinct rows of its array that `use` names (key[use.key_dim] through use.map)
+// among the entries [first, last); rows outside the array are left out (partitioning.h).
 template <class It>
 std::vector<std::int64_t> distinct_rows(It first, It last, const Footprint::Use &use) {
   std::vector<std::int64_t> rows;
-  for (It it = first; it != last; ++it)
-    rows.push_back(use.map.row(it->key[static_cast<std::size_t>(use.key_dim)]));
+  for (It it = first; it != last; ++it) {
+    const std::int64_t row = use.map.row(it->key[static_cast<std::size_t>(use.key_dim)]);
+    if (row >= 0 && row < use.handle.geometry.rows)
+      rows.push_back(row);
+  }
   std::sort(rows.begin(), rows.end());
   rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
   return rows;
@@ -383,30 +385,14 @@ template <class It> KeyBounds key_bounds(It first, It last, std::size_t rank) {
   return b;
 }
 
-// Throws weft::Error "<executor>: key ... names row ... of the DistArray of shape ...,
-// outside its rows" when the keys in [bounds.lo[d], bounds.hi[d]] name, through a write
-// or a keyed read of `footprint`, a row outside its array (the map is monotone, so the
-// extreme keys decide). `collective`: every process takes part (its own entries'
-// bounds), and all throw when one finds a problem; otherwise the bounds must be the same
-// on every process (a dense loop's whole range).
-void check_rows(Session &session, const char *executor, const Footprint &footprint,
-                const KeyBounds &bounds, bool collective);
-
-// For each read of `footprint`, the sorted distinct rows its key names among the entries
-// [first, last) of this process (empty for a read of the whole array). When a read is
-// keyed, check_rows runs first on every process (the footprint is the same everywhere).
+// For each read of `footprint`, the sorted distinct rows of its array that its key names
+// among the entries [first, last) of this process (empty for a read of the whole array).
 template <class It>
-std::vector<std::vector<std::int64_t>> keyed_read_rows(Session &session, const char *executor,
-                                                       const Footprint &footprint, It first,
-                                                       It last, std::size_t rank) {
+std::vector<std::vector<std::int64_t>> keyed_read_rows(const Footprint &footprint, It first,
+                                                       It last) {
   std::vector<std::vector<std::int64_t>> rows;
-  bool keyed = false;
-  for (const auto &r : footprint.reads()) {
-    keyed = keyed || r.key_dim >= 0;
+  for (const auto &r : footprint.reads())
     rows.push_back(r.key_dim >= 0 ? distinct_rows(first, last, r) : std::vector<std::int64_t>{});
-  }
-  if (keyed)
-    check_rows(session, executor, footprint, key_bounds(first, last, rank), true);
   return rows;
 }
 

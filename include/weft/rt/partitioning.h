@@ -32,9 +32,10 @@ std::vector<std::int64_t> histogram_bounds_within(const std::vector<std::int64_t
 // offset, with scale = +1 or -1 (W(key, k): {1, 0}; W(key - 1, k), a 1-based key: {1, -1};
 // W(n - 1 - key, k), a reversed one: {-1, n - 1}). The map is one to one, so keys that
 // one worker owns name rows that no other worker names, which is what lets an executor
-// give every row one owner. A key whose row lies outside the array is an error of the
-// loop (the serial loop indexes out of bounds there too); the executors check every key
-// against the array before they run it (check_rows in loop.h).
+// give every row one owner. A key may name a row outside the array: the body reaches that
+// row only under a condition that excludes it (`if (u > 0) W(u - 1, k)`), or the serial
+// loop would index out of bounds too; layouts and prefetches leave such rows out
+// (part_rows clips, distinct_rows skips).
 struct RowMap {
   std::int64_t scale = 1; // +1 or -1
   std::int64_t offset = 0;

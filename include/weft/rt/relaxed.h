@@ -110,7 +110,7 @@ void relaxed(Session &session, const weft::SparseArray<T, N> &entries, const Foo
       end[w] = b + (e - b) * (w + 1) / streams;
     }
     data = all.data();
-    read_rows = keyed_read_rows(session, "relaxed", footprint, all.begin() + b, all.begin() + e, N);
+    read_rows = keyed_read_rows(footprint, all.begin() + b, all.begin() + e);
     for (std::size_t i = 0; i < footprint.reads().size(); ++i) {
       rows.push_back(footprint.reads()[i].key_dim >= 0 ? &read_rows[i] : nullptr);
     }
