@@ -3,6 +3,7 @@
 #include "weft/rt/distribution.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <utility>
@@ -306,6 +307,45 @@ void ArrayRecord::finish(const Layout &result, weft::detail::Residency &residenc
 
 ArrayRecord *existing_record(const ArrayHandle &handle) {
   return dynamic_cast<ArrayRecord *>(handle.residency->record.get());
+}
+
+namespace {
+
+// A 64-bit FNV-1a hash of `bytes` bytes, eight at a time (the tail byte by byte).
+std::uint64_t hash_bytes(const std::byte *data, std::int64_t bytes) {
+  std::uint64_t h = 14695981039346656037ull;
+  std::int64_t at = 0;
+  for (; at + 8 <= bytes; at += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, data + at, 8);
+    h = (h ^ word) * 1099511628211ull;
+  }
+  for (; at < bytes; ++at)
+    h = (h ^ static_cast<std::uint64_t>(data[at])) * 1099511628211ull;
+  return h;
+}
+
+} // namespace
+
+void check_same_everywhere(Session &session, const ArrayHandle &handle) {
+  ArrayRecord *record = existing_record(handle);
+  // Already checked in this session, or partitioned by another one (record_of refuses).
+  if (session.size() == 1 || (record != nullptr && record->session() == &session) ||
+      (record != nullptr && !record->layout().whole()))
+    return;
+  const std::uint64_t h = hash_bytes(handle.storage, handle.geometry.bytes());
+  std::int64_t low = static_cast<std::int64_t>(h), high = low;
+  session.transport().allreduce_min(&low, 1);
+  session.transport().allreduce_max(&high, 1);
+  if (low != high) {
+    throw weft::Error(
+        "weft::rt: the DistArray of shape " + handle.shape +
+        " holds different values on different processes before its first parallel loop: "
+        "every process runs the serial code that filled it, and something it read differs "
+        "between processes (std::random_device, the time, the process id, a file that only "
+        "some processes can read); seed from a constant or from a value every process "
+        "computes alike");
+  }
 }
 
 ArrayRecord &record_of(Session &session, const ArrayHandle &handle) {

@@ -17,50 +17,6 @@ void Footprint::check_map(const char *what, const RowMap &map) {
   }
 }
 
-namespace {
-
-// Why key `key` of dimension `use.key_dim` names no row of use's array, or "".
-std::string row_outside(const Footprint::Use &use, std::int64_t key) {
-  const std::int64_t row = use.map.row(key);
-  if (row >= 0 && row < use.handle.geometry.rows)
-    return "";
-  return "key " + std::to_string(key) + " of dimension " + std::to_string(use.key_dim) +
-         " names row " + std::to_string(row) + " (" + use.map.str() +
-         ") of the DistArray of shape " + use.handle.shape + ", outside its rows [0, " +
-         std::to_string(use.handle.geometry.rows) + ")";
-}
-
-} // namespace
-
-void check_rows(Session &session, const char *executor, const Footprint &footprint,
-                const KeyBounds &bounds, bool collective) {
-  std::string problem;
-  for (const auto *uses : {&footprint.writes(), &footprint.reads()}) {
-    for (const auto &use : *uses) {
-      if (!problem.empty() || use.key_dim < 0 ||
-          static_cast<std::size_t>(use.key_dim) >= bounds.lo.size())
-        continue;
-      const auto d = static_cast<std::size_t>(use.key_dim);
-      if (bounds.lo[d] > bounds.hi[d])
-        continue; // no keys
-      problem = row_outside(use, bounds.lo[d]);
-      if (problem.empty())
-        problem = row_outside(use, bounds.hi[d]);
-    }
-  }
-  if (collective) {
-    std::int64_t any = problem.empty() ? 0 : 1;
-    session.transport().allreduce_max(&any, 1);
-    if (any != 0 && problem.empty()) {
-      problem = "a key of another process's entries names a row outside a DistArray of the loop "
-                "(that process "
-                "says which)";
-    }
-  }
-  if (!problem.empty())
-    usage_error(executor, problem);
-}
-
 namespace buffer_detail {
 void overflow(std::int64_t capacity) {
   std::fprintf(
@@ -85,6 +41,11 @@ LoopScope::LoopScope(Session &session, const char *executor, const Footprint &fo
       std::string(executor) != "rotation_2d") {
     usage_error(executor, "writes through a Buffer need the relaxed or the rotation_2d executor");
   }
+  // Before the loop begins, so that the error leaves the session usable: every process
+  // finds the same.
+  for (const auto *uses : {&footprint.writes(), &footprint.reads()})
+    for (const auto &use : *uses)
+      check_same_everywhere(session, use.handle);
   session_.begin_loop();
   try {
     // Buffer targets are written on every process alike: they must be whole.
@@ -106,10 +67,12 @@ LoopScope::LoopScope(Session &session, const char *executor, const Footprint &fo
     const auto &reads = footprint.reads();
     for (std::size_t i = 0; i < reads.size(); ++i) {
       ArrayRecord *record = existing_record(reads[i].handle);
-      if (record == nullptr || record->layout().whole())
-        continue;
-      if (record->session() != &session)
+      // A record from this session's first loop over the array (whole; record_of checks
+      // that every process's copy is the same).
+      if (record == nullptr || record->session() != &session)
         record = &record_of(session, reads[i].handle);
+      if (record->layout().whole())
+        continue;
       if (read_layouts[i] != nullptr && *read_layouts[i] == record->layout()) {
         record->open_for_loop();
       } else if (read_rows[i] != nullptr) {

@@ -192,4 +192,41 @@ TEST(MemoryModel, DenseLoopsPartitionByTheLoopIndex) {
   EXPECT_EQ(sum, 777.0f * 776 / 2);
 }
 
+// Serial code that fills an array from something that differs between processes (here
+// the rank, as std::random_device or the clock would) leaves copies that no loop can
+// reconcile: the array's first loop, written or only read, is an error on every process
+// that says so. Arrays every process filled alike pass.
+TEST(MemoryModel, ArraysThatDifferBetweenProcessesBeforeTheirFirstLoopAreAnErrorEverywhere) {
+  weft::DistArray<float, 2> same({50, K}), read_only({50, K}), written({50, K}), out({50, K});
+  same.fill(1.0f);
+  read_only.fill(1.0f);
+  written.fill(1.0f);
+  read_only(7, 1) = static_cast<float>(session().rank()); // differs unless alone
+  written(3, 0) = static_cast<float>(session().rank());
+  const auto copy = [&](weft::DistArray<float, 2> &from, weft::DistArray<float, 2> &to) {
+    weft::rt::data_parallel(session(), weft::rt::IndexRange{0, 50},
+                            weft::rt::Footprint().write(to, 0).read(from), [&](std::int64_t i) {
+                              for (int k = 0; k < K; ++k)
+                                to(i, k) = from(i, k);
+                            });
+  };
+  EXPECT_NO_THROW(copy(same, out));
+  for (weft::DistArray<float, 2> *bad : {&read_only, &written}) {
+    if (session().size() == 1) {
+      EXPECT_NO_THROW(bad == &written ? copy(same, *bad) : copy(*bad, out));
+      continue;
+    }
+    try {
+      bad == &written ? copy(same, *bad) : copy(*bad, out);
+      ADD_FAILURE() << "no error for the array that differs";
+    } catch (const weft::Error &e) {
+      EXPECT_NE(std::string(e.what()).find("the DistArray of shape (50, 4) holds different "
+                                           "values on different processes before its first "
+                                           "parallel loop"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+}
+
 } // namespace

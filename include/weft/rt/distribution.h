@@ -32,8 +32,8 @@
 // by a system call) lands in the copy of every process, since every process runs it, and
 // the next loop starts from those copies (a whole array moves nothing at a loop's start).
 //
-// Options::lazy_materialize = false (--weft-materialize=eager) materializes every array
-// at the end of every loop; so does a system whose pages are larger than
+// Options::lazy_materialize = false (--weft-materialize=eager, the default) materializes
+// every array at the end of every loop; so does a system whose pages are larger than
 // detail::kPageBytes.
 //
 // Debugging a parallel program under gdb: `handle SIGSEGV nostop noprint pass`.
@@ -204,6 +204,14 @@ private:
 // The record of the array behind `handle` for `session`, made on first use. Throws if the
 // array is partitioned over another session.
 ArrayRecord &record_of(Session &session, const ArrayHandle &handle);
+
+// Collective, before the first loop over the array in `session` (nothing after): every
+// process's copy must hold the same bytes, since serial code runs on every process and
+// each loop starts from the copies. Serial code that read something that differs
+// between processes (std::random_device, the clock, the process id, a file only some
+// processes read) makes them differ, and no serial order of the loop computes what the
+// processes would then compute: every process throws the same weft::Error instead.
+void check_same_everywhere(Session &session, const ArrayHandle &handle);
 // The record if the array has one, else nullptr.
 ArrayRecord *existing_record(const ArrayHandle &handle);
 
