@@ -681,9 +681,11 @@ std::vector<LoopModel> build_loop_models(ASTContext &ctx, const std::vector<Prag
       continue;
     }
     if (owner->isDependentContext()) {
-      report(ctx, loc, DiagnosticsEngine::Error,
-             "'#pragma %0' inside a template is not supported; annotate a loop in a "
-             "non-template function",
+      // Valid code weft cannot analyse (types are known only per instantiation): the loop
+      // runs as written, like any loop weft cannot prove parallel.
+      report(ctx, loc, DiagnosticsEngine::Warning,
+             "loop kept sequential: '#pragma %0' inside a template is not analysed; annotate "
+             "a loop in a non-template function to parallelize it",
              {p.spelling});
       continue;
     }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace weft {
 namespace rewrite {
@@ -68,9 +69,13 @@ class ValueReads : public clang::RecursiveASTVisitor<ValueReads> {
 public:
   std::map<const clang::VarDecl *, std::pair<unsigned, unsigned>> uses; ///< all, by value
 
+  std::set<const clang::BindingDecl *> bindings; ///< structured bindings named
+
   bool VisitDeclRefExpr(clang::DeclRefExpr *ref) {
     if (const auto *var = llvm::dyn_cast<clang::VarDecl>(ref->getDecl()))
       ++uses[var].first;
+    if (const auto *binding = llvm::dyn_cast<clang::BindingDecl>(ref->getDecl()))
+      bindings.insert(binding);
     return true;
   }
   bool VisitImplicitCastExpr(clang::ImplicitCastExpr *cast) {
@@ -222,6 +227,16 @@ std::string captures(clang::ASTContext &context, const LoopModel &m, const clang
     if (!sm.isBeforeInTranslationUnit(var->getLocation(), m.range.getBegin()))
       continue;
     copies.push_back(var->getName().str());
+  }
+  // A lambda cannot capture a structured binding before C++20 (clang 14 not even then):
+  // one declared before the loop is named through a reference of the lambda's own,
+  // initialized from it, which reads and writes the same object.
+  for (const clang::BindingDecl *binding : reads.bindings) {
+    if (binding->getName().empty() ||
+        !sm.isBeforeInTranslationUnit(binding->getLocation(), m.range.getBegin()))
+      continue;
+    const std::string name = binding->getName().str();
+    copies.push_back("&" + name + " = " + name);
   }
   std::sort(copies.begin(), copies.end());
   std::string out = "&";

@@ -161,6 +161,12 @@ std::optional<Refused> LoopRewriter::rewrite(const AnalyzedLoop &loop, std::stri
   if (breaks_out_of(body))
     return Refused{"'break' leaves the loop around its body, and the executor runs the body "
                    "as a lambda, once per iteration"};
+  // Each `continue` of the loop becomes `return`: one that a macro writes has no text of
+  // its own to replace.
+  for (const clang::ContinueStmt *c : continues_of(body))
+    if (!text_.rewritable(c->getSourceRange()))
+      return Refused{"a 'continue' of the loop is written inside a macro, and the rewrite "
+                     "must make it a 'return' of the lambda that runs the body"};
   const SourceLocation loop_end =
       m.range.getEnd() == body->getEndLoc() ? *body_end : text_.after(m.range.getEnd());
 
@@ -259,8 +265,9 @@ void LoopRewriter::check_names_before_loop(const AnalyzedLoop &loop) const {
           todo.push_back(child);
       }
     } else {
-      WEFT_INTERNAL_ASSERT(info.decl, "the array '" + info.name + "' has no declaration and no "
-                                      "expression to name it by before the loop");
+      WEFT_INTERNAL_ASSERT(info.decl, "the array '" + info.name +
+                                          "' has no declaration and no "
+                                          "expression to name it by before the loop");
       written = info.decl->getNameAsString();
       decls.push_back(info.decl);
     }
@@ -276,8 +283,8 @@ void LoopRewriter::check_names_before_loop(const AnalyzedLoop &loop) const {
   }
 }
 
-void LoopRewriter::run_guard(const AnalyzedLoop &loop, SourceLocation loop_end,
-                             std::string *guard, std::string *fallback) const {
+void LoopRewriter::run_guard(const AnalyzedLoop &loop, SourceLocation loop_end, std::string *guard,
+                             std::string *fallback) const {
   const LoopModel &m = *loop.model;
   const LoopLevel &top = m.levels[0];
   const clang::SourceManager &sm = text_.sm();
