@@ -49,6 +49,23 @@ IslContext::IslContext(unsigned long max_operations) : ctx(isl_ctx_alloc()) {
 IslContext::~IslContext() { isl_ctx_free(ctx.release()); }
 
 namespace {
+
+/// The fix for a call with unknown effects, by why they are unknown (Callees.cpp): only
+/// a body weft cannot see is fixed by defining the function in this file.
+std::string unknown_call_fix(const std::string &why) {
+  const auto starts = [&](const char *prefix) { return why.rfind(prefix, 0) == 0; };
+  if (starts("its body is not visible"))
+    return "define the function in this file, or keep the call out of the loop";
+  if (starts("it is a virtual call"))
+    return "call a non-virtual function, or keep the call out of the loop";
+  if (starts("it calls through a function pointer"))
+    return "call the function by its name, or keep the call out of the loop";
+  if (starts("its WEFT_EFFECTS declaration does not hold"))
+    return "correct the function's WEFT_EFFECTS declaration";
+  return "keep the call out of the loop, or let the function touch only its parameters, its "
+         "locals and what the functions it calls touch (no globals, statics, pointers or "
+         "reference members)";
+}
 template <class T> T parse_unlimited(isl::ctx ctx, const std::string &text) {
   unsigned long limit = isl_ctx_get_max_operations(ctx.get());
   isl_ctx_set_max_operations(ctx.get(), 0);
@@ -167,8 +184,9 @@ private:
       out_.obstacles.push_back({Reason::EarlyExit, e.range, "'" + e.what + "' leaves the loop"});
     for (const Call &c : m_.calls)
       if (c.unknown_effects)
-        out_.obstacles.push_back(
-            {Reason::UnknownCall, c.range, "'" + c.callee + "' may have effects: " + c.why});
+        out_.obstacles.push_back({Reason::UnknownCall, c.range,
+                                  "'" + c.callee + "' may have effects: " + c.why,
+                                  unknown_call_fix(c.why)});
     for (const UnknownEffect &u : m_.unknown_effects)
       out_.obstacles.push_back({Reason::UnknownEffect, u.range, "'" + u.what + "' " + u.why});
     for (const Access &a : m_.accesses)

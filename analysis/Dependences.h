@@ -70,6 +70,7 @@ struct Obstacle {
   Reason reason;
   clang::SourceRange range; ///< the call, the jump, the loop header or the access
   std::string detail;       ///< what it is, in words
+  std::string fix = {};     ///< how to remove it, where the reason's own fix would mislead
 };
 
 struct Dependences {

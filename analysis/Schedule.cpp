@@ -175,6 +175,8 @@ private:
   }
 
   std::string obstacle_fix(const Obstacle &o) const {
+    if (!o.fix.empty())
+      return o.fix;
     switch (o.reason) {
     case Reason::UnknownCall:
       return "define the function in this file, or keep the call out of the loop";

@@ -16,7 +16,7 @@ static void nudge_c(const weft::DistArray<float, 1> &Pc, int64_t r, float g) {
 
 void with_const_cast(const weft::SparseArray<float, 2> &R, int n) {
   weft::DistArray<float, 1> W({n}), P({n});
-  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{define the function in this file, or keep the call out of the loop}}
+  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{keep the call out of the loop, or let the function touch only its parameters, its locals and what the functions it calls touch (no globals, statics, pointers or reference members)}}
   for (const auto &e : R) {
     W(e.key[0]) += e.value;
     nudge(P, e.key[1], e.value); // expected-note {{'nudge' may have effects: it casts away const ('const_cast<weft::DistArray<float, 1> &>(Pc)')}}
@@ -25,7 +25,7 @@ void with_const_cast(const weft::SparseArray<float, 2> &R, int n) {
 
 void with_c_cast(const weft::SparseArray<float, 2> &R, int n) {
   weft::DistArray<float, 1> W({n}), P({n});
-  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{define the function in this file, or keep the call out of the loop}}
+  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{keep the call out of the loop, or let the function touch only its parameters, its locals and what the functions it calls touch (no globals, statics, pointers or reference members)}}
   for (const auto &e : R) {
     W(e.key[0]) += e.value;
     nudge_c(P, e.key[1], e.value); // expected-note {{'nudge_c' may have effects: it casts away const ('(weft::DistArray<float, 1> &)Pc')}}

@@ -16,7 +16,7 @@ void train(int n, weft::Accumulator<double> &total) {
   weft::DistArray<float, 1> W({n}), x({n});
   weft::Accumulator<double> loss(0.0);
   const Monitor mon{loss};
-  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{define the function in this file, or keep the call out of the loop}}
+  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{keep the call out of the loop, or let the function touch only its parameters, its locals and what the functions it calls touch (no globals, statics, pointers or reference members)}}
   for (int i = 0; i < n; ++i) {
     W(i) += x(i) * damp(mon); // expected-note {{'damp' may have effects: it reads or writes through the reference member 'loss'}}
     loss += x(i);

@@ -16,7 +16,7 @@ static float step(const Hyper &h, float g) { return h.lr * g * h.scale(3); }
 void train(int n) {
   weft::DistArray<float, 1> W({n}), x({n});
   const Hyper h{1.0f, W};
-  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{define the function in this file, or keep the call out of the loop}}
+  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{keep the call out of the loop, or let the function touch only its parameters, its locals and what the functions it calls touch (no globals, statics, pointers or reference members)}}
   for (int i = 0; i < n; ++i)
     W(i) += step(h, x(i)); // expected-note {{'step' may have effects: it reads or writes through the reference member 'scale'}}
 }

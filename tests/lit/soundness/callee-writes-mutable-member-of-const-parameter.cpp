@@ -17,7 +17,7 @@ static void tally(const Hist &h, int64_t item) { h.count(item) += 1.0f; }
 void histogram(const weft::SparseArray<float, 2> &R, int n) {
   weft::DistArray<float, 1> W({n});
   const Hist h;
-  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{define the function in this file, or keep the call out of the loop}}
+  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{keep the call out of the loop, or let the function touch only its parameters, its locals and what the functions it calls touch (no globals, statics, pointers or reference members)}}
   for (const auto &e : R) {
     W(e.key[0]) += e.value;
     tally(h, e.key[1]); // expected-note {{'tally' may have effects: it writes the mutable field 'count'}}

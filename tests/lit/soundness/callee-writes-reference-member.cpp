@@ -18,7 +18,7 @@ static void record_copy(Stats s, int64_t item, float x) { s.per_item(item) += x;
 void by_const_reference(const weft::SparseArray<float, 2> &R, int n) {
   weft::DistArray<float, 1> W({n}), P({n});
   const Stats st{P};
-  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{define the function in this file, or keep the call out of the loop}}
+  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{keep the call out of the loop, or let the function touch only its parameters, its locals and what the functions it calls touch (no globals, statics, pointers or reference members)}}
   for (const auto &e : R) {
     W(e.key[0]) += e.value;
     record(st, e.key[1], e.value); // expected-note {{'record' may have effects: it reads or writes through the reference member 'per_item'}}
@@ -28,7 +28,7 @@ void by_const_reference(const weft::SparseArray<float, 2> &R, int n) {
 void by_value(const weft::SparseArray<float, 2> &R, int n) {
   weft::DistArray<float, 1> W({n}), P({n});
   const Stats st{P};
-  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{define the function in this file, or keep the call out of the loop}}
+  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{keep the call out of the loop, or let the function touch only its parameters, its locals and what the functions it calls touch (no globals, statics, pointers or reference members)}}
   for (const auto &e : R) {
     W(e.key[0]) += e.value;
     record_copy(st, e.key[1], e.value); // expected-note {{'record_copy' may have effects: it reads or writes through the reference member 'per_item'}}
@@ -39,7 +39,7 @@ void captured_by_copy(const weft::SparseArray<float, 2> &R, int n) {
   weft::DistArray<float, 1> W({n}), P({n});
   const Stats st{P};
   auto rec = [st](int64_t item, float x) { st.per_item(item) += x; };
-  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{define the function in this file, or keep the call out of the loop}}
+  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{keep the call out of the loop, or let the function touch only its parameters, its locals and what the functions it calls touch (no globals, statics, pointers or reference members)}}
   for (const auto &e : R) {
     W(e.key[0]) += e.value;
     rec(e.key[1], e.value); // expected-note-re {{'lambda at {{.*}}' may have effects: it reads or writes through the reference member 'per_item'}}

@@ -16,7 +16,7 @@ struct Meter {
 
 void copy(int n, Meter m) {
   weft::DistArray<float, 1> y({n});
-  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{define the function in this file, or keep the call out of the loop}}
+  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{keep the call out of the loop, or let the function touch only its parameters, its locals and what the functions it calls touch (no globals, statics, pointers or reference members)}}
   for (int i = 0; i < n; ++i)
     y(i) = m; // expected-note {{'Meter::operator float' may have effects: it uses the global variable 'conversions'}}
 }

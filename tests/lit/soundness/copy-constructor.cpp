@@ -16,7 +16,7 @@ float scaled(Params p, float x) { return p.scale * x; }
 
 void apply(int n, const Params &params) {
   weft::DistArray<float, 1> x({n}), y({n});
-  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{define the function in this file, or keep the call out of the loop}}
+  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{keep the call out of the loop, or let the function touch only its parameters, its locals and what the functions it calls touch (no globals, statics, pointers or reference members)}}
   for (int i = 0; i < n; ++i)
     y(i) = scaled(params, x(i)); // expected-note {{'Params::Params' may have effects: it uses the global variable 'copies'}}
 }

@@ -13,7 +13,7 @@ int Ticket::next = 0;
 
 void tickets(int n) {
   weft::DistArray<float, 1> A({n});
-  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{define the function in this file, or keep the call out of the loop}}
+  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{keep the call out of the loop, or let the function touch only its parameters, its locals and what the functions it calls touch (no globals, statics, pointers or reference members)}}
   for (int i = 0; i < n; ++i) {
     Ticket t; // expected-note {{'Ticket::Ticket' may have effects: it uses the global variable 'next'}}
     A(i) = (float)t.id;

@@ -16,7 +16,7 @@ struct Scoped {
 
 void copy(int n, Counter &count) {
   weft::DistArray<float, 1> x({n}), y({n});
-  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{define the function in this file, or keep the call out of the loop}}
+  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{keep the call out of the loop, or let the function touch only its parameters, its locals and what the functions it calls touch (no globals, statics, pointers or reference members)}}
   for (int i = 0; i < n; ++i) {
     Scoped s(&count); // expected-note {{'Scoped::~Scoped' may have effects: it reads or writes through the pointer 'c'}}
     y(i) = x(i);

@@ -15,7 +15,7 @@ struct Recorder {
 
 void count(const weft::SparseArray<float, 2> &R, int n) {
   weft::DistArray<float, 1> W({n}), P({n});
-  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{define the function in this file, or keep the call out of the loop}}
+  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{keep the call out of the loop, or let the function touch only its parameters, its locals and what the functions it calls touch (no globals, statics, pointers or reference members)}}
   for (const auto &e : R) {
     W(e.key[0]) += e.value;
     Recorder rec{P};

@@ -16,7 +16,7 @@ Vec2 operator+(const Vec2 &x, const Vec2 &y) {
 
 void add(int n, Vec2 shift) {
   weft::DistArray<float, 1> y({n});
-  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{define the function in this file, or keep the call out of the loop}}
+  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{keep the call out of the loop, or let the function touch only its parameters, its locals and what the functions it calls touch (no globals, statics, pointers or reference members)}}
   for (int i = 0; i < n; ++i) {
     Vec2 v{y(i), 0.0f};
     y(i) = (v + shift).a; // expected-note {{'operator+' may have effects: it uses the global variable 'additions'}}

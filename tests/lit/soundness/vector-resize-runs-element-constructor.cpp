@@ -13,7 +13,7 @@ struct Id {
 
 void ids(int n) {
   weft::DistArray<float, 1> A({n});
-  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{define the function in this file, or keep the call out of the loop}}
+  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{keep the call out of the loop, or let the function touch only its parameters, its locals and what the functions it calls touch (no globals, statics, pointers or reference members)}}
   for (int i = 0; i < n; ++i) {
     std::vector<Id> ids;
     ids.resize(3); // expected-note {{may have effects: it calls the constructor of 'Id', and it uses the global variable 'g_made'}}

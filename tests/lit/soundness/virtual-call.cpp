@@ -19,7 +19,7 @@ struct Counting : Base {
 
 void apply(int n, const Base &base) {
   weft::DistArray<float, 1> x({n}), y({n});
-  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{define the function in this file, or keep the call out of the loop}}
+  #pragma weft parallel_for // expected-warning {{loop stays sequential: a call may read or write memory weft cannot see}} expected-note {{call a non-virtual function, or keep the call out of the loop}}
   for (int i = 0; i < n; ++i)
     y(i) = base.eval(x(i)); // expected-note {{'Base::eval' may have effects: it is a virtual call, and the override that runs is not known}}
 }
