@@ -189,11 +189,22 @@ private:
                                   unknown_call_fix(c.why)});
     for (const UnknownEffect &u : m_.unknown_effects)
       out_.obstacles.push_back({Reason::UnknownEffect, u.range, "'" + u.what + "' " + u.why});
-    for (const Access &a : m_.accesses)
-      if (a.kind == AccessKind::Read && m_.arrays[a.array].kind == ArrayKind::Accumulator)
-        out_.obstacles.push_back({Reason::AccumulatorRead, a.range,
-                                  "'" + a.text + "' reads the accumulator '" +
-                                      m_.arrays[a.array].name + "' inside the loop"});
+    for (const Access &a : m_.accesses) {
+      if (a.kind != AccessKind::Read || m_.arrays[a.array].kind != ArrayKind::Accumulator)
+        continue;
+      const std::string &name = m_.arrays[a.array].name;
+      if (a.text == name) // the object itself: passed to a call, or copied
+        out_.obstacles.push_back(
+            {Reason::AccumulatorRead, a.range,
+             "the accumulator '" + name +
+                 "' is passed on as an object (to a call, or copied), and weft does not "
+                 "follow what is done with it there",
+             "add to the accumulator in the loop body itself ('" + name + " += ...')"});
+      else
+        out_.obstacles.push_back(
+            {Reason::AccumulatorRead, a.range,
+             "'" + a.text + "' reads the accumulator '" + name + "' inside the loop"});
+    }
   }
 
   //===------------------------------------------------------------------===//

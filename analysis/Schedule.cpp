@@ -166,9 +166,18 @@ private:
     case Reason::MayAlias:
       return "declare the arrays in this function, or pass one array, so that weft can tell "
              "them apart";
-    case Reason::UnknownSubscript:
+    case Reason::UnknownSubscript: {
+      // Why the subscript is not affine, where the frontend said (a narrowing
+      // conversion, a product of variables, a value computed in the loop).
+      std::string why;
+      for (const Access *a : {&src, &dst})
+        for (const Subscript &sub : a->subscripts)
+          if (why.empty() && !sub.affine && !sub.range_begin && !sub.unknown.empty())
+            why = sub.unknown;
       return "write the subscript as an affine expression of loop variables, sparse keys and "
-             "loop-invariant integers";
+             "loop-invariant integers" +
+             (why.empty() ? std::string() : " (here " + why + ")");
+    }
     default:
       return {};
     }

@@ -9,7 +9,7 @@
 
 void histogram(const weft::SparseArray<float, 2> &R) {
   weft::DistArray<float, 1> B({256});
-  #pragma weft parallel_for // expected-warning {{loop stays sequential: a subscript is not an affine expression, so the access may touch any element}} expected-note {{write the subscript as an affine expression of loop variables, sparse keys and loop-invariant integers}}
+  #pragma weft parallel_for // expected-warning {{loop stays sequential: a subscript is not an affine expression, so the access may touch any element}} expected-note {{write the subscript as an affine expression of loop variables, sparse keys and loop-invariant integers (here 'b' holds a value that is not affine ('e.key[0]' converts 'long' to 'uint8_t', which may change the value))}}
   for (const auto &e : R) {
     const uint8_t b = e.key[0];
     B(b) += e.value; // expected-note {{iteration (key[0], key[1]) writes B[b]}} expected-note {{that another iteration reads B[b]}}
