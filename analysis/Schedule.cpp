@@ -288,6 +288,16 @@ private:
                    s_.dims[b] + " (time) rotate among them";
           return;
         }
+    // Shown first: the conflicts between iterations that differ in every dim, which no
+    // partition or rotation can keep apart (one that a partition by a dim would resolve
+    // is not what keeps the loop sequential, e.g. beside an accumulator's reset).
+    std::vector<unsigned> all_dims(n);
+    for (unsigned d = 0; d < n; ++d)
+      all_dims[d] = d;
+    const isl::map everywhere = loop_condition(all_dims);
+    std::stable_partition(plain.begin(), plain.end(), [&](unsigned i) {
+      return !d_.deps[i].loop_relation.intersect(everywhere).is_empty();
+    });
     refuse(plain, Reason::Conflict);
     sequential();
   }
