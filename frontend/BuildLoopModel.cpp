@@ -251,9 +251,10 @@ void ModelBuilder::describe_for(unsigned id, const ForStmt *f,
   std::optional<int64_t> step = increment_of(f->getInc(), var);
   if (!step || *step == 0) {
     unknown_level(id,
-                  "the increment '" +
-                      (f->getInc() ? text(f->getInc()->getSourceRange()) : std::string()) +
-                      "' does not add a non-zero constant to '" + name + "'",
+                  f->getInc()
+                      ? "the increment '" + text(f->getInc()->getSourceRange()) +
+                            "' does not add a non-zero constant to '" + name + "'"
+                      : "the loop has no increment (its header does not step '" + name + "')",
                   enclosing, name);
     return;
   }
