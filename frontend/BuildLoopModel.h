@@ -14,12 +14,16 @@ namespace weft {
 
 /// Attaches every `#pragma weft` of the main file to the loop statement that follows it
 /// and builds that loop's model. A pragma that is not followed by a for loop, or that
-/// sits outside a function body or in a template, is an error reported through the
-/// context's diagnostics (the caller checks hasErrorOccurred()); no model is built for
-/// it. An annotated loop inside another one gets its model too, with
+/// sits outside a function body, is an error reported through the context's diagnostics
+/// (the caller checks hasErrorOccurred()); one in a template is a warning. No model is
+/// built for either. An annotated loop inside another one gets its model too, with
 /// LoopModel::enclosing naming the innermost annotated loop around it.
 std::vector<LoopModel> build_loop_models(clang::ASTContext &context,
                                          const std::vector<Pragma> &pragmas);
+
+/// Warns at each append to a file in the main file's serial code when it has annotated
+/// loops: every process of the parallel program appends (SerialAppends.cpp).
+void warn_serial_appends(clang::ASTContext &context, const std::vector<LoopModel> &models);
 
 } // namespace weft
 
