@@ -3,6 +3,7 @@
 // directory with the same file names.
 #pragma once
 
+#include <weft/nn.h>
 #include <weft/weft.h>
 
 #include <cerrno>
@@ -26,6 +27,28 @@ inline std::string fashion_mnist_file(const std::string &dir, const char *name) 
                       "(apt-get install dataset-fashion-mnist) or give --data-dir");
   }
   return path;
+}
+
+// The images of a split ("train" or "t10k") of the data in `dir`.
+inline weft::DistArray<float, 2> fashion_mnist_images(const std::string &dir, const char *split) {
+  return weft::nn::load_idx_images(
+      fashion_mnist_file(dir, (std::string(split) + "-images-idx3-ubyte.gz").c_str()));
+}
+
+// The labels of a split, one per row of its `images`, or a weft::Error that the image and
+// label files disagree.
+inline weft::nn::Labels fashion_mnist_labels(const std::string &dir, const char *split,
+                                             const weft::DistArray<float, 2> &images) {
+  weft::nn::Labels labels = weft::nn::load_idx_labels(
+      fashion_mnist_file(dir, (std::string(split) + "-labels-idx1-ubyte.gz").c_str()));
+  if (labels.shape()[0] != images.shape()[0]) {
+    throw weft::Error(dir + ": the " + split +
+                      " image and label files disagree on the number "
+                      "of examples (" +
+                      std::to_string(images.shape()[0]) + " images, " +
+                      std::to_string(labels.shape()[0]) + " labels)");
+  }
+  return labels;
 }
 
 } // namespace weft_samples

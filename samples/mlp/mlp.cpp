@@ -163,17 +163,10 @@ int run(const Options &opts) {
   if (!opts.load.empty())
     model = weft_samples::read_mlp_model(opts.load);
   const std::string dir = opts.data_dir;
-  const Tensor X_all =
-      nn::load_idx_images(weft_samples::fashion_mnist_file(dir, "train-images-idx3-ubyte.gz"));
-  const nn::Labels y_all =
-      nn::load_idx_labels(weft_samples::fashion_mnist_file(dir, "train-labels-idx1-ubyte.gz"));
-  const Tensor X_test =
-      nn::load_idx_images(weft_samples::fashion_mnist_file(dir, "t10k-images-idx3-ubyte.gz"));
-  const nn::Labels y_test =
-      nn::load_idx_labels(weft_samples::fashion_mnist_file(dir, "t10k-labels-idx1-ubyte.gz"));
-  if (X_all.shape()[0] != y_all.shape()[0] || X_test.shape()[0] != y_test.shape()[0]) {
-    throw weft::Error(dir + ": the image and label files disagree on the number of examples");
-  }
+  const Tensor X_all = weft_samples::fashion_mnist_images(dir, "train");
+  const nn::Labels y_all = weft_samples::fashion_mnist_labels(dir, "train", X_all);
+  const Tensor X_test = weft_samples::fashion_mnist_images(dir, "t10k");
+  const nn::Labels y_test = weft_samples::fashion_mnist_labels(dir, "t10k", X_test);
   const Tensor X = first_rows(X_all, opts.train_limit);
   const nn::Labels y = first_rows(y_all, opts.train_limit);
 

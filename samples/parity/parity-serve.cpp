@@ -258,14 +258,12 @@ int run(const Options &opts) {
                       std::to_string(base_file.widths[3]) + ")");
   }
   const serve::Code code = serve::make_code(opts.encoder, opts.k);
-  const Tensor X = nn::load_idx_images(
-      weft_samples::fashion_mnist_file(opts.data_dir, "t10k-images-idx3-ubyte.gz"));
-  const nn::Labels labels = nn::load_idx_labels(
-      weft_samples::fashion_mnist_file(opts.data_dir, "t10k-labels-idx1-ubyte.gz"));
-  if (X.shape()[0] != labels.shape()[0] || X.shape()[1] != base_file.widths[0]) {
+  const Tensor X = weft_samples::fashion_mnist_images(opts.data_dir, "t10k");
+  const nn::Labels labels = weft_samples::fashion_mnist_labels(opts.data_dir, "t10k", X);
+  if (X.shape()[1] != base_file.widths[0]) {
     throw weft::Error(opts.data_dir + ": the test images do not fit the model (" +
-                      std::to_string(X.shape()[1]) + " pixels, " +
-                      std::to_string(labels.shape()[0]) + " labels)");
+                      std::to_string(X.shape()[1]) + " pixels, the model takes " +
+                      std::to_string(base_file.widths[0]) + ")");
   }
   const Mlp base(base_file), parity(parity_file);
   const std::int64_t classes = base.widths()[3], n = X.shape()[0];

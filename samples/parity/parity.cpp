@@ -214,16 +214,10 @@ int run(const Options &opts) {
   const serve::Code code = serve::make_code(opts.encoder, opts.k);
 
   const std::string dir = opts.data_dir;
-  const Tensor X_all =
-      nn::load_idx_images(weft_samples::fashion_mnist_file(dir, "train-images-idx3-ubyte.gz"));
-  const nn::Labels y_all =
-      nn::load_idx_labels(weft_samples::fashion_mnist_file(dir, "train-labels-idx1-ubyte.gz"));
-  const Tensor X_test =
-      nn::load_idx_images(weft_samples::fashion_mnist_file(dir, "t10k-images-idx3-ubyte.gz"));
-  const nn::Labels y_test =
-      nn::load_idx_labels(weft_samples::fashion_mnist_file(dir, "t10k-labels-idx1-ubyte.gz"));
-  if (X_all.shape()[0] != y_all.shape()[0] || X_test.shape()[0] != y_test.shape()[0])
-    throw weft::Error(dir + ": the image and label files disagree on the number of examples");
+  const Tensor X_all = weft_samples::fashion_mnist_images(dir, "train");
+  const nn::Labels y_all = weft_samples::fashion_mnist_labels(dir, "train", X_all);
+  const Tensor X_test = weft_samples::fashion_mnist_images(dir, "t10k");
+  const nn::Labels y_test = weft_samples::fashion_mnist_labels(dir, "t10k", X_test);
   const std::int64_t pixels = X_all.shape()[1];
   if (base_file.widths[0] != pixels) {
     throw weft::Error(opts.base + ": the model takes " + std::to_string(base_file.widths[0]) +
