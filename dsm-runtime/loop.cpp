@@ -67,8 +67,8 @@ LoopScope::LoopScope(Session &session, const char *executor, const Footprint &fo
     const auto &reads = footprint.reads();
     for (std::size_t i = 0; i < reads.size(); ++i) {
       ArrayRecord *record = existing_record(reads[i].handle);
-      // A record from this session's first loop over the array (whole; record_of checks
-      // that every process's copy is the same).
+      // A record from this session's first loop over the array (whole; every process's
+      // copy was found the same above).
       if (record == nullptr || record->session() != &session)
         record = &record_of(session, reads[i].handle);
       if (record->layout().whole())

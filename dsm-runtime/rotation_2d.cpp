@@ -168,7 +168,8 @@ TransferScheduler::Settings ring_settings(const Session &session, CommScheduler:
 
 Ring::Ring(Session &session, const Schedule &schedule,
            const std::vector<Footprint::Use> &time_arrays, CommScheduler::Settings settings)
-    : session_(session), s_(schedule), scheduler_(session.transport(), ring_settings(session, settings)),
+    : session_(session), s_(schedule),
+      scheduler_(session.transport(), ring_settings(session, settings)),
       sends_(static_cast<std::size_t>(schedule.partitions())),
       receives_(static_cast<std::size_t>(schedule.partitions())) {
   // A partition moves the rows it owns in the home layout, so that the ring's last step

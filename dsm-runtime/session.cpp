@@ -295,6 +295,8 @@ Session::Session(Output output) : Session(no_argc, no_argv, output) {}
 
 Session::Session(Options options) { start(std::move(options), nullptr, nullptr); }
 
+bool has_session() { return current_session != nullptr; }
+
 Session &Session::current() {
   if (!current_session) {
     throw weft::Error("weft::rt::Session::current(): no session: the program's main must create a "

@@ -118,7 +118,6 @@ unsigned ModelBuilder::array_of_decl(const ValueDecl *decl) {
   return index;
 }
 
-
 std::string ModelBuilder::iteration_dependent(const Expr *e) const {
   std::vector<const Stmt *> todo{e};
   while (!todo.empty()) {

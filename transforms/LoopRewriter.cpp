@@ -163,7 +163,8 @@ std::optional<Refused> LoopRewriter::rewrite(const AnalyzedLoop &loop, std::stri
                    "as a lambda, once per iteration"};
   // Each `continue` of the loop becomes `return`: one that a macro writes has no text of
   // its own to replace.
-  for (const clang::ContinueStmt *c : continues_of(body))
+  const std::vector<const clang::ContinueStmt *> continues = continues_of(body);
+  for (const clang::ContinueStmt *c : continues)
     if (!text_.rewritable(c->getSourceRange()))
       return Refused{"a 'continue' of the loop is written inside a macro, and the rewrite "
                      "must make it a 'return' of the lambda that runs the body"};
@@ -210,7 +211,7 @@ std::optional<Refused> LoopRewriter::rewrite(const AnalyzedLoop &loop, std::stri
   } else {
     rewriter_.InsertTextBefore(body->getBeginLoc(), prefix + "{" + headers[0].prologue + " ");
   }
-  for (const clang::ContinueStmt *c : continues_of(body))
+  for (const clang::ContinueStmt *c : continues)
     rewriter_.ReplaceText(SourceRange(c->getContinueLoc(), c->getContinueLoc()), "return");
   // After the body: close the lambda and the call, dropping what is left of the loop.
   if (loop_end != *body_end)

@@ -15,10 +15,11 @@
 // The loop body keeps its text; only `continue` statements of the annotated loop become
 // `return` (they end the lambda's iteration). The loop as written runs where the
 // process has no session (static initialization, or after main's session ended) or
-// where arrays the analysis assumed distinct are one (docs/design.md, "Aliasing"). If the file has an annotated loop, `main`
-// gets the runtime's Session as its first statement (so the program takes the --weft-*
-// options and prints once under mpirun, even if every loop stays sequential), and the
-// file includes <weft/parallel.h> after <weft/weft.h>. Every other byte is unchanged.
+// where arrays the analysis assumed distinct are one (docs/design.md, "Aliasing").
+// If the file has an annotated loop, `main` gets the runtime's Session as its first
+// statement (so the program takes the --weft-* options and prints once under mpirun,
+// even if every loop stays sequential), and the file includes <weft/parallel.h> after
+// <weft/weft.h>. Every other byte is unchanged.
 //
 // A loop stays as written, with its pragma turned into a comment (so that compilers do
 // not warn about it) and a warning saying why, when its verdict is sequential or

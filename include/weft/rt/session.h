@@ -138,14 +138,7 @@ private:
 // Whether this process has a session now: not during static initialization (before
 // main creates it) nor after it ended. A loop that weftc rewrote runs as written (on
 // every process alike) when there is none.
-inline bool has_session() {
-  try {
-    Session::current();
-    return true;
-  } catch (const weft::Error &) {
-    return false;
-  }
-}
+bool has_session();
 
 // The number of CPUs this process may run on (its affinity mask).
 int available_cpus();
