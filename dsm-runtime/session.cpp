@@ -14,6 +14,7 @@
 #include <cstring>
 #include <exception>
 #include <string>
+#include <vector>
 
 #include "weft/rt/sparse.h"
 
@@ -45,6 +46,25 @@ void silence_stdout(int rank) {
   ::dup2(null, STDOUT_FILENO);
   ::close(null);
 }
+// The program's arguments as the kernel started it (argv[0] first); empty if unreadable.
+std::vector<std::string> command_line() {
+  std::vector<std::string> args;
+  std::FILE *f = std::fopen("/proc/self/cmdline", "rb");
+  if (!f)
+    return args;
+  std::string arg;
+  for (int c; (c = std::fgetc(f)) != EOF;) {
+    if (c != '\0') {
+      arg.push_back(static_cast<char>(c));
+      continue;
+    }
+    args.push_back(arg);
+    arg.clear();
+  }
+  std::fclose(f);
+  return args;
+}
+
 // Whether the runtime called MPI_Init (then it also finalizes), even if the session
 // that did so failed to start.
 bool runtime_initialized_mpi = false;
@@ -377,6 +397,24 @@ void Session::start(Options options, int *argc, char ***argv) {
         "with mpirun, add --bind-to none\n",
         threads, available_cpus());
   }
+}
+
+OutputBeforeMain::OutputBeforeMain() {
+  if (first_process_of_job())
+    return;
+  std::vector<std::string> args = command_line();
+  std::vector<char *> argv;
+  for (std::string &a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int argc = static_cast<int>(args.size());
+  try {
+    if (parse_options(argc, argv.data()).output == Output::All)
+      return;
+  } catch (const OptionError &) {
+    return; // the Session reports it
+  }
+  silence_stdout(1);
 }
 
 void Session::start_workers(int threads) {

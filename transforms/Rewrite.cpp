@@ -49,6 +49,14 @@ void add_session(clang::ASTContext &context, clang::Rewriter &rewriter, const Te
     rewriter.InsertTextAfterToken(
         body->getLBracLoc(),
         eol + "  // weft: MPI processes and threads for the parallel loops" + eol + "  " + session);
+    // What static initializers print appears once (weft/rt/session.h, OutputBeforeMain);
+    // after the runtime's include where that goes to the same place.
+    const SourceLocation start = fn->getOuterLocStart();
+    if (text.rewritable(SourceRange(start, start)))
+      rewriter.InsertTextAfter(start, "// weft: what static initializers print appears once" + eol +
+                                          "static weft::rt::OutputBeforeMain weft_output_before_"
+                                          "main __attribute__((init_priority(101)));" +
+                                          eol);
   }
 }
 

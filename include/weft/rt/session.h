@@ -143,4 +143,16 @@ bool has_session();
 // The number of CPUs this process may run on (its affinity mask).
 int available_cpus();
 
+// Output::Root before main: constructing one sends the standard output of every process
+// but the launcher's rank 0 (OMPI_COMM_WORLD_RANK, PMIX_RANK or PMI_RANK; outside a
+// launcher nothing changes) to /dev/null, unless the command line (/proc/self/cmdline) or
+// WEFT_OUTPUT asks for --weft-output=all; a bad option changes nothing here and is
+// reported by the Session. So what static initializers print appears once, as in the
+// serial program. weftc defines one, with init_priority(101) (before the program's own
+// static objects in every file of the link), beside each main it gives a Session with
+// Output::Root.
+struct OutputBeforeMain {
+  OutputBeforeMain();
+};
+
 } // namespace weft::rt

@@ -1,4 +1,5 @@
-// Every byte outside the annotated loops, main's opening brace and the include line
+// Every byte outside the annotated loops, main's first line (weft::rt::OutputBeforeMain
+// before it, the session after its brace) and the include line
 // stays as it was: tabs, trailing spaces, comments that mention #pragma weft, string
 // literals, a sequential loop's body, code between the loops.
 // RUN: %weftc %s -o %t.cpp
@@ -37,7 +38,7 @@ double run(int n) {
   return s.sum + B(n - 1);
 }
 
-int main(int argc, char** argv) /*rewrite*/{/*rewrite*/
+/*rewrite*/int main(int argc, char** argv) {/*rewrite*/
   std::printf("%s %f\n", kNote, run(argc + 10));
   return argv == nullptr;
 }
