@@ -21,9 +21,10 @@ namespace weft {
 std::vector<LoopModel> build_loop_models(clang::ASTContext &context,
                                          const std::vector<Pragma> &pragmas);
 
-/// Warns at each append to a file in the main file's serial code when it has annotated
-/// loops: every process of the parallel program appends (SerialAppends.cpp).
-void warn_serial_appends(clang::ASTContext &context, const std::vector<LoopModel> &models);
+/// Warns at each append to a file and each read of standard input in the main file's
+/// serial code when it has annotated loops: every process of the parallel program
+/// appends, and only one receives the input (SerialIO.cpp).
+void warn_serial_io(clang::ASTContext &context, const std::vector<LoopModel> &models);
 
 } // namespace weft
 

@@ -182,7 +182,7 @@ static int run_weftc(int argc, const char **argv) {
     std::vector<weft::LoopModel> models;
     try {
       models = weft::build_loop_models(file.context, file.pragmas);
-      weft::warn_serial_appends(file.context, models);
+      weft::warn_serial_io(file.context, models);
     } catch (const weft::InternalError &e) {
       llvm::errs() << "weftc: internal error: building the loop models of " << file.path << ": "
                    << e.what() << "\n";
