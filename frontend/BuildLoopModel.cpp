@@ -49,7 +49,16 @@ public:
       bodies.push_back(fd);
     return true;
   }
+  // The call operators of lambdas: the function of a loop in a lambda outside every
+  // function body (a lambda that initializes a variable at namespace scope).
+  bool VisitLambdaExpr(LambdaExpr *lambda) {
+    const CXXMethodDecl *call = lambda->getCallOperator();
+    if (call && call->getBody() && sm_.isInMainFile(sm_.getExpansionLoc(lambda->getBeginLoc())))
+      lambdas.push_back(call);
+    return true;
+  }
   std::vector<const FunctionDecl *> bodies;
+  std::vector<const FunctionDecl *> lambdas;
 
 private:
   const SourceManager &sm_;
@@ -676,6 +685,10 @@ std::vector<LoopModel> build_loop_models(ASTContext &ctx, const std::vector<Prag
     for (const FunctionDecl *fd : collector.bodies)
       if (contains(fd->getBody()->getSourceRange(), loc, sm))
         owner = fd; // later bodies are nested deeper (lambdas, local classes)
+    if (!owner)
+      for (const FunctionDecl *fd : collector.lambdas)
+        if (contains(fd->getBody()->getSourceRange(), loc, sm))
+          owner = fd; // later lambdas are nested deeper
     if (!owner) {
       report(ctx, loc, DiagnosticsEngine::Error,
              "'#pragma %0' must be placed before a loop inside a function body", {p.spelling});
