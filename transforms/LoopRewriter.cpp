@@ -1,6 +1,8 @@
 //===- LoopRewriter.cpp - One annotated loop into one executor call -----===//
 #include "LoopRewriter.h"
 
+#include "HiddenNames.h"
+
 #include "Footprint.h"
 #include "PipelineRewrite.h"
 #include "WavefrontRewrite.h"
@@ -8,6 +10,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
+#include "clang/AST/ExprCXX.h"
 #include "llvm/ADT/StringExtras.h"
 
 #include "InternalError.h"
@@ -51,7 +54,8 @@ std::optional<Refused> LoopRewriter::rewrite(const AnalyzedLoop &loop, std::stri
   std::vector<Header> headers;
   if (s.verdict == Verdict::Sequential)
     return Refused{"its verdict is sequential"};
-  check_names_before_loop(loop);
+  if (std::optional<Refused> hidden = check_names_before_loop(loop))
+    return hidden;
   if (s.verdict == Verdict::Pipeline)
     return rewrite_pipeline(loop, executor);
   // A weft::nn kernel takes the address of the storage it views (DistArray::data), which
@@ -223,7 +227,7 @@ std::optional<Refused> LoopRewriter::rewrite(const AnalyzedLoop &loop, std::stri
   return std::nullopt;
 }
 
-void LoopRewriter::check_names_before_loop(const AnalyzedLoop &loop) const {
+std::optional<Refused> LoopRewriter::check_names_before_loop(const AnalyzedLoop &loop) const {
   const LoopModel &m = *loop.model;
   const clang::SourceManager &sm = text_.sm();
   std::set<unsigned> named;
@@ -262,6 +266,11 @@ void LoopRewriter::check_names_before_loop(const AnalyzedLoop &loop) const {
           continue;
         if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(st))
           decls.push_back(ref->getDecl());
+        if (const auto *member = llvm::dyn_cast<clang::MemberExpr>(st))
+          if (const auto *self =
+                  llvm::dyn_cast<clang::CXXThisExpr>(member->getBase()->IgnoreParenImpCasts());
+              self && self->isImplicit())
+            decls.push_back(member->getMemberDecl()); // a field named without this->
         for (const clang::Stmt *child : st->children())
           todo.push_back(child);
       }
@@ -271,6 +280,20 @@ void LoopRewriter::check_names_before_loop(const AnalyzedLoop &loop) const {
                                           "expression to name it by before the loop");
       written = info.decl->getNameAsString();
       decls.push_back(info.decl);
+    }
+    for (const clang::Decl *d : decls) {
+      const auto *named = llvm::dyn_cast<clang::NamedDecl>(d);
+      const clang::NamedDecl *hider =
+          named && !in_loop(d) ? hiding_declaration(context_, named, m.range.getBegin()) : nullptr;
+      if (!hider)
+        continue;
+      const std::string name = named->getNameAsString();
+      return Refused{"the rewrite names an array of the loop as '" + written +
+                     "' before the loop, where '" + name + "' is the one declared at line " +
+                     std::to_string(sm.getExpansionLineNumber(hider->getLocation())) +
+                     ", not the one the loop uses (line " +
+                     std::to_string(sm.getExpansionLineNumber(named->getLocation())) +
+                     "); rename one of them"};
     }
     WEFT_INTERNAL_ASSERT(no_space(info.name) == no_space(written),
                          "the rewrite would name '" + written + "' as '" + info.name +
@@ -282,6 +305,7 @@ void LoopRewriter::check_names_before_loop(const AnalyzedLoop &loop) const {
                                               llvm::cast<clang::NamedDecl>(d)->getNameAsString() +
                                               "', declared in the loop, does not exist");
   }
+  return std::nullopt;
 }
 
 void LoopRewriter::run_guard(const AnalyzedLoop &loop, SourceLocation loop_end, std::string *guard,

@@ -46,9 +46,10 @@ private:
                  std::string *fallback) const;
   /// Every array the rewrite names before the loop (a written or read DistArray, an
   /// Accumulator, a Buffer, an array of an alias check) is named there by the text it was
-  /// written with, and that text names nothing the loop declares. An InternalError
-  /// otherwise: the frontend makes such an array an unknown effect.
-  void check_names_before_loop(const AnalyzedLoop &loop) const;
+  /// written with, and that text names nothing the loop declares (an InternalError
+  /// otherwise: the frontend makes such an array an unknown effect). Refused where a
+  /// declaration between them hides a name of that text (HiddenNames.h).
+  std::optional<Refused> check_names_before_loop(const AnalyzedLoop &loop) const;
   /// The white space before `loc` on its line, or "" when code precedes it.
   std::string indentation(SourceLocation loc) const;
   /// Replaces the pragma directive, from its '#' up to the line break that ends it
