@@ -354,12 +354,18 @@ private:
       assumed_.insert({std::min(x, y), std::max(x, y)});
       return false;
     }
-    // Bytes may view any storage; otherwise only same-typed storage can be shared.
+    // Bytes may view any storage; an object, any subobject it holds (a reference to a
+    // Model and a reference to a DistArray that may be its field W); otherwise only
+    // same-typed storage can be shared.
     auto bytes = [](const ArrayInfo &i) {
       return i.element_type == "char" || i.element_type == "unsigned char" ||
              i.element_type == "std::byte" || i.element_type == "void";
     };
-    if (a.element_type != b.element_type && !bytes(a) && !bytes(b))
+    auto holds = [](const ArrayInfo &outer, const ArrayInfo &inner) {
+      return std::find(outer.holds.begin(), outer.holds.end(), inner.type_name) !=
+             outer.holds.end();
+    };
+    if (a.element_type != b.element_type && !bytes(a) && !bytes(b) && !holds(a, b) && !holds(b, a))
       return false;
     auto own_local = [](const ArrayInfo &i) {
       const auto *vd = llvm::dyn_cast_or_null<clang::VarDecl>(i.decl);

@@ -160,11 +160,37 @@ void ModelBuilder::varying_array(const Expr *e, const std::string &through) {
                         "each array once, before the loop");
 }
 
+/// The object a method runs on (`path` empty: `this`, `*this`) or a field path of it
+/// (W, this->W, this->inner.W): one array per path, rooted at the function, so that
+/// the object overlaps its fields and two paths overlap only along one path, as for a
+/// variable (member_array). `this` is the same object in every iteration; another name
+/// may denote it (a reference parameter of the class's type), so it may alias.
+unsigned ModelBuilder::this_array(const Expr *e, const std::string &path) {
+  const std::string key = "this:" + path;
+  auto it = array_index_.find(key);
+  if (it != array_index_.end())
+    return it->second;
+  ArrayInfo info;
+  info.name = unique_name(text(e->getSourceRange()));
+  info.may_alias = true;
+  info.declared_at = e->getBeginLoc();
+  info.root = function_;
+  info.path = path;
+  info.spelled = e;
+  classify(info, e->getType());
+  unsigned index = m_.arrays.size();
+  m_.arrays.push_back(info);
+  array_index_[key] = index;
+  return index;
+}
+
 /// An array named by an expression weft cannot resolve to a variable (a member, a call
 /// result): one entry per spelling, assumed to alias anything of its type.
 unsigned ModelBuilder::array_of_expr(const Expr *e) {
   if (std::optional<unsigned> a = member_array(e))
     return *a;
+  if (isa<CXXThisExpr>(e->IgnoreParenImpCasts()))
+    return this_array(e, "");
   unnameable_reference_field(e);
   // The same spelling may name another array elsewhere in the loop (a name shadowed by
   // a loop variable), so every use is checked, not only the first.
@@ -225,8 +251,44 @@ void ModelBuilder::unnameable_reference_field(const Expr *e) {
                             ": weft cannot tell what it is bound to");
 }
 
+/// Whether `record` is a class of the standard library or of weft, whose members are
+/// no storage a program names (a DistArray's elements are its own array).
+static bool library_class(const CXXRecordDecl *record) {
+  const DeclContext *dc = record->getDeclContext();
+  while (dc && !dc->isTranslationUnit() && !isa<NamespaceDecl>(dc))
+    dc = dc->getParent(); // nested classes
+  for (const auto *ns = dyn_cast_or_null<NamespaceDecl>(dc); ns;
+       ns = dyn_cast<NamespaceDecl>(ns->getParent()))
+    if (ns->getParent()->isTranslationUnit())
+      return ns->getName() == "std" || ns->getName() == "weft";
+  return false;
+}
+
+/// The canonical types of the subobjects of `record` held by value (fields, bases,
+/// their subobjects, the elements of C-array fields), added to `out`; the members of
+/// library classes are not counted.
+static void held_types(const CXXRecordDecl *record, const PrintingPolicy &policy,
+                       std::vector<std::string> &out, std::set<const CXXRecordDecl *> &seen) {
+  record = record ? record->getDefinition() : nullptr;
+  if (!record || library_class(record) || !seen.insert(record).second)
+    return;
+  auto add = [&](QualType t) {
+    while (const ArrayType *at = t->getAsArrayTypeUnsafe())
+      t = at->getElementType();
+    t = t.getCanonicalType().getUnqualifiedType();
+    out.push_back(t.getAsString(policy));
+    held_types(t->getAsCXXRecordDecl(), policy, out, seen);
+  };
+  for (const CXXBaseSpecifier &base : record->bases())
+    add(base.getType());
+  for (const FieldDecl *field : record->fields())
+    if (!field->getType()->isReferenceType())
+      add(field->getType());
+}
+
 void ModelBuilder::classify(ArrayInfo &info, QualType type) {
   QualType t = type.getNonReferenceType();
+  info.type_name = t.getCanonicalType().getUnqualifiedType().getAsString(ctx_.getPrintingPolicy());
   const TemplateArgumentList *args = template_args(t);
   auto arg_type = [&](unsigned i) {
     return args && args->size() > i && args->get(i).getKind() == TemplateArgument::Type
@@ -280,6 +342,8 @@ void ModelBuilder::classify(ArrayInfo &info, QualType type) {
   } else if (t->isRecordType()) {
     info.kind = ArrayKind::Object;
     info.element_type = t.getUnqualifiedType().getAsString(ctx_.getPrintingPolicy());
+    std::set<const CXXRecordDecl *> seen;
+    held_types(t->getAsCXXRecordDecl(), ctx_.getPrintingPolicy(), info.holds, seen);
   } else {
     info.kind = ArrayKind::Scalar;
     info.element_type = t.getUnqualifiedType().getAsString(ctx_.getPrintingPolicy());
@@ -401,13 +465,17 @@ std::optional<unsigned> ModelBuilder::member_array(const Expr *e) {
   std::vector<std::string> path;
   const Expr *root = e->IgnoreParenImpCasts();
   while (const auto *m = dyn_cast<MemberExpr>(root)) {
-    // Through a pointer, or a reference field: the storage is not the variable's.
-    if (m->isArrow() || !isa<FieldDecl>(m->getMemberDecl()) ||
+    // Through a pointer (but `this`), or a reference field: the storage is not the
+    // variable's.
+    const Expr *base = m->getBase()->IgnoreParenImpCasts();
+    if ((m->isArrow() && !isa<CXXThisExpr>(base)) || !isa<FieldDecl>(m->getMemberDecl()) ||
         m->getMemberDecl()->getType()->isReferenceType())
       return std::nullopt;
     path.insert(path.begin(), m->getMemberDecl()->getNameAsString());
-    root = m->getBase()->IgnoreParenImpCasts();
+    root = base;
   }
+  if (isa<CXXThisExpr>(root))
+    return this_array(e, llvm::join(path, "."));
   const auto *ref = dyn_cast<DeclRefExpr>(root);
   const auto *var = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
   if (path.empty() || !var || loop_var_level_.count(var) || ref_bindings_.count(var))

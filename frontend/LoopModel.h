@@ -159,6 +159,11 @@ struct ArrayInfo {
   ArrayKind kind = ArrayKind::Scalar;
   unsigned rank = 0;        ///< number of subscripts of an element access
   std::string element_type; ///< as written by clang, e.g. "float"
+  /// The canonical type of the name ("weft::DistArray<float, 2>"), and for an Object the
+  /// canonical types of every subobject it holds by value (fields and bases, through
+  /// nested classes and C arrays): storage another name may denote inside it.
+  std::string type_name;
+  std::vector<std::string> holds;
   /// The name may denote the same storage as another array of the loop (a reference
   /// parameter, a reference initialised from something weft cannot follow, a pointer).
   bool may_alias = false;

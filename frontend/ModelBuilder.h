@@ -276,6 +276,7 @@ private:
                    bool may, const Expr *e);
   unsigned array_for_object(const Expr *object, bool may);
   std::optional<unsigned> member_array(const Expr *e);
+  unsigned this_array(const Expr *e, const std::string &path);
   std::string unique_name(const std::string &base) const;
 
   // Uses.cpp
@@ -312,8 +313,9 @@ private:
   /// False when `fd` declares no effects.
   bool visit_declared_call(const CallExpr *call, const FunctionDecl *fd, bool may);
   /// Returns the array the argument views (RowArgument::array, view, text; no role).
-  RowArgument visit_viewed_argument(const CallExpr *call, const Expr *arg, const std::string &spelling,
-                             bool reads, bool writes, bool additive, bool may);
+  RowArgument visit_viewed_argument(const CallExpr *call, const Expr *arg,
+                                    const std::string &spelling, bool reads, bool writes,
+                                    bool additive, bool may);
   /// `fd` is declared with WEFT_VIEW (nn::rows).
   static bool declares_view(const FunctionDecl *fd);
 

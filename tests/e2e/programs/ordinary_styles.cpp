@@ -4,10 +4,12 @@
 // with structured bindings and references, element references and a helper that takes
 // them, a struct and an Accumulator declared inside the body, inner loops without
 // braces, keys counted from 1 (W(e.key[0] - 1, k)) and rows written backwards
-// (W(n - 1 - e.key[0], k), M(n - 1 - i, k)). Every value is a small integer in double, so every sum is exact, and every
-// update commutes with the others (each iteration's step depends on its keys and value
-// only): whatever order of iterations a parallel schedule picks, the parallel program
-// must print the serial program's numbers digit for digit, on any number of processes.
+// (W(n - 1 - e.key[0], k), M(n - 1 - i, k)), arrays as members of a class updated by a
+// method, and output printed by a static object's constructor before main. Every value is a small integer in double, so every sum is
+// exact, and every update commutes with the others (each iteration's step depends on its
+// keys and value only): whatever order of iterations a parallel schedule picks, the
+// parallel program must print the serial program's numbers digit for digit, on any
+// number of processes.
 //
 //   ordinary_styles [--n N] [--epochs E]
 #include <weft/weft.h>
@@ -100,6 +102,32 @@ void mirror(const weft::DistArray<double, 2> &from, weft::DistArray<double, 2> &
       to(n - 1 - i, k) = from(i, k) + static_cast<double>(k);
 }
 
+// Factors as members of a class, updated by a method: `U` through the implicit this,
+// `this->V` through an explicit one, and a scalar field read in every iteration.
+class Factors {
+public:
+  explicit Factors(int64_t n) : U({n, K}), V({n, K}) {
+    for (int64_t i = 0; i < n; ++i)
+      for (int k = 0; k < K; ++k) {
+        U(i, k) = static_cast<double>((i + 2 * k) % 5);
+        V(i, k) = static_cast<double>((3 * i + k) % 4);
+      }
+  }
+  void sweep(const weft::SparseArray<double, 2> &R) {
+#pragma weft parallel_for
+    for (const auto &e : R)
+      for (int k = 0; k < K; ++k) {
+        U(e.key[0], k) += step_ * e.value;
+        this->V(e.key[1], k) -= step_ * static_cast<double>(k);
+      }
+  }
+  double sum() const { return checksum(U) + 2.0 * checksum(V); }
+
+private:
+  weft::DistArray<double, 2> U, V;
+  double step_ = 2.0;
+};
+
 int64_t parse(const char *flag, const char *value) {
   char *end = nullptr;
   const long long v = std::strtoll(value, &end, 10);
@@ -109,6 +137,12 @@ int64_t parse(const char *flag, const char *value) {
   }
   return v;
 }
+
+// The CSV header, printed by a static object's constructor before main: once, as the
+// serial program prints it, on any number of processes.
+struct Header {
+  Header() { std::printf("epoch,seconds,w,h,shared,total,one_based,reversed,mirrored,members\n"); }
+} header;
 
 } // namespace
 
@@ -132,6 +166,7 @@ int main(int argc, char **argv) {
   const weft::SparseArray<double, 2> R1(std::move(shifted));
   Model model{weft::DistArray<double, 2>({n, K}), weft::DistArray<double, 2>({n, K})};
   weft::DistArray<double, 2> shared({n, K}), ones({n, K}), back({n, K}), mirrored({n, K});
+  Factors factors(n);
   for (int64_t i = 0; i < n; ++i)
     for (int k = 0; k < K; ++k) {
       model.W(i, k) = static_cast<double>((i + k) % 3);
@@ -140,7 +175,6 @@ int main(int argc, char **argv) {
       ones(i, k) = static_cast<double>((i + 2 * k) % 11);
     }
 
-  std::printf("epoch,seconds,w,h,shared,total,one_based,reversed,mirrored\n");
   for (int64_t epoch = 0; epoch < epochs; ++epoch) {
     const auto start = std::chrono::steady_clock::now();
     weft::Accumulator<double> total(0.0);
@@ -150,11 +184,12 @@ int main(int argc, char **argv) {
     one_based(R1, ones);
     reversed(R, back, n);
     mirror(back, mirrored, n);
+    factors.sweep(R);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("%lld,%.3f,%.1f,%.1f,%.1f,%.1f,%.1f,%.17g,%.17g\n", static_cast<long long>(epoch + 1), seconds,
-                checksum(model.W), checksum(model.H), checksum(shared), total.value(), checksum(ones),
-                checksum(back), checksum(mirrored));
+    std::printf("%lld,%.3f,%.1f,%.1f,%.1f,%.1f,%.1f,%.17g,%.17g,%.1f\n", static_cast<long long>(epoch + 1),
+                seconds, checksum(model.W), checksum(model.H), checksum(shared), total.value(), checksum(ones),
+                checksum(back), checksum(mirrored), factors.sum());
   }
   return 0;
 }
