@@ -363,8 +363,41 @@ void ModelBuilder::escape(const Expr *e, bool may) {
   record_mode(array_of_expr(root), Mode::ReadWrite, {}, true, true, e);
 }
 
+/// Whether `t` is a std::tuple, std::pair or std::array none of whose elements is a
+/// reference (a std::tie result holds references to other storage).
+static bool std_tuple_of_values(QualType t) {
+  const auto *record = t->getAsCXXRecordDecl();
+  if (!record || !record->isInStdNamespace() || !record->getIdentifier())
+    return false;
+  const llvm::StringRef name = record->getName();
+  if (name != "tuple" && name != "pair" && name != "array")
+    return false;
+  const TemplateArgumentList *args = template_args(t);
+  if (!args)
+    return false;
+  for (const TemplateArgument &arg : args->asArray()) {
+    if (arg.getKind() == TemplateArgument::Type && arg.getAsType()->isReferenceType())
+      return false;
+    if (arg.getKind() == TemplateArgument::Pack)
+      for (const TemplateArgument &p : arg.pack_elements())
+        if (p.getKind() != TemplateArgument::Type || p.getAsType()->isReferenceType())
+          return false;
+  }
+  return true;
+}
+
 void ModelBuilder::visit_variable(const DeclRefExpr *ref, Mode mode, bool may) {
   if (const auto *binding = dyn_cast<BindingDecl>(ref->getDecl())) {
+    // A binding of a tuple-like object is a reference bound to get<N>() of it, which
+    // weft cannot follow in general; of the loop's own copy of a std::tuple, std::pair
+    // or std::array of values (auto [a, b] = std::make_tuple(...)), it names a part of
+    // that copy: the copy, as a whole.
+    const auto *dd = dyn_cast_or_null<DecompositionDecl>(binding->getDecomposedDecl());
+    if (binding->getHoldingVar() && dd && declared_in_loop(dd) && local_scope_.count(dd) &&
+        !dd->getType()->isReferenceType() && std_tuple_of_values(dd->getType())) {
+      record_mode(array_of_decl(dd), mode, {}, true, may, ref);
+      return;
+    }
     // A structured binding names a part of its decomposed object.
     if (const Expr *part = binding->getBinding()) {
       const Expr *saved = use_site_;
