@@ -315,9 +315,10 @@ private:
   ///  - a variable and a field path of it, or two paths of one variable where one
   ///    extends the other (m and m.W; not m.W and m.H);
   ///  - otherwise only when one name may alias (a reference or pointer weft cannot
-  ///    follow) and the element types agree (bytes view anything), except that
-  ///    objects owning their storage (DistArray, SparseArray, std containers, C
-  ///    arrays) of different types are different objects, and a reference or pointer
+  ///    follow) and one holds the other by value (ArrayInfo::holds) or the element
+  ///    types agree (bytes view anything), except that objects owning their storage
+  ///    (DistArray, SparseArray, std containers, C arrays) of different types that do
+  ///    not hold one another are different objects, and a reference or pointer
   ///    parameter cannot name a variable the function declares itself.
   bool may_overlap(unsigned x, unsigned y, bool &through_alias) const {
     through_alias = false;
@@ -342,11 +343,18 @@ private:
     };
     if (!storage(a) || !storage(b) || a.local || b.local)
       return false;
+    // An object, a container or a C array may be the storage of what it holds by value
+    // (a Model and its DistArray W, a std::vector<DistArray> and one of its arrays).
+    auto holds = [](const ArrayInfo &outer, const ArrayInfo &inner) {
+      return std::find(outer.holds.begin(), outer.holds.end(), inner.type_name) !=
+             outer.holds.end();
+    };
+    const bool held = holds(a, b) || holds(b, a);
     auto owning = [](const ArrayInfo &i) {
       return i.kind == ArrayKind::DistArray || i.kind == ArrayKind::SparseArray ||
              i.kind == ArrayKind::Vector || i.kind == ArrayKind::CArray;
     };
-    if (owning(a) && owning(b)) {
+    if (owning(a) && owning(b) && !held) {
       if (a.kind != b.kind || a.element_type != b.element_type || a.rank != b.rank)
         return false; // objects of different types: different storage
       // Two names of one type: assumed to be different objects; the rewrite checks it at
@@ -354,18 +362,12 @@ private:
       assumed_.insert({std::min(x, y), std::max(x, y)});
       return false;
     }
-    // Bytes may view any storage; an object, any subobject it holds (a reference to a
-    // Model and a reference to a DistArray that may be its field W); otherwise only
-    // same-typed storage can be shared.
+    // Bytes may view any storage; otherwise only same-typed storage can be shared.
     auto bytes = [](const ArrayInfo &i) {
       return i.element_type == "char" || i.element_type == "unsigned char" ||
              i.element_type == "std::byte" || i.element_type == "void";
     };
-    auto holds = [](const ArrayInfo &outer, const ArrayInfo &inner) {
-      return std::find(outer.holds.begin(), outer.holds.end(), inner.type_name) !=
-             outer.holds.end();
-    };
-    if (a.element_type != b.element_type && !bytes(a) && !bytes(b) && !holds(a, b) && !holds(b, a))
+    if (!held && a.element_type != b.element_type && !bytes(a) && !bytes(b))
       return false;
     auto own_local = [](const ArrayInfo &i) {
       const auto *vd = llvm::dyn_cast_or_null<clang::VarDecl>(i.decl);

@@ -150,11 +150,19 @@ std::string ModelBuilder::iteration_dependent(const Expr *e) const {
   return {};
 }
 
+/// Whether an unknown effect is already reported at `e`'s range (in the current
+/// statement only, when `this_statement`): one name may be visited twice (the object of
+/// a call, then the call; array_for_object before naming it), and says so once.
+bool ModelBuilder::unknown_reported(const Expr *e, bool this_statement) const {
+  return std::any_of(
+      m_.unknown_effects.begin(), m_.unknown_effects.end(), [&](const UnknownEffect &u) {
+        return u.range == e->getSourceRange() && (!this_statement || u.statement == current_stmt_);
+      });
+}
+
 void ModelBuilder::varying_array(const Expr *e, const std::string &through) {
-  // One note per expression: array_for_object may visit it before naming it.
-  for (const UnknownEffect &u : m_.unknown_effects)
-    if (u.range == e->getSourceRange())
-      return;
+  if (unknown_reported(e, false))
+    return;
   unknown_effect(e, "names an array through " + through +
                         ": it may be another array in another iteration, and weft names "
                         "each array once, before the loop");
@@ -177,7 +185,9 @@ unsigned ModelBuilder::this_array(const Expr *e, const std::string &path) {
   info.root = function_;
   info.path = path;
   info.spelled = e;
-  classify(info, e->getType());
+  // `this` itself names the object it points to.
+  const QualType type = e->getType();
+  classify(info, path.empty() && type->isPointerType() ? type->getPointeeType() : type);
   unsigned index = m_.arrays.size();
   m_.arrays.push_back(info);
   array_index_[key] = index;
@@ -239,9 +249,8 @@ void ModelBuilder::unnameable_reference_field(const Expr *e) {
   if (var && !declared_in_loop(var))
     return;
   const Expr *where = use_site_ ? use_site_ : e;
-  for (const UnknownEffect &u : m_.unknown_effects)
-    if (u.range == where->getSourceRange() && u.statement == current_stmt_)
-      return; // one name visited twice (the object of a call, then the call)
+  if (unknown_reported(where, true))
+    return;
   std::string holder = !var ? "of an object the loop makes ('" + text(root->getSourceRange()) + "')"
                        : var->getNameAsString().empty()
                            ? std::string("of an object the loop declares")
@@ -264,31 +273,60 @@ static bool library_class(const CXXRecordDecl *record) {
   return false;
 }
 
-/// The canonical types of the subobjects of `record` held by value (fields, bases,
-/// their subobjects, the elements of C-array fields), added to `out`; the members of
-/// library classes are not counted.
-static void held_types(const CXXRecordDecl *record, const PrintingPolicy &policy,
-                       std::vector<std::string> &out, std::set<const CXXRecordDecl *> &seen) {
-  record = record ? record->getDefinition() : nullptr;
-  if (!record || library_class(record) || !seen.insert(record).second)
+/// The canonical types of what an object of type `t` holds by value, added to `out`:
+/// the elements of a C array; the fields and bases of a class; the type arguments of a
+/// class template of the standard library (std::array, std::vector, std::tuple,
+/// std::optional: the elements it owns); through each of them, what they hold. Not the
+/// members of weft's classes (a DistArray's elements are its own array) nor what
+/// references and pointers reach.
+static void add_held_inside(QualType t, const PrintingPolicy &policy, std::vector<std::string> &out,
+                            std::set<const CXXRecordDecl *> &seen);
+
+static void add_held_type(QualType t, const PrintingPolicy &policy, std::vector<std::string> &out,
+                          std::set<const CXXRecordDecl *> &seen) {
+  if (t->isReferenceType())
     return;
-  auto add = [&](QualType t) {
-    while (const ArrayType *at = t->getAsArrayTypeUnsafe())
-      t = at->getElementType();
-    t = t.getCanonicalType().getUnqualifiedType();
-    out.push_back(t.getAsString(policy));
-    held_types(t->getAsCXXRecordDecl(), policy, out, seen);
-  };
-  for (const CXXBaseSpecifier &base : record->bases())
-    add(base.getType());
-  for (const FieldDecl *field : record->fields())
-    if (!field->getType()->isReferenceType())
-      add(field->getType());
+  t = t.getCanonicalType().getUnqualifiedType();
+  out.push_back(t.getAsString(policy));
+  add_held_inside(t, policy, out, seen);
+}
+
+static void add_held_inside(QualType t, const PrintingPolicy &policy, std::vector<std::string> &out,
+                            std::set<const CXXRecordDecl *> &seen) {
+  t = t.getCanonicalType();
+  if (const ArrayType *at = t->getAsArrayTypeUnsafe()) {
+    add_held_type(at->getElementType(), policy, out, seen);
+    return;
+  }
+  const CXXRecordDecl *record = t->getAsCXXRecordDecl();
+  record = record ? record->getDefinition() : nullptr;
+  if (!record || !seen.insert(record).second)
+    return;
+  if (!library_class(record)) {
+    for (const CXXBaseSpecifier &base : record->bases())
+      add_held_type(base.getType(), policy, out, seen);
+    for (const FieldDecl *field : record->fields())
+      add_held_type(field->getType(), policy, out, seen);
+    return;
+  }
+  const auto *spec = dyn_cast<ClassTemplateSpecializationDecl>(record);
+  if (!spec || !record->isInStdNamespace())
+    return;
+  for (const TemplateArgument &arg : spec->getTemplateArgs().asArray()) {
+    if (arg.getKind() == TemplateArgument::Type)
+      add_held_type(arg.getAsType(), policy, out, seen);
+    if (arg.getKind() == TemplateArgument::Pack)
+      for (const TemplateArgument &p : arg.pack_elements())
+        if (p.getKind() == TemplateArgument::Type)
+          add_held_type(p.getAsType(), policy, out, seen);
+  }
 }
 
 void ModelBuilder::classify(ArrayInfo &info, QualType type) {
   QualType t = type.getNonReferenceType();
   info.type_name = t.getCanonicalType().getUnqualifiedType().getAsString(ctx_.getPrintingPolicy());
+  std::set<const CXXRecordDecl *> seen;
+  add_held_inside(t, ctx_.getPrintingPolicy(), info.holds, seen);
   const TemplateArgumentList *args = template_args(t);
   auto arg_type = [&](unsigned i) {
     return args && args->size() > i && args->get(i).getKind() == TemplateArgument::Type
@@ -342,8 +380,6 @@ void ModelBuilder::classify(ArrayInfo &info, QualType type) {
   } else if (t->isRecordType()) {
     info.kind = ArrayKind::Object;
     info.element_type = t.getUnqualifiedType().getAsString(ctx_.getPrintingPolicy());
-    std::set<const CXXRecordDecl *> seen;
-    held_types(t->getAsCXXRecordDecl(), ctx_.getPrintingPolicy(), info.holds, seen);
   } else {
     info.kind = ArrayKind::Scalar;
     info.element_type = t.getUnqualifiedType().getAsString(ctx_.getPrintingPolicy());

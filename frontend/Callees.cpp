@@ -281,9 +281,8 @@ std::string ModelBuilder::element_construction(QualType type) {
         continue; // never runs (an implicit constructor is defined where it is used)
       const std::string what = "it calls the constructor of '" + rd->getNameAsString() + "'";
       for (const ParmVarDecl *p : ctor->parameters())
-        if (p->hasDefaultArg() &&
-            (p->hasUninstantiatedDefaultArg() || p->hasUnparsedDefaultArg() ||
-             !p->getDefaultArg()->isEvaluatable(ctx_)))
+        if (p->hasDefaultArg() && (p->hasUninstantiatedDefaultArg() || p->hasUnparsedDefaultArg() ||
+                                   !p->getDefaultArg()->isEvaluatable(ctx_)))
           return what + ", whose default argument for '" + p->getNameAsString() +
                  "' weft does not follow";
       const CalleeSummary &s = summarize(ctor, 0);
@@ -303,8 +302,8 @@ bool ModelBuilder::may_throw(QualType object, const CXXMethodDecl *md) {
   const std::string cls = class_name(object.getNonReferenceType());
   if (name == "at")
     return cls.rfind("std::", 0) == 0;
-  static const std::set<std::string> positional = {"substr", "compare", "insert", "erase",
-                                                   "replace", "copy", "append", "assign"};
+  static const std::set<std::string> positional = {"substr",  "compare", "insert", "erase",
+                                                   "replace", "copy",    "append", "assign"};
   return cls == "std::basic_string" && positional.count(name);
 }
 
@@ -538,6 +537,16 @@ std::string ModelBuilder::scan_callee(const FunctionDecl *def, unsigned depth,
     // becomes writable, which the caller counts as read only.
     if (const auto *cast = dyn_cast<ExplicitCastExpr>(e); cast && casts_away_const(cast)) {
       why = "it casts away const ('" + text(cast->getSourceRange()) + "')";
+      return;
+    }
+    // A cast to a derived class, or a reinterpretation: the object reaches storage its
+    // parameter's type does not hold (static_cast<const Derived &>(base).W), which the
+    // caller does not count.
+    if (const auto *cast = dyn_cast<ExplicitCastExpr>(e);
+        cast && (cast->getCastKind() == CK_BaseToDerived || cast->getCastKind() == CK_Dynamic ||
+                 cast->getCastKind() == CK_LValueBitCast || cast->getCastKind() == CK_BitCast ||
+                 cast->getCastKind() == CK_ReinterpretMemberPointer)) {
+      why = "it casts to another class ('" + text(cast->getSourceRange()) + "')";
       return;
     }
     if (const auto *u = dyn_cast<UnaryOperator>(e); u && u->getOpcode() == UO_Deref) {

@@ -259,6 +259,7 @@ private:
   std::string iteration_dependent(const Expr *e) const;
   /// `e` names a weft array or container through `through` (iteration_dependent):
   /// an unknown effect.
+  bool unknown_reported(const Expr *e, bool this_statement) const;
   void varying_array(const Expr *e, const std::string &through);
   /// An array named by an expression weft cannot resolve to a variable (a member, a call
   /// result): one entry per spelling, assumed to alias anything of its type.

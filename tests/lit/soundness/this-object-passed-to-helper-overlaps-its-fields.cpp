@@ -10,10 +10,10 @@ void bump(Model &m, int i);
 struct Model {
   weft::DistArray<double, 1> W{{100}}, V{{100}};
   void step(int n) {
-    #pragma weft parallel_for // expected-warning {{loop stays sequential: two names may refer to the same storage}} expected-note {{declare the arrays in this function, or pass one array, so that weft can tell them apart}} expected-note {{also: a subscript is not an affine expression, so the access may touch any element}} expected-note {{write the subscript as an affine expression of loop variables, sparse keys and loop-invariant integers}}
+    #pragma weft parallel_for // expected-warning {{loop stays sequential: two names may refer to the same storage}} expected-note {{declare the arrays in this function, or pass one array, so that weft can tell them apart}} expected-note {{also: two iterations access the same element and one writes it, and no partitioning of the iterations keeps them apart}}
     for (int i = 0; i < n; ++i) {
       V(i) = this->W(i) + 1.0; // expected-note {{that another iteration reads this->W[i], and 'this' and 'this->W' may be the same storage}}
-      bump(*this, i); // expected-note 2 {{iteration i writes 'this' (any element)}} expected-note {{that another iteration reads 'this' (any element)}}
+      bump(*this, i); // expected-note 2 {{iteration i writes 'this'}} expected-note {{that another iteration reads 'this'}}
     }
   }
 };
