@@ -59,8 +59,8 @@ std::int64_t TransferScheduler::wire_bytes() const {
                                                        : kUnlimitedBytes;
 }
 
-TransferScheduler::Handle TransferScheduler::send(const std::byte *data, std::int64_t bytes,
-                                                  int to, int tag, std::int64_t priority) {
+TransferScheduler::Handle TransferScheduler::send(const std::byte *data, std::int64_t bytes, int to,
+                                                  int tag, std::int64_t priority) {
   if (bytes < 0 || tag < 0 || tag >= kFirstReservedTag || to < 0 || to >= net_.size()) {
     throw weft::Error("TransferScheduler::send: bad transfer (" + std::to_string(bytes) +
                       " bytes to process " + std::to_string(to) + ", tag " + std::to_string(tag) +
@@ -95,8 +95,8 @@ TransferScheduler::Handle TransferScheduler::receive(std::byte *data, std::int64
   const Handle h = transfers_.size();
   transfers_.push_back(Transfer{Kind::Receive, data, bytes, from, tag});
   // Cut as the sender cuts: partitions under "priority", whole under the baselines.
-  const std::int64_t piece = settings_.policy.kind == PolicyKind::Priority ? wire_bytes()
-                                                                            : kUnlimitedBytes;
+  const std::int64_t piece =
+      settings_.policy.kind == PolicyKind::Priority ? wire_bytes() : kUnlimitedBytes;
   for (std::int64_t at = 0; at < bytes || (bytes == 0 && at == 0); at += piece) {
     const std::int64_t n = std::min(piece, bytes - at);
     pending_.push_back(Pending{net_.irecv(data + at, n, from, tag), Op::Receive, h});
@@ -168,8 +168,8 @@ TransferScheduler::Handle TransferScheduler::allreduce_sum(float *data, std::int
     chunks_.push_back(std::move(k));
     Chunk &ch = chunks_.back();
     const auto [lo, hi] = segment(ch, me);
-    ch.gathered.resize(static_cast<std::size_t>((hi - lo) * (n - 1)));
-    ch.results.resize(static_cast<std::size_t>(ch.count));
+    ch.gathered = take_buffer(static_cast<std::size_t>((hi - lo) * (n - 1)));
+    ch.results = take_buffer(static_cast<std::size_t>(ch.count));
     for (int r = 0, slot = 0; r < n; ++r) {
       if (r == me)
         continue;
@@ -186,9 +186,34 @@ TransferScheduler::Handle TransferScheduler::allreduce_sum(float *data, std::int
     if (count == 0)
       break;
   }
-  t.arrival = static_cast<std::int64_t>(policy_->ready(CommTask{t.policy_id, t.bytes, priority}, 0));
+  t.arrival =
+      static_cast<std::int64_t>(policy_->ready(CommTask{t.policy_id, t.bytes, priority}, 0));
   give();
   return h;
+}
+
+std::vector<float> TransferScheduler::take_buffer(std::size_t size) {
+  // The smallest free buffer that holds `size` floats, else the largest: a step's
+  // chunks have the sizes of the last step's, so their buffers are reused as they are.
+  std::size_t best = free_buffers_.size();
+  for (std::size_t b = 0; b < free_buffers_.size(); ++b) {
+    const std::size_t capacity = free_buffers_[b].capacity();
+    if (best == free_buffers_.size()) {
+      best = b;
+      continue;
+    }
+    const std::size_t have = free_buffers_[best].capacity();
+    if ((capacity >= size && (have < size || capacity < have)) || (have < size && capacity > have))
+      best = b;
+  }
+  std::vector<float> buffer;
+  if (best < free_buffers_.size()) {
+    buffer = std::move(free_buffers_[best]);
+    free_buffers_[best] = std::move(free_buffers_.back());
+    free_buffers_.pop_back();
+  }
+  buffer.resize(size);
+  return buffer;
 }
 
 std::pair<std::int64_t, std::int64_t> TransferScheduler::segment(const Chunk &c, int rank) const {
@@ -325,16 +350,27 @@ void TransferScheduler::sum_if_ready(std::size_t c) {
   float *data = reinterpret_cast<float *>(transfers_[ch.owner].data) + ch.first;
   const auto [lo, hi] = segment(ch, me);
   const std::int64_t len = hi - lo;
-  // s = ((x_0 + x_1) + x_2) + ...: the rank order, whatever the chunking.
-  const auto value = [&](int r, std::int64_t i) {
-    return r == me ? data[lo + i] : ch.gathered[static_cast<std::size_t>((r < me ? r : r - 1) * len + i)];
+  // s = ((x_0 + x_1) + x_2) + ...: the rank order, whatever the chunking. Rank by rank
+  // over the whole segment (each element's additions in the same order), so that the
+  // compiler vectorizes the additions; process 0 sums in place, the others from a copy
+  // of process 0's values, since their own are a later term.
+  float *out = data + lo;
+  const auto term = [&](int r) {
+    return r == me ? out
+                   : ch.gathered.data() + static_cast<std::size_t>((r < me ? r : r - 1) * len);
   };
-  for (std::int64_t i = 0; i < len; ++i) {
-    float s = value(0, i);
-    for (int r = 1; r < n; ++r)
-      s += value(r, i);
-    data[lo + i] = s;
+  float *sum = out;
+  if (me != 0) {
+    sum_scratch_.assign(term(0), term(0) + len);
+    sum = sum_scratch_.data();
   }
+  for (int r = 1; r < n; ++r) {
+    const float *x = term(r);
+    for (std::int64_t i = 0; i < len; ++i)
+      sum[i] += x[i];
+  }
+  if (sum != out)
+    std::copy(sum, sum + len, out);
   ch.summed = true;
   ch.phase2_sends_left = n - 1;
   if (n > 1 && settings_.policy.kind == PolicyKind::Priority) {
@@ -381,8 +417,10 @@ void TransferScheduler::finish_if_done(std::size_t c) {
     std::copy(ch.results.begin() + lo, ch.results.begin() + hi, data + lo);
   }
   ch.finished = true;
-  std::vector<float>().swap(ch.gathered);
-  std::vector<float>().swap(ch.results);
+  free_buffers_.push_back(std::move(ch.gathered));
+  free_buffers_.push_back(std::move(ch.results));
+  ch.gathered = {};
+  ch.results = {};
   ch.phase1_receives.clear();
   ch.phase2_receives.clear();
   --transfers_[ch.owner].pieces_left;
@@ -476,7 +514,8 @@ void TransferScheduler::progress() {
   }
   give();
   // Nothing open: forget the chunks and messages (handles index transfers_ only).
-  if (chunks_open_ == 0 && pending_.empty() && delayed_.empty() && policy_->in_flight_bytes() == 0) {
+  if (chunks_open_ == 0 && pending_.empty() && delayed_.empty() &&
+      policy_->in_flight_bytes() == 0) {
     chunks_.clear();
     messages_.clear();
     oldest_open_ = 0;

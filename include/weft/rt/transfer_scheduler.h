@@ -183,6 +183,8 @@ private:
   static int complete_some(std::vector<Request> &requests);
   std::int64_t wire_bytes() const;
   std::pair<std::int64_t, std::int64_t> segment(const Chunk &c, int rank) const;
+  // A buffer of `size` floats (values unspecified), from those of finished chunks.
+  std::vector<float> take_buffer(std::size_t size);
 
   Transport &net_;
   Settings settings_;
@@ -192,14 +194,16 @@ private:
   std::vector<Message> messages_;
   std::vector<Pending> pending_;
   std::deque<Delayed> delayed_;
-  std::vector<std::int64_t> plan_;      // float counts per plan layer
-  std::vector<Handle> slot_owner_;      // plan layer -> its current all-reduce
-  std::int64_t chunk_serial_ = 0;       // wire chunks of all all-reduces so far
-  std::int64_t chunk_serial_base_ = 0;  // the serial of chunks_[0]
-  int first_tag_ = 0, tag_pairs_ = 0;   // the reserved tags
-  std::int64_t chunks_open_ = 0;        // wire chunks not complete
-  std::size_t oldest_open_ = 0;         // no chunk before it in chunks_ is open
-  std::vector<std::size_t> given_open_; // chunks given and not finished
+  std::vector<std::int64_t> plan_;               // float counts per plan layer
+  std::vector<Handle> slot_owner_;               // plan layer -> its current all-reduce
+  std::int64_t chunk_serial_ = 0;                // wire chunks of all all-reduces so far
+  std::int64_t chunk_serial_base_ = 0;           // the serial of chunks_[0]
+  int first_tag_ = 0, tag_pairs_ = 0;            // the reserved tags
+  std::int64_t chunks_open_ = 0;                 // wire chunks not complete
+  std::size_t oldest_open_ = 0;                  // no chunk before it in chunks_ is open
+  std::vector<std::size_t> given_open_;          // chunks given and not finished
+  std::vector<std::vector<float>> free_buffers_; // finished chunks' buffers, for reuse
+  std::vector<float> sum_scratch_;               // a segment's sum on processes but 0
   const std::chrono::steady_clock::time_point start_;
   double bucket_tokens_ = 0; // the emulated link's token bucket
   double bucket_time_ = 0;
