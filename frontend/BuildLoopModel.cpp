@@ -25,6 +25,7 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
 #include <set>
@@ -378,10 +379,18 @@ void ModelBuilder::describe_range_for(unsigned id, const CXXForRangeStmt *r,
     name = "[" + llvm::join(names, ", ") + "]";
   }
   const auto *ref = dyn_cast<DeclRefExpr>(range);
-  if (!ref || !is_weft(range->getType(), "SparseArray") || !var) {
+  // A variable, or a field path of one or of `this` (m.R, R in a method): one array.
+  std::optional<unsigned> field;
+  if (!ref && var && is_weft(range->getType(), "SparseArray")) {
+    const Ctx *saved = current_ctx_;
+    current_ctx_ = &c;
+    field = member_array(range);
+    current_ctx_ = saved;
+  }
+  if ((!ref && !field) || !is_weft(range->getType(), "SparseArray") || !var) {
     unknown_level(id,
                   "range-for over '" + text(range->getSourceRange()) +
-                      "', which is not a weft::SparseArray variable",
+                      "', which is not a weft::SparseArray variable or field",
                   enclosing, name);
     range_vars_[var] = range;
     return;
@@ -402,16 +411,19 @@ void ModelBuilder::describe_range_for(unsigned id, const CXXForRangeStmt *r,
   }
   const Ctx *saved = current_ctx_;
   current_ctx_ = &c;
-  unsigned array = array_of(ref);
+  unsigned array = field ? *field : array_of(ref);
   sparse_arrays_[id] = array;
   m_.levels[id].sparse_array = m_.arrays[array].name;
-  // The same parameters as R.shape()[d] in a subscript or bound.
-  const ValueDecl *target = ref->getDecl();
+  // The same parameters as R.shape()[d] in a subscript or bound (a field's: its own).
+  std::string key = field ? "field:" + m_.arrays[array].name
+                          : std::to_string(reinterpret_cast<uintptr_t>(ref->getDecl()));
+  std::string label = field ? m_.arrays[array].name : ref->getDecl()->getNameAsString();
+  for (char &ch : label)
+    if (!std::isalnum(static_cast<unsigned char>(ch)))
+      ch = '_';
   for (unsigned d = 0; d < m_.levels[id].dims.size(); ++d) {
     std::string suffix = "_shape" + std::to_string(d);
-    m_.levels[id].extents.push_back(
-        param("size:" + std::to_string(reinterpret_cast<uintptr_t>(target)) + suffix,
-              target->getNameAsString() + suffix));
+    m_.levels[id].extents.push_back(param("size:" + key + suffix, label + suffix));
   }
   current_ctx_ = saved;
   loop_var_level_[var] = id;
