@@ -107,7 +107,8 @@ struct Residency {
   // runtime that caches a plan derived from the entries compares it to detect a stale
   // plan.
   std::uint64_t version = 0;
-  // Set by hand_out(), never cleared: no one can tell when the last pointer is gone.
+  // Set by hand_out() (a DistArray's data()) and by a SparseArray's mutable begin/end,
+  // never cleared: no one can tell when the last pointer, iterator or reference is gone.
   bool escaped = false;
 
   Residency() = default;
@@ -391,13 +392,17 @@ public:
   SparseArray &operator=(SparseArray &&) noexcept = default;
   ~SparseArray() = default;
 
-  // Mutable iteration may change entries behind a runtime's back: it counts as a change.
+  // Mutable iteration may change entries behind a runtime's back: it counts as a change,
+  // and the iterator (or a reference to an entry) may be kept and written through later,
+  // so the array is marked escaped: a runtime then checks its entries at every loop.
   iterator begin() {
     changed();
+    residency_.escaped = true;
     return entries_.begin();
   }
   iterator end() {
     changed();
+    residency_.escaped = true;
     return entries_.end();
   }
   const_iterator begin() const {

@@ -239,7 +239,7 @@ template <class T, std::size_t N>
 SpaceFingerprint space_fingerprint(Session &session, const weft::SparseArray<T, N> &a) {
   EntriesRecord &record = entries_record(session, a);
   const auto &entries = weft::detail::RuntimeAccess::entries(a);
-  const std::uint64_t version = weft::detail::RuntimeAccess::residency(a).version;
+  const std::uint64_t version = entries_version(a);
   const std::int64_t first = record.sliced() ? record.first() : 0;
   const auto count = static_cast<std::int64_t>(entries.size());
   loop_checkpoint_detail::EntriesDigest digest;

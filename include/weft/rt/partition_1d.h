@@ -109,7 +109,7 @@ template <class T, std::size_t N>
 std::shared_ptr<Plan<T, N>> cached_plan(Session &session, const weft::SparseArray<T, N> &a, int dim,
                                         const Footprint &footprint, const char *executor) {
   EntriesRecord &record = entries_record(session, a);
-  const std::uint64_t version = weft::detail::RuntimeAccess::residency(a).version;
+  const std::uint64_t version = entries_version(a);
   const std::string key = plan_key(executor, dim, session, footprint);
   if (auto plan = record.find_plan<Plan<T, N>>(key, version))
     return plan;

@@ -440,7 +440,7 @@ void rotation_2d(Session &session, const weft::SparseArray<T, N> &entries, int s
   using namespace rotation_detail;
   check_arguments(footprint, space, time, N);
   EntriesRecord &record = entries_record(session, entries);
-  const std::uint64_t version = weft::detail::RuntimeAccess::residency(entries).version;
+  const std::uint64_t version = entries_version(entries);
   const std::string key = plan_key(space, time, session, footprint);
   std::shared_ptr<Plan<T, N>> plan = record.find_plan<Plan<T, N>>(key, version);
   if (!plan) {

@@ -13,6 +13,7 @@
 // iteration, add) invalidates the cache. Declare arrays that only loops read `const`.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -99,6 +100,30 @@ public:
     total_ = static_cast<std::int64_t>(entries.size());
   }
 };
+
+// The version of `a`'s entries that a plan made from them is valid for (docs/design.md,
+// "Memory model"): the array's change count; for an array whose mutable iterators were
+// handed out (an entry reference kept and written through between loops changes no
+// count), that count mixed with a digest of every entry's key and value, computed now.
+// Every process holds the same whole entries, so every process finds the same version.
+template <class T, std::size_t N> std::uint64_t entries_version(const weft::SparseArray<T, N> &a) {
+  const weft::detail::Residency &residency = weft::detail::RuntimeAccess::residency(a);
+  if (!residency.escaped)
+    return residency.version;
+  std::uint64_t h = 0xcbf29ce484222325ULL ^ residency.version;
+  const auto mix = [&h](std::uint64_t x) {
+    h = (h ^ x) * 0x100000001b3ULL;
+    h ^= h >> 29;
+  };
+  for (const weft::Entry<T, N> &e : weft::detail::RuntimeAccess::entries(a)) {
+    for (std::size_t d = 0; d < N; ++d)
+      mix(static_cast<std::uint64_t>(e.key[d]));
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &e.value, std::min(sizeof(T), sizeof bits));
+    mix(bits);
+  }
+  return h;
+}
 
 // The record of `a` for `session`, made (whole) on first use.
 template <class T, std::size_t N>
