@@ -33,9 +33,9 @@ namespace weft {
 namespace frontend {
 namespace {
 
-class AppendFinder : public RecursiveASTVisitor<AppendFinder> {
+class SerialIOFinder : public RecursiveASTVisitor<SerialIOFinder> {
 public:
-  AppendFinder(ASTContext &ctx, const std::vector<LoopModel> &models)
+  SerialIOFinder(ASTContext &ctx, const std::vector<LoopModel> &models)
       : ctx_(ctx), sm_(ctx.getSourceManager()), models_(models) {}
 
   bool VisitCallExpr(CallExpr *call) {
@@ -131,7 +131,7 @@ private:
 void warn_serial_io(clang::ASTContext &context, const std::vector<LoopModel> &models) {
   if (models.empty())
     return; // a program without annotated loops stays serial
-  frontend::AppendFinder finder(context, models);
+  frontend::SerialIOFinder finder(context, models);
   finder.TraverseDecl(context.getTranslationUnitDecl());
 }
 
