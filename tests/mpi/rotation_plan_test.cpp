@@ -64,7 +64,7 @@ void check_plan(weft::rt::Session &s, const weft::SparseArray<float, 2> &R,
     ASSERT_EQ(plan->block_offsets.size(),
               static_cast<std::size_t>(sc.partitions() * sc.workers * sc.workers) + 1);
     EXPECT_EQ(plan->block_offsets.front(), 0);
-    EXPECT_EQ(plan->block_offsets.back(), static_cast<std::int64_t>(plan->entries.size()));
+    EXPECT_EQ(plan->block_offsets.back(), static_cast<std::int64_t>(plan->size()));
     EXPECT_EQ(sc.worker_space_bounds.front(), sc.space_bounds[me]);
     EXPECT_EQ(sc.worker_space_bounds.back(), sc.space_bounds[me + 1]);
     for (int q = 0; q < sc.partitions(); ++q) {
@@ -75,7 +75,7 @@ void check_plan(weft::rt::Session &s, const weft::SparseArray<float, 2> &R,
           std::tuple<std::int64_t, std::int64_t, std::int64_t> previous{
               -1, -1, -1}; // space tile, time tile, index
           for (std::int64_t n = plan->block_offsets[k]; n < plan->block_offsets[k + 1]; ++n) {
-            const auto &e = plan->entries[static_cast<std::size_t>(n)];
+            const weft::Entry<float, 2> e = plan->entry(static_cast<std::size_t>(n));
             const std::int64_t u = e.key[0], t = e.key[1];
             ASSERT_TRUE(u >= sc.worker_space_bounds[a] && u < sc.worker_space_bounds[a + 1])
                 << "entry (" << u << ", " << t << ") in block (" << q << ", " << a << ", " << b
@@ -98,7 +98,7 @@ void check_plan(weft::rt::Session &s, const weft::SparseArray<float, 2> &R,
   // Every entry on exactly one process: entry counts add up, and within a process no
   // entry twice (the order check above makes the R positions within a block distinct;
   // blocks hold disjoint key ranges).
-  std::int64_t total = static_cast<std::int64_t>(plan->entries.size());
+  std::int64_t total = static_cast<std::int64_t>(plan->size());
   s.transport().allreduce_sum(&total, 1);
   EXPECT_EQ(total, static_cast<std::int64_t>(all.size()));
 }
@@ -138,6 +138,38 @@ TEST_P(RotationPlan, ProcessesWithoutSpaceKeysPlanNoEntries) {
   EXPECT_EQ(W(0, 0), 50.0f);
   for (int i = 0; i < 50; ++i)
     EXPECT_EQ(H(7 * i % kCols, 0), 1.0f) << i;
+}
+
+// The plan keeps keys as 32-bit offsets from each dimension's smallest key; where a
+// dimension's keys span 2^32 or more (only a dimension other than space and time can:
+// planning counts entries per key of those) it keeps the entries as they are. Either way
+// the body sees every entry once, with its keys and value.
+TEST_P(RotationPlan, EntriesKeepTheirKeysWhetherPackedOrNot) {
+  const std::unique_ptr<weft::rt::Session> s = session().split(0, GetParam());
+  constexpr int kEntries = 300, kUsers = 40, kItems = 30;
+  const std::int64_t base = std::int64_t{1} << 41;
+  for (const std::int64_t step : {std::int64_t{3}, std::int64_t{1} << 30}) {
+    SCOPED_TRACE("key[2] step " + std::to_string(step));
+    weft::SparseArray<float, 3> R;
+    for (int n = 0; n < kEntries; ++n)
+      R.add({n % kUsers, 7 * n % kItems, base + step * n}, static_cast<float>(n));
+    weft::DistArray<float, 2> W({kUsers, 1}), H({kItems, 1});
+    const weft::rt::Footprint footprint = weft::rt::Footprint().write(W, 0).write(H, 1);
+    const auto plan = weft::rt::rotation_detail::make_plan(*s, R, 0, 1, footprint);
+    EXPECT_EQ(plan->is_packed, step * (kEntries - 1) < (std::int64_t{1} << 32));
+    // Entry n has keys (n mod 40, 7 n mod 30, base + step n) and value n: W counts the
+    // entries of a user whose keys match their value, H those that do not.
+    weft::rt::rotation_2d(*s, R, 0, 1, footprint, [&](const weft::Entry<float, 3> &e) {
+      const auto n = static_cast<std::int64_t>(e.value);
+      const bool keys_match =
+          e.key[0] == n % kUsers && e.key[1] == 7 * n % kItems && e.key[2] == base + step * n;
+      (keys_match ? W(e.key[0], 0) : H(e.key[1], 0)) += 1.0f;
+    });
+    for (int u = 0; u < kUsers; ++u)
+      EXPECT_EQ(W(u, 0), static_cast<float>((kEntries - u + kUsers - 1) / kUsers)) << "user " << u;
+    for (int i = 0; i < kItems; ++i)
+      EXPECT_EQ(H(i, 0), 0.0f) << "item " << i;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Workers, RotationPlan, ::testing::Values(1, 2),

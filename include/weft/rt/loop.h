@@ -353,12 +353,21 @@ std::vector<weft::Entry<T, N>> entries_for_rank(Session &session, const weft::Sp
   return mine;
 }
 
+// Every entry (the default filter of distinct_rows).
+struct EveryEntry {
+  template <class E> bool operator()(const E &) const { return true; }
+};
+
 // Sorted distinct rows of its array that `use` names (key[use.key_dim] through use.map)
-// among the entries [first, last); rows outside the array are left out (partitioning.h).
-template <class It>
-std::vector<std::int64_t> distinct_rows(It first, It last, const Footprint::Use &use) {
+// among the entries in [first, last) that `keep` accepts; rows outside the array are left
+// out (partitioning.h).
+template <class It, class Keep = EveryEntry>
+std::vector<std::int64_t> distinct_rows(It first, It last, const Footprint::Use &use,
+                                        Keep keep = Keep()) {
   std::vector<std::int64_t> rows;
   for (It it = first; it != last; ++it) {
+    if (!keep(*it))
+      continue;
     const std::int64_t row = use.map.row(it->key[static_cast<std::size_t>(use.key_dim)]);
     if (row >= 0 && row < use.handle.geometry.rows)
       rows.push_back(row);
@@ -373,10 +382,14 @@ struct KeyBounds {
   std::vector<std::int64_t> lo, hi;
 };
 
-template <class It> KeyBounds key_bounds(It first, It last, std::size_t rank) {
+// Among the entries in [first, last) that `keep` accepts.
+template <class It, class Keep = EveryEntry>
+KeyBounds key_bounds(It first, It last, std::size_t rank, Keep keep = Keep()) {
   KeyBounds b{std::vector<std::int64_t>(rank, INT64_MAX),
               std::vector<std::int64_t>(rank, INT64_MIN)};
   for (It it = first; it != last; ++it) {
+    if (!keep(*it))
+      continue;
     for (std::size_t d = 0; d < rank; ++d) {
       b.lo[d] = std::min(b.lo[d], it->key[d]);
       b.hi[d] = std::max(b.hi[d], it->key[d]);

@@ -68,6 +68,7 @@
 #include <memory>
 #include <numeric>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "weft/rt/comm_scheduler.h"
@@ -118,14 +119,52 @@ void check_arguments(const Footprint &footprint, int space, int time, std::size_
 
 std::string plan_key(int space, int time, const Session &session, const Footprint &footprint);
 
+// A plan's entry with its keys as offsets from the smallest key of the process's entries
+// in each dimension: 12 bytes for a float entry of rank 2 instead of 24. Every epoch
+// reads the plan's entries from memory once and planning writes them once, so the bytes
+// per entry count in both (docs/design.md, "rotation_2d", has the figures).
+template <class T, std::size_t N> struct PackedEntry {
+  std::array<std::uint32_t, N> key;
+  T value;
+};
+
 template <class T, std::size_t N> struct Plan {
   Schedule schedule;
   // The ring's communication settings, tuned over the first loops of this plan.
   SchedulerTuner tuner{CommScheduler::Settings{}, 0};
-  LargeArray<weft::Entry<T, N>> entries;   // this process's, block by block
+  // This process's entries, block by block: packed where the keys of every dimension
+  // span less than 2^32 (the planned dimensions always do: planning keeps a count per
+  // key), else as they are; the other array is empty.
+  LargeArray<PackedEntry<T, N>> packed;
+  LargeArray<weft::Entry<T, N>> entries;
+  bool is_packed = false;
+  std::array<std::int64_t, N> base{};      // a packed key k stands for base[d] + k
   std::vector<std::int64_t> block_offsets; // block k is [block_offsets[k], block_offsets[k + 1])
   std::vector<std::vector<std::int64_t>> read_rows;
   KeyBounds bounds; // of this process's entries' keys
+
+  std::size_t size() const { return is_packed ? packed.size() : entries.size(); }
+  // The i-th entry, with its keys.
+  weft::Entry<T, N> entry(std::size_t i) const {
+    return is_packed ? unpack(packed[i], base) : entries[i];
+  }
+  // Calls f(entry_at) with entry_at(i) the i-th entry (by value when packed): the loop
+  // over the entries is compiled once per form.
+  template <class F> void with_entries(F &&f) const {
+    if (is_packed) {
+      f([p = packed.data(), b = base](std::int64_t i) { return unpack(p[i], b); });
+    } else {
+      f([w = entries.data()](std::int64_t i) -> const weft::Entry<T, N> & { return w[i]; });
+    }
+  }
+  static weft::Entry<T, N> unpack(const PackedEntry<T, N> &p,
+                                  const std::array<std::int64_t, N> &b) {
+    weft::Entry<T, N> e;
+    for (std::size_t d = 0; d < N; ++d)
+      e.key[d] = b[d] + static_cast<std::int64_t>(p.key[d]);
+    e.value = p.value;
+    return e;
+  }
 };
 
 // Tile numbers of this process's entries: entry e goes to tile
@@ -327,21 +366,8 @@ std::shared_ptr<Plan<T, N>> make_plan(Session &session, const weft::SparseArray<
   }
   plan->block_offsets[blocks] = offset;
 
-  // 4. The entries to their places (another process's entry to a scratch entry).
-  plan->entries = LargeArray<Entry>(static_cast<std::size_t>(count));
-  Entry *out = plan->entries.data();
-  for_each_chunk(session, source_size, chunks,
-                 [&](std::size_t c, std::size_t begin, std::size_t end) {
-                   std::int64_t *n = next[c].data();
-                   Entry discard;
-                   for (std::size_t i = begin; i < end; ++i) {
-                     const std::size_t t = tile_of(source[i]);
-                     const std::int64_t at = n[t]++;
-                     *(t < tiles ? out + at : &discard) = source[i];
-                   }
-                 });
   if constexpr (N > 2) {
-    const KeyBounds all_dims = key_bounds(plan->entries.begin(), plan->entries.end(), N);
+    const KeyBounds all_dims = key_bounds(source, source + source_size, N, in_range);
     for (std::size_t d = 0; d < N; ++d) {
       if (d != sd && d != td) {
         plan->bounds.lo[d] = all_dims.lo[d];
@@ -351,8 +377,42 @@ std::shared_ptr<Plan<T, N>> make_plan(Session &session, const weft::SparseArray<
   }
   for (const auto &r : footprint.reads()) {
     plan->read_rows.push_back(r.key_dim >= 0
-                                  ? distinct_rows(plan->entries.begin(), plan->entries.end(), r)
+                                  ? distinct_rows(source, source + source_size, r, in_range)
                                   : std::vector<std::int64_t>{});
+  }
+
+  // 4. The entries to their places (another process's entry to a scratch entry), packed
+  // where the keys allow.
+  plan->is_packed = true;
+  for (std::size_t d = 0; d < N && count > 0; ++d) {
+    plan->base[d] = plan->bounds.lo[d];
+    plan->is_packed &= static_cast<std::uint64_t>(plan->bounds.hi[d] - plan->bounds.lo[d]) <=
+                       std::uint64_t{UINT32_MAX};
+  }
+  const auto place = [&](auto *out, auto convert) {
+    for_each_chunk(session, source_size, chunks,
+                   [&](std::size_t c, std::size_t begin, std::size_t end) {
+                     std::int64_t *n = next[c].data();
+                     std::remove_pointer_t<decltype(out)> discard;
+                     for (std::size_t i = begin; i < end; ++i) {
+                       const std::size_t t = tile_of(source[i]);
+                       const std::int64_t at = n[t]++;
+                       *(t < tiles ? out + at : &discard) = convert(source[i]);
+                     }
+                   });
+  };
+  if (plan->is_packed) {
+    plan->packed = LargeArray<PackedEntry<T, N>>(static_cast<std::size_t>(count));
+    place(plan->packed.data(), [b = plan->base](const Entry &e) {
+      PackedEntry<T, N> p;
+      for (std::size_t d = 0; d < N; ++d)
+        p.key[d] = static_cast<std::uint32_t>(e.key[d] - b[d]); // wraps for another's entry
+      p.value = e.value;
+      return p;
+    });
+  } else {
+    plan->entries = LargeArray<Entry>(static_cast<std::size_t>(count));
+    place(plan->entries.data(), [](const Entry &e) -> const Entry & { return e; });
   }
   return plan;
 }
@@ -478,62 +538,63 @@ void rotation_2d(Session &session, const weft::SparseArray<T, N> &entries, int s
   {
     BandBuffers buffers(footprint, s.workers);
     Ring ring(session, s, time_arrays, plan->tuner.next());
-    const weft::Entry<T, N> *data = plan->entries.data();
-    const std::int64_t *offsets = plan->block_offsets.data();
-    const int me = session.rank();
-    // Band a's block of the current wave is [cursor[a], end[a]) (cursor[a]: where it stopped).
-    std::vector<std::int64_t> cursor(static_cast<std::size_t>(s.workers)), end(cursor.size());
-    // Runs band a's block until `stop` or its end, or until the band holds max_delay
-    // buffered updates.
-    const auto run_band = [&](int a, std::int64_t stop) {
-      std::int64_t i = cursor[static_cast<std::size_t>(a)];
-      const std::int64_t last = std::min(stop, end[static_cast<std::size_t>(a)]);
-      if (buffers.any()) {
-        while (i < last && !buffers.full(a))
-          body(data[i++]);
-      } else {
-        for (; i < last; ++i)
-          body(data[i]);
-      }
-      cursor[static_cast<std::size_t>(a)] = i;
-    };
-    for (int step = 0; step < s.partitions(); ++step) {
-      ring.before_step(step);
-      const int q = s.partition_at(me, step);
-      for (int wave = 0; wave < s.workers; ++wave) {
-        for (int a = 0; a < s.workers; ++a) {
-          const std::size_t k = s.block(q, a, (a + wave) % s.workers);
-          cursor[static_cast<std::size_t>(a)] = offsets[k];
-          end[static_cast<std::size_t>(a)] = offsets[k + 1];
+    plan->with_entries([&](const auto &entry_at) {
+      const std::int64_t *offsets = plan->block_offsets.data();
+      const int me = session.rank();
+      // Band a's block of the current wave is [cursor[a], end[a]) (cursor[a]: where it stopped).
+      std::vector<std::int64_t> cursor(static_cast<std::size_t>(s.workers)), end(cursor.size());
+      // Runs band a's block until `stop` or its end, or until the band holds max_delay
+      // buffered updates.
+      const auto run_band = [&](int a, std::int64_t stop) {
+        std::int64_t i = cursor[static_cast<std::size_t>(a)];
+        const std::int64_t last = std::min(stop, end[static_cast<std::size_t>(a)]);
+        if (buffers.any()) {
+          while (i < last && !buffers.full(a))
+            body(entry_at(i++));
+        } else {
+          for (; i < last; ++i)
+            body(entry_at(i));
         }
-        for (;;) { // the wave's rounds; one round without Buffers
-          if (s.workers == 1) {
-            // The main thread alone: run the block in pieces, letting MPI progress between.
-            weft::detail::worker_index = 0;
-            while (cursor[0] < end[0] && !buffers.full(0)) {
-              run_band(0, cursor[0] + kProgressEvery);
+        cursor[static_cast<std::size_t>(a)] = i;
+      };
+      for (int step = 0; step < s.partitions(); ++step) {
+        ring.before_step(step);
+        const int q = s.partition_at(me, step);
+        for (int wave = 0; wave < s.workers; ++wave) {
+          for (int a = 0; a < s.workers; ++a) {
+            const std::size_t k = s.block(q, a, (a + wave) % s.workers);
+            cursor[static_cast<std::size_t>(a)] = offsets[k];
+            end[static_cast<std::size_t>(a)] = offsets[k + 1];
+          }
+          for (;;) { // the wave's rounds; one round without Buffers
+            if (s.workers == 1) {
+              // The main thread alone: run the block in pieces, letting MPI progress between.
+              weft::detail::worker_index = 0;
+              while (cursor[0] < end[0] && !buffers.full(0)) {
+                run_band(0, cursor[0] + kProgressEvery);
+                ring.progress();
+              }
+            } else {
+              for_each_block(session, s.workers, [&](std::int64_t a) {
+                weft::detail::worker_index = static_cast<int>(a);
+                run_band(static_cast<int>(a), end[static_cast<std::size_t>(a)]);
+              });
               ring.progress();
             }
-          } else {
-            for_each_block(session, s.workers, [&](std::int64_t a) {
-              weft::detail::worker_index = static_cast<int>(a);
-              run_band(static_cast<int>(a), end[static_cast<std::size_t>(a)]);
-            });
-            ring.progress();
+            if (!buffers.any())
+              break;
+            buffers.flush(session.transport());
+            std::int64_t left = 0;
+            for (std::size_t a = 0; a < cursor.size(); ++a)
+              left |= cursor[a] < end[a] ? 1 : 0;
+            session.transport().allreduce_max(&left, 1);
+            if (left == 0)
+              break;
           }
-          if (!buffers.any())
-            break;
-          buffers.flush(session.transport());
-          std::int64_t left = 0;
-          for (std::size_t a = 0; a < cursor.size(); ++a)
-            left |= cursor[a] < end[a] ? 1 : 0;
-          session.transport().allreduce_max(&left, 1);
-          if (left == 0)
-            break;
         }
+        ring.after_step(step);
       }
-      ring.after_step(step);
-    }
+    });
     ring.finish();
   }
   plan->tuner.record(
