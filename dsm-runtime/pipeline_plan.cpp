@@ -138,36 +138,54 @@ PipelineProfile profile_loop(Session &session, Loop &loop, std::int64_t first) {
     begin.push_back(c + 1);
   begin.push_back(layers);
   const std::size_t groups = begin.size() - 1;
-  std::vector<double> forward(groups, 0), backward(groups, 0);
+  // Per group: forward, backward, and the update that runs once per minibatch (counted
+  // into the backward time: the cost model's compute per minibatch holds both).
+  std::vector<double> forward(groups, 0), backward(groups, 0), update(groups, 0);
 
-  // On copies of the arrays the forward and backward statements write, with the
-  // accumulators collecting into nothing: the loop's arrays stay as they are.
+  // On copies of every array of the loop, with the accumulators collecting into nothing:
+  // the loop's arrays stay as they are. State (weights, optimizer state) is copied with
+  // its values, so that the updates compute on what they would.
   for (auto &a : loop.arrays()) {
-    if (a->part() != Part::state) {
-      a->make_slots({}, 1);
-      a->exchange(0);
-    }
+    a->make_slots({}, 1);
+    if (a->part() == Part::state)
+      a->copy_to_slot(0);
+    a->exchange(0);
   }
+  const auto give_back = [&] {
+    for (auto &a : loop.arrays())
+      a->exchange(0);
+  };
+  const auto timed = [&](std::vector<double> &figure, std::size_t g, int round, auto &&run) {
+    const auto start = std::chrono::steady_clock::now();
+    run();
+    const double t = seconds_since(start);
+    figure[g] = round == 1 ? t : round > 1 ? std::min(figure[g], t) : 0;
+  };
   constexpr int kRounds = 3; // the least of three, after one to warm up
   try {
     for (int round = 0; round <= kRounds; ++round) {
       for (auto &acc : loop.accumulators())
         acc->begin_collecting();
       for (std::size_t g = 0; g < groups; ++g) {
-        const auto start = std::chrono::steady_clock::now();
-        for (int l = begin[g]; l < begin[g + 1]; ++l)
-          if (const Statements &f = loop.layers()[static_cast<std::size_t>(l)].forward)
-            f(first);
-        const double t = seconds_since(start);
-        forward[g] = round == 1 ? t : round > 1 ? std::min(forward[g], t) : 0;
+        timed(forward, g, round, [&] {
+          for (int l = begin[g]; l < begin[g + 1]; ++l)
+            if (const Statements &f = loop.layers()[static_cast<std::size_t>(l)].forward)
+              f(first);
+        });
       }
       for (std::size_t g = groups; g-- > 0;) {
-        const auto start = std::chrono::steady_clock::now();
-        for (int l = begin[g + 1] - 1; l >= begin[g]; --l)
-          if (const Statements &f = loop.layers()[static_cast<std::size_t>(l)].backward)
-            f(first);
-        const double t = seconds_since(start);
-        backward[g] = round == 1 ? t : round > 1 ? std::min(backward[g], t) : 0;
+        timed(backward, g, round, [&] {
+          for (int l = begin[g + 1] - 1; l >= begin[g]; --l)
+            if (const Statements &f = loop.layers()[static_cast<std::size_t>(l)].backward)
+              f(first);
+        });
+      }
+      for (std::size_t g = groups; g-- > 0;) {
+        timed(update, g, round, [&] {
+          for (int l = begin[g + 1] - 1; l >= begin[g]; --l)
+            if (const Statements &f = loop.layers()[static_cast<std::size_t>(l)].update)
+              f(first);
+        });
       }
       for (auto &acc : loop.accumulators())
         acc->end_collecting();
@@ -176,14 +194,12 @@ PipelineProfile profile_loop(Session &session, Loop &loop, std::int64_t first) {
     // The accumulators and arrays get their own storage back (the program may catch it).
     for (auto &acc : loop.accumulators())
       acc->end_collecting();
-    for (auto &a : loop.arrays())
-      if (a->part() != Part::state)
-        a->exchange(0);
+    give_back();
     throw;
   }
-  for (auto &a : loop.arrays())
-    if (a->part() != Part::state)
-      a->exchange(0);
+  give_back();
+  for (std::size_t g = 0; g < groups; ++g)
+    backward[g] += update[g];
   // Every process plans with process 0's figures.
   std::vector<double> figures(forward);
   figures.insert(figures.end(), backward.begin(), backward.end());

@@ -270,6 +270,29 @@ TEST(Pipeline, ProfilingChangesNothingAndItsPlanEqualsTheSerialStep) {
   expect_same(parallel, serial, "after an epoch with the chosen plan");
 }
 
+// A layer's update runs once per minibatch on its stage, and the profile counts it into
+// the layer's backward time (the cost model's compute per minibatch), on a copy of the
+// state: the loop's weights are as they were.
+TEST(Pipeline, ProfileCountsALayersUpdateIntoItsBackwardTime) {
+  constexpr auto kUpdate = std::chrono::milliseconds(20);
+  nn::Tensor act({4, 2}), grad({4, 2}), w({2, 2});
+  w.fill(3.0f);
+  pl::Loop loop;
+  const auto nothing = [](std::int64_t) {};
+  loop.layer(nothing, nothing, [&](std::int64_t) {
+    std::this_thread::sleep_for(kUpdate);
+    w(0, 0) += 1.0f;
+  });
+  loop.layer(nothing, nothing, nullptr);
+  loop.examples(act, 0).examples(grad, 1).state(w, 0);
+  loop.boundary(0, act, grad);
+  const weft::rt::PipelineProfile profile = pl::profile_loop(session(), loop, 0);
+  ASSERT_EQ(profile.layers.size(), 2u);
+  EXPECT_GE(profile.layers[0].backward_ms, 20.0);
+  EXPECT_LT(profile.layers[1].backward_ms, 20.0);
+  EXPECT_EQ(w(0, 0), 3.0f) << "the profile's update ran on the loop's own weights";
+}
+
 // An asynchronous schedule with weight stashing on two stages (layers 0, 1 | layer 2):
 // each minibatch's gradient is the one computed at the weight versions its forwards saw on
 // each stage (the schedule's versions; all microbatches of a minibatch see the same), and
@@ -279,8 +302,7 @@ TEST(Pipeline, ProfilingChangesNothingAndItsPlanEqualsTheSerialStep) {
 void check_asynchronous(Kind kind, int microbatches) {
   const int stages = std::min(session().size(), 2);
   // Stage 0 holds layers 0 and 1: the backward of layer 1 reads W2, at its stashed version.
-  const std::vector<int> begin =
-      stages == 1 ? std::vector<int>{0, 3} : std::vector<int>{0, 2, 3};
+  const std::vector<int> begin = stages == 1 ? std::vector<int>{0, 3} : std::vector<int>{0, 2, 3};
   const pl::Schedule schedule = pl::make_schedule(kind, stages, microbatches, kBatches);
   // version[s][t]: the weight version minibatch t's forwards use on stage s.
   std::vector<std::vector<int>> version(static_cast<std::size_t>(stages),

@@ -340,10 +340,12 @@ RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end,
 // loop's legal cuts allow or than there are processes.
 Plan plan_from_options(const Session &session, const Loop &loop);
 
-// Times each layer group's forward and backward statements (the layers between two legal
-// cuts) on iteration `first`, the whole minibatch, on copies of the examples and gradient
-// arrays (the loop's arrays and accumulators stay as they are), the least of three runs
-// after one to warm up; activation bytes are the boundary's, weight bytes the gradients'.
+// Times each layer group's forward, backward and update statements (the layers between
+// two legal cuts) on iteration `first`, the whole minibatch, on copies of the loop's
+// arrays (state copied with its values; the loop's arrays and accumulators stay as they
+// are), the least of three runs after one to warm up; the update, once per minibatch,
+// counts into the backward time. Activation bytes are the boundary's, weight bytes the
+// gradients'.
 // Every process gets process 0's figures (collective).
 PipelineProfile profile_loop(Session &session, Loop &loop, std::int64_t first);
 
