@@ -314,26 +314,32 @@ public:
     // all-reduce is cut into chunks that leave in forward layer order (priority: the
     // array's place in that order), and a layer's updates run as soon as its own
     // gradients are summed, while later layers' chunks are still on the wire.
-    std::vector<std::vector<TransferScheduler::Handle>> reduced(loop_.layers().size());
+    // The order, priorities and chunks are planned at the first update; later steps
+    // only post the all-reduces and wait for them.
     if (replicas != nullptr) {
       if (!reducer_) {
         reducer_ = std::make_unique<TransferScheduler>(replicas->transport(),
                                                        transfer_settings(session_.options()));
+        reduced_gradients_ = forward_float_gradients();
         std::vector<std::int64_t> counts;
-        for (const int a : forward_float_gradients())
+        for (const int a : reduced_gradients_)
           counts.push_back(loop_.arrays()[static_cast<std::size_t>(a)]->elements());
         reducer_->plan_allreduces(counts);
+        reduced_.assign(loop_.layers().size(), {});
       }
+      for (auto &handles : reduced_)
+        handles.clear();
       std::int64_t priority = 0;
-      for (const int a : forward_float_gradients()) {
+      for (const int a : reduced_gradients_) {
         LoopArray &array = *loop_.arrays()[static_cast<std::size_t>(a)];
-        reduced[static_cast<std::size_t>(array.layer())].push_back(
+        reduced_[static_cast<std::size_t>(array.layer())].push_back(
             reducer_->allreduce_sum(array.float_data(), array.elements(), priority++));
       }
     }
     for (int l = layer_begin(); l < layer_end(); ++l) {
-      for (const TransferScheduler::Handle h : reduced[static_cast<std::size_t>(l)])
-        reducer_->wait(h);
+      if (replicas != nullptr)
+        for (const TransferScheduler::Handle h : reduced_[static_cast<std::size_t>(l)])
+          reducer_->wait(h);
       const Loop::Layer &layer = loop_.layers()[static_cast<std::size_t>(l)];
       if (layer.update) {
         const auto start = std::chrono::steady_clock::now();
@@ -539,8 +545,11 @@ private:
   int stash_slots_ = 0;
   int versions_kept_ = 0;
   double busy_ = 0;
-  // The replicas' all-reduces (made at the first update of a replicated stage).
+  // The replicas' all-reduces (made at the first update of a replicated stage): the
+  // stage's float gradients in forward layer order, and per layer this step's handles.
   std::unique_ptr<TransferScheduler> reducer_;
+  std::vector<int> reduced_gradients_;
+  std::vector<std::vector<TransferScheduler::Handle>> reduced_;
 };
 
 } // namespace
