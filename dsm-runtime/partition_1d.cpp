@@ -16,15 +16,16 @@ std::string plan_key(const char *executor, int dim, const Session &session,
   std::string key = std::string(executor) + ";d=" + std::to_string(dim) +
                     ";P=" + std::to_string(session.size()) +
                     ";t=" + std::to_string(session.threads()) + ";rows=";
-  // The maps decide the key extent (writes) and the rows read (reads).
+  // The maps and the row counts decide the key extent (writes) and the rows read (reads:
+  // the keys name rows through the map, and rows outside the array are left out).
   for (const auto &w : footprint.writes()) {
     key += std::to_string(w.handle.geometry.rows) + ":" + std::to_string(w.map.scale) + ":" +
            std::to_string(w.map.offset) + ",";
   }
   key += ";reads=";
   for (const auto &r : footprint.reads()) {
-    key += std::to_string(r.key_dim) + ":" + std::to_string(r.map.scale) + ":" +
-           std::to_string(r.map.offset) + ",";
+    key += std::to_string(r.key_dim) + ":" + std::to_string(r.handle.geometry.rows) + ":" +
+           std::to_string(r.map.scale) + ":" + std::to_string(r.map.offset) + ",";
   }
   return key;
 }

@@ -56,7 +56,8 @@ std::string plan_key(int space, int time, const Session &session, const Footprin
                     ";m=" + std::to_string(session.options().partitions_per_rank) +
                     ";T=" + std::to_string(session.threads()) +
                     ";cache=" + std::to_string(session.options().cache_bytes) + ";writes=";
-  // The maps decide the key extents (writes) and the rows read (reads).
+  // The maps and the row counts decide the key extents (writes) and the rows read (reads:
+  // the keys name rows through the map, and rows outside the array are left out).
   for (const auto &w : footprint.writes()) {
     key += std::to_string(w.key_dim) + ":" + std::to_string(w.handle.geometry.rows) + ":" +
            std::to_string(w.handle.geometry.row_bytes()) + ":" + std::to_string(w.map.scale) + ":" +
@@ -64,8 +65,9 @@ std::string plan_key(int space, int time, const Session &session, const Footprin
   }
   key += ";reads=";
   for (const auto &r : footprint.reads()) {
-    key += std::to_string(r.key_dim) + ":" + std::to_string(r.handle.geometry.row_bytes()) + ":" +
-           std::to_string(r.map.scale) + ":" + std::to_string(r.map.offset) + ",";
+    key += std::to_string(r.key_dim) + ":" + std::to_string(r.handle.geometry.rows) + ":" +
+           std::to_string(r.handle.geometry.row_bytes()) + ":" + std::to_string(r.map.scale) + ":" +
+           std::to_string(r.map.offset) + ",";
   }
   return key;
 }

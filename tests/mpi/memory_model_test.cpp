@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "mpi_test_session.h"
 
@@ -160,6 +161,54 @@ TEST(MemoryModel, ARotationMovesOnlyItsTimePartitionsAroundTheRing) {
       c += e.key[1] == 7 ? 2.0f : 0.0f;
     return c;
   }());
+}
+
+// A loop's plan lists the rows it reads of each array; a later loop over the same entries
+// and of the same form reads another array, with more rows: its plan is not the earlier
+// one (whose list left out the rows the shorter array lacks), so every row it reads is
+// fetched (lazy materialization leaves the array partitioned between the loops).
+void check_reads_of_a_longer_array(bool rotation) {
+  const weft::SparseArray<int, 2> R = skewed(300, 160);
+  constexpr int kShort = 90;
+  weft::DistArray<float, 2> H2({160, K}), H1({kShort, K}), W({300, K}), G({160, K});
+  for (int i = 0; i < kShort; ++i)
+    H1(i, 0) = 1.0f;
+  // H2 partitioned by key[1].
+  weft::rt::partition_1d(session(), R, 1, weft::rt::Footprint().write(H2, 1),
+                         [&](const weft::Entry<int, 2> &e) { H2(e.key[1], 0) += 1.0f; });
+  const auto loop = [&](const weft::DistArray<float, 2> &H, bool guarded) {
+    const auto body = [&](const weft::Entry<int, 2> &e) {
+      if (!guarded || e.key[1] < kShort)
+        W(e.key[0], 0) += H(e.key[1], 0);
+      if (rotation)
+        G(e.key[1], 0) += 1.0f;
+    };
+    if (rotation) {
+      weft::rt::rotation_2d(session(), R, 0, 1,
+                            weft::rt::Footprint().write(W, 0).write(G, 1).read(H, 1), body);
+    } else {
+      weft::rt::partition_1d(session(), R, 0, weft::rt::Footprint().write(W, 0).read(H, 1), body);
+    }
+  };
+  loop(H1, true);
+  loop(H2, false);
+  std::vector<float> column(160, 0.0f), expected(300, 0.0f);
+  for (const auto &e : R)
+    column[static_cast<std::size_t>(e.key[1])] += 1.0f;
+  for (const auto &e : R) {
+    const auto u = static_cast<std::size_t>(e.key[0]), i = static_cast<std::size_t>(e.key[1]);
+    expected[u] += (i < kShort ? 1.0f : 0.0f) + column[i];
+  }
+  for (int u = 0; u < 300; ++u)
+    ASSERT_EQ(W(u, 0), expected[static_cast<std::size_t>(u)]) << "row " << u;
+}
+
+TEST(MemoryModel, APartitionedLoopReadingALongerArrayFetchesItsOwnRows) {
+  check_reads_of_a_longer_array(false);
+}
+
+TEST(MemoryModel, ARotationReadingALongerArrayFetchesItsOwnRows) {
+  check_reads_of_a_longer_array(true);
 }
 
 TEST(MemoryModel, AccumulatorsFoldOverProcesses) {
