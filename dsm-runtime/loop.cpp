@@ -10,6 +10,19 @@ void usage_error(const char *executor, const std::string &what) {
   throw weft::Error(std::string("weft::rt::") + executor + ": " + what);
 }
 
+void check_planned_key(const char *executor, std::size_t dim, std::int64_t key,
+                       std::int64_t limit) {
+  if (key < limit)
+    return;
+  usage_error(executor,
+              "key[" + std::to_string(dim) + "] reaches " + std::to_string(key) +
+                  "; planning keeps one count per key value from 0 up to the largest, "
+                  "and takes at most " +
+                  std::to_string(limit) +
+                  " (2^24, four per entry, or the rows of an array the loop writes): number the "
+                  "keys of this dimension from 0 (subtract the smallest when loading)");
+}
+
 void Footprint::check_map(const char *what, const RowMap &map) {
   if (map.scale != 1 && map.scale != -1) {
     throw weft::Error(std::string("weft::rt::Footprint::") + what +

@@ -121,6 +121,12 @@ std::variant<Header, Refused> sparse_header(const clang::CXXForRangeStmt *loop, 
   }
   h.var = var;
   h.param = text.of(decl_range);
+  // A loop judged parallel only reads its entry, and the executors hand the body a const
+  // entry (or one rebuilt from a packed plan): a reference to non-const becomes one to
+  // const, which still compiles.
+  if (const auto *ref = var->getType()->getAs<clang::LValueReferenceType>())
+    if (!ref->getPointeeType().isConstQualified())
+      h.param = "const " + h.param;
   // -Wunused-parameter would flag a body that never names the entry.
   if (!mentions(h.body, var))
     h.param = "[[maybe_unused]] " + h.param;

@@ -172,6 +172,44 @@ TEST_P(RotationPlan, EntriesKeepTheirKeysWhetherPackedOrNot) {
   }
 }
 
+// Planning counts entries per key value from 0, so keys far above zero would take memory
+// in proportion to their values: past the limit (2^24 values for few entries) planning
+// stops with an error that names the key and what to do, on every process alike, rather
+// than failing to allocate (or being killed for memory).
+TEST_P(RotationPlan, KeysFarAboveZeroAreAClearError) {
+  const std::unique_ptr<weft::rt::Session> s = session().split(0, GetParam());
+  const std::int64_t base = std::int64_t{5} << 30;
+  weft::SparseArray<float, 2> R;
+  for (int n = 0; n < 200; ++n)
+    R.add({base + n % 20, n % 10}, 1.0f);
+  weft::DistArray<float, 2> W({20, 1}), H({10, 1});
+  const auto expect_error = [&](const char *executor, auto &&run) {
+    try {
+      run();
+      ADD_FAILURE() << executor << " planned keys from " << base;
+    } catch (const weft::Error &e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find(executor), std::string::npos) << what;
+      // The first key past the limit that planning meets: base + something below 20.
+      EXPECT_NE(what.find("key[0] reaches " + std::to_string(base / 100)), std::string::npos)
+          << what;
+      EXPECT_NE(what.find("number the keys of this dimension from 0"), std::string::npos) << what;
+    }
+  };
+  const weft::rt::RowMap shift{1, -base};
+  expect_error("rotation_2d", [&] {
+    weft::rt::rotation_2d(*s, R, 0, 1, weft::rt::Footprint().write(W, 0, shift).write(H, 1),
+                          [&](const weft::Entry<float, 2> &e) {
+                            W(e.key[0] - base, 0) += 1.0f;
+                            H(e.key[1], 0) += 1.0f;
+                          });
+  });
+  expect_error("partition_1d", [&] {
+    weft::rt::partition_1d(*s, R, 0, weft::rt::Footprint().write(W, 0, shift),
+                           [&](const weft::Entry<float, 2> &e) { W(e.key[0] - base, 0) += 1.0f; });
+  });
+}
+
 INSTANTIATE_TEST_SUITE_P(Workers, RotationPlan, ::testing::Values(1, 2),
                          [](const ::testing::TestParamInfo<int> &info) {
                            return std::to_string(info.param) +

@@ -305,6 +305,19 @@ std::array<std::int64_t, N> key_extents(Session &session, const weft::SparseArra
   return extent;
 }
 
+// Planning keeps one count per value of a partitioned key dimension, from 0 to its
+// largest key, so its memory follows the key values rather than their number. The most
+// values it counts: 2^24, four per entry, or the rows of the largest array the loop
+// writes by that dimension, whichever is most.
+inline std::int64_t planned_key_limit(std::size_t entries, std::int64_t written_rows) {
+  return std::max({std::int64_t{1} << 24, 4 * static_cast<std::int64_t>(entries), written_rows});
+}
+
+// Throws weft::Error (naming the executor, the dimension, the key and the limit) where
+// `key` of dimension `dim` is at or past `limit`: keys far above zero (timestamps, hashed
+// ids, ids from a base) that the body would index as key - base.
+void check_planned_key(const char *executor, std::size_t dim, std::int64_t key, std::int64_t limit);
+
 // How many entries have key[dim] == k, for k in [0, extent), over all processes.
 template <class T, std::size_t N>
 std::vector<std::int64_t> key_histogram(Session &session, const weft::SparseArray<T, N> &a,

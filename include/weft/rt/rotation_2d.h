@@ -233,9 +233,24 @@ std::shared_ptr<Plan<T, N>> make_plan(Session &session, const weft::SparseArray<
   const int chunks = session.threads();
   const std::vector<Entry> &all = weft::detail::RuntimeAccess::entries(a);
 
-  // 1. Histograms of all entries, per chunk, grown as larger keys come.
+  // 1. Histograms of all entries, per chunk, grown as larger keys come (up to the limit
+  // of planned_key_limit).
+  std::array<std::int64_t, 2> written{0, 0}, rows{0, 0}; // keys and rows of the writes
+  for (const auto &w : footprint.writes()) {
+    const int which = w.key_dim == space ? 0 : 1;
+    written[which] = std::max(written[which], key_extent_of_rows(w.map, w.handle.geometry.rows));
+    rows[which] = std::max(rows[which], w.handle.geometry.rows);
+  }
+  const std::array<std::size_t, 2> limit{
+      static_cast<std::size_t>(planned_key_limit(all.size(), rows[0])),
+      static_cast<std::size_t>(planned_key_limit(all.size(), rows[1]))};
   std::vector<std::vector<std::int64_t>> space_per_chunk(static_cast<std::size_t>(chunks)),
       time_per_chunk(space_per_chunk.size());
+  const auto grow = [&](std::vector<std::int64_t> &counts, std::size_t key, int which) {
+    check_planned_key("rotation_2d", which == 0 ? sd : td, static_cast<std::int64_t>(key),
+                      static_cast<std::int64_t>(limit[which]));
+    counts.resize(std::min(std::max(key + 1, 2 * counts.size()), limit[which]));
+  };
   for_each_chunk(session, all.size(), chunks,
                  [&](std::size_t c, std::size_t begin, std::size_t end) {
                    std::vector<std::int64_t> &sc = space_per_chunk[c];
@@ -244,9 +259,9 @@ std::shared_ptr<Plan<T, N>> make_plan(Session &session, const weft::SparseArray<
                      const auto u = static_cast<std::size_t>(all[i].key[sd]),
                                 t = static_cast<std::size_t>(all[i].key[td]);
                      if (u >= sc.size())
-                       sc.resize(std::max(u + 1, 2 * sc.size()));
+                       grow(sc, u, 0);
                      if (t >= tc.size())
-                       tc.resize(std::max(t + 1, 2 * tc.size()));
+                       grow(tc, t, 1);
                      ++sc[u];
                      ++tc[t];
                    }
@@ -256,9 +271,11 @@ std::shared_ptr<Plan<T, N>> make_plan(Session &session, const weft::SparseArray<
     extent[0] = std::max(extent[0], used_extent(space_per_chunk[static_cast<std::size_t>(c)]));
     extent[1] = std::max(extent[1], used_extent(time_per_chunk[static_cast<std::size_t>(c)]));
   }
-  for (const auto &w : footprint.writes()) {
-    auto &x = extent[w.key_dim == space ? 0 : 1];
-    x = std::max(x, key_extent_of_rows(w.map, w.handle.geometry.rows));
+  for (int which = 0; which < 2; ++which) {
+    auto &x = extent[static_cast<std::size_t>(which)];
+    x = std::max(x, written[static_cast<std::size_t>(which)]);
+    check_planned_key("rotation_2d", which == 0 ? sd : td, x - 1,
+                      static_cast<std::int64_t>(limit[static_cast<std::size_t>(which)]));
   }
   if (sliced)
     session.transport().allreduce_max(extent.data(), 2);
@@ -549,11 +566,15 @@ void rotation_2d(Session &session, const weft::SparseArray<T, N> &entries, int s
         std::int64_t i = cursor[static_cast<std::size_t>(a)];
         const std::int64_t last = std::min(stop, end[static_cast<std::size_t>(a)]);
         if (buffers.any()) {
-          while (i < last && !buffers.full(a))
-            body(entry_at(i++));
+          while (i < last && !buffers.full(a)) {
+            auto &&e = entry_at(i++); // an lvalue, as the loop's variable is
+            body(e);
+          }
         } else {
-          for (; i < last; ++i)
-            body(entry_at(i));
+          for (; i < last; ++i) {
+            auto &&e = entry_at(i);
+            body(e);
+          }
         }
         cursor[static_cast<std::size_t>(a)] = i;
       };
