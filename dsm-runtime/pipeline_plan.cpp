@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 
@@ -269,13 +270,65 @@ Plan choose_plan(Session &session, Loop &loop, std::int64_t first) {
   return plan;
 }
 
+namespace {
+
+// What a chosen plan depends on besides measurements: the session, the options that pick
+// a plan, and the loop's layers, cuts and arrays (which DistArray, its part, layer, shape).
+std::string plan_signature(const Session &session, const Loop &loop) {
+  const Options &o = session.options();
+  std::string text =
+      std::to_string(reinterpret_cast<std::uintptr_t>(&session)) +
+      ";P=" + std::to_string(session.size()) + ";stages=" + std::to_string(o.pipeline_stages) +
+      ";m=" + std::to_string(o.pipeline_microbatches) + ";schedule=" + o.pipeline_schedule +
+      ";pragma=" + std::to_string(static_cast<int>(loop.pragma_schedule())) +
+      ";profile=" + o.pipeline_profile + ";layers=" + std::to_string(loop.layers().size()) +
+      ";cuts=";
+  for (const Loop::Boundary &b : loop.boundaries())
+    text += std::to_string(b.layer) + ":" + std::to_string(b.activation) + ":" +
+            std::to_string(b.gradient) + ",";
+  text += ";arrays=";
+  for (std::size_t a = 0; a < loop.arrays().size(); ++a) {
+    const LoopArray &array = *loop.arrays()[a];
+    text += std::to_string(reinterpret_cast<std::uintptr_t>(loop.addresses()[a])) + ":" +
+            std::to_string(static_cast<int>(array.part())) + ":" + std::to_string(array.layer()) +
+            ":" + (array.stashed() ? "w" : "-") + ":" + std::to_string(array.rows()) + ":" +
+            std::to_string(array.bytes()) + ",";
+  }
+  return text;
+}
+
+// Plans chosen in this process, the most recent last (a few loops at most).
+std::vector<std::pair<std::string, Plan>> &chosen_plans() {
+  static std::vector<std::pair<std::string, Plan>> plans;
+  return plans;
+}
+constexpr std::size_t kChosenPlansKept = 16;
+
+} // namespace
+
 RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end) {
   // No profile where the executor will run the loop as written (arrays of a minibatch's
   // rows that disagree on the rows) or has nothing to run.
   std::string why;
   const bool profile = end > first && loop.minibatch_rows(&why) >= 0;
-  return run(session, loop, first, end,
-             profile ? choose_plan(session, loop, first) : plan_from_options(session, loop));
+  if (!profile)
+    return run(session, loop, first, end, plan_from_options(session, loop));
+  const std::string signature = plan_signature(session, loop);
+  auto &plans = chosen_plans();
+  const auto known =
+      std::find_if(plans.begin(), plans.end(), [&](const auto &p) { return p.first == signature; });
+  // Every process must take the same branch (choose_plan is collective).
+  std::int64_t everywhere = known != plans.end() ? 1 : 0;
+  session.transport().allreduce_min(&everywhere, 1);
+  if (everywhere == 1)
+    return run(session, loop, first, end, known->second);
+  if (known != plans.end())
+    plans.erase(known);
+  const Plan plan = choose_plan(session, loop, first);
+  if (plans.size() == kChosenPlansKept)
+    plans.erase(plans.begin());
+  plans.emplace_back(signature, plan);
+  return run(session, loop, first, end, plan);
 }
 
 } // namespace weft::rt::pipeline

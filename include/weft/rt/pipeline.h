@@ -293,6 +293,8 @@ public:
   // when they disagree or there is none.
   std::int64_t minibatch_rows(std::string *why) const;
   std::vector<std::unique_ptr<LoopAccumulator>> &accumulators() { return accumulators_; }
+  // The address of each array's DistArray, in the order of arrays().
+  const std::vector<const void *> &addresses() const { return addresses_; }
 
 private:
   Loop &add(std::unique_ptr<LoopArray> array, const void *address);
@@ -320,8 +322,8 @@ struct Plan {
 
 // What a run measured, on this process.
 struct RunStats {
-  int stage = 0;   // -1: a process beyond the plan's replicas (it ran no op)
-  int replica = 0; // -1 likewise
+  int stage = 0;          // -1: a process beyond the plan's replicas (it ran no op)
+  int replica = 0;        // -1 likewise
   double seconds = 0;     // wall time of the loop
   double ops_seconds = 0; // of which from the first op to the last (the schedule's span)
   double busy = 0;        // of which in the body's statements
@@ -336,8 +338,8 @@ RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end,
 // The plan `session`'s options ask for (options.h: pipeline_stages, _microbatches,
 // _schedule) on its processes: p stages cut at the loop's declared boundaries, as evenly
 // by layers as they allow, the processes spread over them (the first stages get one more
-// where they do not divide; under 1f1b and 2bw one each, the others wait). PipelineError when the options ask for more stages than the
-// loop's legal cuts allow or than there are processes.
+// where they do not divide; under 1f1b and 2bw one each, the others wait). PipelineError when the
+// options ask for more stages than the loop's legal cuts allow or than there are processes.
 Plan plan_from_options(const Session &session, const Loop &loop);
 
 // Times each layer group's forward, backward and update statements (the layers between
@@ -355,7 +357,10 @@ PipelineProfile profile_loop(Session &session, Loop &loop, std::int64_t first);
 // at legal cuts. --weft-pipeline-stats prints the plan (process 0). Collective.
 Plan choose_plan(Session &session, Loop &loop, std::int64_t first);
 
-// run() with choose_plan(): the call the rewrite writes.
+// run() with choose_plan(): the call the rewrite writes. A loop that runs again (every
+// epoch) over the same arrays (the same DistArray objects, shapes and parts), layers,
+// processes and options runs its earlier plan: it is profiled once per program, not once
+// per run (every process agrees, collectively, that the plan is known).
 RunStats run(Session &session, Loop &loop, std::int64_t first, std::int64_t end);
 
 // The current microbatch's rows of a view of the minibatch's rows: rows
