@@ -122,7 +122,7 @@ std::string plan_key(int space, int time, const Session &session, const Footprin
 // A plan's entry with its keys as offsets from the smallest key of the process's entries
 // in each dimension: 12 bytes for a float entry of rank 2 instead of 24. Every epoch
 // reads the plan's entries from memory once and planning writes them once, so the bytes
-// per entry count in both (docs/design.md, "rotation_2d", has the figures).
+// per entry count in both (figures in docs/design.md, "The rotation_2d executor's plan").
 template <class T, std::size_t N> struct PackedEntry {
   std::array<std::uint32_t, N> key;
   T value;
