@@ -1,6 +1,7 @@
 // LoopScope: the begin and end of a parallel loop under the memory model.
 #include "weft/rt/loop.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -8,6 +9,17 @@ namespace weft::rt {
 
 void usage_error(const char *executor, const std::string &what) {
   throw weft::Error(std::string("weft::rt::") + executor + ": " + what);
+}
+
+WrittenKeys written_keys(const Footprint &footprint, int dim) {
+  WrittenKeys keys;
+  for (const auto &w : footprint.writes()) {
+    if (w.key_dim != dim)
+      continue;
+    keys.extent = std::max(keys.extent, key_extent_of_rows(w.map, w.handle.geometry.rows));
+    keys.rows = std::max(keys.rows, w.handle.geometry.rows);
+  }
+  return keys;
 }
 
 void check_planned_key(const char *executor, std::size_t dim, std::int64_t key,

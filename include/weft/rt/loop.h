@@ -313,6 +313,13 @@ inline std::int64_t planned_key_limit(std::size_t entries, std::int64_t written_
   return std::max({std::int64_t{1} << 24, 4 * static_cast<std::int64_t>(entries), written_rows});
 }
 
+// The arrays a loop writes by key dimension `dim`: the key extent their rows take
+// (through their maps) and the most rows one of them has, whichever array each is of.
+struct WrittenKeys {
+  std::int64_t extent = 0, rows = 0;
+};
+WrittenKeys written_keys(const Footprint &footprint, int dim);
+
 // Throws weft::Error (naming the executor, the dimension, the key and the limit) where
 // `key` of dimension `dim` is at or past `limit`: keys far above zero (timestamps, hashed
 // ids, ids from a base) that the body would index as key - base.

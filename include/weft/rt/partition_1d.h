@@ -79,13 +79,12 @@ std::shared_ptr<Plan<T, N>> make_plan(Session &session, const weft::SparseArray<
   EntriesRecord &record = entries_record(session, a);
   const bool sliced = record.sliced();
   auto plan = std::make_shared<Plan<T, N>>();
-  std::int64_t extent = key_extents(session, a, sliced)[static_cast<std::size_t>(dim)], rows = 0;
-  for (const auto &w : footprint.writes()) {
-    extent = std::max(extent, key_extent_of_rows(w.map, w.handle.geometry.rows));
-    rows = std::max(rows, w.handle.geometry.rows);
-  }
-  check_planned_key("partition_1d", static_cast<std::size_t>(dim), extent - 1,
-                    planned_key_limit(weft::detail::RuntimeAccess::entries(a).size(), rows));
+  const WrittenKeys written = written_keys(footprint, dim); // every write is by `dim`
+  const std::int64_t extent =
+      std::max(key_extents(session, a, sliced)[static_cast<std::size_t>(dim)], written.extent);
+  check_planned_key(
+      "partition_1d", static_cast<std::size_t>(dim), extent - 1,
+      planned_key_limit(weft::detail::RuntimeAccess::entries(a).size(), written.rows));
   const std::vector<std::int64_t> counts =
       key_histogram(session, a, static_cast<std::size_t>(dim), extent, sliced);
   plan->rank_bounds = histogram_bounds(counts, session.size());

@@ -235,15 +235,11 @@ std::shared_ptr<Plan<T, N>> make_plan(Session &session, const weft::SparseArray<
 
   // 1. Histograms of all entries, per chunk, grown as larger keys come (up to the limit
   // of planned_key_limit).
-  std::array<std::int64_t, 2> written{0, 0}, rows{0, 0}; // keys and rows of the writes
-  for (const auto &w : footprint.writes()) {
-    const int which = w.key_dim == space ? 0 : 1;
-    written[which] = std::max(written[which], key_extent_of_rows(w.map, w.handle.geometry.rows));
-    rows[which] = std::max(rows[which], w.handle.geometry.rows);
-  }
+  const std::array<WrittenKeys, 2> written{written_keys(footprint, space),
+                                           written_keys(footprint, time)};
   const std::array<std::size_t, 2> limit{
-      static_cast<std::size_t>(planned_key_limit(all.size(), rows[0])),
-      static_cast<std::size_t>(planned_key_limit(all.size(), rows[1]))};
+      static_cast<std::size_t>(planned_key_limit(all.size(), written[0].rows)),
+      static_cast<std::size_t>(planned_key_limit(all.size(), written[1].rows))};
   std::vector<std::vector<std::int64_t>> space_per_chunk(static_cast<std::size_t>(chunks)),
       time_per_chunk(space_per_chunk.size());
   const auto grow = [&](std::vector<std::int64_t> &counts, std::size_t key, int which) {
@@ -273,7 +269,7 @@ std::shared_ptr<Plan<T, N>> make_plan(Session &session, const weft::SparseArray<
   }
   for (int which = 0; which < 2; ++which) {
     auto &x = extent[static_cast<std::size_t>(which)];
-    x = std::max(x, written[static_cast<std::size_t>(which)]);
+    x = std::max(x, written[static_cast<std::size_t>(which)].extent);
     check_planned_key("rotation_2d", which == 0 ? sd : td, x - 1,
                       static_cast<std::int64_t>(limit[static_cast<std::size_t>(which)]));
   }

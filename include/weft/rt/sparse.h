@@ -13,7 +13,6 @@
 // iteration, add) invalidates the cache. Declare arrays that only loops read `const`.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -110,19 +109,9 @@ template <class T, std::size_t N> std::uint64_t entries_version(const weft::Spar
   const weft::detail::Residency &residency = weft::detail::RuntimeAccess::residency(a);
   if (!residency.escaped)
     return residency.version;
-  std::uint64_t h = 0xcbf29ce484222325ULL ^ residency.version;
-  const auto mix = [&h](std::uint64_t x) {
-    h = (h ^ x) * 0x100000001b3ULL;
-    h ^= h >> 29;
-  };
-  for (const weft::Entry<T, N> &e : weft::detail::RuntimeAccess::entries(a)) {
-    for (std::size_t d = 0; d < N; ++d)
-      mix(static_cast<std::uint64_t>(e.key[d]));
-    std::uint64_t bits = 0;
-    std::memcpy(&bits, &e.value, std::min(sizeof(T), sizeof bits));
-    mix(bits);
-  }
-  return h;
+  return weft::detail::mix64(
+      weft::detail::checksum_of_entries(weft::detail::RuntimeAccess::entries(a)) +
+      residency.version);
 }
 
 // The record of `a` for `session`, made (whole) on first use.
